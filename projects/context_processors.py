@@ -1,0 +1,5 @@
+def navigation(request):
+    """The role of the logged-in user, for the top navigation."""
+    user = getattr(request, "user", None)
+    role = user.role if user is not None and user.is_authenticated else None
+    return {"nav_role": role}

@@ -1,0 +1,258 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects import thaidates
+
+PERCENT_RANGE = Q(percent__gte=0) & Q(percent__lte=100)
+
+
+class Agency(models.Model):
+    """A BMA agency (หน่วยงาน), e.g. 01000000 สำนักงานเลขานุการสภากรุงเทพมหานคร."""
+
+    code = models.CharField(_("รหัสหน่วยงาน"), max_length=8, unique=True)
+    name = models.CharField(_("ชื่อหน่วยงาน"), max_length=255)
+    short_name = models.CharField(_("ชื่อย่อ"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("หน่วยงาน")
+        verbose_name_plural = _("หน่วยงาน")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def kpi_prefix(self) -> str:
+        """KPI codes start with the first four digits of the agency code: 0100-814."""
+        return self.code[:4]
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        STAFF = "staff", _("เจ้าหน้าที่หน่วยงาน")
+        EVALUATOR = "evaluator", _("ผู้ประเมิน (สยป.)")
+        MANAGER = "manager", _("ผู้บริหาร")
+        ADMIN = "admin", _("ผู้ดูแลระบบ")
+
+    role = models.CharField(_("บทบาท"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("หน่วยงาน"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    phone = models.CharField(_("โทรศัพท์"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("ผู้ใช้")
+        verbose_name_plural = _("ผู้ใช้")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class FiscalYear(models.Model):
+    """ปีงบประมาณ, named by its BE year: 2564 = 1 Oct 2020 – 30 Sep 2021."""
+
+    year_be = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"), unique=True)
+
+    class Meta:
+        verbose_name = _("ปีงบประมาณ")
+        verbose_name_plural = _("ปีงบประมาณ")
+        ordering = ["-year_be"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_be__gte=2500) & Q(year_be__lte=2700), name="fiscal_year_be_range"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.year_be)
+
+    @property
+    def starts_on(self) -> dt.date:
+        return thaidates.fiscal_year_bounds(self.year_be)[0]
+
+    @property
+    def ends_on(self) -> dt.date:
+        return thaidates.fiscal_year_bounds(self.year_be)[1]
+
+    def contains(self, day: dt.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_agency(self, agency):
+        return self.filter(agency=agency)
+
+    def with_latest_progress(self):
+        """Annotate ``latest_percent`` and ``latest_reported_on`` from the newest entry."""
+        newest = ProgressEntry.objects.filter(project=OuterRef("pk")).order_by(
+            "-reported_on", "-pk"
+        )
+        return self.annotate(
+            latest_percent=Subquery(newest.values("percent")[:1]),
+            latest_reported_on=Subquery(newest.values("reported_on")[:1]),
+        )
+
+
+class Project(models.Model):
+    code = models.CharField(_("รหัสโครงการ"), max_length=30, unique=True)
+    name = models.CharField(_("ชื่อโครงการ"), max_length=500)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="projects"
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("ปีงบประมาณ"), on_delete=models.PROTECT, related_name="projects"
+    )
+    responsible = models.CharField(_("ผู้รับผิดชอบ"), max_length=255, blank=True)
+    responsible_phone = models.CharField(_("โทรศัพท์ผู้รับผิดชอบ"), max_length=50, blank=True)
+    rationale = models.TextField(_("หลักการและเหตุผล"), blank=True)
+    budget_code = models.CharField(_("รหัสงบประมาณ"), max_length=30, blank=True)
+    organisation_code = models.CharField(_("รหัสหน่วยงานเจ้าของงบ"), max_length=30, blank=True)
+    targets = models.TextField(_("เป้าหมายของโครงการ"), blank=True)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("ประวัติโครงการ"))
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("โครงการ")
+        verbose_name_plural = _("โครงการ")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["fiscal_year", "agency"])]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class ProjectObjective(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="objectives")
+    order = models.PositiveSmallIntegerField(_("ลำดับ"))
+    text = models.TextField(_("วัตถุประสงค์"))
+
+    class Meta:
+        verbose_name = _("วัตถุประสงค์ของโครงการ")
+        verbose_name_plural = _("วัตถุประสงค์ของโครงการ")
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "order"], name="objective_order_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.order} {self.text}"
+
+
+class StrategyLink(models.Model):
+    """A line of สนับสนุนยุทธศาสตร์กรุงเทพมหานครฯ: ด้าน → มิติ → เป้าหมาย, or routine work."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="strategy_links")
+    order = models.PositiveSmallIntegerField(_("ลำดับ"))
+    text = models.CharField(_("ยุทธศาสตร์"), max_length=500)
+
+    class Meta:
+        verbose_name = _("การสนับสนุนยุทธศาสตร์")
+        verbose_name_plural = _("การสนับสนุนยุทธศาสตร์")
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "order"], name="strategy_order_unique")
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class PlanStep(models.Model):
+    """A step of แผนการดำเนินงาน; the weights of a project's steps should sum to 100."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("ขั้นตอนที่"))
+    title = models.TextField(_("ขั้นตอน"))
+    weight = models.DecimalField(_("น้ำหนัก (ร้อยละ)"), max_digits=5, decimal_places=2)
+    starts_on = models.DateField(_("เริ่มต้น"), null=True, blank=True)
+    ends_on = models.DateField(_("สิ้นสุด"), null=True, blank=True)
+
+    history = HistoricalRecords(verbose_name=_("ประวัติขั้นตอน"))
+
+    class Meta:
+        verbose_name = _("ขั้นตอนการดำเนินงาน")
+        verbose_name_plural = _("ขั้นตอนการดำเนินงาน")
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "order"], name="step_order_unique"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=100), name="step_weight_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="step_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.title}"
+
+
+class ProgressEntry(models.Model):
+    """A monthly report (ผลการดำเนินงาน): cumulative percent, narrative, problems, obstacles."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="entries")
+    reported_on = models.DateField(_("วันที่รายงาน"))
+    # First day of the reported month: one entry per project per month.
+    period = models.DateField(_("เดือนที่รายงาน"))
+    percent = models.DecimalField(_("ความคืบหน้า (ร้อยละ)"), max_digits=5, decimal_places=2)
+    narrative = models.TextField(_("ผลการดำเนินงาน"), blank=True)
+    problems = models.TextField(_("ปัญหาของโครงการ"), blank=True)
+    obstacles = models.TextField(_("อุปสรรคของโครงการ"), blank=True)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("ผู้รายงาน"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("บันทึกเมื่อ"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        User,
+        verbose_name=_("ผู้แก้ไขล่าสุด"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("แก้ไขเมื่อ"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("ประวัติผลการดำเนินงาน"))
+
+    class Meta:
+        verbose_name = _("ผลการดำเนินงาน")
+        verbose_name_plural = _("ผลการดำเนินงาน")
+        ordering = ["project", "-reported_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period"], name="entry_one_per_month"),
+            models.CheckConstraint(condition=PERCENT_RANGE, name="entry_percent_0_100"),
+        ]
+        indexes = [models.Index(fields=["project", "-reported_on"])]
+
+    def __str__(self):
+        return f"{self.project.code} {self.reported_on} {self.percent}"
+
+    @staticmethod
+    def period_of(day: dt.date) -> dt.date:
+        return day.replace(day=1)
+
+
+def weights_total(steps) -> Decimal:
+    return sum((step.weight for step in steps), Decimal(0))

@@ -1,0 +1,190 @@
+"""Reads for the project pages. Each returns everything a page needs in a fixed number of
+queries, whatever the number of entries, steps or projects."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from projects import thaidates
+from projects.models import Agency, FiscalYear, PlanStep, ProgressEntry, Project, weights_total
+
+
+def project_for_page(code: str) -> Project:
+    """The project with its agency, year, text lists, steps, KPIs and quarter evaluations."""
+    from indicators.models import QuarterEvaluation
+
+    queryset = (
+        Project.objects.select_related("agency", "fiscal_year")
+        .with_latest_progress()
+        .prefetch_related(
+            "objectives",
+            "strategy_links",
+            Prefetch("steps", queryset=PlanStep.objects.order_by("order")),
+            "indicators",
+            Prefetch(
+                "quarter_evaluations",
+                queryset=QuarterEvaluation.objects.select_related("evaluated_by").order_by(
+                    "quarter"
+                ),
+            ),
+        )
+    )
+    return get_object_or_404(queryset, code=code)
+
+
+def progress_history(project: Project, page_number) -> Page:
+    """One page of the project's entries, newest first, numbered (1) = newest."""
+    entries = ProgressEntry.objects.filter(project=project).order_by("-reported_on", "-pk")
+    paginator = Paginator(entries, settings.BMA_HISTORY_PAGE_SIZE)
+    return paginator.get_page(page_number)
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    quarter: int
+    result_value: Decimal | None
+    result_is_default: bool
+    criterion_21: Decimal | None
+    criterion_22: Decimal | None
+    project_score: Decimal | None
+    evaluated_by: object
+    evaluated_at: dt.datetime | None
+    ends_on: dt.date
+
+
+def quarter_rows(
+    project: Project, progress_points: list[tuple[dt.date, Decimal]]
+) -> list[QuarterRow]:
+    """All four quarters of the project's fiscal year, scored or not.
+
+    Where สยป. has entered no result value, ผลงาน defaults to the progress reported at
+    the quarter's end: the latest entry on or before its last day.
+    """
+    evaluations = {e.quarter: e for e in project.quarter_evaluations.all()}
+    rows = []
+    for quarter in range(1, 5):
+        _, ends_on = thaidates.quarter_bounds(project.fiscal_year.year_be, quarter)
+        evaluation = evaluations.get(quarter)
+        stored = evaluation.result_value if evaluation else None
+        default = progress_at(progress_points, ends_on, since=project.fiscal_year.starts_on)
+        rows.append(
+            QuarterRow(
+                quarter=quarter,
+                result_value=stored if stored is not None else default,
+                result_is_default=stored is None and default is not None,
+                criterion_21=evaluation.criterion_21 if evaluation else None,
+                criterion_22=evaluation.criterion_22 if evaluation else None,
+                project_score=evaluation.project_score if evaluation else None,
+                evaluated_by=evaluation.evaluated_by if evaluation else None,
+                evaluated_at=evaluation.evaluated_at if evaluation else None,
+                ends_on=ends_on,
+            )
+        )
+    return rows
+
+
+def progress_points(project: Project) -> list[tuple[dt.date, Decimal]]:
+    """(reported_on, percent) of every entry, oldest first: one narrow query."""
+    return list(
+        ProgressEntry.objects.filter(project=project)
+        .order_by("reported_on", "pk")
+        .values_list("reported_on", "percent")
+    )
+
+
+def progress_at(
+    points: list[tuple[dt.date, Decimal]], day: dt.date, *, since: dt.date | None = None
+) -> Decimal | None:
+    """The percent of the latest entry on or before ``day`` (and on or after ``since``)."""
+    value = None
+    for reported_on, percent in points:
+        if reported_on > day:
+            break
+        if since is None or reported_on >= since:
+            value = percent
+    return value
+
+
+def headline_evaluation(rows: list[QuarterRow]) -> QuarterRow | None:
+    """The latest quarter that has a project score: "สยป. ประเมินโครงการ : ไตรมาสที่ N score"."""
+    scored = [row for row in rows if row.project_score is not None]
+    return scored[-1] if scored else None
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    steps: list[PlanStep]
+    total: Decimal
+
+    @property
+    def complete(self) -> bool:
+        return self.total == 100
+
+    @property
+    def cumulative(self) -> list[tuple[PlanStep, Decimal]]:
+        running = Decimal(0)
+        result = []
+        for step in self.steps:
+            running += step.weight
+            result.append((step, running))
+        return result
+
+
+def plan_summary(project: Project) -> PlanSummary:
+    steps = list(project.steps.all())
+    return PlanSummary(steps=steps, total=weights_total(steps))
+
+
+def project_list(
+    *, fiscal_year: FiscalYear | None, agency: Agency | None, query: str
+) -> QuerySet[Project]:
+    projects = Project.objects.select_related("agency", "fiscal_year").with_latest_progress()
+    if fiscal_year is not None:
+        projects = projects.filter(fiscal_year=fiscal_year)
+    if agency is not None:
+        projects = projects.filter(agency=agency)
+    if query:
+        projects = projects.filter(
+            Q(name__icontains=query) | Q(code__icontains=query) | Q(agency__name__icontains=query)
+        )
+    return projects.order_by("-fiscal_year__year_be", "agency__code", "code")
+
+
+@dataclass(frozen=True)
+class TimelineBar:
+    step: PlanStep
+    left: float
+    width: float
+    dated: bool
+
+
+def plan_timeline(project: Project, plan: PlanSummary) -> dict:
+    """Bars of the steps on the months of the fiscal year, as percentages of its width.
+
+    Steps without real dates (the seed's placeholder 2020-10-01 → 2020-10-01) are kept
+    but marked, so the page can say that their dates are still to be set.
+    """
+    start, end = thaidates.fiscal_year_bounds(project.fiscal_year.year_be)
+    span = (end - start).days + 1
+    bars = []
+    for step in plan.steps:
+        dated = bool(step.starts_on and step.ends_on and step.ends_on > step.starts_on)
+        first = max(step.starts_on or start, start)
+        last = min(step.ends_on or first, end)
+        left = (first - start).days / span * 100
+        width = max(((last - first).days + 1) / span * 100, 1.2)
+        bars.append(
+            TimelineBar(
+                step=step, left=round(left, 2), width=round(min(width, 100 - left), 2), dated=dated
+            )
+        )
+    return {
+        "months": thaidates.fiscal_months(project.fiscal_year.year_be),
+        "bars": bars,
+        "undated": sum(1 for bar in bars if not bar.dated),
+    }

@@ -1,0 +1,71 @@
+"""Template filters for Thai dates and numbers; formatting only."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+from projects import thaidates
+
+register = template.Library()
+
+
+@register.filter
+def be_date(value):
+    """22/09/2564"""
+    return thaidates.format_be(value)
+
+
+@register.filter
+def thai_date(value):
+    """22 ก.ย. 2564"""
+    return thaidates.format_thai_short(value)
+
+
+@register.filter
+def thai_date_long(value):
+    """22 กันยายน 2564"""
+    return thaidates.format_thai_long(value)
+
+
+@register.filter
+def thai_month(value):
+    """กันยายน 2564"""
+    return thaidates.month_label(value) if value else ""
+
+
+@register.filter
+def thai_digits(value):
+    return thaidates.thai_digits(value)
+
+
+@register.filter
+def be_year(value):
+    return thaidates.be_year(value) if value is not None else ""
+
+
+@register.filter
+def pct(value, places=2):
+    """A percent with fixed decimals, '' for None: 100.00"""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{Decimal(value):.{int(places)}f}"
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+
+
+@register.filter
+def score(value):
+    """A score as the seed prints it: 100, 87.5, and 0 when not scored."""
+    if value is None:
+        return "0"
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return f"{number.normalize():f}"
+
+
+@register.filter
+def month_abbr(value):
+    """ก.ย."""
+    return thaidates.MONTHS_SHORT[value.month - 1] if value else ""
