@@ -1,0 +1,66 @@
+"""Who may do what: one function per rule, used by every view and tested as a role × URL matrix.
+
+Roles (domain.md): agency staff change only their own agency's projects; evaluators (สยป.)
+score quarters and KPIs and lock quarters; managers read everything and print reports;
+administrators do everything. Everybody logged in may read.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from projects.models import User
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_admin(user) -> bool:
+    return _active(user) and (user.is_superuser or user.role == User.Role.ADMIN)
+
+
+def can_read(user) -> bool:
+    return _active(user)
+
+
+def can_edit_project(user, project) -> bool:
+    """Report progress, edit the plan: staff of the project's own agency, or an administrator."""
+    if is_admin(user):
+        return True
+    return (
+        _active(user)
+        and user.role == User.Role.STAFF
+        and user.agency_id is not None
+        and user.agency_id == project.agency_id
+    )
+
+
+def can_evaluate(user) -> bool:
+    """Score quarters and KPIs, lock and reopen quarters and reporting months: สยป."""
+    return _active(user) and (user.role == User.Role.EVALUATOR or is_admin(user))
+
+
+def can_view_dashboards(user) -> bool:
+    """Cross-agency dashboards and batch reports: managers, evaluators, administrators."""
+    return _active(user) and (
+        user.role in (User.Role.MANAGER, User.Role.EVALUATOR) or is_admin(user)
+    )
+
+
+def require(rule):
+    """Decorate a view with a rule that takes only the user; 403 when it says no.
+
+    Login is checked first by ``login_required`` (anonymous → login page).
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not rule(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
