@@ -153,3 +153,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+# Points by which actual progress may trail planned before a project counts as behind.
+BMA_BEHIND_THRESHOLD = env_int("BMA_BEHIND_THRESHOLD", 10)

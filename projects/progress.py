@@ -1,0 +1,95 @@
+"""Progress arithmetic (domain.md): actual progress from ticked steps, planned progress at a
+date from the steps' weights and dates, and the behind-schedule test.
+
+Pure functions over anything with ``weight``, ``starts_on`` and ``ends_on`` attributes.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
+
+from django.conf import settings
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+class StepLike(Protocol):
+    weight: Decimal
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+
+
+def quantize(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ComputedPercent:
+    """The percent of a report and how it was reached, for showing to the person reporting."""
+
+    percent: Decimal
+    completed_weight: Decimal
+    partial_weight: Decimal
+    parts: tuple[tuple[str, Decimal], ...]
+
+
+def computed_percent(
+    steps: Sequence[StepLike],
+    *,
+    completed: Iterable[StepLike],
+    in_progress: StepLike | None = None,
+    partial_percent: Decimal | None = None,
+) -> ComputedPercent:
+    """Weighted share of completed steps, plus ``partial_percent`` of the step under way."""
+    completed = list(completed)
+    completed_weight = sum((step.weight for step in completed), Decimal(0))
+    parts = [(str(getattr(step, "order", "")), step.weight) for step in completed]
+    partial_weight = Decimal(0)
+    if in_progress is not None and partial_percent and in_progress not in completed:
+        partial_weight = in_progress.weight * Decimal(partial_percent) / HUNDRED
+        parts.append((str(getattr(in_progress, "order", "")), quantize(partial_weight)))
+    percent = min(quantize(completed_weight + partial_weight), HUNDRED)
+    return ComputedPercent(
+        percent=percent,
+        completed_weight=quantize(completed_weight),
+        partial_weight=quantize(partial_weight),
+        parts=tuple(parts),
+    )
+
+
+def has_schedule(steps: Sequence[StepLike]) -> bool:
+    """False when no step has a real span of time: the seed's steps all carry the placeholder
+    2020-10-01 → 2020-10-01, and a planned curve from them would be meaningless."""
+    dated = [s for s in steps if s.starts_on and s.ends_on]
+    if not dated:
+        return False
+    return any(s.ends_on > s.starts_on for s in dated) or len({s.ends_on for s in dated}) > 1
+
+
+def planned_percent(steps: Sequence[StepLike], day: dt.date) -> Decimal | None:
+    """Planned progress on ``day``: the weight of steps that have ended, plus the elapsed
+    share of steps under way. None when the plan has no schedule (see has_schedule)."""
+    if not has_schedule(steps):
+        return None
+    total = Decimal(0)
+    for step in steps:
+        if not (step.starts_on and step.ends_on):
+            continue
+        if day >= step.ends_on:
+            total += step.weight
+        elif day >= step.starts_on:
+            elapsed = Decimal((day - step.starts_on).days + 1)
+            span = Decimal((step.ends_on - step.starts_on).days + 1)
+            total += step.weight * elapsed / span
+    return min(quantize(total), HUNDRED)
+
+
+def is_behind(actual: Decimal | None, planned: Decimal | None) -> bool:
+    """Behind schedule: actual trails planned by more than BMA_BEHIND_THRESHOLD points."""
+    if planned is None:
+        return False
+    threshold = Decimal(str(settings.BMA_BEHIND_THRESHOLD))
+    return planned - (actual or Decimal(0)) > threshold
