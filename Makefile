@@ -1,0 +1,72 @@
+# BMA Progress. `make run` serves the app, `make test` checks it; both set everything up.
+# Every target can be run again and again: the virtualenv is rebuilt only when
+# pyproject.toml changes, Debian packages are installed only when missing, migrations
+# and the demo data are idempotent.
+#
+#   make run                 SQLite (db.sqlite3) on http://127.0.0.1:8000
+#   make run PORT=8010       another port
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bmaprogress make run
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3.11)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+# Debian packages the project needs: Chromium for the browser tests and the screenshots,
+# poppler-utils (pdftoppm, pdftotext) to look at generated PDFs.
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+
+.PHONY: install system-packages run demo migrate test lint format worker clean
+
+install: $(STAMP) system-packages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -e ".[dev]"
+	touch $@
+
+system-packages:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(APT_GET) update && $(APT_GET) install -y $$missing; \
+	fi
+
+migrate: $(STAMP)
+	$(MANAGE) migrate --noinput
+
+# Seed project (fixtures/seed.json), demo users staff / evaluator / manager / admin
+# (password "demo") and a few projects of the current fiscal year.
+demo: migrate
+	$(MANAGE) demo
+
+run: install demo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Background tasks (PDF reports and the like), from django-tasks-db.
+worker: migrate
+	$(MANAGE) db_worker
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The whole suite, browser tests included, on SQLite or on DATABASE_URL when it is set
+# (pytest-django creates and drops its own test database beside it).
+test: install lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) staticfiles test-results .pytest_cache .ruff_cache
+	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
