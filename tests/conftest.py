@@ -1,0 +1,94 @@
+"""Shared fixtures: the seed project, users, and Playwright on Debian's Chromium.
+
+Browser tests are marked ``e2e`` and use pytest-playwright's ``page`` with pytest-django's
+``live_server``. They run in ``make test`` and in CI; a missing /usr/bin/chromium fails
+them (``make install`` installs it) rather than skipping them silently.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+SEED_FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "seed.json"
+SEED_CODE = "01000000-2462"
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps trying to reach Google's hosts,
+# which this machine's closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def seed_project(db):
+    """The project of the old system's page, loaded from fixtures/seed.json."""
+    from projects.models import Project
+
+    call_command("loaddata", str(SEED_FIXTURE), verbosity=0)
+    return Project.objects.select_related("agency", "fiscal_year").get(code=SEED_CODE)
+
+
+@pytest.fixture
+def staff_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="staff-test")
+
+
+@pytest.fixture
+def logged_in_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+# --- Playwright --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def playwright(playwright):
+    """pytest-playwright's sync API keeps an event loop running in the main thread, so
+    Django refuses database access there ("You cannot call this from an async context").
+    The tests are synchronous; allow it for as long as Playwright runs."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield playwright
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} is missing: browser tests need Debian's Chromium "
+            "(`make install` installs it: apt-get install -y chromium)",
+            pytrace=False,
+        )
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def login(page, live_server):
+    """Log a user in through the real login form: ``login(user)`` (password ``demo``)."""
+
+    def do_login(user, password="demo"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        assert "/accounts/login/" not in page.url, "login failed"
+        return page
+
+    return do_login

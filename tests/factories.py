@@ -1,0 +1,182 @@
+"""factory-boy factories for every model of projects/ and indicators/.
+
+Defaults are plain, valid and Thai where people read them. Dates fall in the project's
+fiscal year; the fiscal year defaults to the current one (the one the demo and the
+monthly workflows use). Examples:
+
+    project = ProjectFactory(fiscal_year__year_be=2564)
+    PlanStepFactory.create_batch(4, project=project, weight=Decimal(25))
+    ProgressEntryFactory(project=project, reported_on=dt.date(2021, 9, 22), percent=100)
+    UserFactory(role=User.Role.STAFF, agency=project.agency)
+    UserFactory(evaluator=True)          # no agency
+    IndicatorFactory(projects=[project])
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from indicators.models import Indicator, QuarterEvaluation
+from projects import thaidates
+from projects.models import (
+    Agency,
+    FiscalYear,
+    PlanStep,
+    ProgressEntry,
+    Project,
+    ProjectObjective,
+    StrategyLink,
+    User,
+)
+
+DEMO_PASSWORD = "demo"
+
+
+def current_fiscal_year_be() -> int:
+    return thaidates.fiscal_year_of(timezone.localdate())
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("code",)
+
+    # Eight digits like the BMA's: 0100 0000 is the council secretariat, keep clear of it.
+    code = factory.Sequence(lambda n: f"{n + 5000:04d}0000")
+    name = factory.Sequence(lambda n: f"สำนักงานทดสอบที่ {n + 1}")
+    short_name = factory.Sequence(lambda n: f"สนท.{n + 1}")
+
+
+class FiscalYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FiscalYear
+        django_get_or_create = ("year_be",)
+
+    year_be = factory.LazyFunction(current_fiscal_year_be)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """Agency staff by default; traits ``evaluator``, ``manager`` and ``admin`` have no agency."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    class Params:
+        evaluator = factory.Trait(role=User.Role.EVALUATOR, agency=None)
+        manager = factory.Trait(role=User.Role.MANAGER, agency=None)
+        admin = factory.Trait(role=User.Role.ADMIN, agency=None, is_staff=True)
+
+    username = factory.Sequence(lambda n: f"user{n + 1}")
+    first_name = factory.Sequence(lambda n: f"ผู้ใช้{n + 1}")
+    last_name = "ทดสอบ"
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
+    role = User.Role.STAFF
+    agency = factory.SubFactory(AgencyFactory)
+    password = factory.django.Password(DEMO_PASSWORD)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+        django_get_or_create = ("code",)
+
+    agency = factory.SubFactory(AgencyFactory)
+    fiscal_year = factory.SubFactory(FiscalYearFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.agency.code}-{n + 1:04d}")
+    name = factory.Sequence(lambda n: f"โครงการทดสอบที่ {n + 1}")
+    responsible = "นางสาวทดสอบ ใจดี"
+    responsible_phone = "1234"
+    rationale = "เพื่อทดสอบระบบติดตามความคืบหน้าโครงการ"
+    budget_code = factory.LazyAttribute(lambda o: o.agency.code)
+    organisation_code = factory.LazyAttribute(lambda o: o.agency.code)
+    targets = "-"
+
+
+class ProjectObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectObjective
+
+    project = factory.SubFactory(ProjectFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"วัตถุประสงค์ข้อที่ {n + 1}")
+
+
+class StrategyLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StrategyLink
+
+    project = factory.SubFactory(ProjectFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = "**** ภารกิจงานประจำของหน่วยงาน ****"
+
+
+class PlanStepFactory(factory.django.DjangoModelFactory):
+    """A step of one month from the start of the project's fiscal year."""
+
+    class Meta:
+        model = PlanStep
+
+    project = factory.SubFactory(ProjectFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"ขั้นตอนทดสอบที่ {n + 1}")
+    weight = Decimal("10.00")
+    starts_on = factory.LazyAttribute(lambda o: o.project.fiscal_year.starts_on)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=30))
+
+
+class ProgressEntryFactory(factory.django.DjangoModelFactory):
+    """A monthly report; ``period`` is the first day of ``reported_on``'s month."""
+
+    class Meta:
+        model = ProgressEntry
+
+    project = factory.SubFactory(ProjectFactory)
+    reported_on = factory.LazyAttribute(
+        lambda o: o.project.fiscal_year.starts_on + dt.timedelta(days=21)
+    )
+    period = factory.LazyAttribute(lambda o: ProgressEntry.period_of(o.reported_on))
+    percent = Decimal("10.00")
+    narrative = factory.Sequence(lambda n: f"ดำเนินการตามแผน รายงานครั้งที่ {n + 1}")
+    problems = "ไม่มี"
+    obstacles = "ไม่มี"
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """A KPI; ``IndicatorFactory(projects=[p1, p2])`` links it to projects."""
+
+    class Meta:
+        model = Indicator
+        django_get_or_create = ("code",)
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"5000-{n + 1:03d}")
+    label = factory.Sequence(lambda n: f"อ.{n + 1}/1")
+    name = factory.Sequence(lambda n: f"ระดับความสำเร็จของตัวชี้วัดทดสอบที่ {n + 1}")
+    kind = Indicator.Kind.STRATEGIC
+    result_level = Indicator.ResultLevel.OUTPUT
+    unit = Indicator.Unit.LEVEL
+    target_level = 5
+    achieved_level = None
+
+    @factory.post_generation
+    def projects(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.projects.add(*extracted)
+
+
+class QuarterEvaluationFactory(factory.django.DjangoModelFactory):
+    """สยป.'s scores for one quarter; all None means not scored yet."""
+
+    class Meta:
+        model = QuarterEvaluation
+
+    project = factory.SubFactory(ProjectFactory)
+    quarter = 1
+    result_value = None
+    criterion_21 = None
+    criterion_22 = None
+    project_score = None
