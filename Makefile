@@ -46,7 +46,10 @@ migrate: $(STAMP)
 demo: migrate
 	$(MANAGE) demo
 
+# One background worker (PDF and Excel reports) beside the server; it stops with the server.
 run: install demo
+	@$(MANAGE) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Background tasks (PDF reports and the like), from django-tasks-db.
