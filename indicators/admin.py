@@ -1,7 +1,20 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import Indicator, QuarterEvaluation
+from indicators.models import (
+    Indicator,
+    IndicatorLevel,
+    IndicatorQuarterResult,
+    QuarterEvaluation,
+    QuarterLock,
+    QuarterLockEvent,
+)
+
+
+class IndicatorLevelInline(admin.TabularInline):
+    model = IndicatorLevel
+    extra = 0
+    max_num = 5
 
 
 @admin.register(Indicator)
@@ -18,6 +31,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "result_level")
     search_fields = ("code", "label", "name")
     filter_horizontal = ("projects",)
+    inlines = [IndicatorLevelInline]
 
 
 @admin.register(QuarterEvaluation)
@@ -35,3 +49,36 @@ class QuarterEvaluationAdmin(SimpleHistoryAdmin):
     search_fields = ("project__code", "project__name")
     raw_id_fields = ("project",)
     list_select_related = ("project", "evaluated_by")
+    readonly_fields = ("version",)
+
+
+@admin.register(IndicatorQuarterResult)
+class IndicatorQuarterResultAdmin(SimpleHistoryAdmin):
+    list_display = ("indicator", "fiscal_year", "quarter", "achieved_level", "evaluated_by")
+    list_filter = ("fiscal_year", "quarter")
+    search_fields = ("indicator__code", "indicator__name")
+    raw_id_fields = ("indicator",)
+    list_select_related = ("indicator", "fiscal_year", "evaluated_by")
+    readonly_fields = ("version",)
+
+
+class QuarterLockEventInline(admin.TabularInline):
+    model = QuarterLockEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("action", "by", "at", "reason")
+
+    def has_add_permission(self, request, obj=None):
+        # Closing and reopening go through the evaluation screen, which records who and why.
+        return False
+
+
+@admin.register(QuarterLock)
+class QuarterLockAdmin(admin.ModelAdmin):
+    list_display = ("fiscal_year", "quarter", "is_locked", "locked_by", "locked_at")
+    list_filter = ("fiscal_year", "is_locked")
+    readonly_fields = ("fiscal_year", "quarter", "is_locked", "locked_by", "locked_at")
+    inlines = [QuarterLockEventInline]
+
+    def has_add_permission(self, request):
+        return False

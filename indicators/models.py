@@ -1,10 +1,22 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models import Project
+from projects.models import FiscalYear, Project
+
+LEVEL_RANGE = range(1, 6)
+QUARTERS = range(1, 5)
+
+
+def _score_0_100(field: str, prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True})
+        | (Q(**{f"{field}__gte": 0}) & Q(**{f"{field}__lte": 100})),
+        name=f"{prefix}_{field}_0_100",
+    )
 
 
 class Indicator(models.Model):
@@ -97,6 +109,9 @@ class QuarterEvaluation(models.Model):
         related_name="+",
     )
     evaluated_at = models.DateTimeField(_("ประเมินเมื่อ"), null=True, blank=True)
+    # Optimistic locking: a save names the version it was edited from and is refused
+    # (services.quarter_evaluation_save) when somebody else saved the row meanwhile.
+    version = models.PositiveIntegerField(_("รุ่นของข้อมูล"), default=0)
 
     history = HistoricalRecords(verbose_name=_("ประวัติการประเมิน"))
 
@@ -123,3 +138,150 @@ class QuarterEvaluation(models.Model):
 
     def __str__(self):
         return f"{self.project.code} Q{self.quarter}"
+
+
+class IndicatorLevel(models.Model):
+    """What reaching level 1–5 of a KPI means (เกณฑ์การประเมิน), e.g. 1 plan … 5 report."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("ตัวชี้วัด"), on_delete=models.CASCADE, related_name="levels"
+    )
+    level = models.PositiveSmallIntegerField(_("ระดับ"))
+    description = models.TextField(_("เกณฑ์การประเมิน"))
+
+    class Meta:
+        verbose_name = _("เกณฑ์การประเมินระดับ")
+        verbose_name_plural = _("เกณฑ์การประเมินระดับ")
+        ordering = ["indicator", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "level"], name="indicator_level_unique"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=5), name="indicator_level_1_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.level}"
+
+
+class IndicatorQuarterResult(models.Model):
+    """สยป.'s result for one KPI in one fiscal quarter: the achieved level (1–5) and the
+    criteria 2.1 / 2.2 (ผลงานเทียบกับเป้าหมายรายไตรมาส)."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("ตัวชี้วัด"),
+        on_delete=models.CASCADE,
+        related_name="quarter_results",
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("ปีงบประมาณ"), on_delete=models.PROTECT, related_name="+"
+    )
+    quarter = models.PositiveSmallIntegerField(_("ไตรมาสที่"))
+    achieved_level = models.PositiveSmallIntegerField(_("ผลงานที่ทำได้ ระดับ"), null=True, blank=True)
+    criterion_21 = models.DecimalField(
+        _("ผลประเมิน 2.1"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    criterion_22 = models.DecimalField(
+        _("ผลประเมิน 2.2"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    comment = models.TextField(_("ความเห็นผู้ประเมิน"), blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ผู้ประเมิน"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    evaluated_at = models.DateTimeField(_("ประเมินเมื่อ"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("รุ่นของข้อมูล"), default=0)
+
+    history = HistoricalRecords(verbose_name=_("ประวัติผลตัวชี้วัดรายไตรมาส"))
+
+    class Meta:
+        verbose_name = _("ผลตัวชี้วัดรายไตรมาส")
+        verbose_name_plural = _("ผลตัวชี้วัดรายไตรมาส")
+        ordering = ["indicator", "fiscal_year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year", "quarter"],
+                name="indicator_result_one_per_quarter",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4),
+                name="indicator_result_quarter_1_4",
+            ),
+            models.CheckConstraint(
+                condition=Q(achieved_level__isnull=True)
+                | (Q(achieved_level__gte=1) & Q(achieved_level__lte=5)),
+                name="indicator_result_level_1_5",
+            ),
+            _score_0_100("criterion_21", "indicator_result"),
+            _score_0_100("criterion_22", "indicator_result"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.fiscal_year.year_be} Q{self.quarter}"
+
+
+class QuarterLock(models.Model):
+    """Whether a fiscal quarter is closed (ปิดไตรมาส): its project and KPI results are then
+    read-only for everybody. Every close and reopen is kept in QuarterLockEvent."""
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("ปีงบประมาณ"), on_delete=models.CASCADE, related_name="+"
+    )
+    quarter = models.PositiveSmallIntegerField(_("ไตรมาสที่"))
+    is_locked = models.BooleanField(_("ปิดแล้ว"), default=False)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ปิดโดย"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    locked_at = models.DateTimeField(_("ปิดเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("การปิดไตรมาส")
+        verbose_name_plural = _("การปิดไตรมาส")
+        ordering = ["-fiscal_year__year_be", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "quarter"], name="lock_one_per_quarter"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="lock_quarter_1_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year.year_be} Q{self.quarter}"
+
+
+class QuarterLockEvent(models.Model):
+    """One close or reopen of a quarter: who, when and (for a reopen) why."""
+
+    class Action(models.TextChoices):
+        LOCK = "lock", _("ปิดไตรมาส")
+        REOPEN = "reopen", _("เปิดไตรมาสอีกครั้ง")
+
+    lock = models.ForeignKey(QuarterLock, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("การดำเนินการ"), max_length=10, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("โดย"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("เมื่อ"), default=timezone.now)
+    reason = models.TextField(_("เหตุผล"), blank=True)
+
+    class Meta:
+        verbose_name = _("บันทึกการปิด/เปิดไตรมาส")
+        verbose_name_plural = _("บันทึกการปิด/เปิดไตรมาส")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.lock} {self.action} {self.at:%Y-%m-%d %H:%M}"
