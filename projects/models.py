@@ -63,6 +63,13 @@ class FiscalYear(models.Model):
     """ปีงบประมาณ, named by its BE year: 2564 = 1 Oct 2020 – 30 Sep 2021."""
 
     year_be = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"), unique=True)
+    # Monthly reports of this year are due on this day of the following month; a
+    # ReportingDeadline row moves the date of one month (a holiday, say).
+    report_deadline_day = models.PositiveSmallIntegerField(
+        _("กำหนดส่งรายงานประจำเดือน (วันที่ของเดือนถัดไป)"),
+        default=10,
+        help_text=_("เช่น 10 = รายงานของเดือนตุลาคมต้องส่งภายในวันที่ 10 พฤศจิกายน"),
+    )
 
     class Meta:
         verbose_name = _("ปีงบประมาณ")
@@ -71,7 +78,11 @@ class FiscalYear(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(year_be__gte=2500) & Q(year_be__lte=2700), name="fiscal_year_be_range"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(report_deadline_day__gte=1) & Q(report_deadline_day__lte=28),
+                name="fiscal_year_deadline_day_1_28",
+            ),
         ]
 
     def __str__(self):
@@ -119,6 +130,9 @@ class Project(models.Model):
     budget_code = models.CharField(_("รหัสงบประมาณ"), max_length=30, blank=True)
     organisation_code = models.CharField(_("รหัสหน่วยงานเจ้าของงบ"), max_length=30, blank=True)
     targets = models.TextField(_("เป้าหมายของโครงการ"), blank=True)
+    # Optimistic lock of the plan: every change to the steps bumps it, and a save made
+    # from an older version is refused (services.plan_save).
+    plan_version = models.PositiveIntegerField(_("รุ่นของแผน"), default=1, editable=False)
     created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
     updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 
@@ -215,6 +229,29 @@ class ProgressEntry(models.Model):
     narrative = models.TextField(_("ผลการดำเนินงาน"), blank=True)
     problems = models.TextField(_("ปัญหาของโครงการ"), blank=True)
     obstacles = models.TextField(_("อุปสรรคของโครงการ"), blank=True)
+    # The ticked steps, by PlanStep id. A JSON list rather than a many-to-many so that it
+    # is one column of the entry, recorded with the rest of the entry by simple-history
+    # on every save (a many-to-many would be written after the entry and recorded apart).
+    completed_steps = models.JSONField(_("ขั้นตอนที่แล้วเสร็จ"), default=list, blank=True)
+    in_progress_step = models.ForeignKey(
+        PlanStep,
+        verbose_name=_("ขั้นตอนที่กำลังดำเนินการ"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    partial_percent = models.DecimalField(
+        _("ความคืบหน้าของขั้นตอนที่กำลังดำเนินการ (ร้อยละ)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    lower_reason = models.TextField(_("เหตุผลที่ความคืบหน้าลดลง"), blank=True)
+    is_late = models.BooleanField(_("ส่งล่าช้า"), default=False)
+    # Optimistic lock: a save made from an older version is refused (services).
+    version = models.PositiveIntegerField(_("รุ่นของรายงาน"), default=1, editable=False)
     created_by = models.ForeignKey(
         User,
         verbose_name=_("ผู้รายงาน"),
@@ -243,6 +280,11 @@ class ProgressEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "period"], name="entry_one_per_month"),
             models.CheckConstraint(condition=PERCENT_RANGE, name="entry_percent_0_100"),
+            models.CheckConstraint(
+                condition=Q(partial_percent__isnull=True)
+                | (Q(partial_percent__gte=0) & Q(partial_percent__lte=100)),
+                name="entry_partial_percent_0_100",
+            ),
         ]
         indexes = [models.Index(fields=["project", "-reported_on"])]
 
@@ -252,6 +294,105 @@ class ProgressEntry(models.Model):
     @staticmethod
     def period_of(day: dt.date) -> dt.date:
         return day.replace(day=1)
+
+
+class ReportingDeadline(models.Model):
+    """Moves the reporting deadline of one month away from the fiscal year's default day."""
+
+    period = models.DateField(
+        _("เดือนที่รายงาน"), unique=True, help_text=_("วันใดก็ได้ของเดือน ระบบจะใช้วันที่ 1")
+    )
+    due_on = models.DateField(_("กำหนดส่งรายงาน"))
+    note = models.CharField(_("หมายเหตุ"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("กำหนดส่งรายงานรายเดือน (กรณีพิเศษ)")
+        verbose_name_plural = _("กำหนดส่งรายงานรายเดือน (กรณีพิเศษ)")
+        ordering = ["-period"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gt=F("period")), name="deadline_after_period_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{thaidates.month_label(self.period)}: {thaidates.format_be(self.due_on)}"
+
+    def clean(self):
+        if self.period:
+            self.period = ProgressEntry.period_of(self.period)
+
+
+class MonthReopening(models.Model):
+    """สยป. reopens a locked reporting month for one project, until a given day."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("โครงการ"), on_delete=models.CASCADE, related_name="reopenings"
+    )
+    period = models.DateField(_("เดือนที่เปิดรับรายงาน"))
+    until = models.DateField(_("เปิดรับถึงวันที่"))
+    reason = models.TextField(_("เหตุผล"))
+    reopened_by = models.ForeignKey(
+        User,
+        verbose_name=_("ผู้เปิดรับรายงาน"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(_("เปิดเมื่อ"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("การเปิดรับรายงานย้อนหลัง")
+        verbose_name_plural = _("การเปิดรับรายงานย้อนหลัง")
+        ordering = ["-reopened_at"]
+        indexes = [models.Index(fields=["project", "period"])]
+
+    def __str__(self):
+        return f"{self.project.code} {thaidates.month_label(self.period)}"
+
+
+def evidence_path(instance, filename: str) -> str:
+    """A random name under evidence/<project id>/: the person's file name is kept only in
+    ``original_name``, never used as a path."""
+    import uuid
+
+    extension = instance.extension or ""
+    return f"evidence/{instance.entry.project_id}/{uuid.uuid4().hex}{extension}"
+
+
+class EvidenceFile(models.Model):
+    """A document or image attached to a progress entry (หลักฐาน), served only through
+    the download view, never from MEDIA_URL."""
+
+    entry = models.ForeignKey(
+        ProgressEntry,
+        verbose_name=_("ผลการดำเนินงาน"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(_("ไฟล์"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("ชื่อไฟล์"), max_length=255)
+    content_type = models.CharField(_("ชนิดไฟล์"), max_length=150)
+    extension = models.CharField(_("นามสกุล"), max_length=10)
+    size = models.PositiveIntegerField(_("ขนาด (ไบต์)"))
+    uploaded_by = models.ForeignKey(
+        User,
+        verbose_name=_("ผู้แนบไฟล์"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("แนบเมื่อ"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("ประวัติไฟล์หลักฐาน"))
+
+    class Meta:
+        verbose_name = _("ไฟล์หลักฐาน")
+        verbose_name_plural = _("ไฟล์หลักฐาน")
+        ordering = ["entry", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
 
 
 def weights_total(steps) -> Decimal:
