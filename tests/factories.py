@@ -16,17 +16,28 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from indicators.models import Indicator, QuarterEvaluation
+from indicators.models import (
+    Indicator,
+    IndicatorLevel,
+    IndicatorQuarterResult,
+    QuarterEvaluation,
+    QuarterLock,
+    QuarterLockEvent,
+)
 from projects import thaidates
 from projects.models import (
     Agency,
+    EvidenceFile,
     FiscalYear,
+    MonthReopening,
     PlanStep,
     ProgressEntry,
     Project,
     ProjectObjective,
+    ReportingDeadline,
     StrategyLink,
     User,
 )
@@ -180,3 +191,85 @@ class QuarterEvaluationFactory(factory.django.DjangoModelFactory):
     criterion_21 = None
     criterion_22 = None
     project_score = None
+
+
+class IndicatorLevelFactory(factory.django.DjangoModelFactory):
+    """What level N of a KPI means (เกณฑ์การประเมิน)."""
+
+    class Meta:
+        model = IndicatorLevel
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    level = 1
+    description = factory.LazyAttribute(lambda o: f"ดำเนินการได้ระดับ {o.level}")
+
+
+class IndicatorQuarterResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorQuarterResult
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    fiscal_year = factory.SubFactory(FiscalYearFactory)
+    quarter = 1
+    achieved_level = None
+    criterion_21 = None
+    criterion_22 = None
+
+
+class QuarterLockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuarterLock
+        django_get_or_create = ("fiscal_year", "quarter")
+
+    fiscal_year = factory.SubFactory(FiscalYearFactory)
+    quarter = 1
+    is_locked = False
+
+
+class QuarterLockEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuarterLockEvent
+
+    lock = factory.SubFactory(QuarterLockFactory)
+    action = QuarterLockEvent.Action.LOCK
+    by = factory.SubFactory(UserFactory, evaluator=True)
+    reason = ""
+
+
+class ReportingDeadlineFactory(factory.django.DjangoModelFactory):
+    """Moves one month's deadline: by default the report of October 2020 is due 15 Nov."""
+
+    class Meta:
+        model = ReportingDeadline
+        django_get_or_create = ("period",)
+
+    period = dt.date(2020, 10, 1)
+    due_on = factory.LazyAttribute(lambda o: thaidates.add_months(o.period, 1).replace(day=15))
+    note = "วันหยุดราชการ"
+
+
+class MonthReopeningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonthReopening
+
+    project = factory.SubFactory(ProjectFactory)
+    period = factory.LazyAttribute(lambda o: o.project.fiscal_year.starts_on)
+    until = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
+    reason = "หน่วยงานขอแก้ไขรายงาน"
+    reopened_by = factory.SubFactory(UserFactory, evaluator=True)
+
+
+class EvidenceFileFactory(factory.django.DjangoModelFactory):
+    """A small PDF attached to an entry; the file lands in MEDIA_ROOT (use the ``settings``
+    fixture to point MEDIA_ROOT at ``tmp_path``)."""
+
+    class Meta:
+        model = EvidenceFile
+
+    entry = factory.SubFactory(ProgressEntryFactory)
+    original_name = "หนังสือเชิญ.pdf"
+    content_type = "application/pdf"
+    extension = ".pdf"
+    file = factory.LazyAttribute(lambda o: ContentFile(b"%PDF-1.4\n%%EOF\n", name="evidence.pdf"))
+    size = factory.LazyAttribute(lambda o: o.file.size)
+    uploaded_by = factory.SubFactory(UserFactory)
