@@ -78,6 +78,15 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Relative URLs in ``page.goto("/projects/")`` go to pytest-django's live server.
+
+    Also replaces pytest-playwright's own fallback ``base_url``, a session fixture defined
+    as an instance method, which pytest 9 deprecates (and warnings are errors here)."""
+    return live_server.url
+
+
 @pytest.fixture
 def login(page, live_server):
     """Log a user in through the real login form: ``login(user)`` (password ``demo``)."""
