@@ -188,3 +188,49 @@ def plan_timeline(project: Project, plan: PlanSummary) -> dict:
         "bars": bars,
         "undated": sum(1 for bar in bars if not bar.dated),
     }
+
+
+# --- Planned against actual (issue 6) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SCurve:
+    """Planned and actual progress of a project over its fiscal year, for the S-curve."""
+
+    day: dt.date
+    has_schedule: bool
+    planned: Decimal | None
+    actual: Decimal | None
+    behind: bool
+    figure: dict
+
+    @property
+    def gap(self) -> Decimal | None:
+        if self.planned is None:
+            return None
+        return self.planned - (self.actual or Decimal(0))
+
+
+def project_scurve(
+    project: Project, points: list[tuple[dt.date, Decimal]], *, today: dt.date | None = None
+) -> SCurve:
+    """The S-curve of a project from its (prefetched) steps and its progress points, without
+    a query: planned progress on every day the plan bends, actual progress as reported, and
+    whether actual trails planned by more than BMA_BEHIND_THRESHOLD on ``today`` (or on the
+    last day of a fiscal year that has ended)."""
+    from django.utils import timezone
+
+    from projects import progress, scurve
+
+    steps = list(project.steps.all())
+    day = min(today or timezone.localdate(), project.fiscal_year.ends_on)
+    actual = project.latest_percent
+    planned = progress.planned_percent(steps, day)
+    return SCurve(
+        day=day,
+        has_schedule=planned is not None,
+        planned=planned,
+        actual=actual,
+        behind=progress.is_behind(actual, planned),
+        figure=scurve.scurve_figure(project.fiscal_year, steps, points, day=day),
+    )

@@ -1,0 +1,566 @@
+"""Reads for the managers' dashboard (/dashboard/): per agency, for one fiscal year, the
+number of projects, average progress against plan, how many are behind schedule, how many
+have not reported this month and how many สยป. has evaluated; and the projects behind
+each number.
+
+Everything is computed by the database in a fixed number of queries, whatever the number
+of projects, steps or entries: the planned percent of each project is a correlated
+aggregate over its steps (the same arithmetic as projects.progress.planned_percent), and
+the per-agency numbers are one GROUP BY over the per-project values. Nothing loops over
+projects in Python.
+"""
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import NotSupportedError, connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import QuarterEvaluation
+from projects import thaidates
+from projects.models import Agency, FiscalYear, PlanStep, ProgressEntry, Project
+
+PERCENT = DecimalField(max_digits=5, decimal_places=2)
+# Planned shares keep more places than a percent until the sum is rounded, like
+# planned_percent does with Decimals.
+FRACTION = DecimalField(max_digits=20, decimal_places=10)
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+# --- Filters -----------------------------------------------------------------------------
+
+
+class Status:
+    """The project filter of the drill-down, as it stays in the URL (?status=behind)."""
+
+    BEHIND = "behind"
+    ON_TRACK = "on_track"
+    UNSCHEDULED = "unscheduled"
+    MISSING = "missing"
+    UNEVALUATED = "unevaluated"
+
+    CHOICES = (
+        (BEHIND, _("ล่าช้ากว่าแผน")),
+        (ON_TRACK, _("เป็นไปตามแผน")),
+        (UNSCHEDULED, _("แผนยังไม่มีกำหนดวัน")),
+        (MISSING, _("ยังไม่รายงานเดือนนี้")),
+        (UNEVALUATED, _("สยป. ยังไม่ประเมิน")),
+    )
+
+
+AGENCY_SORTS = {
+    # ?sort= value: (key on AgencyRow, descending first)
+    "agency": ("agency_code", False),
+    "projects": ("projects", True),
+    "actual": ("average_actual", False),
+    "gap": ("average_gap", True),
+    "behind": ("behind", True),
+    "missing": ("missing", True),
+    "evaluated": ("evaluated_share", False),
+}
+PROJECT_SORTS = {
+    "gap": (F("gap").desc(nulls_last=True), "code"),
+    "actual": (F("actual").asc(), "code"),
+    "code": ("code",),
+    "agency": ("agency__code", "code"),
+}
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    fiscal_year: FiscalYear
+    agency: Agency | None
+    status: str
+    agency_sort: str
+    project_sort: str
+    # Planned progress is measured on this day: today, or the last day of a past year.
+    day: dt.date
+    # "Missing reports this month": the month of ``day``, None before the year starts.
+    report_month: dt.date | None
+
+    @property
+    def drilled(self) -> bool:
+        return self.agency is not None or bool(self.status)
+
+    def as_query(self, **changes) -> dict[str, str]:
+        """The URL parameters of these filters, with ``changes`` applied (None removes)."""
+        query = {
+            "year": str(self.fiscal_year.year_be),
+            "agency": self.agency.code if self.agency else None,
+            "status": self.status or None,
+        }
+        query.update(changes)
+        return {key: value for key, value in query.items() if value}
+
+
+def measuring_day(fiscal_year: FiscalYear, today: dt.date) -> dt.date:
+    return min(today, fiscal_year.ends_on)
+
+
+def report_month_for(fiscal_year: FiscalYear, day: dt.date) -> dt.date | None:
+    # Issue 3's rule: one entry per project per month, period = first day of the month.
+    # Until a "missing reports" selector exists there, "this month" is the month of the
+    # measuring day, and a project misses it when it has no entry with that period.
+    month = day.replace(day=1)
+    return month if fiscal_year.contains(day) else None
+
+
+def parse_filters(
+    params, *, years: list[FiscalYear], agencies: list[Agency], today: dt.date | None = None
+) -> DashboardFilters | None:
+    """Read the dashboard's GET parameters; unknown values fall back to the defaults.
+
+    The default year is the current fiscal year when it has projects in ``years``, else the
+    newest one. None when there is no fiscal year at all.
+    """
+    if not years:
+        return None
+    today = today or timezone.localdate()
+    by_year = {str(year.year_be): year for year in years}
+    fiscal_year = by_year.get(params.get("year") or "") or by_year.get(
+        str(thaidates.fiscal_year_of(today)), years[0]
+    )
+    agency = next((a for a in agencies if a.code == params.get("agency")), None)
+    status = params.get("status") or ""
+    if status not in dict(Status.CHOICES):
+        status = ""
+    agency_sort = params.get("sort") or ""
+    if agency_sort.lstrip("-") not in AGENCY_SORTS:
+        agency_sort = "agency"
+    project_sort = params.get("order") or ""
+    if project_sort not in PROJECT_SORTS:
+        project_sort = "gap"
+    day = measuring_day(fiscal_year, today)
+    return DashboardFilters(
+        fiscal_year=fiscal_year,
+        agency=agency,
+        status=status,
+        agency_sort=agency_sort,
+        project_sort=project_sort,
+        day=day,
+        report_month=report_month_for(fiscal_year, day),
+    )
+
+
+# --- Per-project values in SQL -----------------------------------------------------------
+
+
+class ElapsedWeight(Func):
+    """weight × (day − starts_on + 1) / (ends_on − starts_on + 1): the planned weight of a
+    step under way on ``day``, counting both ends as planned_percent does, and multiplying
+    before dividing as it does (PostgreSQL's numeric division keeps about twenty digits)."""
+
+    output_field = FRACTION
+
+    def __init__(self, weight, day: dt.date, starts_on, ends_on):
+        super().__init__(weight, Value(day, output_field=DateField()), starts_on, ends_on)
+
+    def _compiled(self, compiler):
+        return [compiler.compile(expression) for expression in self.get_source_expressions()]
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        parts = self._compiled(compiler)
+        (weight, w_params), (day, d_params), (start, s_params), (end, e_params) = parts
+        sql = f"(({weight}) * (({day})::date - {start} + 1) / ({end} - {start} + 1))"
+        return sql, (*w_params, *d_params, *s_params, *e_params, *s_params)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        parts = self._compiled(compiler)
+        (weight, w_params), (day, d_params), (start, s_params), (end, e_params) = parts
+        sql = (
+            f"(({weight}) * (julianday({day}) - julianday({start}) + 1) / "
+            f"(julianday({end}) - julianday({start}) + 1))"
+        )
+        return sql, (*w_params, *d_params, *s_params, *e_params, *s_params)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(f"ElapsedWeight is not written for {connection.vendor}")
+
+
+class RoundCents(Func):
+    """Round half up to two places, as projects.progress.quantize does. SQLite sums in
+    floating point, where 15.925 may come out as 15.92499…: a nudge far below a cent
+    puts such a value back on its half."""
+
+    output_field = PERCENT
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="ROUND(%(expressions)s, 2)")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="ROUND(%(expressions)s + 1e-9, 2)")
+
+
+def planned_percent_subquery(day: dt.date) -> Subquery:
+    """projects.progress.planned_percent of the outer project on ``day``, in SQL.
+
+    The weight of steps that have ended, plus the elapsed share of steps under way,
+    rounded half up to two places and capped at 100; NULL when the plan has no schedule
+    (has_schedule: no dated step with a real span and fewer than two distinct end dates).
+    """
+    dated = Q(starts_on__isnull=False, ends_on__isnull=False)
+    contribution = Case(
+        When(dated & Q(ends_on__lte=day), then=F("weight")),
+        When(
+            dated & Q(starts_on__lte=day),
+            then=ElapsedWeight(F("weight"), day, F("starts_on"), F("ends_on")),
+        ),
+        default=Value(ZERO),
+        output_field=FRACTION,
+    )
+    steps = (
+        PlanStep.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(
+            spanning_steps=Count("pk", filter=dated & Q(ends_on__gt=F("starts_on"))),
+            end_dates=Count("ends_on", distinct=True, filter=dated),
+            planned_total=Sum(contribution),
+        )
+        .annotate(
+            planned=Case(
+                When(
+                    Q(spanning_steps__gt=0) | Q(end_dates__gt=1),
+                    then=Least(RoundCents(F("planned_total")), Value(HUNDRED)),
+                ),
+                default=None,
+                output_field=PERCENT,
+            )
+        )
+        .values("planned")
+    )
+    return Subquery(steps, output_field=PERCENT)
+
+
+def behind_margin() -> Decimal:
+    """Behind means planned − actual > BMA_BEHIND_THRESHOLD. Both are two-place numbers,
+    so "> T" is "> T + 0.005": the half cent keeps SQLite's float arithmetic from
+    counting a gap of exactly T (e.g. 30.01 − 20.01) as behind."""
+    return Decimal(str(settings.BMA_BEHIND_THRESHOLD)) + Decimal("0.005")
+
+
+def projects_with_status(filters: DashboardFilters) -> QuerySet[Project]:
+    """The projects of the filters' year (and agency) annotated with ``actual`` (latest
+    percent, 0 when never reported), ``planned`` (None without a schedule), ``gap``,
+    ``behind``, ``reported`` (this month; None when no month applies) and ``evaluated``
+    (สยป. has scored at least one quarter)."""
+    projects = Project.objects.filter(fiscal_year=filters.fiscal_year)
+    if filters.agency is not None:
+        projects = projects.filter(agency=filters.agency)
+    if filters.report_month is not None:
+        reported = Exists(
+            ProgressEntry.objects.filter(project=OuterRef("pk"), period=filters.report_month)
+        )
+    else:
+        # No month to report on (a year not yet begun): nobody is missing a report.
+        reported = Value(True, output_field=BooleanField())
+    projects = (
+        projects.with_latest_progress()
+        .annotate(
+            actual=Coalesce(F("latest_percent"), Value(ZERO), output_field=PERCENT),
+            planned=planned_percent_subquery(filters.day),
+        )
+        .annotate(
+            gap=ExpressionWrapper(F("planned") - F("actual"), output_field=PERCENT),
+            behind=Case(
+                When(
+                    Q(planned__isnull=False) & Q(planned__gt=F("actual") + behind_margin()),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            reported=reported,
+            evaluated=Exists(
+                QuarterEvaluation.objects.filter(
+                    project=OuterRef("pk"), project_score__isnull=False
+                )
+            ),
+        )
+    )
+    return projects
+
+
+def filter_status(projects: QuerySet[Project], status: str) -> QuerySet[Project]:
+    if status == Status.BEHIND:
+        return projects.filter(behind=True)
+    if status == Status.ON_TRACK:
+        return projects.filter(planned__isnull=False, behind=False)
+    if status == Status.UNSCHEDULED:
+        return projects.filter(planned__isnull=True)
+    if status == Status.MISSING:
+        return projects.filter(reported=False)
+    if status == Status.UNEVALUATED:
+        return projects.filter(evaluated=False)
+    return projects
+
+
+def project_rows(filters: DashboardFilters) -> QuerySet[Project]:
+    """The drill-down: the projects behind a number of the dashboard, ordered by the
+    ``?order=`` of the filters (largest gap first by default), ready to paginate."""
+    projects = filter_status(projects_with_status(filters), filters.status)
+    return projects.select_related("agency").order_by(*PROJECT_SORTS[filters.project_sort])
+
+
+# --- Per-agency aggregates ---------------------------------------------------------------
+
+
+def _percent(total: Decimal | float | None, count: int) -> Decimal | None:
+    if not count or total is None:
+        return None
+    return (Decimal(str(total)) / count).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    agency_id: int | None
+    agency_code: str
+    agency_name: str
+    agency_short_name: str
+    projects: int
+    actual_total: Decimal
+    scheduled: int
+    scheduled_actual_total: Decimal
+    planned_total: Decimal
+    behind: int
+    reported: int | None
+    evaluated: int
+
+    @property
+    def average_actual(self) -> Decimal | None:
+        return _percent(self.actual_total, self.projects)
+
+    @property
+    def average_planned(self) -> Decimal | None:
+        """Average plan of the projects that have a schedule."""
+        return _percent(self.planned_total, self.scheduled)
+
+    @property
+    def average_scheduled_actual(self) -> Decimal | None:
+        """Average progress of the same projects as average_planned, to compare like with like."""
+        return _percent(self.scheduled_actual_total, self.scheduled)
+
+    @property
+    def average_gap(self) -> Decimal | None:
+        if self.average_planned is None:
+            return None
+        return self.average_planned - self.average_scheduled_actual
+
+    @property
+    def on_track(self) -> int:
+        return self.scheduled - self.behind
+
+    @property
+    def unscheduled(self) -> int:
+        return self.projects - self.scheduled
+
+    @property
+    def missing(self) -> int | None:
+        return None if self.reported is None else self.projects - self.reported
+
+    @property
+    def evaluated_share(self) -> Decimal | None:
+        return _percent(Decimal(self.evaluated) * HUNDRED, self.projects)
+
+    @property
+    def behind_share(self) -> Decimal | None:
+        return _percent(Decimal(self.behind) * HUNDRED, self.projects)
+
+
+def _sum_rows(rows: list[AgencyRow], *, reported_applies: bool) -> AgencyRow:
+    return AgencyRow(
+        agency_id=None,
+        agency_code="",
+        agency_name=str(_("ทุกหน่วยงาน")),
+        agency_short_name="",
+        projects=sum(r.projects for r in rows),
+        actual_total=sum((r.actual_total for r in rows), ZERO),
+        scheduled=sum(r.scheduled for r in rows),
+        scheduled_actual_total=sum((r.scheduled_actual_total for r in rows), ZERO),
+        planned_total=sum((r.planned_total for r in rows), ZERO),
+        behind=sum(r.behind for r in rows),
+        reported=sum(r.reported or 0 for r in rows) if reported_applies else None,
+        evaluated=sum(r.evaluated for r in rows),
+    )
+
+
+def _decimal(value) -> Decimal:
+    # SQLite hands back sums as int or float; PostgreSQL as Decimal.
+    return ZERO if value is None else Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
+    """One row per agency that has projects in the year (only the filters' agency when
+    set), in one query: a GROUP BY over the per-project values of projects_with_status.
+
+    The per-project query is the ORM's; the outer aggregate is written by hand so that
+    each correlated subquery runs once per project (an ORM aggregate over annotations
+    would repeat the planned-percent subquery in every expression that uses it).
+    """
+    per_project = (
+        projects_with_status(filters)
+        .order_by()
+        .values("agency_id", "actual", "planned", "reported", "evaluated")
+    )
+    inner_sql, inner_params = per_project.query.sql_with_params()
+    true = "TRUE" if connection.vendor == "postgresql" else "1"
+    sql = f"""
+        SELECT a.id, a.code, a.name, a.short_name,
+               COUNT(*),
+               SUM(p.actual),
+               COUNT(p.planned),
+               SUM(CASE WHEN p.planned IS NOT NULL THEN p.actual END),
+               SUM(p.planned),
+               SUM(CASE WHEN p.planned - p.actual > %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN p.reported = {true} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN p.evaluated = {true} THEN 1 ELSE 0 END)
+        FROM ({inner_sql}) p
+        JOIN {Agency._meta.db_table} a ON a.id = p.agency_id
+        GROUP BY a.id, a.code, a.name, a.short_name
+        ORDER BY a.code
+    """
+    # A float: SQLite compares a Decimal parameter as text.
+    params = (float(behind_margin()), *inner_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw = cursor.fetchall()
+    reported_applies = filters.report_month is not None
+    return [
+        AgencyRow(
+            agency_id=agency_id,
+            agency_code=code,
+            agency_name=name,
+            agency_short_name=short_name,
+            projects=projects,
+            actual_total=_decimal(actual),
+            scheduled=scheduled,
+            scheduled_actual_total=_decimal(scheduled_actual),
+            planned_total=_decimal(planned),
+            behind=int(behind or 0),
+            reported=int(reported or 0) if reported_applies else None,
+            evaluated=int(evaluated or 0),
+        )
+        for (
+            agency_id,
+            code,
+            name,
+            short_name,
+            projects,
+            actual,
+            scheduled,
+            scheduled_actual,
+            planned,
+            behind,
+            reported,
+            evaluated,
+        ) in raw
+    ]
+
+
+def monthly_reporting(filters: DashboardFilters) -> list[tuple[dt.date, int]]:
+    """(month, projects that reported on it) for the twelve months of the year: one query."""
+    entries = ProgressEntry.objects.filter(project__fiscal_year=filters.fiscal_year)
+    if filters.agency is not None:
+        entries = entries.filter(project__agency=filters.agency)
+    counts = dict(
+        entries.order_by().values("period").annotate(n=Count("pk")).values_list("period", "n")
+    )
+    return [
+        (month, counts.get(month, 0))
+        for month in thaidates.fiscal_months(filters.fiscal_year.year_be)
+    ]
+
+
+@dataclass(frozen=True)
+class DashboardSummary:
+    rows: list[AgencyRow]
+    total: AgencyRow
+    monthly: list[tuple[dt.date, int]]
+    computed_at: dt.datetime
+    charts: dict = field(default_factory=dict)
+
+
+def _sorted(rows: list[AgencyRow], sort: str) -> list[AgencyRow]:
+    key, descending_first = AGENCY_SORTS[sort.lstrip("-")]
+    descending = descending_first != sort.startswith("-")
+    present = [r for r in rows if getattr(r, key) is not None]
+    absent = [r for r in rows if getattr(r, key) is None]
+    present.sort(key=lambda r: (getattr(r, key), r.agency_code), reverse=descending)
+    return present + absent
+
+
+def next_agency_sorts(current: str) -> dict[str, str]:
+    """The ?sort= of each column header: a second click on the sorted column reverses it."""
+    return {key: f"-{key}" if current == key else key for key in AGENCY_SORTS}
+
+
+def cache_key(filters: DashboardFilters) -> str:
+    return ":".join(
+        str(part)
+        for part in (
+            "dashboard",
+            filters.fiscal_year.pk,
+            filters.agency.pk if filters.agency else "all",
+            filters.day.isoformat(),
+            filters.report_month or "-",
+            settings.BMA_BEHIND_THRESHOLD,
+        )
+    )
+
+
+def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
+    """The per-agency rows, their total and the monthly reporting counts: two queries, kept
+    for BMA_DASHBOARD_CACHE_SECONDS (the page says when they were computed).
+
+    The numbers change only when somebody reports or scores, a few times a minute across
+    the BMA, while every manager's page view would otherwise aggregate the whole year.
+    """
+    from reports import dashboard_charts
+
+    timeout = getattr(settings, "BMA_DASHBOARD_CACHE_SECONDS", 60)
+    key = cache_key(filters)
+    if timeout:
+        cached = cache.get(key)
+        if cached is not None:
+            return _with_sort(cached, filters)
+    rows = agency_rows(filters)
+    summary = DashboardSummary(
+        rows=rows,
+        total=_sum_rows(rows, reported_applies=filters.report_month is not None),
+        monthly=monthly_reporting(filters),
+        computed_at=timezone.now(),
+    )
+    summary = dataclasses.replace(summary, charts=dashboard_charts.figures(summary, filters))
+    if timeout:
+        cache.set(key, summary, timeout)
+    return _with_sort(summary, filters)
+
+
+def _with_sort(summary: DashboardSummary, filters: DashboardFilters) -> DashboardSummary:
+    return dataclasses.replace(summary, rows=_sorted(summary.rows, filters.agency_sort))
