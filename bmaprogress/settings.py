@@ -155,3 +155,8 @@ LOGGING = {
 }
 # Points by which actual progress may trail planned before a project counts as behind.
 BMA_BEHIND_THRESHOLD = env_int("BMA_BEHIND_THRESHOLD", 10)
+
+# Printed reports (reports/): projects per part of a background PDF (workers share the
+# parts), and days a finished report file is kept before cleanup_reports removes it.
+BMA_REPORT_PART_SIZE = env_int("BMA_REPORT_PART_SIZE", 10)
+BMA_REPORT_RETENTION_DAYS = env_int("BMA_REPORT_RETENTION_DAYS", 7)
