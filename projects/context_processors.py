@@ -2,4 +2,6 @@ def navigation(request):
     """The role of the logged-in user, for the top navigation."""
     user = getattr(request, "user", None)
     role = user.role if user is not None and user.is_authenticated else None
-    return {"nav_role": role}
+    from projects.permissions import can_view_dashboards
+
+    return {"nav_role": role, "nav_can_view_dashboards": can_view_dashboards(user)}

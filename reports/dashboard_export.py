@@ -1,0 +1,165 @@
+"""CSV and XLSX of what the dashboard shows: the agency table, or, drilled down by agency
+or status, every project of that list (all pages)."""
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from projects import thaidates
+from reports import dashboard
+
+# A cell a spreadsheet would run as a formula (CSV injection): shown as text instead.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    filename: str
+    headers: list[str]
+    rows: list[list]
+
+
+def _yes_no(value) -> str:
+    if value is None:
+        return "-"
+    return _("ใช่") if value else _("ไม่")
+
+
+def _month(filters) -> str:
+    return thaidates.month_label(filters.report_month) if filters.report_month else "-"
+
+
+def agency_table(filters, summary) -> Table:
+    headers = [
+        _("รหัสหน่วยงาน"),
+        _("หน่วยงาน"),
+        _("จำนวนโครงการ"),
+        _("ความคืบหน้าเฉลี่ย (ร้อยละ)"),
+        _("แผนเฉลี่ย ณ %(day)s (ร้อยละ)") % {"day": thaidates.format_be(filters.day)},
+        _("ผลเฉลี่ยของโครงการที่มีแผน (ร้อยละ)"),
+        _("ล่าช้ากว่าแผน"),
+        _("เป็นไปตามแผน"),
+        _("แผนยังไม่มีกำหนดวัน"),
+        _("ยังไม่รายงานเดือน %(month)s") % {"month": _month(filters)},
+        _("สยป. ประเมินแล้ว"),
+        _("สยป. ประเมินแล้ว (ร้อยละ)"),
+    ]
+    rows = [
+        [
+            row.agency_code,
+            row.agency_name,
+            row.projects,
+            row.average_actual,
+            row.average_planned,
+            row.average_scheduled_actual,
+            row.behind,
+            row.on_track,
+            row.unscheduled,
+            row.missing,
+            row.evaluated,
+            row.evaluated_share,
+        ]
+        for row in [*summary.rows, summary.total]
+    ]
+    return Table(
+        title=_("แดชบอร์ด ปีงบประมาณ %(year)s") % {"year": filters.fiscal_year.year_be},
+        filename=f"dashboard-{filters.fiscal_year.year_be}",
+        headers=headers,
+        rows=rows,
+    )
+
+
+def project_table(filters) -> Table:
+    headers = [
+        _("รหัสโครงการ"),
+        _("ชื่อโครงการ"),
+        _("หน่วยงาน"),
+        _("ความคืบหน้า (ร้อยละ)"),
+        _("แผน ณ %(day)s (ร้อยละ)") % {"day": thaidates.format_be(filters.day)},
+        _("ต่ำกว่าแผน (จุด)"),
+        _("ล่าช้ากว่าแผน"),
+        _("รายงานล่าสุด"),
+        _("รายงานเดือน %(month)s แล้ว") % {"month": _month(filters)},
+        _("สยป. ประเมินแล้ว"),
+    ]
+    rows = [
+        [
+            project.code,
+            project.name,
+            project.agency.name,
+            project.actual,
+            project.planned,
+            project.gap,
+            _yes_no(project.behind) if project.planned is not None else "-",
+            thaidates.format_be(project.latest_reported_on) or "-",
+            _yes_no(project.reported) if filters.report_month else "-",
+            _yes_no(project.evaluated),
+        ]
+        for project in dashboard.project_rows(filters)
+    ]
+    parts = [f"dashboard-{filters.fiscal_year.year_be}"]
+    if filters.agency:
+        parts.append(filters.agency.code)
+    if filters.status:
+        parts.append(filters.status)
+    return Table(
+        title=_("โครงการ ปีงบประมาณ %(year)s") % {"year": filters.fiscal_year.year_be},
+        filename="-".join(parts),
+        headers=headers,
+        rows=rows,
+    )
+
+
+def table_for(filters) -> Table:
+    if filters.drilled:
+        return project_table(filters)
+    return agency_table(filters, dashboard.dashboard_summary(filters))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal | int):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def as_csv(table: Table) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel opens the Thai text as Thai."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([_text(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def as_xlsx(table: Table) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.title[:31]
+    sheet.append(table.headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        sheet.append([value if value is not None else None for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                # Text stays text: never a formula, whatever a project name starts with.
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(table.headers, 1):
+        longest = max([len(str(row[index - 1] or "")) for row in table.rows[:200]] + [0])
+        width = min(max(len(header), longest) + 2, 60)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,64 @@
+"""The managers' dashboard: one page for a fiscal year, drilled down by agency and status
+through URL parameters, with the same rows exported as CSV or XLSX."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
+
+from projects.models import Agency, FiscalYear
+from projects.permissions import can_view_dashboards, require
+from reports import dashboard, dashboard_export
+
+
+def _filters(request):
+    years = list(FiscalYear.objects.all())
+    agencies = list(Agency.objects.all())
+    filters = dashboard.parse_filters(request.GET, years=years, agencies=agencies)
+    return filters, years, agencies
+
+
+@login_required
+@require(can_view_dashboards)
+@vary_on_headers("HX-Request")
+def dashboard_index(request):
+    filters, years, agencies = _filters(request)
+    context = {
+        "filters": filters,
+        "years": years,
+        "agencies": agencies,
+        "statuses": dashboard.Status.CHOICES,
+    }
+    if filters is not None:
+        context["summary"] = dashboard.dashboard_summary(filters)
+        context["behind_threshold"] = settings.BMA_BEHIND_THRESHOLD
+        context["sort_next"] = dashboard.next_agency_sorts(filters.agency_sort)
+        context["status_label"] = dict(dashboard.Status.CHOICES).get(filters.status, "")
+        if filters.drilled:
+            paginator = Paginator(dashboard.project_rows(filters), settings.BMA_PROJECTS_PAGE_SIZE)
+            context["page"] = paginator.get_page(request.GET.get("page"))
+    template_name = "reports/dashboard.html"
+    if request.htmx:
+        template_name += "#body"
+    return render(request, template_name, context)
+
+
+@login_required
+@require(can_view_dashboards)
+def dashboard_download(request, fmt):
+    filters, _years, _agencies = _filters(request)
+    if filters is None:
+        raise Http404
+    table = dashboard_export.table_for(filters)
+    if fmt == "csv":
+        content, content_type = dashboard_export.as_csv(table), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        content = dashboard_export.as_xlsx(table)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{table.filename}.{fmt}"'
+    return response

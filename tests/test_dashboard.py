@@ -1,0 +1,446 @@
+"""The managers' dashboard /dashboard/: who may see it, the per-agency numbers, drilling
+down agency → projects → project, filters in the URL, CSV/XLSX export, the query budget
+(which must not grow with the number of projects) and the cache."""
+
+import csv
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from reports import dashboard
+from tests.factories import (
+    AgencyFactory,
+    FiscalYearFactory,
+    PlanStepFactory,
+    ProgressEntryFactory,
+    ProjectFactory,
+    QuarterEvaluationFactory,
+    UserFactory,
+)
+from tests.html import page_of, text_of
+
+# A closed fiscal year keeps the numbers fixed whatever day the tests run: it is measured
+# on its last day, 30 Sep 2026, and "this month" is September 2026.
+YEAR = 2569
+SEPTEMBER = dt.date(2026, 9, 1)
+URL = "/dashboard/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_project(
+    agency, fiscal_year, code, *, steps="dated", actual=None, september=False, score=None, name=None
+):
+    """A project of two steps (30 + 70) that both end by 30 Sep 2026, so 100 is planned."""
+    project = ProjectFactory(
+        agency=agency, fiscal_year=fiscal_year, code=code, **({"name": name} if name else {})
+    )
+    if steps == "dated":
+        dates = [
+            (dt.date(2025, 10, 1), dt.date(2026, 1, 31)),
+            (dt.date(2026, 2, 1), dt.date(2026, 8, 31)),
+        ]
+    else:  # the seed's placeholder dates: no schedule
+        dates = [(dt.date(2020, 10, 1), dt.date(2020, 10, 1))] * 2
+    for order, (weight, (starts_on, ends_on)) in enumerate(zip((30, 70), dates, strict=True), 1):
+        PlanStepFactory(
+            project=project,
+            order=order,
+            weight=Decimal(weight),
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+    if actual is not None:
+        reported_on = dt.date(2026, 9, 20) if september else dt.date(2026, 6, 20)
+        ProgressEntryFactory(project=project, reported_on=reported_on, percent=Decimal(actual))
+    if score is not None:
+        QuarterEvaluationFactory(project=project, quarter=1, project_score=Decimal(score))
+    return project
+
+
+@pytest.fixture
+def year_data(db):
+    fiscal_year = FiscalYearFactory(year_be=YEAR)
+    other_year = FiscalYearFactory(year_be=YEAR - 1)
+    council = AgencyFactory(
+        code="01000000", name="สำนักงานเลขานุการสภากรุงเทพมหานคร", short_name="สลส."
+    )
+    district = AgencyFactory(code="50010000", name="สำนักงานเขตพระนคร", short_name="เขตพระนคร")
+    projects = {
+        "behind": make_project(
+            council, fiscal_year, "01000000-1", actual=20, september=True, score=90
+        ),
+        "done": make_project(council, fiscal_year, "01000000-2", actual=100, september=True),
+        "undated": make_project(council, fiscal_year, "01000000-3", steps="placeholder"),
+        "silent": make_project(district, fiscal_year, "50010000-1"),
+        "close": make_project(district, fiscal_year, "50010000-2", actual=95, score=100),
+    }
+    # Another year's project must count nowhere.
+    make_project(council, other_year, "01000000-9", actual=0)
+    return {"year": fiscal_year, "council": council, "district": district, **projects}
+
+
+@pytest.fixture
+def manager_client(client, db):
+    client.force_login(UserFactory(manager=True))
+    return client
+
+
+def rows_by_agency(page):
+    """{agency name: [the texts of the other cells]} of the agency table, in order."""
+    rows = {}
+    for row in page.all(".dash-agencies tbody tr"):
+        head, *cells = [
+            text_of(cell) for cell in row if cell.tag.rpartition("}")[2] in ("th", "td")
+        ]
+        rows[head] = cells
+    return rows
+
+
+# --- Who may see it ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("traits", "status"),
+    [({"manager": True}, 200), ({"evaluator": True}, 200), ({"admin": True}, 200), ({}, 403)],
+)
+def test_dashboard_is_for_managers_evaluators_and_admins(client, year_data, traits, status):
+    client.force_login(UserFactory(**traits))
+    assert client.get(URL).status_code == status
+    assert client.get(URL + "export.csv").status_code == status
+
+
+@pytest.mark.django_db
+def test_dashboard_needs_login(client, year_data):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("traits", "shown"), [({"manager": True}, True), ({}, False)])
+def test_nav_link_only_for_those_who_may_see_it(client, year_data, traits, shown):
+    client.force_login(UserFactory(**traits))
+    nav = page_of(client.get("/projects/")).text(".mainnav")
+    assert ("แดชบอร์ด" in nav) is shown
+
+
+# --- The numbers -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_agency_rows_count_projects_progress_behind_missing_and_evaluated(year_data):
+    filters = dashboard.parse_filters(
+        {"year": str(YEAR)}, years=[year_data["year"]], agencies=[], today=dt.date(2026, 11, 25)
+    )
+    assert filters.day == dt.date(2026, 9, 30)
+    assert filters.report_month == SEPTEMBER
+
+    council, district = dashboard.agency_rows(filters)
+
+    assert (council.agency_code, council.projects) == ("01000000", 3)
+    assert council.average_actual == Decimal("40.00")  # (20 + 100 + 0) / 3
+    assert (council.scheduled, council.unscheduled) == (2, 1)
+    assert council.average_planned == Decimal("100.00")
+    assert council.average_scheduled_actual == Decimal("60.00")
+    assert (council.behind, council.on_track) == (1, 1)
+    assert council.missing == 1  # the undated project never reported
+    assert council.evaluated == 1
+    assert council.evaluated_share == Decimal("33.33")
+
+    assert (district.projects, district.behind, district.on_track) == (2, 1, 1)
+    assert district.missing == 2  # 95 was reported in June, not September
+    assert district.evaluated_share == Decimal("50.00")
+
+
+@pytest.mark.django_db
+def test_overview_page_shows_tiles_charts_and_agency_table(manager_client, year_data):
+    response = manager_client.get(URL, {"year": YEAR})
+    page = page_of(response)
+
+    tiles = page.texts(".tile")
+    assert any("โครงการ" in t and "5" in t for t in tiles)
+    assert any("ล่าช้ากว่าแผน" in t and "2" in t for t in tiles)
+    assert any("ยังไม่รายงานเดือน กันยายน 2569" in t and "3" in t for t in tiles)
+    assert "วัดแผน ณ วันที่ 30 กันยายน 2569" in page.text(".dash-meta")
+
+    rows = rows_by_agency(page)
+    assert list(rows) == ["สำนักงานเลขานุการสภากรุงเทพมหานคร", "สำนักงานเขตพระนคร"]
+    council = rows["สำนักงานเลขานุการสภากรุงเทพมหานคร"]
+    assert council[0] == "3"
+    assert council[1].endswith("40.0")
+    assert council[3:] == ["1", "1", "33%"]
+    assert page.text(".dash-agencies tfoot").split()[1] == "5"
+
+    for name in ("fig-status", "fig-monthly", "fig-agencies", "fig-progress"):
+        figure = json.loads(page.one(f"#{name}").text)
+        assert figure["data"], name
+        assert page.one(f'[data-figure="{name}"]') is not None
+    status = json.loads(page.one("#fig-status").text)
+    assert status["data"][0]["values"] == [2, 2, 1]
+    monthly = json.loads(page.one("#fig-monthly").text)
+    assert monthly["data"][0]["x"][0] == "ต.ค. 2568"
+    assert monthly["data"][0]["y"][8] == 20.0  # June: one of five projects reported
+    assert monthly["data"][0]["y"][11] == 40.0  # September: two of five
+
+
+@pytest.mark.django_db
+def test_drill_down_agency_to_projects_to_project(manager_client, year_data):
+    page = page_of(manager_client.get(URL, {"year": YEAR}))
+    (link,) = [
+        a for a in page.all(".dash-agencies tbody th a") if "เขตพระนคร" in "".join(a.itertext())
+    ]
+    assert link.get("href") == f"?year={YEAR}&agency=50010000"
+
+    page = page_of(manager_client.get(URL + link.get("href")))
+
+    assert "สำนักงานเขตพระนคร" in page.text(".breadcrumb")
+    assert page.all(".dash-agencies") == []  # one agency: its projects instead
+    codes = page.texts(".dash-projects tbody tr td:first-child")
+    assert codes == ["50010000-1", "50010000-2"]  # largest gap first: 100, then 5
+    hrefs = [a.get("href") for a in page.all(".dash-projects tbody tr td:first-child a")]
+    assert hrefs == ["/projects/50010000-1/", "/projects/50010000-2/"]
+    statuses = page.texts(".dash-projects tbody tr td:nth-child(5)")
+    assert statuses == ["ล่าช้า 100 จุด", "ตามแผน"]
+    assert manager_client.get(hrefs[0]).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "codes"),
+    [
+        ("behind", ["01000000-1", "50010000-1"]),
+        ("on_track", ["01000000-2", "50010000-2"]),
+        ("unscheduled", ["01000000-3"]),
+        ("missing", ["01000000-3", "50010000-1", "50010000-2"]),
+        ("unevaluated", ["01000000-2", "01000000-3", "50010000-1"]),
+    ],
+)
+def test_status_filter_lists_the_projects_behind_each_number(
+    manager_client, year_data, status, codes
+):
+    page = page_of(manager_client.get(URL, {"year": YEAR, "status": status, "order": "code"}))
+    assert page.texts(".dash-projects tbody tr td:first-child") == codes
+
+
+@pytest.mark.django_db
+def test_filters_stay_in_the_url_of_every_link(manager_client, year_data):
+    page = page_of(manager_client.get(URL, {"year": YEAR, "status": "behind"}))
+
+    agency_links = [a.get("href") for a in page.all(".dash-agencies tbody th a")]
+    assert agency_links == [
+        f"?year={YEAR}&status=behind&agency=01000000",
+        f"?year={YEAR}&status=behind&agency=50010000",
+    ]
+    exports = [a.get("href") for a in page.all(".dash-export a")]
+    assert exports == [
+        f"/dashboard/export.csv?year={YEAR}&status=behind",
+        f"/dashboard/export.xlsx?year={YEAR}&status=behind",
+    ]
+    form = page.one("form.filters")
+    assert form.get("method") == "get"
+    assert page.one("#id_status option[selected]").get("value") == "behind"
+    assert page.one("#id_year option[selected]").get("value") == str(YEAR)
+
+
+@pytest.mark.django_db
+def test_htmx_request_gets_only_the_body(manager_client, year_data):
+    response = manager_client.get(URL, {"year": YEAR, "agency": "01000000"}, HTTP_HX_REQUEST="true")
+    content = response.content.decode()
+    assert "<html" not in content
+    assert "dash-projects" in content
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_defaults_to_the_current_fiscal_year_or_the_newest(year_data):
+    years = [year_data["year"], FiscalYearFactory(year_be=YEAR - 1)]
+    current = dashboard.parse_filters({}, years=years, agencies=[], today=dt.date(2026, 3, 1))
+    assert current.fiscal_year.year_be == YEAR
+    assert current.day == dt.date(2026, 3, 1)
+    assert current.report_month == dt.date(2026, 3, 1)
+    newest = dashboard.parse_filters(
+        {"year": "junk"}, years=years, agencies=[], today=dt.date(2030, 3, 1)
+    )
+    assert newest.fiscal_year.year_be == YEAR
+    before = dashboard.parse_filters(
+        {"year": str(YEAR)}, years=years, agencies=[], today=dt.date(2025, 8, 1)
+    )
+    assert before.report_month is None  # the year has not begun: no report is due
+
+
+@pytest.mark.django_db
+def test_no_fiscal_year_yet(manager_client):
+    response = manager_client.get(URL)
+    assert response.status_code == 200
+    assert "ยังไม่มีปีงบประมาณ" in page_of(response).text("main")
+
+
+# --- Export ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_csv_of_the_agency_table(manager_client, year_data):
+    response = manager_client.get(URL + "export.csv", {"year": YEAR})
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert f'filename="dashboard-{YEAR}.csv"' in response["Content-Disposition"]
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["รหัสหน่วยงาน", "หน่วยงาน", "จำนวนโครงการ"]
+    assert rows[0][9] == "ยังไม่รายงานเดือน กันยายน 2569"
+    assert rows[1] == [
+        "01000000",
+        "สำนักงานเลขานุการสภากรุงเทพมหานคร",
+        "3",
+        "40.00",
+        "100.00",
+        "60.00",
+        "1",
+        "1",
+        "1",
+        "1",
+        "1",
+        "33.33",
+    ]
+    assert rows[3][1:3] == ["ทุกหน่วยงาน", "5"]
+    assert len(rows) == 4
+
+
+@pytest.mark.django_db
+def test_xlsx_of_the_drilled_down_projects_has_every_page(manager_client, year_data, settings):
+    settings.BMA_PROJECTS_PAGE_SIZE = 1
+    response = manager_client.get(
+        URL + "export.xlsx", {"year": YEAR, "status": "behind", "page": 2}
+    )
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert f'filename="dashboard-{YEAR}-behind.xlsx"' in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][:3] == ["รหัสโครงการ", "ชื่อโครงการ", "หน่วยงาน"]
+    assert [row[0] for row in values[1:]] == ["50010000-1", "01000000-1"]
+    assert values[2][3] == 20 and values[2][4] == 100 and values[2][5] == 80
+    assert values[2][6] == "ใช่"
+
+
+@pytest.mark.django_db
+def test_exported_text_never_becomes_a_formula(manager_client, year_data):
+    make_project(year_data["council"], year_data["year"], "01000000-7", name="=HYPERLINK(1)")
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                manager_client.get(
+                    URL + "export.csv", {"year": YEAR, "agency": "01000000"}
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert "'=HYPERLINK(1)" in [row[1] for row in csv_rows]
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(
+            manager_client.get(URL + "export.xlsx", {"year": YEAR, "agency": "01000000"}).content
+        )
+    ).active
+    cells = [cell for cell in sheet["B"] if cell.value == "=HYPERLINK(1)"]
+    assert cells and cells[0].data_type == "s"
+
+
+@pytest.mark.django_db
+def test_unknown_export_format_is_404(manager_client, year_data):
+    assert manager_client.get(URL + "export.pdf").status_code == 404
+
+
+# --- Query budget and cache ----------------------------------------------------------------
+
+
+def more_projects(year_data, count, start):
+    for number in range(start, start + count):
+        agency = AgencyFactory(code=f"{60 + number:02d}000000", name=f"สำนักงานเขตทดสอบ {number}")
+        make_project(
+            agency,
+            year_data["year"],
+            f"{agency.code}-1",
+            actual=number % 100,
+            september=number % 2 == 0,
+            score=80 if number % 3 else None,
+        )
+
+
+# session, user, years, agencies, agency aggregate, monthly counts
+OVERVIEW_QUERIES = 6
+# the same, plus the count and one page of the drilled-down projects
+DRILLED_QUERIES = 8
+
+
+@pytest.mark.django_db
+@override_settings(BMA_DASHBOARD_CACHE_SECONDS=0)
+@pytest.mark.parametrize(
+    ("params", "budget"),
+    [
+        ({"year": YEAR}, OVERVIEW_QUERIES),
+        ({"year": YEAR, "status": "behind"}, DRILLED_QUERIES),
+        ({"year": YEAR, "agency": "01000000", "status": "missing"}, DRILLED_QUERIES),
+    ],
+)
+def test_query_count_does_not_grow_with_projects(
+    manager_client, year_data, django_assert_max_num_queries, params, budget
+):
+    with django_assert_max_num_queries(budget):
+        small = manager_client.get(URL, params)
+    more_projects(year_data, 30, 1)
+    for project in list(year_data["council"].projects.all())[:1]:
+        for month in range(10, 13):
+            ProgressEntryFactory(
+                project=project, reported_on=dt.date(2025, month, 2), percent=Decimal(5)
+            )
+    with django_assert_max_num_queries(budget):
+        large = manager_client.get(URL, params)
+    assert small.status_code == large.status_code == 200
+    assert len(large.content) > len(small.content)
+
+
+@pytest.mark.django_db
+@override_settings(BMA_DASHBOARD_CACHE_SECONDS=0)
+def test_export_query_count_does_not_grow(manager_client, year_data, django_assert_max_num_queries):
+    more_projects(year_data, 20, 1)
+    with django_assert_max_num_queries(OVERVIEW_QUERIES):
+        manager_client.get(URL + "export.csv", {"year": YEAR})
+    with django_assert_max_num_queries(DRILLED_QUERIES - 1):
+        manager_client.get(URL + "export.xlsx", {"year": YEAR, "status": "behind"})
+
+
+@pytest.mark.django_db
+@override_settings(BMA_DASHBOARD_CACHE_SECONDS=60)
+def test_aggregates_are_cached_for_a_while(manager_client, year_data, django_assert_num_queries):
+    manager_client.get(URL, {"year": YEAR})
+    make_project(year_data["council"], year_data["year"], "01000000-8")
+    # session, user, years, agencies: the aggregates come from the cache.
+    with django_assert_num_queries(4):
+        page = page_of(manager_client.get(URL, {"year": YEAR, "sort": "-projects"}))
+    assert rows_by_agency(page)["สำนักงานเลขานุการสภากรุงเทพมหานคร"][0] == "3"
+    cache.clear()
+    page = page_of(manager_client.get(URL, {"year": YEAR}))
+    assert rows_by_agency(page)["สำนักงานเลขานุการสภากรุงเทพมหานคร"][0] == "4"
+
+
+@pytest.mark.django_db
+def test_agency_table_sorts_from_the_url(manager_client, year_data):
+    page = page_of(manager_client.get(URL, {"year": YEAR, "sort": "projects"}))
+    assert list(rows_by_agency(page))[0] == "สำนักงานเลขานุการสภากรุงเทพมหานคร"
+    page = page_of(manager_client.get(URL, {"year": YEAR, "sort": "-projects"}))
+    assert list(rows_by_agency(page))[0] == "สำนักงานเขตพระนคร"
+    header = [a for a in page.all(".dash-agencies thead a") if text_of(a) == "โครงการ"][0]
+    assert header.get("href") == f"?year={YEAR}&sort=projects"
