@@ -1,0 +1,149 @@
+"""Forms of the evaluation screens: server-side validation with Thai messages.
+
+Number fields are plain text inputs (inputmode=decimal) rather than type=number: they
+accept Thai digits (๐–๙), do not change value under the mouse wheel, and leave every
+message to the server, in Thai, next to the field.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from indicators.services import EvaluationValues, IndicatorResultValues
+from projects import thaidates
+
+HUNDRED = Decimal(100)
+
+
+class ThaiDecimalField(forms.DecimalField):
+    default_error_messages = {
+        "invalid": _("กรุณากรอกตัวเลข เช่น 85 หรือ 87.50"),
+        "max_value": _("ต้องไม่เกิน %(limit_value)s"),
+        "min_value": _("ต้องไม่น้อยกว่า %(limit_value)s"),
+        "max_digits": _("ตัวเลขยาวเกินไป"),
+        "max_decimal_places": _("ทศนิยมได้ไม่เกิน %(max)s ตำแหน่ง"),
+        "max_whole_digits": _("ตัวเลขยาวเกินไป"),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("localize", False)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        # No min/max/step attributes: the browser would block Enter with its own message.
+        return {"inputmode": "decimal", "autocomplete": "off"}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = thaidates.arabic_digits(value).strip().replace(",", "")
+        return super().to_python(value)
+
+
+def _score_field(label):
+    return ThaiDecimalField(
+        label=label,
+        min_value=Decimal(0),
+        max_value=HUNDRED,
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"class": "score-input", "size": 5}),
+    )
+
+
+class QuarterEvaluationForm(forms.Form):
+    """One row of the evaluation screen."""
+
+    result_value = ThaiDecimalField(
+        label=_("ผลงาน"),
+        min_value=Decimal(0),
+        max_digits=7,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"class": "score-input", "size": 6}),
+    )
+    criterion_21 = _score_field(_("ผลประเมิน 2.1"))
+    criterion_22 = _score_field(_("ผลประเมิน 2.2"))
+    project_score = _score_field(_("คะแนนโครงการ"))
+    comment = forms.CharField(
+        label=_("ความเห็น"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"class": "comment-input", "autocomplete": "off"}),
+        error_messages={"max_length": _("ความเห็นยาวได้ไม่เกิน %(limit_value)d ตัวอักษร")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def values(self) -> EvaluationValues:
+        data = self.cleaned_data
+        return EvaluationValues(
+            result_value=data["result_value"],
+            criterion_21=data["criterion_21"],
+            criterion_22=data["criterion_22"],
+            project_score=data["project_score"],
+            comment=data["comment"].strip(),
+        )
+
+
+class IndicatorQuarterForm(forms.Form):
+    """One quarter of a KPI: the achieved level and the criteria 2.1 / 2.2."""
+
+    achieved_level = forms.TypedChoiceField(
+        label=_("ผลงานที่ทำได้ ระดับ"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "-")] + [(str(level), str(level)) for level in range(1, 6)],
+        error_messages={"invalid_choice": _("ระดับต้องเป็น 1 ถึง 5")},
+    )
+    criterion_21 = _score_field(_("ผลประเมิน 2.1"))
+    criterion_22 = _score_field(_("ผลประเมิน 2.2"))
+    comment = forms.CharField(
+        label=_("ความเห็น"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"class": "comment-input", "autocomplete": "off"}),
+        error_messages={"max_length": _("ความเห็นยาวได้ไม่เกิน %(limit_value)d ตัวอักษร")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def values(self) -> IndicatorResultValues:
+        data = self.cleaned_data
+        return IndicatorResultValues(
+            achieved_level=data["achieved_level"],
+            criterion_21=data["criterion_21"],
+            criterion_22=data["criterion_22"],
+            comment=data["comment"].strip(),
+        )
+
+
+class IndicatorCriteriaForm(forms.Form):
+    """What each level 1–5 of a KPI means (เกณฑ์การประเมิน)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for level in range(1, 6):
+            self.fields[f"level_{level}"] = forms.CharField(
+                label=_("ระดับ %(level)d") % {"level": level},
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={
+                    "max_length": _("ยาวได้ไม่เกิน %(limit_value)d ตัวอักษร"),
+                },
+            )
+
+    def descriptions(self) -> dict[int, str]:
+        return {level: self.cleaned_data[f"level_{level}"] for level in range(1, 6)}
+
+
+class QuarterReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("เหตุผลที่เปิดไตรมาสอีกครั้ง"),
+        max_length=1000,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={
+            "required": _("กรุณาระบุเหตุผลที่เปิดไตรมาสอีกครั้ง"),
+            "max_length": _("ยาวได้ไม่เกิน %(limit_value)d ตัวอักษร"),
+        },
+    )
