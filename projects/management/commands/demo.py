@@ -1,0 +1,41 @@
+"""``manage.py demo``: the seed project, demo users (password ``demo``) and demo projects.
+
+Safe to run again and again: the seed fixture is reloaded as it is, and the demo data are
+created only where missing (see projects/demo.py).
+"""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from projects import demo, thaidates
+
+SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the seed project and create the demo users (password 'demo') and demo "
+        "projects of the current and previous fiscal years. Idempotent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--today",
+            help="Pretend today is this date (dd/mm/BE or ISO), e.g. 25/11/2569 or 2026-11-25.",
+        )
+
+    def handle(self, *args, today=None, verbosity=1, **options):
+        day = None
+        if today:
+            try:
+                day = thaidates.parse_date(today)
+            except ValueError as error:
+                raise CommandError(str(error)) from None
+        with transaction.atomic():
+            call_command("loaddata", str(SEED_FIXTURE), verbosity=verbosity)
+            report = demo.make_demo(today=day)
+        if verbosity:
+            for line in demo.summary_lines(report):
+                self.stdout.write(line)
