@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/", include("projects.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("indicators.urls")),
     path("dashboard/", include("reports.dashboard_urls")),
     path("admin/", admin.site.urls),

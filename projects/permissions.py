@@ -64,3 +64,43 @@ def require(rule):
         return wrapped
 
     return decorator
+
+
+# --- Printed reports (reports/) -------------------------------------------------------------
+
+
+def can_request_agency_report(user, agency) -> bool:
+    """Order an agency's report (PDF/XLSX): managers, evaluators and administrators for
+    every agency; agency staff for their own agency only."""
+    if can_view_dashboards(user):
+        return True
+    return (
+        _active(user)
+        and user.role == User.Role.STAFF
+        and agency is not None
+        and user.agency_id is not None
+        and user.agency_id == agency.pk
+    )
+
+
+def can_request_bma_report(user) -> bool:
+    """Order the whole-BMA report: managers, evaluators and administrators."""
+    return can_view_dashboards(user)
+
+
+def can_use_reports(user) -> bool:
+    """Open the reports page: whoever may order at least one report."""
+    return can_view_dashboards(user) or (
+        _active(user) and user.role == User.Role.STAFF and user.agency_id is not None
+    )
+
+
+def can_download_report(user, job) -> bool:
+    """See and download an ordered report: its requester, or anyone who may order it."""
+    if not _active(user):
+        return False
+    if job.requested_by_id == user.pk:
+        return True
+    if job.agency_id is None:
+        return can_request_bma_report(user)
+    return can_request_agency_report(user, job.agency)

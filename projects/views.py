@@ -63,13 +63,6 @@ def plan_timeline(request, code):
 
 
 @login_required
-def project_print(request, code):
-    context = _project_context(code)
-    context["entries"] = selectors.progress_history(context["project"], 1).paginator.object_list
-    return render(request, "projects/project_print.html", context)
-
-
-@login_required
 def project_list(request):
     years = list(FiscalYear.objects.all())
     agencies = list(Agency.objects.all())

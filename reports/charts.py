@@ -1,0 +1,157 @@
+"""Geometry of the report's charts, drawn as SVG by templates (no JavaScript in a PDF).
+
+The functions here only compute coordinates; templates/reports/_gauge.svg.html and
+_scurve.svg.html turn them into SVG elements. Labels are HTML around the SVG rather than
+SVG <text>: WeasyPrint lays out every SVG text apart, which made the charts cost more
+than the rest of a page. static/css/report.css places the labels with the constants
+below (PLOT_* and CURVE_*): change both together.
+"""
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from projects import progress, thaidates
+
+HUNDRED = Decimal(100)
+
+
+# --- Gauge -------------------------------------------------------------------------------
+
+GAUGE_CX, GAUGE_CY, GAUGE_R = 100.0, 100.0, 78.0
+GAUGE_BANDS = ((0, 40, "band-low"), (40, 70, "band-mid"), (70, 100, "band-high"))
+
+
+@dataclass(frozen=True)
+class Gauge:
+    value: Decimal | None
+    bands: list[tuple[str, str]]
+    value_arc: str | None
+    needle: tuple[float, float]
+    ticks: list[tuple[float, float, float, float]]
+
+
+def _gauge_point(fraction: float, radius: float = GAUGE_R) -> tuple[float, float]:
+    angle = math.pi * (1 - fraction)
+    return (
+        round(GAUGE_CX + radius * math.cos(angle), 2),
+        round(GAUGE_CY - radius * math.sin(angle), 2),
+    )
+
+
+def _gauge_arc(start: float, end: float) -> str:
+    x0, y0 = _gauge_point(start)
+    x1, y1 = _gauge_point(end)
+    return f"M {x0} {y0} A {GAUGE_R} {GAUGE_R} 0 0 1 {x1} {y1}"
+
+
+def gauge(percent: Decimal | None) -> Gauge:
+    """A half-circle gauge 0–100 with coloured bands and the value as a thick arc."""
+    value = min(max(percent, Decimal(0)), HUNDRED) if percent is not None else None
+    fraction = float(value / HUNDRED) if value is not None else 0.0
+    return Gauge(
+        value=percent,
+        bands=[(_gauge_arc(lo / 100, hi / 100), css) for lo, hi, css in GAUGE_BANDS],
+        value_arc=_gauge_arc(0, fraction) if fraction > 0 else None,
+        needle=_gauge_point(fraction, GAUGE_R - 22),
+        ticks=[
+            (*_gauge_point(t / 100, GAUGE_R + 11), *_gauge_point(t / 100, GAUGE_R + 15))
+            for t in range(0, 101, 20)
+        ],
+    )
+
+
+# --- Planned-vs-actual S-curve -------------------------------------------------------------
+
+# The plot starts 7% from the left of the SVG and is 90% of its width; it spans 4%–96% of
+# its height (report.css: .curve-x, .curve-y).
+CURVE_WIDTH, CURVE_HEIGHT = 500.0, 150.0
+PLOT_LEFT, PLOT_TOP, PLOT_WIDTH, PLOT_HEIGHT = 35.0, 6.0, 450.0, 138.0
+
+
+@dataclass(frozen=True)
+class SCurve:
+    width: float
+    height: float
+    left: float
+    top: float
+    plot_width: float
+    plot_height: float
+    bottom: float
+    right: float
+    months: list[tuple[float, str]]
+    y_ticks: list[tuple[float, int]]
+    actual: str
+    markers: list[tuple[float, float]]
+    planned: str | None
+    has_schedule: bool
+    as_of_x: float | None
+
+
+def _x(day: dt.date, start: dt.date, span_days: int) -> float:
+    return round(PLOT_LEFT + (day - start).days / span_days * PLOT_WIDTH, 2)
+
+
+def _y(percent: Decimal) -> float:
+    percent = min(max(percent, Decimal(0)), HUNDRED)
+    return round(PLOT_TOP + PLOT_HEIGHT - float(percent / HUNDRED) * PLOT_HEIGHT, 2)
+
+
+def s_curve(
+    *,
+    year_be: int,
+    steps: Sequence[progress.StepLike],
+    points: Sequence[tuple[dt.date, Decimal]],
+    as_of: dt.date,
+) -> SCurve:
+    """Actual progress (the reports, oldest first) against planned progress over the fiscal
+    year. Without a schedule (has_schedule) there is no planned line."""
+    start, end = thaidates.fiscal_year_bounds(year_be)
+    span = (end - start).days + 1
+
+    inside = [(day, pct) for day, pct in points if start <= day <= end]
+    actual_xy = [(PLOT_LEFT, _y(Decimal(0)))] if inside else []
+    actual_xy += [(_x(day, start, span), _y(pct)) for day, pct in inside]
+
+    scheduled = progress.has_schedule(steps)
+    planned = None
+    if scheduled:
+        # planned_percent is linear inside every step: its value at the days around each
+        # step's start and end draws the curve exactly.
+        days = {start, end}
+        for step in steps:
+            for day in (step.starts_on, step.ends_on):
+                if day is None:
+                    continue
+                for candidate in (day - dt.timedelta(days=1), day):
+                    if start <= candidate <= end:
+                        days.add(candidate)
+        planned = " ".join(
+            f"{_x(day, start, span)},{_y(progress.planned_percent(steps, day) or Decimal(0))}"
+            for day in sorted(days)
+        )
+
+    months = [
+        (_x(first, start, span), thaidates.MONTHS_SHORT[first.month - 1])
+        for first in thaidates.fiscal_months(year_be)
+    ]
+
+    return SCurve(
+        width=CURVE_WIDTH,
+        height=CURVE_HEIGHT,
+        left=PLOT_LEFT,
+        top=PLOT_TOP,
+        plot_width=PLOT_WIDTH,
+        plot_height=PLOT_HEIGHT,
+        bottom=PLOT_TOP + PLOT_HEIGHT,
+        right=PLOT_LEFT + PLOT_WIDTH,
+        months=months,
+        y_ticks=[(_y(Decimal(t)), t) for t in range(0, 101, 25)],
+        actual=" ".join(f"{x},{y}" for x, y in actual_xy),
+        markers=actual_xy[1:],
+        planned=planned,
+        has_schedule=scheduled,
+        as_of_x=_x(as_of, start, span) if start <= as_of <= end else None,
+    )

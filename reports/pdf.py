@@ -1,0 +1,130 @@
+"""HTML → PDF with WeasyPrint, offline.
+
+One ``FontConfiguration`` and one parsed copy of static/css/report.css are shared by every
+render in a process (parsing the stylesheet and loading the Sarabun faces is most of the
+cost of a small PDF). Resources are read from the static folders on disk only: the URL
+fetcher refuses anything else, so a PDF never waits on the network.
+
+Agency reports are rendered in parts by several workers; ``merge_parts`` joins them and
+stamps "หน้า X / Y" on every page from a WeasyPrint overlay, because no part knows the
+page numbers of the others.
+"""
+
+import functools
+import io
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
+# WeasyPrint logs every step of every render (and of its own import) at INFO: keep its
+# warnings only. Set before the import below.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.document import Document  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher  # noqa: E402
+
+STYLESHEET = "css/report.css"
+
+# WeasyPrint's font configuration is not meant to be shared between threads at once; the
+# development server is threaded, so renders in one process take turns.
+_render_lock = threading.Lock()
+
+
+def _static_roots() -> list[Path]:
+    roots = [Path(d).resolve() for d in settings.STATICFILES_DIRS]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT).resolve())
+    return roots
+
+
+class LocalFetcher(URLFetcher):
+    """Only files under the static folders (fonts, the stylesheet) and data: URLs."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=["file", "data"])
+        self._roots = _static_roots()
+
+    def fetch(self, url, headers=None):
+        if url.startswith("file:"):
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in self._roots):
+                raise ValueError(f"not a static file: {url}")
+        return super().fetch(url, headers)
+
+
+@functools.cache
+def font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@functools.cache
+def stylesheet() -> CSS:
+    path = finders.find(STYLESHEET)
+    if not path:
+        raise FileNotFoundError(STYLESHEET)
+    return CSS(filename=path, font_config=font_config(), url_fetcher=LocalFetcher())
+
+
+@functools.cache
+def base_url() -> str:
+    """Relative URLs in report HTML resolve inside the first static folder."""
+    return Path(finders.find(STYLESHEET)).parent.parent.as_uri() + "/"
+
+
+def render_document(html: str) -> Document:
+    """Lay out ``html`` (a report template's output in PDF mode) into pages."""
+    with _render_lock:
+        return HTML(string=html, base_url=base_url(), url_fetcher=LocalFetcher()).render(
+            font_config=font_config(), stylesheets=[stylesheet()]
+        )
+
+
+def render_pdf(html: str) -> bytes:
+    with _render_lock:
+        document = HTML(string=html, base_url=base_url(), url_fetcher=LocalFetcher()).render(
+            font_config=font_config(), stylesheets=[stylesheet()]
+        )
+        return document.write_pdf()
+
+
+def write_document(document: Document) -> bytes:
+    with _render_lock:
+        return document.write_pdf()
+
+
+# --- Joining parts ---------------------------------------------------------------------------
+
+
+def _overlay_html(pages: int, *, thai_digits: bool) -> str:
+    body_class = "page-overlay thai-digits" if thai_digits else "page-overlay"
+    blank = '<div class="overlay-page"></div>'
+    return (
+        '<!doctype html><html lang="th"><head><meta charset="utf-8"></head>'
+        f'<body class="{body_class}">{blank * pages}</body></html>'
+    )
+
+
+def merge_parts(parts: Sequence[bytes], *, thai_digits: bool = False) -> tuple[bytes, int]:
+    """One PDF from the parts in order, numbered "หน้า X / Y"; returns it and its page count."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    total = len(writer.pages)
+    overlay = PdfReader(io.BytesIO(render_pdf(_overlay_html(total, thai_digits=thai_digits))))
+    if len(overlay.pages) != total:
+        raise RuntimeError(f"page-number overlay has {len(overlay.pages)} pages, not {total}")
+    for page, numbers in zip(writer.pages, overlay.pages, strict=True):
+        page.merge_page(numbers, over=True)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), total

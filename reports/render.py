@@ -1,0 +1,104 @@
+"""Report data → HTML → PDF. The templates are the same for the browser view and the PDF;
+``pdf=True`` leaves out the on-screen toolbar and the stylesheet link (WeasyPrint gets
+the parsed stylesheet from reports/pdf.py)."""
+
+import datetime as dt
+import re
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects import thaidates
+from reports import pdf
+from reports.selectors import AgencyReport, ProjectReport
+
+# Digits in text, but not inside character references such as &#x27; or &#39;.
+_TEXT_DIGITS = re.compile(r"&#?\w+;|\d+")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def thai_digits_html(html: str) -> str:
+    """Write the digits of the text of ``html`` as Thai digits (๐–๙), as BMA plan
+    documents do; tags, attributes, character references and <style> stay as they are."""
+    out = []
+    raw = False
+    for piece in _TAG.split(html):
+        if piece.startswith("<"):
+            name = piece[1:8].lower()
+            if name.startswith(("style", "script")):
+                raw = True
+            elif name.startswith(("/style", "/script")):
+                raw = False
+            out.append(piece)
+        elif raw or not piece:
+            out.append(piece)
+        else:
+            out.append(
+                _TEXT_DIGITS.sub(
+                    lambda m: m[0] if m[0].startswith("&") else thaidates.thai_digits(m[0]), piece
+                )
+            )
+    return "".join(out)
+
+
+def _finish(html: str, thai_digits: bool) -> str:
+    return thai_digits_html(html) if thai_digits else html
+
+
+def project_print_html(
+    report: ProjectReport,
+    *,
+    pdf_mode: bool,
+    thai_digits: bool = False,
+    printed_at: dt.datetime | None = None,
+    request=None,
+) -> str:
+    context = {
+        "report": report,
+        "pdf": pdf_mode,
+        "thai_digits": thai_digits,
+        "printed_at": timezone.localtime(printed_at),
+        "doc_title": f"{_('พิมพ์ข้อมูล')} {report.project.code}",
+    }
+    html = render_to_string("reports/project_print.html", context, request=request)
+    return _finish(html, thai_digits)
+
+
+def project_pdf(
+    report: ProjectReport, *, thai_digits: bool = False, printed_at: dt.datetime | None = None
+) -> bytes:
+    return pdf.render_pdf(
+        project_print_html(report, pdf_mode=True, thai_digits=thai_digits, printed_at=printed_at)
+    )
+
+
+def agency_part_html(
+    report: AgencyReport,
+    *,
+    front: bool,
+    sections: bool,
+    signatures: bool,
+    thai_digits: bool = False,
+    numbered: bool = True,
+    printed_at: dt.datetime | None = None,
+    requested_by=None,
+) -> str:
+    """The cover and summary (``front``) and/or one section per project (``sections``).
+
+    Parts rendered apart are joined by reports.pdf.merge_parts, which numbers the pages:
+    ``numbered=False`` keeps each part's own numbers off.
+    """
+    context = {
+        "report": report,
+        "pdf": True,
+        "front": front,
+        "sections": sections,
+        "signatures": signatures,
+        "thai_digits": thai_digits,
+        "numbered": numbered,
+        "printed_at": timezone.localtime(printed_at),
+        "requested_by": requested_by,
+        "doc_title": report.title,
+    }
+    return _finish(render_to_string("reports/agency_report.html", context), thai_digits)

@@ -1,0 +1,352 @@
+"""The data of the printed reports, built before anything is rendered.
+
+A ``ProjectReport`` is everything the print view shows of one project; an
+``AgencyReport`` is the summary of many projects plus their ``ProjectReport``s. Both are
+built from prefetched projects in a fixed number of queries, whatever the number of
+projects or entries, and rendered to HTML, PDF and XLSX by reports/render.py and
+reports/xlsx.py.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects import progress, selectors, thaidates
+from projects.models import Agency, FiscalYear, PlanStep, ProgressEntry, Project
+from reports import charts
+
+# --- Reporting deadlines -----------------------------------------------------------------
+
+# The rule is issue 3's (projects/models.py): a month's report is due on the fiscal year's
+# ``report_deadline_day`` (default 10) of the following month, unless a ReportingDeadline
+# row moves that month's date; an entry saved after it carries ``is_late``.
+# TODO(issue 3): once projects/reporting.py is committed, take default_deadline() from it
+# instead of repeating the rule here.
+
+
+def reporting_deadlines(
+    fiscal_year: FiscalYear, months: Sequence[dt.date]
+) -> dict[dt.date, dt.date]:
+    """Deadline of each month (first days) of ``fiscal_year``: one query for the overrides."""
+    from projects.models import ReportingDeadline
+
+    overrides = dict(
+        ReportingDeadline.objects.filter(period__in=list(months)).values_list("period", "due_on")
+    )
+    day = fiscal_year.report_deadline_day
+    return {
+        month: overrides.get(month) or thaidates.add_months(month, 1).replace(day=day)
+        for month in months
+    }
+
+
+@dataclass(frozen=True)
+class LateReports:
+    """Monthly reports of a period whose deadline had passed on the report's date."""
+
+    due: int
+    late: int
+    missing: int
+    late_months: tuple[dt.date, ...] = ()
+    missing_months: tuple[dt.date, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return self.late + self.missing
+
+
+def late_reports(
+    entries: Iterable[ProgressEntry], *, deadlines: dict[dt.date, dt.date], today: dt.date
+) -> LateReports:
+    """For each month whose deadline has passed by ``today``: a report marked late or dated
+    after the deadline is late; no report at all is missing."""
+    by_period = {entry.period: entry for entry in entries}
+    late, missing = [], []
+    due = 0
+    for month, deadline in sorted(deadlines.items()):
+        if deadline >= today:
+            continue
+        due += 1
+        entry = by_period.get(month)
+        if entry is None:
+            missing.append(month)
+        elif entry.is_late or entry.reported_on > deadline:
+            late.append(month)
+    return LateReports(
+        due=due,
+        late=len(late),
+        missing=len(missing),
+        late_months=tuple(late),
+        missing_months=tuple(missing),
+    )
+
+
+# --- Periods ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """A fiscal year, or one quarter of it, seen on ``as_of`` (today, or the period's end
+    when that has passed)."""
+
+    year_be: int
+    quarter: int | None
+    starts_on: dt.date
+    ends_on: dt.date
+    as_of: dt.date
+    today: dt.date
+
+    @classmethod
+    def of(cls, year_be: int, quarter: int | None = None, *, today: dt.date | None = None):
+        if quarter:
+            starts_on, ends_on = thaidates.quarter_bounds(year_be, quarter)
+        else:
+            starts_on, ends_on = thaidates.fiscal_year_bounds(year_be)
+        today = today or timezone.localdate()
+        return cls(
+            year_be=year_be,
+            quarter=quarter or None,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            as_of=min(today, ends_on),
+            today=today,
+        )
+
+    @property
+    def label(self) -> str:
+        if self.quarter:
+            return _("ไตรมาสที่ %(quarter)s ปีงบประมาณ %(year)s") % {
+                "quarter": self.quarter,
+                "year": self.year_be,
+            }
+        return _("ปีงบประมาณ %(year)s") % {"year": self.year_be}
+
+    def contains(self, day: dt.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    @property
+    def months(self) -> list[dt.date]:
+        months, month = [], self.starts_on.replace(day=1)
+        while month <= self.ends_on:
+            months.append(month)
+            month = thaidates.add_months(month, 1)
+        return months
+
+
+# --- One project --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectReport:
+    project: Project
+    period: ReportPeriod
+    entries: list[ProgressEntry]  # newest first; (1) is the newest
+    plan: selectors.PlanSummary
+    indicators: list
+    quarters: list[selectors.QuarterRow]
+    headline: selectors.QuarterRow | None
+    actual: Decimal | None
+    actual_on: dt.date | None
+    planned: Decimal | None
+    late: LateReports
+    gauge: charts.Gauge
+    curve: charts.SCurve
+
+    @property
+    def has_schedule(self) -> bool:
+        return self.curve.has_schedule
+
+    @property
+    def behind(self) -> bool:
+        return progress.is_behind(self.actual, self.planned)
+
+    @property
+    def variance(self) -> Decimal | None:
+        if self.planned is None:
+            return None
+        return (self.actual or Decimal(0)) - self.planned
+
+    @property
+    def score_row(self) -> selectors.QuarterRow | None:
+        """The score the summary shows: the period's quarter, or the headline for a year."""
+        if self.period.quarter:
+            return self.quarters[self.period.quarter - 1]
+        return self.headline
+
+    @property
+    def score(self) -> Decimal | None:
+        row = self.score_row
+        return row.project_score if row else None
+
+
+def project_report(
+    project: Project,
+    period: ReportPeriod,
+    *,
+    deadlines: dict[dt.date, dt.date],
+    only_period_entries: bool = False,
+) -> ProjectReport:
+    """The report of a project prefetched by ``_report_queryset`` (no further queries).
+
+    ``only_period_entries`` keeps the entries reported inside the period (agency reports);
+    the project's own print shows its whole history.
+    """
+    all_entries = sorted(project.entries.all(), key=lambda e: (e.reported_on, e.pk))
+    points = [(entry.reported_on, entry.percent) for entry in all_entries]
+    plan = selectors.plan_summary(project)
+    quarters = selectors.quarter_rows(project, points)
+    actual_on = None
+    actual = None
+    for reported_on, percent in points:
+        if reported_on > period.as_of:
+            break
+        actual_on, actual = reported_on, percent
+    shown = all_entries
+    if only_period_entries:
+        shown = [e for e in all_entries if period.contains(e.reported_on)]
+    year_entries = [e for e in all_entries if period.contains(e.period)]
+    return ProjectReport(
+        project=project,
+        period=period,
+        entries=list(reversed(shown)),
+        plan=plan,
+        indicators=list(project.indicators.all()),
+        quarters=quarters,
+        headline=selectors.headline_evaluation(quarters),
+        actual=actual,
+        actual_on=actual_on,
+        planned=progress.planned_percent(plan.steps, period.as_of),
+        late=late_reports(year_entries, deadlines=deadlines, today=period.today),
+        gauge=charts.gauge(actual),
+        curve=charts.s_curve(
+            year_be=project.fiscal_year.year_be,
+            steps=plan.steps,
+            points=points,
+            as_of=period.as_of,
+        ),
+    )
+
+
+def _report_queryset():
+    from indicators.models import QuarterEvaluation
+
+    return Project.objects.select_related("agency", "fiscal_year").prefetch_related(
+        "objectives",
+        "strategy_links",
+        Prefetch("steps", queryset=PlanStep.objects.order_by("order")),
+        "indicators",
+        Prefetch(
+            "quarter_evaluations",
+            queryset=QuarterEvaluation.objects.select_related("evaluated_by").order_by("quarter"),
+        ),
+        Prefetch("entries", queryset=ProgressEntry.objects.order_by("reported_on", "pk")),
+    )
+
+
+def project_report_for_code(code: str, *, today: dt.date | None = None) -> ProjectReport:
+    """ "พิมพ์ข้อมูล" of one project: its fiscal year seen today, with its whole history."""
+    project = get_object_or_404(_report_queryset(), code=code)
+    period = ReportPeriod.of(project.fiscal_year.year_be, today=today)
+    deadlines = reporting_deadlines(project.fiscal_year, period.months)
+    return project_report(project, period, deadlines=deadlines)
+
+
+# --- Agency and whole-BMA reports -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyTotals:
+    projects: int
+    average_actual: Decimal | None
+    average_planned: Decimal | None
+    behind: int
+    late: int
+    missing: int
+    scored: int
+
+
+@dataclass(frozen=True)
+class AgencyReport:
+    """Projects of one agency (or of every agency when ``agency`` is None) in a period."""
+
+    period: ReportPeriod
+    agency: Agency | None
+    projects: list[ProjectReport] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        if self.agency is None:
+            return _("รายงานความคืบหน้าโครงการ กรุงเทพมหานคร")
+        return _("รายงานความคืบหน้าโครงการ %(agency)s") % {"agency": self.agency.name}
+
+    @property
+    def totals(self) -> AgencyTotals:
+        return totals_of(self.projects)
+
+    @property
+    def by_agency(self) -> list[tuple[Agency, list[ProjectReport]]]:
+        groups: dict[int, tuple[Agency, list[ProjectReport]]] = {}
+        for report in self.projects:
+            agency = report.project.agency
+            groups.setdefault(agency.pk, (agency, []))[1].append(report)
+        return list(groups.values())
+
+
+def _average(values: Sequence[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    return progress.quantize(sum(values, Decimal(0)) / len(values))
+
+
+def totals_of(reports: Sequence[ProjectReport]) -> AgencyTotals:
+    planned = [r.planned for r in reports if r.planned is not None]
+    return AgencyTotals(
+        projects=len(reports),
+        average_actual=_average([r.actual or Decimal(0) for r in reports]),
+        average_planned=_average(planned),
+        behind=sum(1 for r in reports if r.behind),
+        late=sum(r.late.late for r in reports),
+        missing=sum(r.late.missing for r in reports),
+        scored=sum(1 for r in reports if r.score is not None),
+    )
+
+
+def report_project_ids(*, fiscal_year: FiscalYear, agency: Agency | None) -> list[int]:
+    """The projects of an agency (or of the BMA) in a fiscal year, in report order."""
+    projects = Project.objects.filter(fiscal_year=fiscal_year)
+    if agency is not None:
+        projects = projects.filter(agency=agency)
+    return list(projects.order_by("agency__code", "code").values_list("pk", flat=True))
+
+
+def agency_report(
+    *,
+    fiscal_year: FiscalYear,
+    quarter: int | None,
+    agency: Agency | None,
+    project_ids: Sequence[int] | None = None,
+    today: dt.date | None = None,
+) -> AgencyReport:
+    """The report of ``project_ids`` (default: all of the agency's projects that year)."""
+    period = ReportPeriod.of(fiscal_year.year_be, quarter, today=today)
+    projects = _report_queryset().filter(fiscal_year=fiscal_year)
+    if agency is not None:
+        projects = projects.filter(agency=agency)
+    if project_ids is not None:
+        projects = projects.filter(pk__in=list(project_ids))
+    projects = projects.order_by("agency__code", "code")
+    deadlines = reporting_deadlines(fiscal_year, period.months)
+    return AgencyReport(
+        period=period,
+        agency=agency,
+        projects=[
+            project_report(p, period, deadlines=deadlines, only_period_entries=True)
+            for p in projects
+        ],
+    )

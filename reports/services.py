@@ -1,0 +1,216 @@
+"""Background reports: ordering a job, rendering its parts, joining them, failing it and
+cleaning up old files. The tasks in reports/tasks.py call these; so can tests.
+
+A PDF job is split so that several workers share it: part 0 is the cover and the summary,
+parts 1..n hold the sections of ``BMA_REPORT_PART_SIZE`` projects each, and the worker
+that finishes the last part queues the join, which numbers the pages of the whole file.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects.models import Agency, FiscalYear
+from reports import render, selectors, xlsx
+from reports.models import ReportJob
+
+logger = logging.getLogger(__name__)
+
+
+def _part_size() -> int:
+    return max(1, int(getattr(settings, "BMA_REPORT_PART_SIZE", 10)))
+
+
+def report_job_parts(project_ids: list[int]) -> list[dict]:
+    """The parts of a PDF job, in order: ``{"index", "project_ids", "front", "signatures"}``."""
+    size = _part_size()
+    chunks = [project_ids[i : i + size] for i in range(0, len(project_ids), size)]
+    parts = [{"index": 0, "project_ids": [], "front": True, "signatures": not chunks}]
+    for number, chunk in enumerate(chunks, start=1):
+        parts.append(
+            {
+                "index": number,
+                "project_ids": chunk,
+                "front": False,
+                "signatures": number == len(chunks),
+            }
+        )
+    return parts
+
+
+@transaction.atomic
+def report_job_request(
+    *,
+    requested_by,
+    kind: str,
+    fiscal_year: FiscalYear,
+    quarter: int | None,
+    agency: Agency | None,
+    file_format: str,
+    thai_digits: bool = False,
+) -> ReportJob:
+    """Record the order and queue its tasks (in the same transaction: a worker sees both
+    or neither)."""
+    from reports import tasks
+
+    if kind == ReportJob.Kind.BMA:
+        agency = None
+    project_ids = selectors.report_project_ids(fiscal_year=fiscal_year, agency=agency)
+    parts = report_job_parts(project_ids) if file_format == ReportJob.Format.PDF else []
+    job = ReportJob.objects.create(
+        kind=kind,
+        format=file_format,
+        fiscal_year=fiscal_year,
+        quarter=quarter,
+        agency=agency,
+        thai_digits=thai_digits,
+        project_ids=project_ids,
+        parts_total=len(parts) + 1 if parts else 1,
+        requested_by=requested_by,
+    )
+    if file_format == ReportJob.Format.PDF:
+        for part in parts:
+            tasks.build_report_part.enqueue(job.pk, part)
+    else:
+        tasks.build_report_xlsx.enqueue(job.pk)
+    tasks.cleanup_reports.enqueue()
+    return job
+
+
+def _part_name(job_id: int, index: int) -> str:
+    return f"reports/parts/{job_id}/{index:04d}.pdf"
+
+
+def _mark_running(job_id: int) -> None:
+    ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
+        status=ReportJob.Status.RUNNING, started_at=timezone.now()
+    )
+
+
+def _agency_report(job: ReportJob, project_ids: list[int] | None) -> selectors.AgencyReport:
+    return selectors.agency_report(
+        fiscal_year=job.fiscal_year,
+        quarter=job.quarter,
+        agency=job.agency,
+        project_ids=project_ids if project_ids is not None else job.project_ids,
+        today=timezone.localdate(job.created_at),
+    )
+
+
+def report_job_render_part(*, job_id: int, part: dict) -> bool:
+    """Render one part to a file; the worker finishing the last part queues the join.
+    Returns False when the job has already failed (nothing rendered)."""
+    from reports import tasks
+
+    job = ReportJob.objects.select_related("fiscal_year", "agency", "requested_by").get(pk=job_id)
+    if job.status in (ReportJob.Status.FAILED, ReportJob.Status.DONE):
+        return False
+    _mark_running(job_id)
+    report = _agency_report(job, None if part["front"] else part["project_ids"])
+    html = render.agency_part_html(
+        report,
+        front=part["front"],
+        sections=not part["front"],
+        signatures=part["signatures"],
+        thai_digits=job.thai_digits,
+        numbered=False,
+        printed_at=job.created_at,
+        requested_by=job.requested_by,
+    )
+    from reports import pdf
+
+    name = _part_name(job_id, part["index"])
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(pdf.render_pdf(html)))
+
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.status == ReportJob.Status.FAILED:
+            return False
+        job.parts_done += 1
+        job.save(update_fields=["parts_done"])
+        if job.parts_done == job.parts_total - 1:
+            tasks.join_report.enqueue(job_id)
+    return True
+
+
+def report_job_join(*, job_id: int) -> ReportJob:
+    """Join the parts in order, number the pages, keep the file, drop the parts."""
+    from reports import pdf
+
+    job = ReportJob.objects.select_related("fiscal_year", "agency").get(pk=job_id)
+    if job.status == ReportJob.Status.FAILED:
+        return job
+    count = job.parts_total - 1
+    parts = []
+    for index in range(count):
+        with default_storage.open(_part_name(job_id, index), "rb") as handle:
+            parts.append(handle.read())
+    data, pages = pdf.merge_parts(parts, thai_digits=job.thai_digits)
+    _finish(job, data, page_count=pages)
+    _delete_parts(job_id, count)
+    return job
+
+
+def report_job_build_xlsx(*, job_id: int) -> ReportJob:
+    job = ReportJob.objects.select_related("fiscal_year", "agency").get(pk=job_id)
+    if job.status in (ReportJob.Status.FAILED, ReportJob.Status.DONE):
+        return job
+    _mark_running(job_id)
+    data = xlsx.agency_workbook(_agency_report(job, None))
+    _finish(job, data, page_count=None)
+    return job
+
+
+def _finish(job: ReportJob, data: bytes, *, page_count: int | None) -> None:
+    job.file.save(job.download_name, ContentFile(data), save=False)
+    with transaction.atomic():
+        ReportJob.objects.filter(pk=job.pk).update(
+            file=job.file.name,
+            page_count=page_count,
+            parts_done=job.parts_total,
+            status=ReportJob.Status.DONE,
+            finished_at=timezone.now(),
+        )
+
+
+def _delete_parts(job_id: int, count: int) -> None:
+    for index in range(count):
+        name = _part_name(job_id, index)
+        if default_storage.exists(name):
+            default_storage.delete(name)
+
+
+def report_job_fail(*, job_id: int, error: BaseException | str) -> None:
+    """Mark the job failed with a reason a person can read, and drop its parts."""
+    reason = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    updated = ReportJob.objects.filter(pk=job_id).exclude(status=ReportJob.Status.DONE)
+    updated.update(
+        status=ReportJob.Status.FAILED,
+        error=_("สร้างรายงานไม่สำเร็จ: %(reason)s") % {"reason": reason},
+        finished_at=timezone.now(),
+    )
+    job = ReportJob.objects.filter(pk=job_id).first()
+    if job is not None:
+        _delete_parts(job_id, job.parts_total)
+
+
+def report_jobs_cleanup(*, older_than: dt.timedelta | None = None) -> int:
+    """Delete finished jobs older than BMA_REPORT_RETENTION_DAYS, with their files."""
+    if older_than is None:
+        older_than = dt.timedelta(days=getattr(settings, "BMA_REPORT_RETENTION_DAYS", 7))
+    removed = 0
+    for job in ReportJob.objects.finished_before(timezone.now() - older_than):
+        if job.file:
+            job.file.delete(save=False)
+        _delete_parts(job.pk, job.parts_total)
+        job.delete()
+        removed += 1
+    return removed
