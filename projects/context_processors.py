@@ -2,10 +2,13 @@ def navigation(request):
     """The role of the logged-in user, for the top navigation."""
     user = getattr(request, "user", None)
     role = user.role if user is not None and user.is_authenticated else None
-    from projects.permissions import can_use_reports, can_view_dashboards
+    from indicators.permissions import can_view_evaluation_summary
+    from projects.permissions import can_evaluate, can_use_reports, can_view_dashboards
 
     return {
         "nav_role": role,
         "nav_can_view_dashboards": can_view_dashboards(user),
         "nav_can_use_reports": can_use_reports(user),
+        "nav_can_evaluate": can_evaluate(user),
+        "nav_can_view_evaluation_summary": can_view_evaluation_summary(user),
     }
