@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from projects import thaidates
 from projects.models import Agency, FiscalYear, PlanStep, ProgressEntry, Project, weights_total
@@ -81,7 +82,12 @@ def quarter_rows(
                 criterion_22=evaluation.criterion_22 if evaluation else None,
                 project_score=evaluation.project_score if evaluation else None,
                 evaluated_by=evaluation.evaluated_by if evaluation else None,
-                evaluated_at=evaluation.evaluated_at if evaluation else None,
+                # In Bangkok time: the date filters show the date part as it is.
+                evaluated_at=(
+                    timezone.localtime(evaluation.evaluated_at)
+                    if evaluation and evaluation.evaluated_at
+                    else None
+                ),
                 ends_on=ends_on,
             )
         )

@@ -822,3 +822,15 @@ def test_quarter_history_lists_changes_of_all_projects(
     items = [text_of(li) for li in page.all("section[aria-labelledby=h-changes] ol.history > li")]
     assert len(items) == 8
     assert sum("คะแนนประเมินโครงการ: 50.00 → 60.00" in i for i in items) == 4
+
+
+def test_project_page_shows_when_scored_in_bangkok_time(client, project, evaluator):
+    # 06:00 on 1 Jan 2021 in Bangkok is still 31 Dec 2020 in UTC.
+    scored_at = dt.datetime(2020, 12, 31, 23, 0, tzinfo=dt.UTC)
+    QuarterEvaluation.objects.create(
+        project=project, quarter=1, project_score=90, evaluated_by=evaluator, evaluated_at=scored_at
+    )
+    client.force_login(evaluator)
+    page = page_of(client.get(reverse("projects:detail", args=[project.code])))
+    first = text_of(page.all("table.quarters tbody tr")[0])
+    assert "1 ม.ค. 2564" in first and "31 ธ.ค. 2563" not in first

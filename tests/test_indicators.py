@@ -167,9 +167,7 @@ def test_a_project_supports_several_kpis_and_a_kpi_many_projects(client, kpi, ye
     other = IndicatorFactory(code="0100-815", projects=[project])
     client.force_login(UserFactory())
     page = page_of(client.get(reverse("indicators:detail", args=[other.code])))
-    assert [text_of(a) for a in page.all("table.projects tbody td:first-child a")] == [
-        project.code
-    ]
+    assert [text_of(a) for a in page.all("table.projects tbody td:first-child a")] == [project.code]
     assert set(project.indicators.values_list("code", flat=True)) == {"0100-814", "0100-815"}
 
 
@@ -233,7 +231,9 @@ def test_invalid_kpi_input_is_refused_in_thai_keeping_what_was_typed(
 
 @pytest.mark.parametrize("role", ["staff", "manager"])
 def test_staff_and_managers_cannot_set_kpi_levels_or_criteria(client, kpi, role):
-    client.force_login(UserFactory(role=role, agency=None if role == "manager" else kpi.projects.first().agency))
+    client.force_login(
+        UserFactory(role=role, agency=None if role == "manager" else kpi.projects.first().agency)
+    )
     assert client.get(reverse("indicators:detail", args=[kpi.code])).status_code == 200
     response = client.post(save_url(kpi, 2564, 1), quarter_data(1, level="5"), **HTMX)
     assert response.status_code == 403
@@ -297,7 +297,9 @@ def test_evaluator_edits_level_texts(client, kpi, evaluator):
         },
     )
     assert response.status_code == 302
-    assert dict(IndicatorLevel.objects.filter(indicator=kpi).values_list("level", "description")) == {
+    assert dict(
+        IndicatorLevel.objects.filter(indicator=kpi).values_list("level", "description")
+    ) == {
         1: "จัดทำแผนปฏิบัติการ",
         2: "ดำเนินการตามแผน",
         4: "ประเมินผล",
