@@ -28,8 +28,20 @@ class Page:
 
 
 def text_of(element) -> str:
-    """The element's text as a person reads it: tags dropped, whitespace collapsed."""
-    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+    """The element's text as a person reads it: tags dropped, ``<br>`` a space, whitespace
+    collapsed."""
+    parts: list[str] = []
+
+    def walk(node):
+        parts.append(node.text or "")
+        for child in node:
+            if child.tag.rpartition("}")[2] == "br":
+                parts.append(" ")
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(element)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
 def page_of(response) -> Page:
