@@ -34,8 +34,31 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     inlines = [IndicatorLevelInline]
 
 
+class LockedQuarterReadOnly:
+    """Rows of a closed quarter are read-only here too; an edit bumps ``version`` so that
+    an evaluator who loaded the row before is refused rather than overwriting it."""
+
+    def _locked(self, obj) -> bool:
+        if obj is None:
+            return False
+        return QuarterLock.objects.filter(
+            fiscal_year_id=self._fiscal_year_id(obj), quarter=obj.quarter, is_locked=True
+        ).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(QuarterEvaluation)
-class QuarterEvaluationAdmin(SimpleHistoryAdmin):
+class QuarterEvaluationAdmin(LockedQuarterReadOnly, SimpleHistoryAdmin):
     list_display = (
         "project",
         "quarter",
@@ -51,15 +74,21 @@ class QuarterEvaluationAdmin(SimpleHistoryAdmin):
     list_select_related = ("project", "evaluated_by")
     readonly_fields = ("version",)
 
+    def _fiscal_year_id(self, obj):
+        return obj.project.fiscal_year_id
+
 
 @admin.register(IndicatorQuarterResult)
-class IndicatorQuarterResultAdmin(SimpleHistoryAdmin):
+class IndicatorQuarterResultAdmin(LockedQuarterReadOnly, SimpleHistoryAdmin):
     list_display = ("indicator", "fiscal_year", "quarter", "achieved_level", "evaluated_by")
     list_filter = ("fiscal_year", "quarter")
     search_fields = ("indicator__code", "indicator__name")
     raw_id_fields = ("indicator",)
     list_select_related = ("indicator", "fiscal_year", "evaluated_by")
     readonly_fields = ("version",)
+
+    def _fiscal_year_id(self, obj):
+        return obj.fiscal_year_id
 
 
 class QuarterLockEventInline(admin.TabularInline):

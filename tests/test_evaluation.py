@@ -834,3 +834,36 @@ def test_project_page_shows_when_scored_in_bangkok_time(client, project, evaluat
     page = page_of(client.get(reverse("projects:detail", args=[project.code])))
     first = text_of(page.all("table.quarters tbody tr")[0])
     assert "1 ม.ค. 2564" in first and "31 ธ.ค. 2563" not in first
+
+
+def test_django_admin_respects_locks_and_bumps_the_version(client, project, evaluator):
+    admin_user = UserFactory(admin=True, is_superuser=True)
+    row = services.quarter_evaluation_save(
+        project=project, quarter=1, version=0, values=values(15, 50), user=evaluator
+    )
+    client.force_login(admin_user)
+    url = reverse("admin:indicators_quarterevaluation_change", args=[row.pk])
+    form = {
+        "project": project.pk,
+        "quarter": 1,
+        "result_value": "15",
+        "criterion_21": "60",
+        "criterion_22": "",
+        "project_score": "",
+        "comment": "",
+        "evaluated_by": "",
+        "evaluated_at_0": "",
+        "evaluated_at_1": "",
+    }
+    assert client.post(url, form).status_code == 302
+    row.refresh_from_db()
+    assert (row.criterion_21, row.version) == (D("60.00"), 2)
+    # An evaluator's screen loaded before the admin's edit is refused.
+    with pytest.raises(services.EvaluationConflict):
+        services.quarter_evaluation_save(
+            project=project, quarter=1, version=1, values=values(15, 70), user=evaluator
+        )
+    services.quarter_lock(fiscal_year=project.fiscal_year, quarter=1, user=evaluator)
+    assert client.post(url, {**form, "criterion_21": "99"}).status_code == 403
+    row.refresh_from_db()
+    assert row.criterion_21 == D("60.00")
