@@ -66,6 +66,20 @@ def test_command_twice_on_an_empty_database_changes_nothing_the_second_time():
     assert "staff, staff2, evaluator, manager, admin" in second.getvalue()
 
 
+def test_a_second_run_keeps_what_people_changed_in_the_seed_project():
+    call_command("demo", today="2026-11-25", stdout=io.StringIO())
+    Project.objects.filter(code=SEED_CODE).update(responsible="นางสุดา ใจดี")
+    ProgressEntry.objects.filter(project__code=SEED_CODE, reported_on=dt.date(2021, 9, 22)).update(
+        narrative="แก้ไขแล้ว"
+    )
+
+    call_command("demo", today="2026-11-25", stdout=io.StringIO())
+
+    seed = Project.objects.get(code=SEED_CODE)
+    assert seed.responsible == "นางสุดา ใจดี"
+    assert seed.entries.get(reported_on=dt.date(2021, 9, 22)).narrative == "แก้ไขแล้ว"
+
+
 def test_command_takes_today_in_buddhist_era():
     call_command("demo", today="25/11/2569", stdout=io.StringIO())
     assert current_projects().count() == 8

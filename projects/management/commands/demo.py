@@ -1,7 +1,8 @@
 """``manage.py demo``: the seed project, demo users (password ``demo``) and demo projects.
 
-Safe to run again and again: the seed fixture is reloaded as it is, and the demo data are
-created only where missing (see projects/demo.py).
+Safe to run again and again: the seed fixture is loaded only while the seed project is
+missing (so a second `make run` keeps what people changed), and the demo data are created
+only where missing (see projects/demo.py).
 """
 
 from django.conf import settings
@@ -10,8 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from projects import demo, thaidates
+from projects.models import Project
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
+SEED_PROJECT_CODE = "01000000-2462"
 
 
 class Command(BaseCommand):
@@ -34,7 +37,8 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from None
         with transaction.atomic():
-            call_command("loaddata", str(SEED_FIXTURE), verbosity=verbosity)
+            if not Project.objects.filter(code=SEED_PROJECT_CODE).exists():
+                call_command("loaddata", str(SEED_FIXTURE), verbosity=verbosity)
             report = demo.make_demo(today=day)
         if verbosity:
             for line in demo.summary_lines(report):
