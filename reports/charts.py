@@ -128,9 +128,15 @@ def s_curve(
                 for candidate in (day - dt.timedelta(days=1), day):
                     if start <= candidate <= end:
                         days.add(candidate)
+        # planned_percent(day) counts the whole of ``day``: it is drawn at the day's end.
+        one_day = dt.timedelta(days=1)
         planned = " ".join(
-            f"{_x(day, start, span)},{_y(progress.planned_percent(steps, day) or Decimal(0))}"
-            for day in sorted(days)
+            [f"{PLOT_LEFT},{_y(Decimal(0))}"]
+            + [
+                f"{_x(day + one_day, start, span)},"
+                f"{_y(progress.planned_percent(steps, day) or Decimal(0))}"
+                for day in sorted(days)
+            ]
         )
 
     months = [

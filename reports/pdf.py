@@ -25,8 +25,10 @@ from django.contrib.staticfiles import finders
 # warnings only. Set before the import below.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
+from fontTools.ttLib import TTFont  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.document import Document  # noqa: E402
+from weasyprint.pdf import fonts as pdf_fonts  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
@@ -35,6 +37,69 @@ STYLESHEET = "css/report.css"
 # WeasyPrint's font configuration is not meant to be shared between threads at once; the
 # development server is threaded, so renders in one process take turns.
 _render_lock = threading.Lock()
+
+
+# --- Searchable Thai ---------------------------------------------------------------------
+# WeasyPrint maps each glyph to the text of the first cluster it draws it in. SARA AM (ำ)
+# is one character drawn as two glyphs (NIKHAHIT + SARA AA), and after a tone mark the
+# font draws NIKHAHIT and the tone mark as one ligature in a merged cluster: then า got
+# the text of the whole cluster, or the marks none, and every later า copied out of the
+# PDF read wrong ("ดำเนินงาน" could not be found). Mapping every Thai glyph of the font
+# (its cmap, and the variants and ligatures its GSUB makes of them) to its own text up
+# front keeps each glyph right: ำ reads back as ํ + า and น้ำ as น ้ ํ า, both equal to
+# the original after NFKC.
+_THAI = range(0x0E01, 0x0E5C)
+_NIKHAHIT = "\u0e4d"
+
+
+def _glyph_texts(font: TTFont) -> dict[str, str]:
+    texts = {name: chr(code) for code, name in (font.getBestCmap() or {}).items() if code in _THAI}
+    if "GSUB" not in font:
+        return texts
+    subtables = []
+    for lookup in font["GSUB"].table.LookupList.Lookup:
+        for table in lookup.SubTable:
+            table = getattr(table, "ExtSubTable", table)
+            if table.LookupType in (1, 4):
+                subtables.append(table)
+    for _round in range(4):  # variants of ligatures of variants…
+        for table in subtables:
+            if table.LookupType == 1:
+                for base, variant in table.mapping.items():
+                    if base in texts:
+                        texts.setdefault(variant, texts[base])
+            else:
+                for first, ligatures in table.ligatures.items():
+                    for ligature in ligatures:
+                        parts = [first, *ligature.Component]
+                        if all(part in texts for part in parts):
+                            text = "".join(texts[part] for part in parts)
+                            if _NIKHAHIT in text and len(text) > 1:
+                                # Canonical order: the tone mark first, as typed.
+                                text = text.replace(_NIKHAHIT, "") + _NIKHAHIT
+                            texts.setdefault(ligature.LigGlyph, text)
+    return texts
+
+
+@functools.lru_cache(maxsize=16)
+def _thai_glyphs(file_content: bytes) -> tuple[tuple[int, str], ...]:
+    font = TTFont(io.BytesIO(file_content), lazy=True)
+    return tuple((font.getGlyphID(name), text) for name, text in _glyph_texts(font).items())
+
+
+def _map_thai_glyphs(original_init):
+    @functools.wraps(original_init)
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        for glyph, char in _thai_glyphs(self.file_content):
+            self.to_unicode.setdefault(glyph, char)
+
+    init.maps_thai_glyphs = True
+    return init
+
+
+if not getattr(pdf_fonts.Font.__init__, "maps_thai_glyphs", False):
+    pdf_fonts.Font.__init__ = _map_thai_glyphs(pdf_fonts.Font.__init__)
 
 
 def _static_roots() -> list[Path]:

@@ -18,31 +18,54 @@ _TEXT_DIGITS = re.compile(r"&#?\w+;|\d+")
 _TAG = re.compile(r"(<[^>]*>)")
 
 
-def thai_digits_html(html: str) -> str:
-    """Write the digits of the text of ``html`` as Thai digits (๐–๙), as BMA plan
-    documents do; tags, attributes, character references and <style> stay as they are."""
+def _map_text(html: str, change, *, skip: tuple[str, ...]) -> str:
+    """Apply ``change`` to the text between the tags of ``html``, except inside the
+    elements named in ``skip``; tags and attributes stay as they are."""
     out = []
-    raw = False
+    skipping = None
     for piece in _TAG.split(html):
         if piece.startswith("<"):
-            name = piece[1:8].lower()
-            if name.startswith(("style", "script")):
-                raw = True
-            elif name.startswith(("/style", "/script")):
-                raw = False
+            name = re.match(r"</?([a-zA-Z0-9]*)", piece)[1].lower()
+            if skipping is None and name in skip and not piece.startswith("</"):
+                skipping = name
+            elif skipping == name and piece.startswith("</"):
+                skipping = None
             out.append(piece)
-        elif raw or not piece:
+        elif skipping or not piece:
             out.append(piece)
         else:
-            out.append(
-                _TEXT_DIGITS.sub(
-                    lambda m: m[0] if m[0].startswith("&") else thaidates.thai_digits(m[0]), piece
-                )
-            )
+            out.append(change(piece))
     return "".join(out)
 
 
+def thai_digits_html(html: str) -> str:
+    """Write the digits of the text of ``html`` as Thai digits (๐–๙), as BMA plan
+    documents do; tags, attributes, character references and <style> stay as they are."""
+
+    def change(text):
+        return _TEXT_DIGITS.sub(
+            lambda m: m[0] if m[0].startswith("&") else thaidates.thai_digits(m[0]), text
+        )
+
+    return _map_text(html, change, skip=("style", "script"))
+
+
+# Compound names that libthai's dictionary would split (กรุงเทพ|มหา|นคร): kept whole.
+UNBREAKABLE = ("กรุงเทพมหานคร",)
+_UNBREAKABLE = re.compile("|".join(re.escape(word) for word in UNBREAKABLE))
+
+
+def keep_names_whole(html: str) -> str:
+    """Wrap the names in UNBREAKABLE, in the text of ``html``, in a no-wrap span."""
+    return _map_text(
+        html,
+        lambda text: _UNBREAKABLE.sub(r'<span class="nw">\g<0></span>', text),
+        skip=("style", "script", "title", "svg", "textarea"),
+    )
+
+
 def _finish(html: str, thai_digits: bool) -> str:
+    html = keep_names_whole(html)
     return thai_digits_html(html) if thai_digits else html
 
 
