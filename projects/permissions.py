@@ -48,6 +48,39 @@ def can_view_dashboards(user) -> bool:
     )
 
 
+def can_report_progress(user, project) -> bool:
+    """Open the report form of a project: the same people who may edit it."""
+    return can_edit_project(user, project)
+
+
+def can_report_month(user, project, month_state) -> bool:
+    """Save a report for one month: staff only before the month's deadline or while สยป.
+    has reopened it; administrators at any time."""
+    if is_admin(user):
+        return True
+    return can_edit_project(user, project) and not month_state.locked
+
+
+def can_edit_plan(user, project) -> bool:
+    """Add, change, reorder and remove plan steps."""
+    return can_edit_project(user, project)
+
+
+def can_reopen_month(user, project) -> bool:
+    """Reopen a locked reporting month for one project: สยป. (and administrators)."""
+    return can_evaluate(user)
+
+
+def can_download_evidence(user, evidence) -> bool:
+    """Evidence files are read like the rest of a project: by everybody logged in."""
+    return can_read(user)
+
+
+def can_view_agency_status(user, agency) -> bool:
+    """The monthly status page of an agency (หน่วยงานของฉัน): a read-only page."""
+    return can_read(user)
+
+
 def require(rule):
     """Decorate a view with a rule that takes only the user; 403 when it says no.
 

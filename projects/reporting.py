@@ -1,0 +1,549 @@
+"""Reads for monthly reporting: deadlines and locks, the report form's starting values,
+each project's status for a month, and the readable change history.
+
+Every function answers in a fixed number of queries, whatever the number of projects,
+entries or changes.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from projects import thaidates
+from projects.models import (
+    Agency,
+    EvidenceFile,
+    FiscalYear,
+    MonthReopening,
+    PlanStep,
+    ProgressEntry,
+    Project,
+    ReportingDeadline,
+)
+
+# --- Deadlines and locks -----------------------------------------------------------------
+
+
+def default_deadline(period: dt.date, deadline_day: int) -> dt.date:
+    """The ``deadline_day`` of the month after ``period``: October → 10 November."""
+    return thaidates.add_months(period, 1).replace(day=deadline_day)
+
+
+@dataclass(frozen=True)
+class MonthState:
+    """Where a project's reporting month stands on ``today``."""
+
+    period: dt.date
+    deadline: dt.date
+    today: dt.date
+    reopened_until: dt.date | None = None
+    reopened_by: object = None
+
+    @property
+    def past_deadline(self) -> bool:
+        return self.today > self.deadline
+
+    @property
+    def reopened(self) -> bool:
+        return self.reopened_until is not None and self.today <= self.reopened_until
+
+    @property
+    def locked(self) -> bool:
+        """Locked for agency staff: past the deadline and not reopened by สยป."""
+        return self.past_deadline and not self.reopened
+
+
+def _deadline_day(fiscal_year: FiscalYear, period: dt.date, years: dict[int, int]) -> int:
+    year_be = thaidates.fiscal_year_of(period)
+    if year_be == fiscal_year.year_be:
+        return fiscal_year.report_deadline_day
+    return years.get(year_be, FiscalYear._meta.get_field("report_deadline_day").default)
+
+
+def month_states(
+    project: Project, periods: list[dt.date], *, today: dt.date
+) -> dict[dt.date, MonthState]:
+    """The state of several months of one project: two or three queries."""
+    overrides = dict(
+        ReportingDeadline.objects.filter(period__in=periods).values_list("period", "due_on")
+    )
+    other_years = {thaidates.fiscal_year_of(p) for p in periods} - {project.fiscal_year.year_be}
+    years = (
+        dict(
+            FiscalYear.objects.filter(year_be__in=other_years).values_list(
+                "year_be", "report_deadline_day"
+            )
+        )
+        if other_years
+        else {}
+    )
+    reopenings = {}
+    for reopening in (
+        MonthReopening.objects.filter(project=project, period__in=periods, until__gte=today)
+        .select_related("reopened_by")
+        .order_by("until")
+    ):
+        reopenings[reopening.period] = reopening
+    states = {}
+    for period in periods:
+        reopening = reopenings.get(period)
+        states[period] = MonthState(
+            period=period,
+            deadline=overrides.get(period)
+            or default_deadline(period, _deadline_day(project.fiscal_year, period, years)),
+            today=today,
+            reopened_until=reopening.until if reopening else None,
+            reopened_by=reopening.reopened_by if reopening else None,
+        )
+    return states
+
+
+def month_state(project: Project, period: dt.date, *, today: dt.date) -> MonthState:
+    return month_states(project, [period], today=today)[period]
+
+
+def locked_months(project: Project, *, today: dt.date) -> list[MonthState]:
+    """Months of the project's fiscal year, up to today, whose deadline has passed: the
+    months สยป. may reopen. Newest first."""
+    months = [m for m in thaidates.fiscal_months(project.fiscal_year.year_be) if m <= today]
+    states = month_states(project, months, today=today)
+    return [states[m] for m in reversed(months) if states[m].past_deadline]
+
+
+def recent_reopenings(project: Project, limit: int = 5) -> list[MonthReopening]:
+    return list(
+        MonthReopening.objects.filter(project=project)
+        .select_related("reopened_by")
+        .order_by("-reopened_at")[:limit]
+    )
+
+
+def done_steps(project: Project, *, history: Page | None = None) -> set[int]:
+    """Ids of the steps ticked as done in the latest entry, to mark them on the plan.
+    The first page of the history (newest first) already holds that entry."""
+    if history is not None and history.number == 1:
+        entries = list(history.object_list)
+        return set(entries[0].completed_steps) if entries else set()
+    ticked = (
+        ProgressEntry.objects.filter(project=project)
+        .order_by("-reported_on", "-pk")
+        .values_list("completed_steps", flat=True)
+        .first()
+    )
+    return set(ticked or [])
+
+
+def attach_evidence(history: Page) -> None:
+    """Give each entry of a history page its evidence files (``entry.evidence_files``):
+    one query, and none when no entry of the page has any (``has_evidence``, annotated by
+    selectors.progress_history)."""
+    entries = list(history.object_list)
+    wanted = [e.pk for e in entries if getattr(e, "has_evidence", True)]
+    files: dict[int, list[EvidenceFile]] = {}
+    if wanted:
+        for file in EvidenceFile.objects.filter(entry_id__in=wanted).order_by("uploaded_at", "pk"):
+            files.setdefault(file.entry_id, []).append(file)
+    for entry in entries:
+        entry.evidence_files = files.get(entry.pk, [])
+    history.object_list = entries
+
+
+def last_plan_change(project: Project):
+    """The latest recorded change to a step of the plan (who and when), or None."""
+    return (
+        PlanStep.history.filter(project_id=project.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+
+
+def project_for_report(code: str) -> Project:
+    """The project with what the report form and the plan editor need: its agency, year,
+    latest progress and steps (two queries)."""
+    from django.shortcuts import get_object_or_404
+
+    queryset = (
+        Project.objects.select_related("agency", "fiscal_year")
+        .with_latest_progress()
+        .prefetch_related(Prefetch("steps", queryset=PlanStep.objects.order_by("order")))
+    )
+    return get_object_or_404(queryset, code=code)
+
+
+# --- The report form ---------------------------------------------------------------------
+
+
+def report_months(project: Project, *, today: dt.date) -> list[dt.date]:
+    """The months of the project's fiscal year that can be reported on today: those that
+    have begun (whether still open is the lock's business)."""
+    current = ProgressEntry.period_of(today)
+    return [m for m in thaidates.fiscal_months(project.fiscal_year.year_be) if m <= current]
+
+
+def default_period(
+    project: Project,
+    *,
+    today: dt.date,
+    latest: ProgressEntry | None,
+    states: dict[dt.date, MonthState] | None = None,
+) -> dt.date:
+    """The month a new report is most likely about: last month while its report is still
+    due and missing (reports are written in the first days of the next month), else the
+    current month, kept inside the project's fiscal year. ``states`` may already hold
+    last month's state (see candidate_periods)."""
+    months = report_months(project, today=today)
+    if not months:
+        return project.fiscal_year.starts_on
+    last_month = thaidates.add_months(ProgressEntry.period_of(today), -1)
+    if last_month in months and (latest is None or latest.period < last_month):
+        states = states or {}
+        state = states.get(last_month) or month_state(project, last_month, today=today)
+        if not state.past_deadline:
+            return last_month
+    return months[-1]
+
+
+def candidate_periods(today: dt.date) -> list[dt.date]:
+    """The months a report form may default to: last month and this month."""
+    current = ProgressEntry.period_of(today)
+    return [thaidates.add_months(current, -1), current]
+
+
+def entry_for_period(project: Project, period: dt.date) -> ProgressEntry | None:
+    return (
+        ProgressEntry.objects.filter(project=project, period=period)
+        .select_related("updated_by", "created_by")
+        .prefetch_related("evidence")
+        .first()
+    )
+
+
+def previous_entry(project: Project, period: dt.date) -> ProgressEntry | None:
+    """The latest entry of a month before ``period``: the one a new percent is compared to."""
+    return (
+        ProgressEntry.objects.filter(project=project, period__lt=period)
+        .order_by("-period", "-reported_on", "-pk")
+        .first()
+    )
+
+
+def latest_entry(project: Project) -> ProgressEntry | None:
+    return ProgressEntry.objects.filter(project=project).order_by("-reported_on", "-pk").first()
+
+
+def report_initial(
+    entry: ProgressEntry | None, *, reported_on: dt.date, ticks_from: ProgressEntry | None
+) -> dict:
+    """Starting values of the report form.
+
+    Editing this month's entry shows it as saved. A new report keeps the steps ticked last
+    time (progress is cumulative) with an empty narrative; "copy last month" passes the
+    latest entry as ``entry`` with the new date, so its texts come along too.
+    """
+    if entry is not None:
+        return {
+            "reported_on": thaidates.format_be(reported_on),
+            "completed_steps": list(entry.completed_steps),
+            "in_progress_step": entry.in_progress_step_id,
+            "partial_percent": entry.partial_percent,
+            "percent": entry.percent,
+            "narrative": entry.narrative,
+            "problems": entry.problems,
+            "obstacles": entry.obstacles,
+            "lower_reason": entry.lower_reason,
+        }
+    initial = {"reported_on": thaidates.format_be(reported_on)}
+    if ticks_from is not None:
+        initial["completed_steps"] = list(ticks_from.completed_steps)
+        initial["in_progress_step"] = ticks_from.in_progress_step_id
+        initial["partial_percent"] = ticks_from.partial_percent
+    return initial
+
+
+# --- My agency: each project's status for a month ----------------------------------------
+
+
+@dataclass
+class MonthStatus:
+    code: str
+    label: str
+    entry: ProgressEntry | None
+    state: MonthState | None
+    can_report: bool = False
+
+
+SUBMITTED = "submitted"
+SUBMITTED_LATE = "submitted-late"
+DUE = "due"
+OVERDUE = "overdue"
+REOPENED = "reopened"
+NOT_YET = "not-yet"
+OUTSIDE = "outside"
+
+
+def _status(entry, state: MonthState | None, period: dt.date, today: dt.date) -> MonthStatus:
+    if state is None:
+        return MonthStatus(OUTSIDE, _("นอกปีงบประมาณ"), entry, None)
+    if entry is not None:
+        if entry.is_late:
+            return MonthStatus(SUBMITTED_LATE, _("ส่งแล้ว (ล่าช้า)"), entry, state)
+        return MonthStatus(SUBMITTED, _("ส่งแล้ว"), entry, state)
+    if period > today:
+        return MonthStatus(NOT_YET, _("ยังไม่ถึงเดือนรายงาน"), None, state)
+    if state.reopened:
+        return MonthStatus(REOPENED, _("เปิดรับย้อนหลัง"), None, state)
+    if state.past_deadline:
+        return MonthStatus(OVERDUE, _("ไม่ได้ส่ง (เลยกำหนด)"), None, state)
+    return MonthStatus(DUE, _("ยังไม่ส่ง"), None, state)
+
+
+@dataclass
+class AgencyRow:
+    project: Project
+    statuses: list[MonthStatus] = field(default_factory=list)
+
+
+def agency_month_status(
+    agency: Agency, *, periods: list[dt.date], today: dt.date, page_number
+) -> tuple[Page, list[AgencyRow]]:
+    """One page of the agency's projects of the fiscal year of the last of ``periods``,
+    with the status of each period: four queries whatever the number of projects."""
+    year_be = thaidates.fiscal_year_of(periods[-1])
+    projects = (
+        Project.objects.filter(agency=agency, fiscal_year__year_be=year_be)
+        .select_related("fiscal_year")
+        .with_latest_progress()
+        .order_by("code")
+    )
+    page = Paginator(projects, settings.BMA_PROJECTS_PAGE_SIZE).get_page(page_number)
+    page_projects = list(page.object_list)
+    entries = {
+        (e.project_id, e.period): e
+        for e in ProgressEntry.objects.filter(project__in=page_projects, period__in=periods)
+    }
+    overrides = dict(
+        ReportingDeadline.objects.filter(period__in=periods).values_list("period", "due_on")
+    )
+    reopenings = {
+        (r.project_id, r.period): r.until
+        for r in MonthReopening.objects.filter(
+            project__in=page_projects, period__in=periods, until__gte=today
+        ).order_by("until")
+    }
+    rows = []
+    for project in page_projects:
+        row = AgencyRow(project=project)
+        for period in periods:
+            if thaidates.fiscal_year_of(period) != project.fiscal_year.year_be:
+                row.statuses.append(_status(None, None, period, today))
+                continue
+            state = MonthState(
+                period=period,
+                deadline=overrides.get(period)
+                or default_deadline(period, project.fiscal_year.report_deadline_day),
+                today=today,
+                reopened_until=reopenings.get((project.pk, period)),
+            )
+            row.statuses.append(_status(entries.get((project.pk, period)), state, period, today))
+        rows.append(row)
+    return page, rows
+
+
+# --- Change history (ประวัติการแก้ไข) -----------------------------------------------------
+
+HistoricalProject = Project.history.model
+HistoricalPlanStep = PlanStep.history.model
+HistoricalProgressEntry = ProgressEntry.history.model
+HistoricalEvidenceFile = EvidenceFile.history.model
+
+# Bookkeeping fields that change on every save and say nothing to a reader.
+_HIDDEN_FIELDS = {
+    "id",
+    "project",
+    "entry",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+    "version",
+    "plan_version",
+    "file",
+    "uploaded_at",
+    "uploaded_by",
+    "period",
+}
+# What a new object is summarised by.
+_CREATED_FIELDS = {
+    "project": ("code", "name"),
+    "step": ("order", "title", "weight", "starts_on", "ends_on"),
+    "entry": ("reported_on", "percent", "completed_steps", "narrative"),
+    "evidence": ("original_name", "size"),
+}
+_ACTIONS = {"+": gettext_lazy("เพิ่ม"), "~": gettext_lazy("แก้ไข"), "-": gettext_lazy("ลบ")}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+    long: bool = False
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    when: dt.datetime
+    who: object
+    kind: str
+    action: str
+    action_label: str
+    subject: str
+    changes: list[FieldChange]
+
+
+def _sources(project: Project):
+    entry_ids = ProgressEntry.objects.filter(project=project).values("pk")
+    return {
+        "project": HistoricalProject.objects.filter(id=project.pk),
+        "step": HistoricalPlanStep.objects.filter(project_id=project.pk),
+        "entry": HistoricalProgressEntry.objects.filter(project_id=project.pk),
+        "evidence": HistoricalEvidenceFile.objects.filter(entry_id__in=entry_ids),
+    }
+
+
+def change_history(project: Project, page_number, *, per_page: int | None = None) -> Page:
+    """One page of every recorded change to the project, its steps, entries and evidence,
+    newest first, each with its field changes (old → new).
+
+    Queries: the count and the page of (kind, history id) over a UNION of the four history
+    tables, then per kind on the page one query for its rows with the previous version's
+    id and one for those previous versions, and one for the project's steps (to show ticked
+    steps by number): at most 11, whatever the number of changes.
+    """
+    sources = _sources(project)
+    union = None
+    for kind, queryset in sources.items():
+        part = (
+            queryset.order_by()
+            .annotate(kind=Value(kind, output_field=CharField()))
+            .values_list("history_date", "history_id", "kind")
+        )
+        union = part if union is None else union.union(part, all=True)
+    union = union.order_by("-history_date", "-history_id")
+    paginator = Paginator(union, per_page or settings.BMA_HISTORY_PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    keys = list(page.object_list)
+
+    wanted: dict[str, list[int]] = {}
+    for _date, history_id, kind in keys:
+        wanted.setdefault(kind, []).append(history_id)
+    rows: dict[tuple[str, int], object] = {}
+    previous: dict[tuple[str, int], object] = {}
+    for kind, ids in wanted.items():
+        model = sources[kind].model
+        older = model.objects.filter(
+            id=OuterRef("id"), history_date__lt=OuterRef("history_date")
+        ).order_by("-history_date", "-history_id")
+        found = list(
+            model.objects.filter(history_id__in=ids)
+            .select_related("history_user")
+            .annotate(previous_id=Subquery(older.values("history_id")[:1]))
+        )
+        previous_ids = [r.previous_id for r in found if r.previous_id]
+        olders = {r.history_id: r for r in model.objects.filter(history_id__in=previous_ids)}
+        for record in found:
+            rows[(kind, record.history_id)] = record
+            previous[(kind, record.history_id)] = olders.get(record.previous_id)
+
+    step_numbers = dict(PlanStep.objects.filter(project=project).values_list("pk", "order"))
+    page.object_list = [
+        _describe(kind, rows[(kind, hid)], previous[(kind, hid)], step_numbers)
+        for _date, hid, kind in keys
+        if (kind, hid) in rows
+    ]
+    return page
+
+
+def _subject(kind: str, record, step_numbers: dict[int, int]) -> str:
+    if kind == "project":
+        return _("ข้อมูลโครงการ")
+    if kind == "step":
+        return _("ขั้นตอนที่ %(order)s") % {"order": record.order}
+    if kind == "entry":
+        return _("ผลการดำเนินงาน เดือน%(month)s") % {"month": thaidates.month_label(record.period)}
+    return _("ไฟล์หลักฐาน %(name)s") % {"name": record.original_name}
+
+
+def _describe(kind, record, older, step_numbers) -> ChangeRecord:
+    fields = [
+        f for f in record.instance_type._meta.fields if f.name not in _HIDDEN_FIELDS and f.editable
+    ]
+    changes = []
+    if record.history_type == "~" and older is not None:
+        for f in fields:
+            old_value = getattr(older, f.attname)
+            new_value = getattr(record, f.attname)
+            if old_value != new_value:
+                changes.append(_change(f, old_value, new_value, step_numbers))
+    elif record.history_type == "+":
+        wanted = _CREATED_FIELDS[kind]
+        for f in fields:
+            if f.name in wanted:
+                value = getattr(record, f.attname)
+                if value not in (None, "", []):
+                    changes.append(_change(f, None, value, step_numbers))
+    return ChangeRecord(
+        when=record.history_date,
+        who=record.history_user,
+        kind=kind,
+        action=record.history_type,
+        action_label=_ACTIONS.get(record.history_type, record.history_type),
+        subject=_subject(kind, record, step_numbers),
+        changes=changes,
+    )
+
+
+def _change(model_field, old, new, step_numbers) -> FieldChange:
+    long = model_field.get_internal_type() == "TextField"
+    return FieldChange(
+        label=str(model_field.verbose_name),
+        old=_display(model_field, old, step_numbers),
+        new=_display(model_field, new, step_numbers),
+        long=long,
+    )
+
+
+def _display(model_field, value, step_numbers) -> str:
+    if value is None or value == "" or value == []:
+        return "-"
+    name = model_field.name
+    if name == "completed_steps":
+        numbers = sorted(step_numbers.get(pk, 0) for pk in value)
+        shown = [str(n) for n in numbers if n]
+        gone = sum(1 for n in numbers if not n)
+        if gone:
+            shown.append(_("ขั้นตอนที่ลบแล้ว %(n)s ขั้นตอน") % {"n": gone})
+        return ", ".join(shown)
+    if name == "in_progress_step":
+        number = step_numbers.get(value)
+        return str(number) if number else _("ขั้นตอนที่ลบแล้ว")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("ใช่") if value else _("ไม่ใช่")
+    if isinstance(value, dt.datetime):
+        return thaidates.format_be(value.date())
+    if isinstance(value, dt.date):
+        return thaidates.format_be(value)
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if name == "size":
+        return f"{value / 1024:.0f} KB"
+    return str(value)
