@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from projects import thaidates
 from projects.models import Agency, FiscalYear, PlanStep, ProgressEntry, Project, weights_total
+from projects.search import search_projects
 
 
 def project_for_page(code: str) -> Project:
@@ -155,9 +156,7 @@ def project_list(
     if agency is not None:
         projects = projects.filter(agency=agency)
     if query:
-        projects = projects.filter(
-            Q(name__icontains=query) | Q(code__icontains=query) | Q(agency__name__icontains=query)
-        )
+        projects = search_projects(projects, query)
     return projects.order_by("-fiscal_year__year_be", "agency__code", "code")
 
 
