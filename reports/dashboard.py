@@ -103,6 +103,9 @@ class DashboardFilters:
     day: dt.date
     # "Missing reports this month": the month of ``day``, None before the year starts.
     report_month: dt.date | None
+    # "Evaluated": สยป. has scored the project for the latest quarter that has ended by
+    # ``day`` (Q4 for a closed year); None before the first quarter ends.
+    evaluation_quarter: int | None = None
 
     @property
     def drilled(self) -> bool:
@@ -129,6 +132,15 @@ def report_month_for(fiscal_year: FiscalYear, day: dt.date) -> dt.date | None:
     # measuring day, and a project misses it when it has no entry with that period.
     month = day.replace(day=1)
     return month if fiscal_year.contains(day) else None
+
+
+def evaluation_quarter_for(fiscal_year: FiscalYear, day: dt.date) -> int | None:
+    ended = [
+        quarter
+        for quarter in (1, 2, 3, 4)
+        if thaidates.quarter_bounds(fiscal_year.year_be, quarter)[1] <= day
+    ]
+    return ended[-1] if ended else None
 
 
 def parse_filters(
@@ -165,6 +177,7 @@ def parse_filters(
         project_sort=project_sort,
         day=day,
         report_month=report_month_for(fiscal_year, day),
+        evaluation_quarter=evaluation_quarter_for(fiscal_year, day),
     )
 
 
@@ -268,8 +281,8 @@ def behind_margin() -> Decimal:
 def projects_with_status(filters: DashboardFilters) -> QuerySet[Project]:
     """The projects of the filters' year (and agency) annotated with ``actual`` (latest
     percent, 0 when never reported), ``planned`` (None without a schedule), ``gap``,
-    ``behind``, ``reported`` (this month; None when no month applies) and ``evaluated``
-    (สยป. has scored at least one quarter)."""
+    ``behind``, ``reported`` (this month; True when no month applies) and ``evaluated``
+    (สยป. has scored the latest ended quarter; False before one has ended)."""
     projects = Project.objects.filter(fiscal_year=filters.fiscal_year)
     if filters.agency is not None:
         projects = projects.filter(agency=filters.agency)
@@ -280,6 +293,16 @@ def projects_with_status(filters: DashboardFilters) -> QuerySet[Project]:
     else:
         # No month to report on (a year not yet begun): nobody is missing a report.
         reported = Value(True, output_field=BooleanField())
+    if filters.evaluation_quarter is not None:
+        evaluated = Exists(
+            QuarterEvaluation.objects.filter(
+                project=OuterRef("pk"),
+                quarter=filters.evaluation_quarter,
+                project_score__isnull=False,
+            )
+        )
+    else:
+        evaluated = Value(False, output_field=BooleanField())
     projects = (
         projects.with_latest_progress()
         .annotate(
@@ -297,17 +320,14 @@ def projects_with_status(filters: DashboardFilters) -> QuerySet[Project]:
                 output_field=BooleanField(),
             ),
             reported=reported,
-            evaluated=Exists(
-                QuarterEvaluation.objects.filter(
-                    project=OuterRef("pk"), project_score__isnull=False
-                )
-            ),
+            evaluated=evaluated,
         )
     )
     return projects
 
 
-def filter_status(projects: QuerySet[Project], status: str) -> QuerySet[Project]:
+def filter_status(projects: QuerySet[Project], filters: DashboardFilters) -> QuerySet[Project]:
+    status = filters.status
     if status == Status.BEHIND:
         return projects.filter(behind=True)
     if status == Status.ON_TRACK:
@@ -317,6 +337,8 @@ def filter_status(projects: QuerySet[Project], status: str) -> QuerySet[Project]
     if status == Status.MISSING:
         return projects.filter(reported=False)
     if status == Status.UNEVALUATED:
+        if filters.evaluation_quarter is None:
+            return projects.none()  # no quarter has ended: nothing to evaluate yet
         return projects.filter(evaluated=False)
     return projects
 
@@ -324,7 +346,7 @@ def filter_status(projects: QuerySet[Project], status: str) -> QuerySet[Project]
 def project_rows(filters: DashboardFilters) -> QuerySet[Project]:
     """The drill-down: the projects behind a number of the dashboard, ordered by the
     ``?order=`` of the filters (largest gap first by default), ready to paginate."""
-    projects = filter_status(projects_with_status(filters), filters.status)
+    projects = filter_status(projects_with_status(filters), filters)
     return projects.select_related("agency").order_by(*PROJECT_SORTS[filters.project_sort])
 
 
@@ -350,7 +372,7 @@ class AgencyRow:
     planned_total: Decimal
     behind: int
     reported: int | None
-    evaluated: int
+    evaluated: int | None
 
     @property
     def average_actual(self) -> Decimal | None:
@@ -386,6 +408,8 @@ class AgencyRow:
 
     @property
     def evaluated_share(self) -> Decimal | None:
+        if self.evaluated is None:
+            return None
         return _percent(Decimal(self.evaluated) * HUNDRED, self.projects)
 
     @property
@@ -393,7 +417,9 @@ class AgencyRow:
         return _percent(Decimal(self.behind) * HUNDRED, self.projects)
 
 
-def _sum_rows(rows: list[AgencyRow], *, reported_applies: bool) -> AgencyRow:
+def _sum_rows(
+    rows: list[AgencyRow], *, reported_applies: bool, evaluated_applies: bool
+) -> AgencyRow:
     return AgencyRow(
         agency_id=None,
         agency_code="",
@@ -406,7 +432,7 @@ def _sum_rows(rows: list[AgencyRow], *, reported_applies: bool) -> AgencyRow:
         planned_total=sum((r.planned_total for r in rows), ZERO),
         behind=sum(r.behind for r in rows),
         reported=sum(r.reported or 0 for r in rows) if reported_applies else None,
-        evaluated=sum(r.evaluated for r in rows),
+        evaluated=sum(r.evaluated or 0 for r in rows) if evaluated_applies else None,
     )
 
 
@@ -464,7 +490,7 @@ def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
             planned_total=_decimal(planned),
             behind=int(behind or 0),
             reported=int(reported or 0) if reported_applies else None,
-            evaluated=int(evaluated or 0),
+            evaluated=int(evaluated or 0) if filters.evaluation_quarter else None,
         )
         for (
             agency_id,
@@ -529,6 +555,7 @@ def cache_key(filters: DashboardFilters) -> str:
             filters.agency.pk if filters.agency else "all",
             filters.day.isoformat(),
             filters.report_month or "-",
+            filters.evaluation_quarter or "-",
             settings.BMA_BEHIND_THRESHOLD,
         )
     )
@@ -552,7 +579,11 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
     rows = agency_rows(filters)
     summary = DashboardSummary(
         rows=rows,
-        total=_sum_rows(rows, reported_applies=filters.report_month is not None),
+        total=_sum_rows(
+            rows,
+            reported_applies=filters.report_month is not None,
+            evaluated_applies=filters.evaluation_quarter is not None,
+        ),
         monthly=monthly_reporting(filters),
         computed_at=timezone.now(),
     )

@@ -36,6 +36,10 @@ def _month(filters) -> str:
     return thaidates.month_label(filters.report_month) if filters.report_month else "-"
 
 
+def _quarter(filters) -> str:
+    return str(filters.evaluation_quarter) if filters.evaluation_quarter else "-"
+
+
 def agency_table(filters, summary) -> Table:
     headers = [
         _("รหัสหน่วยงาน"),
@@ -48,8 +52,8 @@ def agency_table(filters, summary) -> Table:
         _("เป็นไปตามแผน"),
         _("แผนยังไม่มีกำหนดวัน"),
         _("ยังไม่รายงานเดือน %(month)s") % {"month": _month(filters)},
-        _("สยป. ประเมินแล้ว"),
-        _("สยป. ประเมินแล้ว (ร้อยละ)"),
+        _("สยป. ประเมินไตรมาสที่ %(quarter)s แล้ว") % {"quarter": _quarter(filters)},
+        _("สยป. ประเมินไตรมาสที่ %(quarter)s แล้ว (ร้อยละ)") % {"quarter": _quarter(filters)},
     ]
     rows = [
         [
@@ -87,7 +91,7 @@ def project_table(filters) -> Table:
         _("ล่าช้ากว่าแผน"),
         _("รายงานล่าสุด"),
         _("รายงานเดือน %(month)s แล้ว") % {"month": _month(filters)},
-        _("สยป. ประเมินแล้ว"),
+        _("สยป. ประเมินไตรมาสที่ %(quarter)s แล้ว") % {"quarter": _quarter(filters)},
     ]
     rows = [
         [
@@ -100,7 +104,7 @@ def project_table(filters) -> Table:
             _yes_no(project.behind) if project.planned is not None else "-",
             thaidates.format_be(project.latest_reported_on) or "-",
             _yes_no(project.reported) if filters.report_month else "-",
-            _yes_no(project.evaluated),
+            _yes_no(project.evaluated) if filters.evaluation_quarter else "-",
         ]
         for project in dashboard.project_rows(filters)
     ]

@@ -3,6 +3,7 @@ down agency → projects → project, filters in the URL, CSV/XLSX export, the q
 (which must not grow with the number of projects) and the cache."""
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -65,7 +66,7 @@ def make_project(
         reported_on = dt.date(2026, 9, 20) if september else dt.date(2026, 6, 20)
         ProgressEntryFactory(project=project, reported_on=reported_on, percent=Decimal(actual))
     if score is not None:
-        QuarterEvaluationFactory(project=project, quarter=1, project_score=Decimal(score))
+        QuarterEvaluationFactory(project=project, quarter=4, project_score=Decimal(score))
     return project
 
 
@@ -444,3 +445,30 @@ def test_agency_table_sorts_from_the_url(manager_client, year_data):
     assert list(rows_by_agency(page))[0] == "สำนักงานเขตพระนคร"
     header = [a for a in page.all(".dash-agencies thead a") if text_of(a) == "โครงการ"][0]
     assert header.get("href") == f"?year={YEAR}&sort=projects"
+
+
+@pytest.mark.django_db
+def test_evaluated_means_scored_for_the_latest_ended_quarter(year_data):
+    """A closed year counts its fourth quarter; a score of an earlier quarter is not enough."""
+    early = make_project(year_data["district"], year_data["year"], "50010000-3", actual=100)
+    QuarterEvaluationFactory(project=early, quarter=1, project_score=Decimal(100))
+    filters = dashboard.parse_filters(
+        {"year": str(YEAR)}, years=[year_data["year"]], agencies=[], today=dt.date(2026, 11, 25)
+    )
+    assert filters.evaluation_quarter == 4
+    district = dashboard.agency_rows(filters)[1]
+    assert (district.projects, district.evaluated) == (3, 1)
+
+    in_q2 = dashboard.parse_filters(
+        {"year": str(YEAR)}, years=[year_data["year"]], agencies=[], today=dt.date(2026, 2, 1)
+    )
+    assert in_q2.evaluation_quarter == 1
+    assert dashboard.agency_rows(in_q2)[1].evaluated == 1
+
+    before = dashboard.parse_filters(
+        {"year": str(YEAR)}, years=[year_data["year"]], agencies=[], today=dt.date(2025, 12, 1)
+    )
+    assert before.evaluation_quarter is None
+    assert dashboard.agency_rows(before)[1].evaluated is None
+    unevaluated = dataclasses.replace(before, status=dashboard.Status.UNEVALUATED)
+    assert list(dashboard.project_rows(unevaluated)) == []
