@@ -7,12 +7,20 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from projects import thaidates
-from projects.models import Agency, FiscalYear, PlanStep, ProgressEntry, Project, weights_total
+from projects.models import (
+    Agency,
+    EvidenceFile,
+    FiscalYear,
+    PlanStep,
+    ProgressEntry,
+    Project,
+    weights_total,
+)
 from projects.search import search_projects
 
 
@@ -41,7 +49,12 @@ def project_for_page(code: str) -> Project:
 
 def progress_history(project: Project, page_number) -> Page:
     """One page of the project's entries, newest first, numbered (1) = newest."""
-    entries = ProgressEntry.objects.filter(project=project).order_by("-reported_on", "-pk")
+    entries = (
+        ProgressEntry.objects.filter(project=project)
+        # Whether to look for evidence files at all (reporting.attach_evidence).
+        .annotate(has_evidence=Exists(EvidenceFile.objects.filter(entry=OuterRef("pk"))))
+        .order_by("-reported_on", "-pk")
+    )
     paginator = Paginator(entries, settings.BMA_HISTORY_PAGE_SIZE)
     return paginator.get_page(page_number)
 

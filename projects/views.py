@@ -1,11 +1,36 @@
-from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+import contextlib
+import datetime as dt
+from decimal import Decimal
 
-from projects import selectors
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects import permissions, reporting, selectors, services, thaidates
 from projects.charts import gauge_figure
-from projects.models import Agency, FiscalYear, Project
+from projects.forms import (
+    MonthReopenForm,
+    PlanFormSet,
+    PlanVersionForm,
+    PreviewForm,
+    ProgressReportForm,
+)
+from projects.models import (
+    Agency,
+    EvidenceFile,
+    FiscalYear,
+    ProgressEntry,
+    Project,
+    weights_total,
+)
 
 
 def _project_context(code: str) -> dict:
@@ -35,7 +60,11 @@ def project_detail(request, code):
         context = _project_context(code)
         project = context["project"]
     history = selectors.progress_history(project, request.GET.get("page"))
+    reporting.attach_evidence(history)
     context["history"] = history
+    if not template_name.endswith("#history"):
+        context["done_steps"] = reporting.done_steps(project, history=history)
+        context["report"] = _report_context(request, project)
     return render(request, template_name, context)
 
 
@@ -99,3 +128,519 @@ def _pick(options, attribute, raw):
         if str(getattr(option, attribute)) == raw:
             return option
     return None
+
+
+# --- Monthly reporting, plan editing, change history, evidence, my agency ----------------
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _date_param(raw: str | None) -> dt.date | None:
+    if raw:
+        with contextlib.suppress(ValueError):
+            return thaidates.parse_date(raw)
+    return None
+
+
+def _period_param(raw: str | None) -> dt.date | None:
+    """A month from the query string: 2026-10 or 2026-10-01."""
+    if raw:
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(raw[:7] + "-01")
+    return None
+
+
+def _preview_rows(computed, steps) -> list[dict]:
+    """How the percent was reached, one line per step that counts."""
+    by_order = {str(step.order): step for step in steps}
+    rows = []
+    for order, contribution in computed.parts if computed else ():
+        step = by_order.get(order)
+        partial = step is not None and contribution != step.weight
+        rows.append({"step": step, "contribution": contribution, "partial": partial})
+    return rows
+
+
+def _report_context(request, project, *, form=None, conflict=None, saved=None, period=None) -> dict:
+    """What the report section (templates/projects/_report_form.html) needs.
+
+    Without a bound form the section starts from the query string: ``period`` (the month
+    to report, else the month now due), ``date`` (else today) and ``copy=last`` (take the
+    texts of the latest report).
+    """
+    user = request.user
+    today = _today()
+    context = {
+        "can_report": permissions.can_report_progress(user, project),
+        "can_reopen": permissions.can_reopen_month(user, project),
+    }
+    if not (context["can_report"] or context["can_reopen"]):
+        return context
+    if context["can_report"]:
+        steps = list(project.steps.all())
+        months = reporting.report_months(project, today=today)
+        period = period or (
+            _period_param(form["period"].value())
+            if form is not None
+            else _period_param(request.GET.get("period"))
+        )
+        # One pass over deadlines and reopenings for the months the form may show.
+        states = reporting.month_states(
+            project,
+            sorted({*reporting.candidate_periods(today), *([period] if period else [])}),
+            today=today,
+        )
+        if form is None:
+            latest = reporting.latest_entry(project)
+            period = period or reporting.default_period(
+                project, today=today, latest=latest, states=states
+            )
+            entry = reporting.entry_for_period(project, period)
+            reported_on = _date_param(request.GET.get("date")) or today
+            source = latest if request.GET.get("copy") == "last" and latest else entry
+            form = ProgressReportForm(
+                initial={
+                    **reporting.report_initial(source, reported_on=reported_on, ticks_from=latest),
+                    "period": period.isoformat(),
+                    "entry": entry.pk if entry else None,
+                    "version": entry.version if entry else 0,
+                },
+                steps=steps,
+                months=months,
+            )
+            context["copied_from"] = source if source is not None and source != entry else None
+        else:
+            period = period or ProgressEntry.period_of(today)
+            entry = reporting.entry_for_period(project, period)
+        state = states[period]
+        previous = reporting.previous_entry(project, period)
+        preview = _report_preview(steps, form, months)
+        context.update(
+            form=form,
+            steps=steps,
+            ticked=_ticked(form),
+            plan_total=weights_total(steps),
+            entry=entry if form["entry"].value() else None,
+            state=state,
+            previous=previous,
+            conflict=conflict,
+            saved=saved,
+            is_admin=permissions.is_admin(user),
+            facts=_preview_facts(
+                project,
+                preview,
+                entry=entry,
+                previous=previous,
+                state=state,
+                loaded=form["entry"].value(),
+                user=user,
+                today=today,
+            ),
+        )
+    if context["can_reopen"]:
+        reopenable = reporting.locked_months(project, today=today)
+        context["reopen_form"] = MonthReopenForm(
+            months=reopenable,
+            initial={"until": thaidates.format_be(today + dt.timedelta(days=7))},
+        )
+        context["reopenable"] = reopenable
+    context["reopenings"] = reporting.recent_reopenings(project)
+    return context
+
+
+def _ticked(form) -> set[int]:
+    values = form["completed_steps"].value() or []
+    return {int(v) for v in values if str(v).isdigit()}
+
+
+def _preview_facts(project, preview, *, entry, previous, state, loaded, user, today) -> dict:
+    """What the preview box says beside the percent: the previous report, whether the
+    percent went down, whether the month already has another entry, dates and locks."""
+    day, period, percent = preview["date"], preview["period"], preview["percent"]
+    facts = {
+        "preview": preview,
+        "previous": previous,
+        "state": state,
+        "is_admin": permissions.is_admin(user),
+        "other_entry": entry if entry is not None and str(entry.pk) != str(loaded or "") else None,
+        "lower": previous is not None and percent is not None and percent < previous.percent,
+    }
+    if isinstance(day, dt.date):
+        facts.update(
+            outside_year=not project.fiscal_year.contains(day),
+            future=day > today,
+            before_period=period is not None and day < period,
+        )
+    return facts
+
+
+def _report_preview(steps, form, months) -> dict:
+    """The live computation for the preview box, from what the form holds now."""
+    if form.is_bound:
+        query = form.data
+    else:
+        query = QueryDict(mutable=True)
+        for key, value in form.initial.items():
+            if key == "completed_steps":
+                query.setlist(key, [str(v) for v in value or []])
+            elif value is not None:
+                query[key] = str(value)
+    preview_form = PreviewForm(query, steps=steps, months=months)
+    preview_form.is_valid()
+    data = preview_form.cleaned_data
+    report_input = services.ReportInput(
+        reported_on=data.get("reported_on") or _today(),
+        period=data.get("period"),
+        completed_step_ids=data.get("completed_steps") or [],
+        in_progress_step_id=data.get("in_progress_step"),
+        partial_percent=data.get("partial_percent"),
+        manual_percent=data.get("percent"),
+    )
+    computed = services.progress_entry_compute(steps=steps, data=report_input)
+    percent = computed.percent if computed else report_input.manual_percent
+    return {
+        "computed": computed,
+        "percent": percent,
+        "partial": report_input.partial_percent,
+        "rows": _preview_rows(computed, steps),
+        "date": data.get("reported_on"),
+        "period": data.get("period"),
+    }
+
+
+def _project_or_404(code: str) -> Project:
+    return get_object_or_404(Project.objects.select_related("agency", "fiscal_year"), code=code)
+
+
+@login_required
+def project_report(request, code):
+    """รายงานผลการดำเนินงาน: the form on its own page (GET, and the normal-POST fallback);
+    from the project page it is posted with htmx and answers with the updated fragments."""
+    project = reporting.project_for_report(code)
+    if not permissions.can_report_progress(request.user, project):
+        raise PermissionDenied
+    form = conflict = None
+    if request.method == "POST":
+        steps = list(project.steps.all())
+        months = reporting.report_months(project, today=_today())
+        form = ProgressReportForm(request.POST, request.FILES, steps=steps, months=months)
+        if form.is_valid():
+            try:
+                entry = services.progress_entry_submit(
+                    project=project,
+                    user=request.user,
+                    data=form.to_input(),
+                    loaded_entry_id=form.cleaned_data.get("entry"),
+                    loaded_version=form.cleaned_data.get("version") or 0,
+                    evidence=form.cleaned_data.get("evidence") or [],
+                    today=_today(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            except services.EditConflict as error:
+                conflict = error.current
+                # Keep what was typed; the next save knowingly replaces the stored entry.
+                data = request.POST.copy()
+                data["entry"] = str(conflict.pk)
+                data["version"] = str(error.version)
+                form = ProgressReportForm(data, steps=steps, months=months)
+                form.is_valid()
+            else:
+                return _report_saved(request, project, entry)
+    context = {
+        "project": project,
+        "report": _report_context(request, project, form=form, conflict=conflict),
+        "standalone": not request.htmx,
+    }
+    if request.htmx:
+        return render(request, "projects/_report_form.html#report-form", context)
+    return render(request, "projects/report_page.html", context)
+
+
+def _report_saved(request, project, entry):
+    message = _("บันทึกรายงานเดือน%(month)s แล้ว: ความคืบหน้าร้อยละ %(percent)s") % {
+        "month": thaidates.month_label(entry.period),
+        "percent": f"{entry.percent:.2f}",
+    }
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(reverse("projects:detail", args=[project.code]) + "#history-section")
+    # The form again (now editing the saved entry), and out-of-band: gauge, latest report
+    # date, history, plan and change history, so the page is current without a reload.
+    context = _project_context(project.code)
+    fresh = context["project"]
+    context["history"] = history = selectors.progress_history(fresh, 1)
+    reporting.attach_evidence(history)
+    context["done_steps"] = reporting.done_steps(fresh, history=history)
+    context["report"] = _report_context(request, fresh, saved=message, period=entry.period)
+    context["oob"] = True
+    return render(request, "projects/_report_saved.html", context)
+
+
+@login_required
+def report_preview(request, code):
+    """The percent computed from what the form holds now, and how: for the live preview."""
+    project = reporting.project_for_report(code)
+    if not permissions.can_report_progress(request.user, project):
+        raise PermissionDenied
+    today = _today()
+    steps = list(project.steps.all())
+    months = reporting.report_months(project, today=today)
+    preview = _report_preview(steps, PreviewForm(request.GET, steps=steps, months=months), months)
+    entry = previous = state = None
+    if preview["period"] is not None:
+        entry = reporting.entry_for_period(project, preview["period"])
+        previous = reporting.previous_entry(project, preview["period"])
+        state = reporting.month_state(project, preview["period"], today=today)
+    facts = _preview_facts(
+        project,
+        preview,
+        entry=entry,
+        previous=previous,
+        state=state,
+        loaded=request.GET.get("entry"),
+        user=request.user,
+        today=today,
+    )
+    return render(
+        request, "projects/_report_form.html#report-preview", {"project": project, "facts": facts}
+    )
+
+
+@login_required
+def evidence_download(request, code, pk):
+    """An evidence file, always as a download with its checked type: never rendered by the
+    browser (nosniff, attachment, sandboxed)."""
+    evidence = get_object_or_404(
+        EvidenceFile.objects.select_related("entry__project"), pk=pk, entry__project__code=code
+    )
+    if not permissions.can_download_evidence(request.user, evidence):
+        raise PermissionDenied
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("ไม่พบไฟล์")) from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request, code, pk):
+    evidence = get_object_or_404(
+        EvidenceFile.objects.select_related("entry__project__fiscal_year"),
+        pk=pk,
+        entry__project__code=code,
+    )
+    project = evidence.entry.project
+    if not permissions.can_report_progress(request.user, project):
+        raise PermissionDenied
+    services.evidence_file_remove(evidence=evidence, user=request.user, today=_today())
+    if request.htmx:
+        entry = reporting.entry_for_period(project, evidence.entry.period)
+        return render(
+            request,
+            "projects/_report_form.html#evidence-list",
+            {"project": project, "report": {"entry": entry, "can_report": True}},
+        )
+    messages.success(request, _("ลบไฟล์ %(name)s แล้ว") % {"name": evidence.original_name})
+    return redirect(reverse("projects:report", args=[code]) + f"?period={evidence.entry.period}")
+
+
+@login_required
+def month_reopen(request, code):
+    """สยป. reopens a locked month for this project (GET: the form on its own page)."""
+    project = _project_or_404(code)
+    if not permissions.can_reopen_month(request.user, project):
+        raise PermissionDenied
+    today = _today()
+    months = reporting.locked_months(project, today=today)
+    if request.method == "POST":
+        form = MonthReopenForm(request.POST, months=months)
+        if form.is_valid():
+            try:
+                reopening = services.month_reopen(
+                    project=project,
+                    period=form.cleaned_data["period"],
+                    user=request.user,
+                    until=form.cleaned_data["until"],
+                    reason=form.cleaned_data["reason"],
+                    today=today,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("เปิดรับรายงานเดือน%(month)s ของโครงการนี้ถึงวันที่ %(until)s แล้ว")
+                    % {
+                        "month": thaidates.month_label(reopening.period),
+                        "until": thaidates.format_be(reopening.until),
+                    },
+                )
+                return redirect(reverse("projects:detail", args=[code]) + "#report")
+    else:
+        form = MonthReopenForm(
+            months=months, initial={"until": thaidates.format_be(today + dt.timedelta(days=7))}
+        )
+    return render(
+        request,
+        "projects/month_reopen.html",
+        {
+            "project": project,
+            "form": form,
+            "months": months,
+            "reopenings": reporting.recent_reopenings(project, limit=20),
+        },
+    )
+
+
+@login_required
+def plan_edit(request, code):
+    """Add, change, reorder and remove the plan's steps, with the running sum of weights."""
+    project = reporting.project_for_report(code)
+    if not permissions.can_edit_plan(request.user, project):
+        raise PermissionDenied
+    conflict = None
+    if request.method == "POST":
+        version_form = PlanVersionForm(request.POST)
+        formset = PlanFormSet(request.POST, prefix="steps")
+        if version_form.is_valid() and formset.is_valid():
+            try:
+                result = services.plan_save(
+                    project=project,
+                    user=request.user,
+                    loaded_version=version_form.cleaned_data["plan_version"],
+                    rows=formset.to_rows(),
+                )
+            except services.EditConflict as error:
+                conflict = {"steps": error.current, "last": reporting.last_plan_change(project)}
+                data = request.POST.copy()
+                data["plan_version"] = str(error.version)
+                version_form = PlanVersionForm(data)
+                formset = PlanFormSet(data, prefix="steps")
+                formset.is_valid()
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+            else:
+                messages.success(
+                    request,
+                    _("บันทึกแผนการดำเนินงานแล้ว (เพิ่ม %(a)s แก้ไข %(c)s ลบ %(r)s ขั้นตอน)")
+                    % {"a": result.added, "c": result.changed, "r": result.removed},
+                )
+                return redirect(reverse("projects:detail", args=[code]) + "#plan")
+    else:
+        steps = list(project.steps.all())
+        version_form = PlanVersionForm(initial={"plan_version": project.plan_version})
+        formset = PlanFormSet(
+            prefix="steps",
+            initial=[
+                {
+                    "step_id": s.pk,
+                    "order": s.order,
+                    "title": s.title,
+                    "weight": s.weight,
+                    "starts_on": s.starts_on,
+                    "ends_on": s.ends_on,
+                }
+                for s in steps
+            ],
+        )
+    rows = _plan_rows(formset)
+    return render(
+        request,
+        "projects/plan_edit.html",
+        {
+            "project": project,
+            "formset": formset,
+            "version_form": version_form,
+            "conflict": conflict,
+            "rows": rows,
+            "total": rows[-1]["running"] if rows else Decimal(0),
+        },
+    )
+
+
+def _plan_rows(formset) -> list[dict]:
+    """Each form with the running sum of weights up to it, as the page first shows it."""
+    running = Decimal(0)
+    rows = []
+    for form in formset.forms:
+        raw = form["weight"].value()
+        deleted = form["DELETE"].value() in (True, "on", "true", "1")
+        try:
+            weight = Decimal(str(raw)) if raw not in (None, "") else Decimal(0)
+        except (ArithmeticError, ValueError):
+            weight = Decimal(0)
+        if not deleted:
+            running += weight
+        rows.append({"form": form, "running": running})
+    return rows
+
+
+@login_required
+def project_changes(request, code):
+    """ประวัติการแก้ไข: who changed what and when, old → new, newest first, paginated."""
+    project = _project_or_404(code)
+    if not permissions.can_read(request.user):
+        raise PermissionDenied
+    compact = request.GET.get("compact") == "1"
+    page = reporting.change_history(
+        project, request.GET.get("page"), per_page=5 if compact else None
+    )
+    context = {"project": project, "changes": page, "compact": compact}
+    template_name = "projects/project_changes.html"
+    if request.htmx:
+        template_name += "#changes-list"
+    return render(request, template_name, context)
+
+
+@login_required
+def my_agency(request):
+    """หน่วยงานของฉัน: this month's and last month's report status of each project of an
+    agency, with one click to report. Staff see their own agency; others choose one."""
+    today = _today()
+    agencies = list(Agency.objects.all())
+    agency = _pick(agencies, "code", request.GET.get("agency")) or request.user.agency
+    if agency is not None and not permissions.can_view_agency_status(request.user, agency):
+        raise PermissionDenied
+    period = ProgressEntry.period_of(today)
+    raw_month = request.GET.get("month") or ""
+    if len(raw_month) == 7:
+        with contextlib.suppress(ValueError):
+            period = min(dt.date.fromisoformat(raw_month + "-01"), period)
+    periods = [thaidates.add_months(period, -1), period]
+    context = {
+        "agencies": agencies,
+        "agency": agency,
+        "periods": periods,
+        "period": period,
+        "today": today,
+        "months": thaidates.fiscal_months(thaidates.fiscal_year_of(today)),
+    }
+    if agency is not None:
+        page, rows = reporting.agency_month_status(
+            agency, periods=periods, today=today, page_number=request.GET.get("page")
+        )
+        admin = permissions.is_admin(request.user)
+        for row in rows:
+            editable = permissions.can_edit_project(request.user, row.project)
+            for status in row.statuses:
+                status.can_report = bool(
+                    editable
+                    and status.state
+                    and status.state.period <= today
+                    and (admin or not status.state.locked)
+                )
+        context.update(page=page, rows=rows)
+    return render(request, "projects/my_agency.html", context)
