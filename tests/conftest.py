@@ -28,6 +28,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Hash test passwords with MD5: PBKDF2's million rounds cost ~0.3 s a user, and
+    most tests make one. The real hashers stay listed, so their hashes still verify."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    with override_settings(
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            *settings.PASSWORD_HASHERS,
+        ]
+    ):
+        yield
+
+
 @pytest.fixture
 def seed_project(db):
     """The project of the old system's page, loaded from fixtures/seed.json."""
