@@ -867,3 +867,19 @@ def test_django_admin_respects_locks_and_bumps_the_version(client, project, eval
     assert client.post(url, {**form, "criterion_21": "99"}).status_code == 403
     row.refresh_from_db()
     assert row.criterion_21 == D("60.00")
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("evaluator", ["ตัวชี้วัด", "ประเมินผล"]),
+        ("admin", ["ตัวชี้วัด", "ประเมินผล"]),
+        ("manager", ["ตัวชี้วัด", "ผลการประเมิน"]),
+        ("staff", ["ตัวชี้วัด"]),
+    ],
+)
+def test_nav_links_to_kpis_and_evaluation_by_role(client, project, role, expected):
+    client.force_login(UserFactory(role=role, agency=project.agency if role == "staff" else None))
+    nav = page_of(client.get(reverse("indicators:list"))).texts(".mainnav a")
+    ours = [text for text in nav if text in ("ตัวชี้วัด", "ประเมินผล", "ผลการประเมิน")]
+    assert ours == expected
