@@ -296,3 +296,15 @@ def test_pct_with_places():
 )
 def test_score_prints_as_the_seed_does(value, expected):
     assert render("{{ value|score }}", value=value) == expected
+
+
+def test_filters_take_aware_datetimes_in_bangkok_time():
+    import datetime as dt
+
+    from projects.templatetags.thai import be_date, thai_date
+
+    early_morning_bangkok = dt.datetime(
+        2021, 9, 21, 23, 30, tzinfo=dt.UTC
+    )  # 06:30 on 22 Sep in Bangkok
+    assert be_date(early_morning_bangkok) == "22/09/2564"
+    assert thai_date(early_morning_bangkok) == "22 ก.ย. 2564"

@@ -1,30 +1,40 @@
 """Template filters for Thai dates and numbers; formatting only."""
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils import timezone
 
 from projects import thaidates
 
 register = template.Library()
 
 
+def _day(value):
+    """A date; an aware datetime is taken in Bangkok time first (a score saved at 06:30
+    Bangkok time is on that day, not on the previous UTC day)."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
 @register.filter
 def be_date(value):
     """22/09/2564"""
-    return thaidates.format_be(value)
+    return thaidates.format_be(_day(value))
 
 
 @register.filter
 def thai_date(value):
     """22 ก.ย. 2564"""
-    return thaidates.format_thai_short(value)
+    return thaidates.format_thai_short(_day(value))
 
 
 @register.filter
 def thai_date_long(value):
     """22 กันยายน 2564"""
-    return thaidates.format_thai_long(value)
+    return thaidates.format_thai_long(_day(value))
 
 
 @register.filter
