@@ -95,6 +95,7 @@ class ProgressReportForm(forms.Form):
     period = forms.TypedChoiceField(
         label=_("รายงานผลของเดือน"),
         coerce=dt.date.fromisoformat,
+        empty_value=None,
         error_messages={
             "required": _("เลือกเดือนที่รายงาน"),
             "invalid_choice": _("เลือกเดือนในปีงบประมาณของโครงการ"),

@@ -214,7 +214,7 @@ def _report_context(request, project, *, form=None, conflict=None, saved=None, p
         else:
             period = period or ProgressEntry.period_of(today)
             entry = reporting.entry_for_period(project, period)
-        state = states[period]
+        state = states.get(period) or reporting.month_state(project, period, today=today)
         previous = reporting.previous_entry(project, period)
         preview = _report_preview(steps, form, months)
         context.update(

@@ -558,3 +558,25 @@ def test_query_counts_do_not_grow_with_the_data(
         assert large == small, f"{name}: {small} queries with little data, {large} with more"
     with django_assert_max_num_queries(BUDGETS[name]):
         client.get(path, **extra)
+
+
+@pytest.mark.parametrize("year_be", [2568, 2570])
+def test_projects_of_other_fiscal_years_show_their_form_without_error(client, year_be):
+    """A past year's months are all locked; a coming year's have not begun."""
+    project = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=year_be))
+    PlanStepFactory(project=project, order=1, weight=Decimal(100))
+    client.force_login(UserFactory(agency=project.agency))
+    page = page_of(client.get(url(project)))
+    assert page.all("#report-form")
+    if year_be == 2568:
+        assert page.one("#id_period option[selected]").get("value") == "2025-09-01"
+        assert "ปิดรับรายงานแล้ว" in page.text("#report")
+    else:
+        assert not page.all("#id_period option")
+
+
+def test_the_preview_copes_with_an_empty_form(client, project, staff):
+    client.force_login(staff)
+    response = client.get(url(project, "report/preview/"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert page_of(response).text(".preview__pct") == "0.00"

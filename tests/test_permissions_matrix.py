@@ -1,0 +1,244 @@
+"""Who may open what: every URL pattern of the site × every role.
+
+The patterns are read from the URL resolver, so a view added later fails
+``test_every_url_pattern_is_in_the_matrix`` until its row is written here. Django's admin
+(its own is_staff checks) is the only part left out.
+
+Outcomes: ALLOWED (200 or 302, or 422 for a POST whose empty form is refused by
+validation, i.e. after the permission check), FORBIDDEN (403), LOGIN (302 to the login
+page, for anonymous visitors).
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from projects.models import ProgressEntry
+from reports.models import ReportJob
+from tests.factories import (
+    AgencyFactory,
+    EvidenceFileFactory,
+    IndicatorFactory,
+    PlanStepFactory,
+    ProgressEntryFactory,
+    ProjectFactory,
+    UserFactory,
+    current_fiscal_year_be,
+)
+
+ROLES = ("anonymous", "own staff", "other staff", "evaluator", "manager", "admin")
+LOGGED_IN = ROLES[1:]
+
+ALLOWED, FORBIDDEN, LOGIN = "allowed", "forbidden", "login"
+
+
+def only(*roles):
+    """Logged-in roles in ``roles`` are allowed, the others forbidden; anonymous → login."""
+    unknown = set(roles) - set(ROLES)
+    assert not unknown, unknown
+    return {
+        role: LOGIN if role == "anonymous" else (ALLOWED if role in roles else FORBIDDEN)
+        for role in ROLES
+    }
+
+
+EVERYBODY = only(*LOGGED_IN)  # read-only pages (domain.md: everybody logged in may read)
+PUBLIC = dict.fromkeys(ROLES, ALLOWED)
+EDITORS = only("own staff", "admin")  # the project's agency staff, administrators
+EVALUATORS = only("evaluator", "admin")  # สยป.
+SUMMARY = only("evaluator", "manager", "admin")
+DASHBOARDS = only("evaluator", "manager", "admin")
+REPORT_JOB = only("own staff", "evaluator", "manager", "admin")  # requester or can order it
+REPORTS_PAGE = only("own staff", "other staff", "evaluator", "manager", "admin")
+
+
+# url name (or route when unnamed): (method, kwargs from the world, expected per role)
+MATRIX = {
+    "/": ("get", {}, PUBLIC),
+    "login": ("get", {}, PUBLIC),
+    # Logging out ends on the login page, whoever you were.
+    "logout": ("post", {}, dict.fromkeys(ROLES, LOGIN)),
+    # projects: reading
+    "projects:list": ("get", {}, EVERYBODY),
+    "projects:my_agency": ("get", {}, EVERYBODY),
+    "projects:detail": ("get", {"code": "project"}, EVERYBODY),
+    "projects:procedure": ("get", {"code": "project"}, EVERYBODY),
+    "projects:timeline": ("get", {"code": "project"}, EVERYBODY),
+    "projects:changes": ("get", {"code": "project"}, EVERYBODY),
+    "projects:evidence": ("get", {"code": "project", "pk": "evidence"}, EVERYBODY),
+    "projects:print": ("get", {"code": "project"}, EVERYBODY),
+    "projects:print_pdf": ("get", {"code": "project"}, EVERYBODY),
+    # projects: reporting and plan, by the agency's staff
+    "projects:report": ("get", {"code": "project"}, EDITORS),
+    "projects:report_preview": ("get", {"code": "project"}, EDITORS),
+    "projects:plan_edit": ("get", {"code": "project"}, EDITORS),
+    "projects:evidence_delete": ("post", {"code": "project", "pk": "evidence"}, EDITORS),
+    "projects:reopen": ("get", {"code": "project"}, EVALUATORS),
+    # reports and dashboards
+    "reports:index": ("get", {}, REPORTS_PAGE),
+    "reports:job": ("get", {"pk": "job"}, REPORT_JOB),
+    "reports:download": ("get", {"pk": "job"}, REPORT_JOB),
+    "dashboard:index": ("get", {}, DASHBOARDS),
+    "dashboard:export": ("get", {"fmt": "csv"}, DASHBOARDS),
+    # evaluation by สยป.
+    "indicators:evaluation-home": ("get", {}, EVALUATORS),
+    "indicators:evaluation": ("get", {"year": "year", "quarter": 1}, EVALUATORS),
+    "indicators:evaluation-save": (
+        "post",
+        {"year": "year", "quarter": 1, "code": "project"},
+        EVALUATORS,
+    ),
+    "indicators:lock": ("post", {"year": "year", "quarter": 1}, EVALUATORS),
+    "indicators:reopen": ("get", {"year": "year", "quarter": 1}, EVALUATORS),
+    "indicators:quarter-history": ("get", {"year": "year", "quarter": 1}, EVALUATORS),
+    "indicators:criteria": ("get", {"code": "indicator"}, EVALUATORS),
+    "indicators:quarter-save": (
+        "post",
+        {"code": "indicator", "year": "year", "quarter": 1},
+        EVALUATORS,
+    ),
+    "indicators:summary-home": ("get", {}, SUMMARY),
+    "indicators:summary": ("get", {"year": "year"}, SUMMARY),
+    "indicators:summary-projects": ("get", {"year": "year", "quarter": 1}, SUMMARY),
+    # KPIs and evaluation history: read-only
+    "indicators:list": ("get", {}, EVERYBODY),
+    "indicators:detail": ("get", {"code": "indicator"}, EVERYBODY),
+    "indicators:project-history": ("get", {"code": "project"}, EVERYBODY),
+}
+
+
+def site_patterns():
+    """(key, route) of every URL pattern outside the admin."""
+
+    def walk(patterns, prefix, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = ":".join(n for n in (namespace, pattern.namespace) if n)
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                route = prefix + str(pattern.pattern)
+                if pattern.name is None:
+                    yield "/" + route, route
+                else:
+                    yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), route
+
+    return list(walk(get_resolver().url_patterns, "", ""))
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    keys = [key for key, _ in site_patterns()]
+    missing = sorted(set(keys) - set(MATRIX))
+    assert not missing, (
+        f"URL patterns without a row in tests/test_permissions_matrix.py MATRIX: {missing}"
+    )
+    stale = sorted(set(MATRIX) - set(keys))
+    assert not stale, f"rows for URL patterns that no longer exist: {stale}"
+    assert len(keys) == len(set(keys))
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    """Two agencies, a project of the first (current fiscal year, a step, this month's
+    report with evidence), a KPI, a finished report job ordered by the first agency's
+    staff, and a user per role."""
+    settings.MEDIA_ROOT = tmp_path
+    own, other = AgencyFactory(), AgencyFactory()
+    project = ProjectFactory(agency=own, fiscal_year__year_be=current_fiscal_year_be())
+    PlanStepFactory(project=project, order=1, weight=Decimal(100))
+    today = timezone.localdate()
+    entry = ProgressEntryFactory(
+        project=project, reported_on=today, period=ProgressEntry.period_of(today)
+    )
+    users = {
+        "own staff": UserFactory(agency=own),
+        "other staff": UserFactory(agency=other),
+        "evaluator": UserFactory(evaluator=True),
+        "manager": UserFactory(manager=True),
+        "admin": UserFactory(admin=True),
+    }
+    job = ReportJob.objects.create(
+        kind=ReportJob.Kind.AGENCY,
+        format=ReportJob.Format.XLSX,
+        fiscal_year=project.fiscal_year,
+        agency=own,
+        status=ReportJob.Status.DONE,
+        requested_by=users["own staff"],
+        finished_at=timezone.now(),
+    )
+    job.file.save("report.xlsx", ContentFile(b"PK\x03\x04 test"), save=True)
+    return {
+        "project": project,
+        "entry": entry,
+        "indicator": IndicatorFactory(projects=[project]),
+        "job": job,
+        "year": project.fiscal_year.year_be,
+        "users": users,
+    }
+
+
+def resolve_kwargs(spec: dict, world: dict) -> dict:
+    values = {}
+    for name, value in spec.items():
+        if value == "project":
+            values[name] = world["project"].code
+        elif value == "indicator":
+            values[name] = world["indicator"].code
+        elif value == "evidence":
+            values[name] = EvidenceFileFactory(entry=world["entry"]).pk  # fresh each time
+        elif value == "job":
+            values[name] = world["job"].pk
+        elif value == "year":
+            values[name] = world["year"]
+        else:
+            values[name] = value
+    return values
+
+
+def outcome(response) -> str:
+    location = response.get("Location", "")
+    if response.status_code == 302 and location.startswith(reverse("login")):
+        return LOGIN
+    if response.status_code == 403:
+        return FORBIDDEN
+    if response.status_code in (200, 302, 422):
+        return ALLOWED
+    return f"status {response.status_code}"
+
+
+@pytest.mark.parametrize("key", sorted(MATRIX))
+def test_role_by_url(client, world, key):
+    method, spec, expected = MATRIX[key]
+    seen = {}
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        path = key if key.startswith("/") else reverse(key, kwargs=resolve_kwargs(spec, world))
+        response = getattr(client, method)(path)
+        seen[role] = outcome(response)
+    assert seen == expected
+
+
+def test_a_staff_page_of_another_agency_is_a_thai_403(client, world):
+    client.force_login(world["users"]["other staff"])
+    response = client.get(reverse("projects:report", args=[world["project"].code]))
+    assert response.status_code == 403
+    assert "ไม่มีสิทธิ์เข้าถึงหน้านี้" in response.content.decode()
+
+
+def test_reports_of_a_past_month_stay_locked_even_for_own_staff(client, world):
+    """The matrix's own-staff row is for an open month; past the deadline staff may read
+    but not change."""
+    project = ProjectFactory(
+        agency=world["project"].agency, fiscal_year__year_be=current_fiscal_year_be() - 2
+    )
+    evidence = EvidenceFileFactory(entry=ProgressEntryFactory(project=project))
+    client.force_login(world["users"]["own staff"])
+    path = reverse("projects:evidence_delete", args=[project.code, evidence.pk])
+    assert client.post(path).status_code == 403
+    assert client.get(reverse("projects:detail", args=[project.code])).status_code == 200
