@@ -78,15 +78,21 @@ def quarter_rows(
     """All four quarters of the project's fiscal year, scored or not.
 
     Where สยป. has entered no result value, ผลงาน defaults to the progress reported at
-    the quarter's end: the latest entry on or before its last day.
+    the quarter's end: the latest entry on or before its last day. A quarter that has not
+    begun yet has no default (it would only repeat today's progress).
     """
     evaluations = {e.quarter: e for e in project.quarter_evaluations.all()}
+    today = timezone.localdate()
     rows = []
     for quarter in range(1, 5):
-        _, ends_on = thaidates.quarter_bounds(project.fiscal_year.year_be, quarter)
+        starts_on, ends_on = thaidates.quarter_bounds(project.fiscal_year.year_be, quarter)
         evaluation = evaluations.get(quarter)
         stored = evaluation.result_value if evaluation else None
-        default = progress_at(progress_points, ends_on, since=project.fiscal_year.starts_on)
+        default = (
+            progress_at(progress_points, ends_on, since=project.fiscal_year.starts_on)
+            if starts_on <= today
+            else None
+        )
         rows.append(
             QuarterRow(
                 quarter=quarter,

@@ -883,3 +883,15 @@ def test_nav_links_to_kpis_and_evaluation_by_role(client, project, role, expecte
     nav = page_of(client.get(reverse("indicators:list"))).texts(".mainnav a")
     ours = [text for text in nav if text in ("ตัวชี้วัด", "ประเมินผล", "ผลการประเมิน")]
     assert ours == expected
+
+
+def test_project_page_gives_no_default_result_for_quarters_not_begun(db, monkeypatch):
+    # Fiscal year 2570 seen on 25/11/2569 (2026-11-25): only quarter 1 has begun.
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 11, 25))
+    current = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=2570))
+    ProgressEntryFactory(project=current, reported_on=dt.date(2026, 11, 5), percent=D("12.50"))
+    page_project = project_selectors.project_for_page(current.code)
+    rows = project_selectors.quarter_rows(page_project, project_selectors.progress_points(current))
+    assert [row.result_value for row in rows] == [D("12.50"), None, None, None]
