@@ -7,7 +7,7 @@
 #   make run PORT=8010       another port
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bmaprogress make run
 
-PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3.11)
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3.11)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
