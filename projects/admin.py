@@ -1,15 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import (
     Agency,
+    EvidenceFile,
     FiscalYear,
+    MonthReopening,
     PlanStep,
     ProgressEntry,
     Project,
     ProjectObjective,
+    ReportingDeadline,
     StrategyLink,
     User,
 )
@@ -41,7 +46,8 @@ class AgencyAdmin(admin.ModelAdmin):
 
 @admin.register(FiscalYear)
 class FiscalYearAdmin(admin.ModelAdmin):
-    list_display = ("year_be", "starts_on", "ends_on")
+    list_display = ("year_be", "starts_on", "ends_on", "report_deadline_day")
+    list_editable = ("report_deadline_day",)
 
 
 class ObjectiveInline(admin.TabularInline):
@@ -83,3 +89,59 @@ class PlanStepAdmin(SimpleHistoryAdmin):
     list_display = ("project", "order", "title", "weight", "starts_on", "ends_on")
     raw_id_fields = ("project",)
     list_select_related = ("project",)
+
+
+# --- Monthly reporting (issue 3): deadlines, reopenings, evidence -------------------------
+
+
+@admin.register(ReportingDeadline)
+class ReportingDeadlineAdmin(admin.ModelAdmin):
+    """A month whose report is due on another day than the fiscal year's default."""
+
+    list_display = ("period", "due_on", "note")
+    date_hierarchy = "period"
+
+
+@admin.register(MonthReopening)
+class MonthReopeningAdmin(admin.ModelAdmin):
+    list_display = ("project", "period", "until", "reopened_by", "reopened_at")
+    list_filter = ("period",)
+    search_fields = ("project__code", "project__name", "reason")
+    raw_id_fields = ("project",)
+    list_select_related = ("project", "reopened_by")
+    readonly_fields = ("reopened_by", "reopened_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.reopened_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(SimpleHistoryAdmin):
+    """Read-only here: files are added through the report form, which checks their type,
+    and downloaded through projects:evidence, never from MEDIA_URL."""
+
+    list_display = ("original_name", "entry", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_select_related = ("entry__project", "uploaded_by")
+    search_fields = ("original_name", "entry__project__code")
+    readonly_fields = (
+        "entry",
+        "download",
+        "original_name",
+        "content_type",
+        "extension",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
+
+    exclude = ("file",)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("ดาวน์โหลด"))
+    def download(self, obj):
+        url = reverse("projects:evidence", args=[obj.entry.project.code, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
