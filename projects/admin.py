@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,11 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_select_related = ("agency", "fiscal_year")
     inlines = [ObjectiveInline, StrategyLinkInline, PlanStepInline]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is PlanStep and formset.has_changed():
+            _plan_changed(form.instance.pk)
+
 
 @admin.register(ProgressEntry)
 class ProgressEntryAdmin(SimpleHistoryAdmin):
@@ -89,6 +95,19 @@ class PlanStepAdmin(SimpleHistoryAdmin):
     list_display = ("project", "order", "title", "weight", "starts_on", "ends_on")
     raw_id_fields = ("project",)
     list_select_related = ("project",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _plan_changed(obj.project_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _plan_changed(obj.project_id)
+
+
+def _plan_changed(project_id) -> None:
+    """A plan edited here must also refuse the stale saves of the plan editor."""
+    Project.objects.filter(pk=project_id).update(plan_version=F("plan_version") + 1)
 
 
 # --- Monthly reporting (issue 3): deadlines, reopenings, evidence -------------------------

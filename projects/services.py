@@ -1,5 +1,6 @@
 """Business rules of the projects app: monthly progress reports, plan editing, reopening of
-locked months, evidence files.
+locked months, evidence files; and, in the last block, the import of pages of today's
+system (its own owner).
 
 Every function is keyword-only and runs in one transaction. Rule violations raise
 ValidationError keyed by the form field they belong to, with Thai messages; a save made

@@ -105,3 +105,44 @@ def test_staff_of_another_agency_are_refused(project, live_server, login, page):
     assert response.status == 403
     assert page.locator("h1").inner_text() == "ไม่มีสิทธิ์เข้าถึงหน้านี้"
     assert page.locator(".error-page__code").inner_text() == "403"
+
+
+def test_the_plan_editor_keeps_the_running_sum_and_moves_rows(
+    project, live_server, login, page, browser_log
+):
+    login(UserFactory(username="staff", agency=project.agency))
+    page.goto(f"{live_server.url}/projects/{project.code}/plan/edit/")
+    assert page.locator("#plan-total").inner_text() == "100.00"
+    page.fill("input[name='steps-1-weight']", "20")
+    assert page.locator("#plan-total").inner_text() == "90.00"
+    assert "ยังไม่ครบ 100%" in page.locator("#plan-status").inner_text()
+    assert page.locator(".plan__running").nth(1).inner_text() == "50.00"
+
+    page.click(".plan__add")
+    page.locator("textarea[name='steps-5-title']").fill("ประชาสัมพันธ์")
+    page.fill("input[name='steps-5-weight']", "10")
+    assert page.locator("#plan-total").inner_text() == "100.00"
+    # Move the last step (สรุปผลและรายงาน) below the new one: orders are renumbered.
+    page.locator("#plan-rows tr").nth(2).locator(".plan__down").click()
+    page.locator("#plan-rows tr").nth(3).locator(".plan__down").click()
+    page.locator("#plan-rows tr").nth(4).locator(".plan__down").click()
+    titles = page.locator("#plan-rows textarea[name$='-title']").evaluate_all(
+        "els => els.map(e => e.value).filter(Boolean)"
+    )
+    assert titles == ["ขออนุมัติโครงการ", "จัดกิจกรรม", "ประชาสัมพันธ์", "สรุปผลและรายงาน"]
+    orders = page.locator("#plan-rows input[name$='-order']").evaluate_all(
+        "els => els.map(e => e.value).filter(Boolean)"
+    )
+    assert orders == ["1", "2", "3", "4"]
+
+    with page.expect_navigation():
+        page.click("#plan-editor button[type=submit]")
+    assert page.url.endswith(f"/projects/{project.code}/#plan")
+    steps = list(project.steps.order_by("order").values_list("title", "weight"))
+    assert steps == [
+        ("ขออนุมัติโครงการ", Decimal("30.00")),
+        ("จัดกิจกรรม", Decimal("20.00")),
+        ("ประชาสัมพันธ์", Decimal("10.00")),
+        ("สรุปผลและรายงาน", Decimal("40.00")),
+    ]
+    assert browser_log == []

@@ -275,3 +275,16 @@ def test_only_the_agency_staff_and_administrators_edit_the_plan(client, project)
     ]:
         client.force_login(user)
         assert client.get(edit_url(project)).status_code == status, user.role
+
+
+def test_a_step_changed_in_the_admin_makes_an_open_editor_stale(client, project):
+    admin = UserFactory(admin=True, is_superuser=True)
+    client.force_login(admin)
+    step = project.steps.get(order=1)
+    response = client.post(
+        f"/admin/projects/planstep/{step.pk}/change/",
+        {"project": project.pk, "order": 1, "title": "แก้ในระบบผู้ดูแล", "weight": "20"},
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.plan_version == 2
