@@ -137,3 +137,42 @@ def can_download_report(user, job) -> bool:
     if job.agency_id is None:
         return can_request_bma_report(user)
     return can_request_agency_report(user, job.agency)
+
+
+# --- Imports and the annual-plan spreadsheet (issue 8, projects/imports_views.py) ----------
+
+
+def can_import_pages(user) -> bool:
+    """Upload pages of today's system (the old monitoring system): administrators."""
+    return is_admin(user)
+
+
+def can_import_plan(user, agency) -> bool:
+    """Import an annual-plan spreadsheet for ``agency``: administrators for every agency,
+    agency staff for their own agency only."""
+    if is_admin(user):
+        return True
+    return (
+        _active(user)
+        and user.role == User.Role.STAFF
+        and agency is not None
+        and user.agency_id is not None
+        and user.agency_id == agency.pk
+    )
+
+
+def can_use_imports(user) -> bool:
+    """Open the import pages (and see the nav link): whoever may import something."""
+    return is_admin(user) or (
+        _active(user) and user.role == User.Role.STAFF and user.agency_id is not None
+    )
+
+
+def can_export_plan(user, agency) -> bool:
+    """Download an agency's annual plan as the spreadsheet: everybody who may read."""
+    return can_read(user)
+
+
+def can_download_plan_template(user) -> bool:
+    """Download the empty annual-plan template: everybody logged in."""
+    return can_read(user)
