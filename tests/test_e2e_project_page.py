@@ -12,16 +12,21 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def browser_log(page):
     """Everything that went wrong in the page: console errors, uncaught exceptions, failed
-    requests and HTTP error responses."""
+    requests and HTTP error responses (listening from the login page on)."""
     problems = []
     page.on(
         "console",
         lambda message: message.type == "error" and problems.append(f"console: {message.text}"),
     )
     page.on("pageerror", lambda error: problems.append(f"exception: {error}"))
+    # net::ERR_ABORTED is the browser cancelling a request because the page navigated away
+    # (the login page's favicon, say), not a failure of the server.
     page.on(
         "requestfailed",
-        lambda request: problems.append(f"failed: {request.url} {request.failure}"),
+        lambda request: (
+            request.failure != "net::ERR_ABORTED"
+            and problems.append(f"failed: {request.url} {request.failure}")
+        ),
     )
     page.on(
         "response",
