@@ -160,8 +160,23 @@ LOGGING = {
 }
 # Points by which actual progress may trail planned before a project counts as behind.
 BMA_BEHIND_THRESHOLD = env_int("BMA_BEHIND_THRESHOLD", 10)
+# Seconds the dashboard keeps its per-agency numbers (the page says when they were made);
+# 0 recomputes them on every view.
+BMA_DASHBOARD_CACHE_SECONDS = env_int("BMA_DASHBOARD_CACHE_SECONDS", 60)
 
 # Printed reports (reports/): projects per part of a background PDF (workers share the
 # parts), and days a finished report file is kept before cleanup_reports removes it.
 BMA_REPORT_PART_SIZE = env_int("BMA_REPORT_PART_SIZE", 10)
 BMA_REPORT_RETENTION_DAYS = env_int("BMA_REPORT_RETENTION_DAYS", 7)
+
+# Uploads. Form fields (not files) above DATA_UPLOAD_MAX_MEMORY_SIZE are refused by Django;
+# uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not to memory.
+# The import pages (projects/imports_views.py) stop keeping a file's bytes past its own
+# limit and say how big it was: a 50 MB file gets a message, never a 500.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FILES", 100)
+# Imports (issue 8): largest annual-plan workbook, and how long an uploaded batch waits
+# under MEDIA_ROOT/imports/ for its confirmation before it is removed.
+BMA_IMPORT_MAX_XLSX_BYTES = env_int("BMA_IMPORT_MAX_XLSX_BYTES", 10 * 1024 * 1024)
+BMA_IMPORT_BATCH_MAX_AGE = env_int("BMA_IMPORT_BATCH_MAX_AGE", 2 * 60 * 60)

@@ -3,7 +3,12 @@ def navigation(request):
     user = getattr(request, "user", None)
     role = user.role if user is not None and user.is_authenticated else None
     from indicators.permissions import can_view_evaluation_summary
-    from projects.permissions import can_evaluate, can_use_reports, can_view_dashboards
+    from projects.permissions import (
+        can_evaluate,
+        can_use_imports,
+        can_use_reports,
+        can_view_dashboards,
+    )
 
     return {
         "nav_role": role,
@@ -11,4 +16,5 @@ def navigation(request):
         "nav_can_use_reports": can_use_reports(user),
         "nav_can_evaluate": can_evaluate(user),
         "nav_can_view_evaluation_summary": can_view_evaluation_summary(user),
+        "nav_can_import": can_use_imports(user),
     }

@@ -541,6 +541,10 @@ def _sorted(rows: list[AgencyRow], sort: str) -> list[AgencyRow]:
     return present + absent
 
 
+def cache_seconds() -> int:
+    return settings.BMA_DASHBOARD_CACHE_SECONDS
+
+
 def next_agency_sorts(current: str) -> dict[str, str]:
     """The ?sort= of each column header: a second click on the sorted column reverses it."""
     return {key: f"-{key}" if current == key else key for key in AGENCY_SORTS}
@@ -570,7 +574,7 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
     """
     from reports import dashboard_charts
 
-    timeout = getattr(settings, "BMA_DASHBOARD_CACHE_SECONDS", 60)
+    timeout = cache_seconds()
     key = cache_key(filters)
     if timeout:
         cached = cache.get(key)

@@ -36,6 +36,10 @@ def dashboard_index(request):
         context["behind_threshold"] = settings.BMA_BEHIND_THRESHOLD
         context["sort_next"] = dashboard.next_agency_sorts(filters.agency_sort)
         context["status_label"] = dict(dashboard.Status.CHOICES).get(filters.status, "")
+        # The overview (tiles, charts, agency table) is a function of the cached summary and
+        # of the URL (its links keep the filters): its HTML is kept as long as the summary.
+        context["summary_key"] = dashboard.cache_key(filters)
+        context["cache_seconds"] = dashboard.cache_seconds()
         if filters.drilled:
             paginator = Paginator(dashboard.project_rows(filters), settings.BMA_PROJECTS_PAGE_SIZE)
             context["page"] = paginator.get_page(request.GET.get("page"))

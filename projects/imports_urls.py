@@ -1,0 +1,17 @@
+"""URLs of the import pages (issue 8), under /imports/."""
+
+from django.urls import path
+
+from projects import imports_views as views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("pages/", views.pages_upload, name="pages"),
+    path("pages/<str:token>/", views.pages_preview, name="pages_preview"),
+    path("plan/", views.plan_upload, name="plan"),
+    path("plan/template.xlsx", views.plan_template, name="plan_template"),
+    path("plan/export/", views.plan_export, name="plan_export"),
+    path("plan/<str:token>/", views.plan_preview, name="plan_preview"),
+]

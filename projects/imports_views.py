@@ -1,0 +1,342 @@
+"""Import pages (issue 8): upload → preview → confirm, for pages of today's system
+(administrators) and for the annual-plan workbook (administrators, and staff for their
+own agency); the workbook's template and export (everybody who may read).
+
+Nothing is written before confirmation. The upload is kept server-side
+(projects/import_uploads.py) behind a signed token in the URL; the preview (GET) and the
+confirmation (POST) both re-read the stored bytes and compare them with the database as
+it is then. The confirmation carries the preview's digest: when the database changed in
+between, nothing is written and the new preview is shown instead.
+
+The upload views are ``csrf_exempt`` only so that the bounded upload handler can be
+installed before the body is read; ``csrf_protect`` then checks the token as usual
+(Django's documented pattern for custom upload handlers).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from projects import bma_page, import_uploads, permissions, plan_xlsx, services
+from projects.imports_forms import PageUploadForm, PlanExportForm, PlanUploadForm
+from projects.models import Agency, FiscalYear
+
+PAGES = "pages"
+PLAN = "plan"
+PREVIEW_PAGE_SIZE = 50
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _read_upload(request) -> str:
+    """Parse the multipart body; a Thai message when Django refuses it."""
+    try:
+        request.POST  # noqa: B018 - parses the body (and the files) once
+        request.FILES  # noqa: B018
+    except TooManyFilesSent:
+        return _(
+            "ส่งไฟล์ได้ครั้งละไม่เกิน %(count)s ไฟล์ กรุณาแบ่งส่งหลายครั้ง "
+            "หรือให้ผู้ดูแลระบบใช้คำสั่ง manage.py import_bma_page"
+        ) % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+    except RequestDataTooBig:
+        return _("ข้อมูลในแบบฟอร์มใหญ่เกินกำหนด")
+    return ""
+
+
+@login_required
+def index(request):
+    _require(permissions.can_read(request.user))
+    user = request.user
+    return render(
+        request,
+        "imports/index.html",
+        {
+            "can_import_pages": permissions.can_import_pages(user),
+            "can_import_plan": permissions.can_use_imports(user),
+            "export_form": PlanExportForm(user=user),
+        },
+    )
+
+
+# --- pages of today's system -----------------------------------------------------------------
+
+
+@csrf_exempt
+@login_required
+@require_http_methods(["GET", "POST"])
+def pages_upload(request):
+    _require(permissions.can_import_pages(request.user))
+    if request.method == "POST":
+        request.upload_handlers.insert(
+            0, import_uploads.LimitedUploadHandler(request, bma_page.MAX_PAGE_BYTES)
+        )
+    return _pages_upload(request)
+
+
+@csrf_protect
+def _pages_upload(request):
+    form = PageUploadForm()
+    if request.method == "POST":
+        if refused := _read_upload(request):
+            form = PageUploadForm(data={}, files={})
+            form.is_valid()
+            form.errors["files"] = form.error_class([refused])
+        else:
+            form = PageUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
+                token = import_uploads.store(user=request.user, kind=PAGES, files=files)
+                return redirect("imports:pages_preview", token=token)
+    return render(request, "imports/pages_upload.html", {"form": form})
+
+
+def _plans_digest(plans) -> str:
+    text = repr(
+        [(p.source, [(c.model, c.key, c.action, c.fields) for c in p.changes]) for p in plans]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class _Stale(Exception):
+    pass
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pages_preview(request, token):
+    _require(permissions.can_import_pages(request.user))
+    try:
+        batch = import_uploads.load(token, user=request.user, kind=PAGES)
+    except import_uploads.BatchError as error:
+        return _batch_error(request, error, reverse("imports:pages"))
+    stale = False
+    if request.method == "POST":
+        posted = request.POST.get("digest", "")
+        try:
+            with transaction.atomic():
+                plans = services.bma_pages_import(
+                    pages=batch.files, dry_run=False, user=request.user
+                )
+                if all(plan.applied for plan in plans) and _plans_digest(plans) != posted:
+                    raise _Stale
+        except _Stale:
+            stale = True
+            plans = None
+        if plans is not None and all(plan.applied for plan in plans):
+            import_uploads.discard(batch)
+            created = sum(plan.counts["created"] for plan in plans)
+            updated = sum(plan.counts["updated"] for plan in plans)
+            deleted = sum(plan.counts["deleted"] for plan in plans)
+            messages.success(
+                request,
+                _(
+                    "นำเข้าหน้าโครงการแล้ว %(files)s ไฟล์: สร้าง %(created)s แก้ไข %(updated)s "
+                    "ลบ %(deleted)s รายการ"
+                )
+                % {"files": len(plans), "created": created, "updated": updated, "deleted": deleted},
+            )
+            codes = [plan.project_code for plan in plans]
+            if len(codes) == 1:
+                return redirect("projects:detail", code=codes[0])
+            return redirect("projects:list")
+    if request.method == "GET" or stale:
+        plans = services.bma_pages_import(pages=batch.files, dry_run=True, user=request.user)
+    problems = [(plan.source, problem) for plan in plans for problem in plan.problems]
+    return render(
+        request,
+        "imports/pages_preview.html",
+        {
+            "token": token,
+            "plans": plans,
+            "problems": problems,
+            "stale": stale,
+            "digest": _plans_digest(plans),
+            "has_changes": any(
+                plan.counts["created"] or plan.counts["updated"] or plan.counts["deleted"]
+                for plan in plans
+            ),
+            "totals": _totals([plan.counts for plan in plans]),
+        },
+        status=409 if stale else 200,
+    )
+
+
+def _totals(counts_list) -> dict[str, int]:
+    totals = dict.fromkeys(("created", "updated", "deleted", "unchanged", "kept"), 0)
+    for counts in counts_list:
+        for action in totals:
+            totals[action] += counts.get(action, 0)
+    return totals
+
+
+def _batch_error(request, error, upload_url):
+    return render(
+        request,
+        "imports/batch_error.html",
+        {"message": str(error), "upload_url": upload_url},
+        status=410,
+    )
+
+
+# --- the annual-plan workbook ----------------------------------------------------------------
+
+
+@csrf_exempt
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_upload(request):
+    _require(permissions.can_use_imports(request.user))
+    if request.method == "POST":
+        request.upload_handlers.insert(
+            0, import_uploads.LimitedUploadHandler(request, plan_xlsx.max_file_bytes())
+        )
+    return _plan_upload(request)
+
+
+@csrf_protect
+def _plan_upload(request):
+    user = request.user
+    if request.method == "POST":
+        refused = _read_upload(request)
+        form = PlanUploadForm(request.POST, {} if refused else request.FILES, user=user)
+        valid = form.is_valid()
+        if refused:
+            form.errors["file"] = form.error_class([refused])
+            valid = False
+        if valid:
+            agency = form.cleaned_data["agency"]
+            _require(permissions.can_import_plan(user, agency))
+            upload = form.cleaned_data["file"]
+            token = import_uploads.store(
+                user=user,
+                kind=PLAN,
+                files=[(upload.name, upload.read())],
+                params={"agency": agency.code, "year": form.cleaned_data["fiscal_year"].year_be},
+            )
+            return redirect("imports:plan_preview", token=token)
+    else:
+        form = PlanUploadForm(user=user)
+    return render(request, "imports/plan_upload.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_preview(request, token):
+    user = request.user
+    _require(permissions.can_use_imports(user))
+    try:
+        batch = import_uploads.load(token, user=user, kind=PLAN)
+        agency = Agency.objects.get(code=batch.params["agency"])
+        fiscal_year = FiscalYear.objects.get(year_be=batch.params["year"])
+    except import_uploads.BatchError as error:
+        return _batch_error(request, error, reverse("imports:plan"))
+    except (Agency.DoesNotExist, FiscalYear.DoesNotExist, KeyError):
+        return _batch_error(
+            request,
+            _("ไม่พบหน่วยงานหรือปีงบประมาณของไฟล์ชุดนี้แล้ว กรุณาอัปโหลดใหม่"),
+            reverse("imports:plan"),
+        )
+    _require(permissions.can_import_plan(user, agency))
+    name, data = batch.files[0]
+    if request.method == "POST":
+        plan = plan_xlsx.plan_import(
+            data=data,
+            agency=agency,
+            fiscal_year=fiscal_year,
+            dry_run=False,
+            user=user,
+            expected_digest=request.POST.get("digest", ""),
+        )
+        if plan.applied:
+            import_uploads.discard(batch)
+            counts = plan.counts
+            messages.success(
+                request,
+                _(
+                    "นำเข้าแผนปฏิบัติราชการของ %(agency)s ปีงบประมาณ %(year)s แล้ว: "
+                    "โครงการใหม่ %(new)s แก้ไข %(changed)s · รายการที่สร้าง %(created)s "
+                    "แก้ไข %(updated)s ลบ %(deleted)s"
+                )
+                % {
+                    "agency": agency.name,
+                    "year": fiscal_year.year_be,
+                    "new": plan.project_counts["created"],
+                    "changed": plan.project_counts["updated"],
+                    "created": counts["created"],
+                    "updated": counts["updated"],
+                    "deleted": counts["deleted"],
+                },
+            )
+            query = urlencode({"agency": agency.code, "year": fiscal_year.year_be})
+            return redirect(f"{reverse('projects:list')}?{query}")
+        if plan.stale:
+            stale = True
+            plan = plan_xlsx.plan_import(
+                data=data, agency=agency, fiscal_year=fiscal_year, dry_run=True, user=user
+            )
+        else:
+            stale = False
+    else:
+        stale = False
+        plan = plan_xlsx.plan_import(
+            data=data, agency=agency, fiscal_year=fiscal_year, dry_run=True, user=user
+        )
+    outcomes = Paginator(plan.projects, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "imports/plan_preview.html",
+        {
+            "token": token,
+            "file_name": name,
+            "agency": agency,
+            "fiscal_year": fiscal_year,
+            "plan": plan,
+            "page": outcomes,
+            "stale": stale,
+        },
+        status=409 if stale else 200,
+    )
+
+
+@login_required
+def plan_template(request):
+    _require(permissions.can_download_plan_template(request.user))
+    return _xlsx_response(plan_xlsx.template_workbook(), "plan-template.xlsx")
+
+
+@login_required
+def plan_export(request):
+    user = request.user
+    form = PlanExportForm(request.GET or None, user=user)
+    if form.is_bound and form.is_valid():
+        agency = form.cleaned_data["agency"]
+        fiscal_year = form.cleaned_data["fiscal_year"]
+        _require(permissions.can_export_plan(user, agency))
+        data = plan_xlsx.export_workbook(agency=agency, fiscal_year=fiscal_year)
+        return _xlsx_response(
+            data, plan_xlsx.export_filename(agency=agency, fiscal_year=fiscal_year)
+        )
+    _require(permissions.can_read(user))
+    return render(request, "imports/plan_export.html", {"form": form})
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=plan_xlsx.WORKBOOK_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
