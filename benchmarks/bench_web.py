@@ -1,0 +1,273 @@
+"""Web benchmark of BMA Progress: gunicorn with the production settings on loopback, wrk as
+the load generator, the scale data of `manage.py generate_demo --projects 20000`.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bma_scale \\
+        .venv/bin/python benchmarks/bench_web.py [--duration 20] [--connections 20]
+
+Each round measures, one after the other on the same server: a bare Django view (the
+baseline, through the same middleware), the project page, the projects list, the search
+(the list with ?q=) and the dashboard; requests/s and latency percentiles come from wrk's
+own counters (benchmarks/bench_wrk.lua). Pages are requested as a logged-in manager.
+"""
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+VENV_BIN = ROOT / ".venv" / "bin"
+
+# Partial Thai words a person would type: a theme word, part of a district's name (also an
+# agency), a word of the narratives, a code fragment, a word of an agency's name.
+SEARCH_TERMS = ("ทางเท้า", "ป้อมปราบ", "ไฟฟ้าแสงสว่าง", "ผู้สูงอายุ", "5012", "ระบายน้ำ")
+TARGETS = {  # scenario: p95 limit in ms at the given concurrency
+    "project": 100,
+    "list": 100,
+    "search": 100,
+    "dashboard": 300,
+}
+PROJECT_SHARE_OF_BARE = 0.30
+
+
+def environment(args) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_ENV="production",
+        DJANGO_SETTINGS_MODULE="bench_settings",
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_LOG_LEVEL="WARNING",
+        BENCH_STATIC_ROOT=args.static_root,
+        PYTHONPATH=os.pathsep.join([str(BENCH), str(ROOT), env.get("PYTHONPATH", "")]),
+    )
+    if "DATABASE_URL" not in env:
+        sys.exit("Set DATABASE_URL to the database with the scale data (bma_scale).")
+    return env
+
+
+def prepare(env: dict, workdir: Path) -> dict:
+    """Collect static files, log a manager in, and write the paths of each scenario."""
+    subprocess.run(
+        [VENV_BIN / "python", "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    script = r"""
+import json, random, sys
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from projects import thaidates
+from projects.models import FiscalYear, Project, User
+from projects.search import search_projects
+from django.utils import timezone
+
+user, _ = User.objects.get_or_create(
+    username="bench-manager", defaults={"role": User.Role.MANAGER, "first_name": "ผู้บริหาร"}
+)
+user.set_unusable_password(); user.role = User.Role.MANAGER; user.save()
+session = import_module(settings.SESSION_ENGINE).SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+current = thaidates.fiscal_year_of(timezone.localdate())
+years = list(FiscalYear.objects.filter(year_be__in=[current, current - 1]))
+codes = list(Project.objects.filter(fiscal_year__in=years).values_list("code", flat=True))
+rng = random.Random(6)
+terms = json.loads(sys.argv[1])
+print(json.dumps({
+    "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+    "projects_total": Project.objects.count(),
+    "codes": rng.sample(codes, min(300, len(codes))),
+    "pages": Project.objects.count() // settings.BMA_PROJECTS_PAGE_SIZE,
+    "matches": {t: search_projects(Project.objects.all(), t).count() for t in terms},
+}))
+"""
+    out = subprocess.run(
+        [
+            VENV_BIN / "python",
+            "-c",
+            "import django; django.setup()\n" + script,
+            json.dumps(SEARCH_TERMS),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    info = json.loads(out.strip().splitlines()[-1])
+    rng = random.Random(6)
+    pages = max(1, min(info["pages"], 40))
+    scenarios = {
+        "bare": ["/bench/bare/"],
+        "project": [f"/projects/{code}/" for code in info["codes"]],
+        "list": ["/projects/"] + [f"/projects/?page={n}" for n in range(2, pages + 1)],
+        "search": [f"/projects/?q={urllib.request.quote(term)}" for term in SEARCH_TERMS],
+        "dashboard": ["/dashboard/"],
+    }
+    for name, paths in scenarios.items():
+        rng.shuffle(paths)
+        (workdir / f"{name}.txt").write_text("\n".join(paths) + "\n")
+    info["scenarios"] = {name: len(paths) for name, paths in scenarios.items()}
+    return info
+
+
+def start_server(env: dict, args) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            VENV_BIN / "gunicorn",
+            "bmaprogress.wsgi",
+            "--chdir",
+            str(ROOT),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/bench/bare/") as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    sys.exit("gunicorn did not answer within 30 s")
+
+
+def wrk(args, name: str, workdir: Path, cookie: str, duration: int) -> dict:
+    command = [
+        "/usr/bin/wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(BENCH / "bench_wrk.lua"),
+        f"http://127.0.0.1:{args.port}",
+        "--",
+        str(workdir / f"{name}.txt"),
+        cookie,
+    ]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("RESULT "))
+    return json.loads(line.removeprefix("RESULT "))
+
+
+def check_pages(args, workdir: Path, cookie: str) -> None:
+    """Every scenario's first path answers 200 (not a login redirect or an error page)."""
+    for name in ("bare", "project", "list", "search", "dashboard"):
+        path = (workdir / f"{name}.txt").read_text().splitlines()[0]
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{args.port}{path}", headers={"Cookie": cookie}
+        )
+        opener = urllib.request.build_opener(NoRedirect)
+        with opener.open(request) as response:
+            if response.status != 200:
+                sys.exit(f"{name} {path}: HTTP {response.status}")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--port", type=int, default=8117)
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--scenarios", default="bare,project,list,search,dashboard")
+    parser.add_argument("--static-root", default="/tmp/bma-bench-static")
+    args = parser.parse_args()
+    env = environment(args)
+    workdir = Path(tempfile.mkdtemp(prefix="bma-bench-"))
+    info = prepare(env, workdir)
+    server = start_server(env, args)
+    results: dict[str, list[dict]] = {}
+    try:
+        check_pages(args, workdir, info["cookie"])
+        names = args.scenarios.split(",")
+        for name in names:
+            wrk(args, name, workdir, info["cookie"], args.warmup)
+        for _round in range(args.rounds):
+            for name in names:
+                result = wrk(args, name, workdir, info["cookie"], args.duration)
+                results.setdefault(name, []).append(result)
+                print(
+                    f"  round {_round + 1} {name:<10} {result['rps']:8.1f} req/s  p95 {result['p95_ms']:7.1f} ms",
+                    flush=True,
+                )
+    finally:
+        server.terminate()
+        server.wait(10)
+    report(args, info, results)
+
+
+def report(args, info: dict, results: dict) -> None:
+    print()
+    print(
+        f"BMA Progress web benchmark: {info['projects_total']} projects, gunicorn {args.workers} sync "
+        f"workers, production settings, wrk -t{args.threads} -c{args.connections} -d{args.duration}s "
+        f"× {args.rounds} rounds on loopback, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"paths per scenario: {info['scenarios']}; search terms (matching projects): {info['matches']}"
+    )
+    bare = sum(r["rps"] for r in results.get("bare", [])) / max(len(results.get("bare", [])), 1)
+    header = f"{'scenario':<10} {'req/s':>8} {'% bare':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}  target"
+    print(header)
+    print("-" * len(header))
+    verdicts = []
+    for name, runs in results.items():
+        rps = sum(r["rps"] for r in runs) / len(runs)
+        p50 = max(r["p50_ms"] for r in runs)
+        p95 = max(r["p95_ms"] for r in runs)
+        p99 = max(r["p99_ms"] for r in runs)
+        errors = sum(r["errors"] + r["non_2xx"] for r in runs)
+        share = rps / bare if bare else 0
+        target = ""
+        if name in TARGETS:
+            ok = p95 < TARGETS[name] and errors == 0
+            target = f"p95 < {TARGETS[name]} ms: {'ok' if ok else 'MISSED'}"
+            verdicts.append(ok)
+        if name == "project":
+            ok = share >= PROJECT_SHARE_OF_BARE
+            target += f"; ≥ {PROJECT_SHARE_OF_BARE:.0%} of bare: {'ok' if ok else 'MISSED'}"
+            verdicts.append(ok)
+        print(
+            f"{name:<10} {rps:8.1f} {share:7.1%} {p50:7.1f} {p95:7.1f} {p99:7.1f} {errors:6d}  {target}"
+        )
+    print("(req/s: mean of the rounds; latency percentiles: the worst round)")
+    print("all targets met" if verdicts and all(verdicts) else "some targets MISSED")
+
+
+if __name__ == "__main__":
+    main()
