@@ -98,7 +98,8 @@ def scurve_figure(fiscal_year, steps, points, *, day: dt.date) -> dict:
                     "yref": "paper",
                     "text": thaidates.format_thai_short(day),
                     "showarrow": False,
-                    "xanchor": "left",
+                    # Inside the plot: left of the line in the second half of the year.
+                    "xanchor": "right" if day > first + (last - first) / 2 else "left",
                     "yanchor": "top",
                     "font": {"size": 11, "color": "#5b6b7b"},
                 }

@@ -45,7 +45,11 @@ def status_figure(total) -> dict:
 def monthly_figure(monthly, projects: int, last_month) -> dict:
     """Share of the year's projects that reported on each month, up to the current one."""
     shown = [(month, n) for month, n in monthly if last_month is None or month <= last_month]
-    labels = [thaidates.month_label(month, short=True) for month, _n in shown]
+    # "ต.ค. 68": twelve labels that fit side by side.
+    labels = [
+        f"{thaidates.MONTHS_SHORT[month.month - 1]} {thaidates.be_year(month.year) % 100:02d}"
+        for month, _n in shown
+    ]
     shares = [round(n * 100 / projects, 1) if projects else 0 for _month, n in shown]
     return {
         "data": [
@@ -61,7 +65,7 @@ def monthly_figure(monthly, projects: int, last_month) -> dict:
         "layout": _layout(
             height=260,
             yaxis={"range": [0, 100], "ticksuffix": "%", "gridcolor": "#e5e9ee"},
-            xaxis={"type": "category"},
+            xaxis={"type": "category", "tickangle": 0, "automargin": True},
         ),
     }
 

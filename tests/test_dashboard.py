@@ -192,7 +192,7 @@ def test_overview_page_shows_tiles_charts_and_agency_table(manager_client, year_
     status = json.loads(page.one("#fig-status").text)
     assert status["data"][0]["values"] == [2, 2, 1]
     monthly = json.loads(page.one("#fig-monthly").text)
-    assert monthly["data"][0]["x"][0] == "ต.ค. 2568"
+    assert monthly["data"][0]["x"][0] == "ต.ค. 68"
     assert monthly["data"][0]["y"][8] == 20.0  # June: one of five projects reported
     assert monthly["data"][0]["y"][11] == 40.0  # September: two of five
 
