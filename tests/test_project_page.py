@@ -358,8 +358,8 @@ def test_project_page_query_budget_does_not_grow_with_entries(db, logged_in_clie
     #  2. user                          8. prefetch quarter evaluations + evaluator
     #  3. project + agency + fiscal     9. progress points (date, percent) for the quarters
     #     year + latest entry (subq.)  10. count of entries (history paginator)
-    #  4. prefetch objectives          11. the user's agency (top bar of base.html)
-    #  5. prefetch strategy links      12. one page of entries (the history partial)
+    #  4. prefetch objectives          11. one page of entries (the history partial)
+    #  5. prefetch strategy links      12. the user's agency (top bar of base.html)
     #  6. prefetch plan steps
     small = _project_with_entries(12)
     large = _project_with_entries(300)
