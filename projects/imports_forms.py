@@ -4,9 +4,10 @@ upload handler let through (projects/import_uploads.py)."""
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects import bma_page, permissions, plan_xlsx
+from projects import bma_page, permissions, plan_xlsx, thaidates
 from projects.models import Agency, FiscalYear
 
 
@@ -95,6 +96,11 @@ class AgencyYearForm(forms.Form):
                 self.fields["agency"].empty_label = None
         self.fields["agency"].queryset = agencies
         self.fields["agency"].label_from_instance = lambda a: f"{a.code} {a.name}"
+        if not self.is_bound:
+            # The current fiscal year, when the system has it.
+            current = thaidates.fiscal_year_of(timezone.localdate())
+            if FiscalYear.objects.filter(year_be=current).exists():
+                self.fields["fiscal_year"].initial = current
 
 
 class PlanUploadForm(AgencyYearForm):

@@ -672,6 +672,8 @@ _STEP_READERS = {
 
 # --- the comparison with the database and the import --------------------------------------
 
+OUTCOME_LABELS = {**ACTIONS, "kept": "คงไว้ (ไม่มีในไฟล์)"}
+
 
 @dataclass
 class ProjectOutcome:
@@ -691,7 +693,7 @@ class ProjectOutcome:
 
     @property
     def action_label(self) -> str:
-        return ACTIONS[self.action]
+        return OUTCOME_LABELS[self.action]
 
 
 @dataclass
