@@ -464,3 +464,23 @@ def test_print_view_renders_the_whole_project(seed_project, logged_in_client):
     assert entries[0].startswith("(1) ความคืบหน้าโครงการฯ ร้อยละ 100.00")
     assert entries[-1].startswith("(12) ความคืบหน้าโครงการฯ ร้อยละ 5.00")
     assert "22/10/2563 :" in entries[-1]
+
+
+@pytest.mark.parametrize("role", ["own_staff", "evaluator", "admin"])
+def test_project_page_queries_do_not_grow_with_entries_for_every_role(db, client, role):
+    # The staff of the project's agency, evaluators and administrators also get the
+    # report, reopen and evaluation parts of the page: more queries than a reader (see
+    # the test above), but still as many with 300 entries as with 12.
+    small = _project_with_entries(12)
+    large = _project_with_entries(300)
+    large.agency = small.agency
+    large.save()
+    user = {
+        "own_staff": lambda: UserFactory(agency=small.agency),
+        "evaluator": lambda: UserFactory(evaluator=True),
+        "admin": lambda: UserFactory(admin=True),
+    }[role]()
+    client.force_login(user)
+    small_count, _ = _count_queries(client, f"/projects/{small.code}/")
+    large_count, _ = _count_queries(client, f"/projects/{large.code}/")
+    assert large_count == small_count
