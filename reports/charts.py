@@ -30,7 +30,7 @@ class Gauge:
     bands: list[tuple[str, str]]
     value_arc: str | None
     needle: tuple[float, float]
-    ticks: list[tuple[float, float, float, float]]
+    ticks: str
 
 
 def _gauge_point(fraction: float, radius: float = GAUGE_R) -> tuple[float, float]:
@@ -56,10 +56,12 @@ def gauge(percent: Decimal | None) -> Gauge:
         bands=[(_gauge_arc(lo / 100, hi / 100), css) for lo, hi, css in GAUGE_BANDS],
         value_arc=_gauge_arc(0, fraction) if fraction > 0 else None,
         needle=_gauge_point(fraction, GAUGE_R - 22),
-        ticks=[
-            (*_gauge_point(t / 100, GAUGE_R + 11), *_gauge_point(t / 100, GAUGE_R + 15))
+        ticks=" ".join(
+            "M {} {} L {} {}".format(
+                *_gauge_point(t / 100, GAUGE_R + 11), *_gauge_point(t / 100, GAUGE_R + 15)
+            )
             for t in range(0, 101, 20)
-        ],
+        ),
     )
 
 
@@ -88,6 +90,22 @@ class SCurve:
     planned: str | None
     has_schedule: bool
     as_of_x: float | None
+
+    # Every grid line in one path, every marker in another: each SVG element costs
+    # WeasyPrint a style cascade and a draw call.
+    @property
+    def grid(self) -> str:
+        lines = [f"M {self.left} {y} H {self.right}" for y, _label in self.y_ticks]
+        lines += [f"M {x} {self.top} V {self.bottom}" for x, _label in self.months]
+        return " ".join(lines)
+
+    @property
+    def marker_path(self) -> str:
+        r = 2.2
+        return " ".join(
+            f"M {round(x - r, 2)} {y} a {r} {r} 0 1 0 {2 * r} 0 a {r} {r} 0 1 0 {-2 * r} 0"
+            for x, y in self.markers
+        )
 
 
 def _x(day: dt.date, start: dt.date, span_days: int) -> float:

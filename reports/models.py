@@ -84,6 +84,7 @@ class ReportJob(models.Model):
     )
     created_at = models.DateTimeField(_("สั่งเมื่อ"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("เริ่มเมื่อ"), null=True, blank=True)
+    progressed_at = models.DateTimeField(_("คืบหน้าล่าสุดเมื่อ"), null=True, blank=True)
     finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
 
     objects = ReportJobQuerySet.as_manager()
@@ -127,6 +128,15 @@ class ReportJob(models.Model):
             self.status == self.Status.QUEUED
             and timezone.now() - self.created_at > dt.timedelta(seconds=60)
         )
+
+    @property
+    def looks_stuck(self) -> bool:
+        """Running, but no step finished for ten minutes: its worker probably stopped in the
+        middle of a task (a worker restarted by code changes does that)."""
+        if self.status != self.Status.RUNNING:
+            return False
+        last = self.progressed_at or self.started_at or self.created_at
+        return timezone.now() - last > dt.timedelta(minutes=10)
 
     @property
     def download_name(self) -> str:

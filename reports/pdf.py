@@ -177,8 +177,13 @@ def _overlay_html(pages: int, *, thai_digits: bool) -> str:
 
 
 def merge_parts(parts: Sequence[bytes], *, thai_digits: bool = False) -> tuple[bytes, int]:
-    """One PDF from the parts in order, numbered "หน้า X / Y"; returns it and its page count."""
+    """One PDF from the parts in order, numbered "หน้า X / Y"; returns it and its page count.
+
+    Each page of the overlay becomes a form XObject drawn over its page by one short added
+    content stream: the parts' own content streams are neither parsed nor rewritten.
+    """
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
     writer = PdfWriter()
     for part in parts:
@@ -187,9 +192,37 @@ def merge_parts(parts: Sequence[bytes], *, thai_digits: bool = False) -> tuple[b
     overlay = PdfReader(io.BytesIO(render_pdf(_overlay_html(total, thai_digits=thai_digits))))
     if len(overlay.pages) != total:
         raise RuntimeError(f"page-number overlay has {len(overlay.pages)} pages, not {total}")
+
+    def stream(data: bytes):
+        content = DecodedStreamObject()
+        content.set_data(data)
+        return writer._add_object(content)
+
+    save, restore = stream(b"q\n"), stream(b"\nQ\nq /BmaPageNumber Do Q\n")
     for page, numbers in zip(writer.pages, overlay.pages, strict=True):
-        page.merge_page(numbers, over=True)
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+        form = DecodedStreamObject()
+        form.set_data(numbers.get_contents().get_data())
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(numbers.mediabox),
+                NameObject("/Resources"): numbers["/Resources"].get_object().clone(writer),
+            }
+        )
+        form.flate_encode()
+        resources = DictionaryObject(page["/Resources"].get_object())
+        xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+        xobjects[NameObject("/BmaPageNumber")] = writer._add_object(form.flate_encode())
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+        contents = page.get("/Contents")
+        contents = (
+            list(contents.get_object())
+            if isinstance(contents.get_object(), ArrayObject)
+            else [contents]
+        )
+        page[NameObject("/Contents")] = ArrayObject([save, *contents, restore])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), total

@@ -88,8 +88,9 @@ def _part_name(job_id: int, index: int) -> str:
 
 
 def _mark_running(job_id: int) -> None:
+    now = timezone.now()
     ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
-        status=ReportJob.Status.RUNNING, started_at=timezone.now()
+        status=ReportJob.Status.RUNNING, started_at=now, progressed_at=now
     )
 
 
@@ -135,7 +136,8 @@ def report_job_render_part(*, job_id: int, part: dict) -> bool:
         if job.status == ReportJob.Status.FAILED:
             return False
         job.parts_done += 1
-        job.save(update_fields=["parts_done"])
+        job.progressed_at = timezone.now()
+        job.save(update_fields=["parts_done", "progressed_at"])
         if job.parts_done == job.parts_total - 1:
             tasks.join_report.enqueue(job_id)
     return True

@@ -237,6 +237,11 @@ def test_row_polls_while_running_and_offers_the_file_when_done(
     )
     assert "worker" in fragment(client, url).text()
 
+    # A worker that stopped in the middle of a part leaves the job running: say so.
+    long_ago = timezone.now() - dt.timedelta(minutes=20)
+    ReportJob.objects.filter(pk=job.pk).update(status="running", progressed_at=long_ago)
+    assert "ไม่คืบหน้ามากว่า 10 นาที" in fragment(client, url).text()
+
     services._finish(ReportJob.objects.get(pk=job.pk), b"%PDF-1.7 test", page_count=1)
     row = fragment(client, url).one(f"#job-{job.pk}")
     assert row.get("hx-trigger") is None
