@@ -8,7 +8,7 @@
    ``manage.py import_bma_page`` (all files in one command, one transaction): a dry run,
    the first import (everything created), the same files again (nothing changes).
 2. The annual-plan workbook: ``--rows`` data rows (one project row per nine step rows)
-   for one agency and year, through the service ``plan_xlsx.plan_import``: reading only,
+   for one agency and year, through the service ``services.plan_spreadsheet_import``: reading only,
    dry run, first import, the same file again, then export of the imported projects and
    the import of that export (nothing changes).
 
@@ -80,7 +80,7 @@ def bench_pages(count: int) -> None:
 
 
 def bench_workbook(rows: int) -> None:
-    from projects import plan_xlsx
+    from projects import plan_xlsx, services
     from projects.models import Agency, FiscalYear, Project, User
 
     agency, _ = Agency.objects.get_or_create(code=AGENCY, defaults={"name": "สำนักงานทดสอบความเร็ว"})
@@ -135,7 +135,7 @@ def bench_workbook(rows: int) -> None:
     assert result.ok and len(result.steps) == len(step_rows), result.problems[:3]
 
     def run(payload, dry_run):
-        return lambda: plan_xlsx.plan_import(
+        return lambda: services.plan_spreadsheet_import(
             data=payload, agency=agency, fiscal_year=year, dry_run=dry_run, user=user
         )
 

@@ -254,7 +254,7 @@ def plan_preview(request, token):
     _require(permissions.can_import_plan(user, agency))
     name, data = batch.files[0]
     if request.method == "POST":
-        plan = plan_xlsx.plan_import(
+        plan = services.plan_spreadsheet_import(
             data=data,
             agency=agency,
             fiscal_year=fiscal_year,
@@ -286,14 +286,14 @@ def plan_preview(request, token):
             return redirect(f"{reverse('projects:list')}?{query}")
         if plan.stale:
             stale = True
-            plan = plan_xlsx.plan_import(
+            plan = services.plan_spreadsheet_import(
                 data=data, agency=agency, fiscal_year=fiscal_year, dry_run=True, user=user
             )
         else:
             stale = False
     else:
         stale = False
-        plan = plan_xlsx.plan_import(
+        plan = services.plan_spreadsheet_import(
             data=data, agency=agency, fiscal_year=fiscal_year, dry_run=True, user=user
         )
     outcomes = Paginator(plan.projects, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -327,7 +327,7 @@ def plan_export(request):
         agency = form.cleaned_data["agency"]
         fiscal_year = form.cleaned_data["fiscal_year"]
         _require(permissions.can_export_plan(user, agency))
-        data = plan_xlsx.export_workbook(agency=agency, fiscal_year=fiscal_year)
+        data = services.plan_spreadsheet_export(agency=agency, fiscal_year=fiscal_year)
         return _xlsx_response(
             data, plan_xlsx.export_filename(agency=agency, fiscal_year=fiscal_year)
         )

@@ -461,3 +461,43 @@ def bma_pages_import(*, pages: Sequence[tuple[str, bytes | str]], dry_run: bool,
     from projects import bma_import
 
     return bma_import.pages_import(pages=pages, dry_run=dry_run, user=user)
+
+
+# --- The annual-plan spreadsheet (issue 8) -----------------------------------------------
+# The template, reader, comparison and writer are projects/plan_xlsx.py.
+
+
+def plan_spreadsheet_import(
+    *,
+    data: bytes,
+    agency,
+    fiscal_year,
+    dry_run: bool,
+    user,
+    expected_digest: str | None = None,
+):
+    """Create or update the agency's projects of ``fiscal_year`` from an annual-plan
+    workbook, in one transaction; with ``dry_run`` only say what would change. Returns a
+    PlanImport (per project: created / updated / unchanged / kept; problems by sheet, row
+    and column in Thai). Any problem writes nothing; the same file twice changes nothing.
+    ``expected_digest`` (a preview's digest) refuses a confirmation made from a preview
+    the database has moved on from. PermissionDenied unless the user may import for the
+    agency."""
+    from projects import plan_xlsx
+
+    return plan_xlsx.plan_import(
+        data=data,
+        agency=agency,
+        fiscal_year=fiscal_year,
+        dry_run=dry_run,
+        user=user,
+        expected_digest=expected_digest,
+    )
+
+
+def plan_spreadsheet_export(*, agency, fiscal_year) -> bytes:
+    """The agency's plan of ``fiscal_year`` as the import template, filled: importing it
+    back changes nothing."""
+    from projects import plan_xlsx
+
+    return plan_xlsx.export_workbook(agency=agency, fiscal_year=fiscal_year)
