@@ -615,16 +615,21 @@ def read_date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        # A date whose cell lost its date format: Excel's serial day number.
-        if 1 <= value < 2958466:
+        # A date whose cell lost its date format: Excel's serial day number (only for
+        # 1990–2100; a small number is a mistake, not 5 January 1900).
+        if _SERIAL_1990 <= value <= _SERIAL_2100:
             return from_excel(value).date()
-        raise _Invalid(f"«{_as_text(value)}» ไม่ใช่วันที่")
+        raise _Invalid(
+            f"«{_as_text(value)}» ไม่ใช่วันที่ ใช้วันที่ของ Excel หรือพิมพ์ วว/ดด/ปปปป (พ.ศ.) เช่น 01/10/2563"
+        )
     try:
         return thaidates.parse_date(str(value))
     except ValueError as exc:
         raise _Invalid(str(exc)) from None
 
 
+_SERIAL_1990 = 32874  # Excel's day number of 1 January 1990
+_SERIAL_2100 = 73415  # … and of 31 December 2100
 _NUMBERED_LINE = re.compile(r"^(\d{1,3})\s*[.)]?\s+(.*)$")
 
 

@@ -328,6 +328,12 @@ def test_excel_dates_and_text_dates_in_be_and_iso(agency, year, admin):
     ]
 
 
+def test_dates_as_excel_day_numbers():
+    assert plan_xlsx.read_date(44105) == dt.date(2020, 10, 1)
+    with pytest.raises(ValueError, match="«5» ไม่ใช่วันที่"):
+        plan_xlsx.read_date(5)
+
+
 def test_codes_typed_as_numbers_get_their_leading_zeros_back(agency, year, admin):
     rows = [project_row(agency_code=1000000, budget_code=1000800, fiscal_year="2564")]
     plan = run(workbook(projects=rows), agency, year, admin)
