@@ -1126,6 +1126,7 @@ def _fill_sheet(sheet, columns: Sequence[Column], rows: Iterable[Sequence]) -> i
     keys = [column.key for column in columns]
     count = 0
     for count, values in enumerate(rows, start=1):
+        lines = 1
         for index, value in enumerate(values, start=1):
             cell = sheet.cell(row=count + 1, column=index, value=_clean(value))
             key = keys[index - 1]
@@ -1135,11 +1136,24 @@ def _fill_sheet(sheet, columns: Sequence[Column], rows: Iterable[Sequence]) -> i
                 cell.number_format = TEXT_FORMAT
             elif key == "weight":
                 cell.number_format = "0.00"
-            if isinstance(value, str) and "\n" in value:
+            if isinstance(value, str) and (key in _WRAPPED_KEYS or "\n" in value):
                 cell.alignment = WRAP
+                lines = max(lines, _line_count(value, columns[index - 1].width))
+        if lines > 1:
+            # Spreadsheet programs do not always fit rows to wrapped text on opening.
+            sheet.row_dimensions[count + 1].height = min(409, 16 * lines)
     last = max(TEMPLATE_ROWS, count + 1) + 1
     _validate(sheet, columns, last)
     return count
+
+
+_WRAPPED_KEYS = {"name", "rationale", "objectives", "targets", "strategy", "title"}
+
+
+def _line_count(text: str, width: int) -> int:
+    """Lines a wrapped cell of ``width`` takes, roughly (Thai vowels and tone marks take
+    no width of their own, so this errs on the tall side)."""
+    return sum(max(1, -(-len(line) // max(width, 1))) for line in text.split("\n"))
 
 
 _TEXT_KEYS = {
@@ -1225,7 +1239,7 @@ def _validate(sheet, columns: Sequence[Column], last: int) -> None:
 
 
 def _fill_guide(sheet, title: str) -> None:
-    sheet.column_dimensions["A"].width = 26
+    sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = 100
     lines: list[tuple[str, str]] = [
         ("แผนปฏิบัติราชการประจำปี", title or "แม่แบบสำหรับนำเข้าโครงการและขั้นตอนการดำเนินงาน"),
