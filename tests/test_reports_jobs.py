@@ -2,6 +2,7 @@
 failures, polling, permissions and cleanup."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -121,9 +122,14 @@ def test_manager_orders_agency_pdf_built_in_parts_and_numbered(
     # One numbering over the joined parts: every page says where it is.
     for number, page in enumerate(pages, start=1):
         assert nfkc(f"หน้า {number} / {job.page_count}") in page, number
+        # Only the joined numbering: no part (the cover included) numbers its own pages.
+        assert re.findall(r"หน้า \d+ / \d+", page) == [f"หน้า {number} / {job.page_count}"]
     text = pdf_text(data)
-    assert nfkc(f"รายงานความคืบหน้าโครงการ {agency.name}") in text
-    assert nfkc("สรุปความคืบหน้าโครงการ") in text
+    # The cover first, then the summary; no part starts with a blank page.
+    assert nfkc(f"รายงานความคืบหน้าโครงการ {agency.name}") in pages[0].replace("\n", "")
+    assert nfkc("สรุปความคืบหน้าโครงการ") in pages[1]
+    for number, page in enumerate(pages, start=1):
+        assert len(page.strip().splitlines()) > 4, f"page {number} is empty: {page!r}"
     assert nfkc("ปีงบประมาณ 2564") in text
     for project in agency.projects.all():
         # In the summary and in its own section.
