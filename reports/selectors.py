@@ -23,11 +23,11 @@ from reports import charts
 
 # --- Reporting deadlines -----------------------------------------------------------------
 
-# The rule is issue 3's (projects/models.py): a month's report is due on the fiscal year's
-# ``report_deadline_day`` (default 10) of the following month, unless a ReportingDeadline
-# row moves that month's date; an entry saved after it carries ``is_late``.
-# TODO(issue 3): once projects/reporting.py is committed, take default_deadline() from it
-# instead of repeating the rule here.
+# The rule is issue 3's (projects/reporting.py): a month's report is due on the fiscal
+# year's ``report_deadline_day`` (default 10) of the following month, unless a
+# ReportingDeadline row moves that month's date; an entry saved after it has ``is_late``.
+# reporting.month_states answers for one project; a report needs every project's months
+# at once, so the overrides are read here in one query for all of them.
 
 
 def reporting_deadlines(
@@ -35,13 +35,13 @@ def reporting_deadlines(
 ) -> dict[dt.date, dt.date]:
     """Deadline of each month (first days) of ``fiscal_year``: one query for the overrides."""
     from projects.models import ReportingDeadline
+    from projects.reporting import default_deadline
 
     overrides = dict(
         ReportingDeadline.objects.filter(period__in=list(months)).values_list("period", "due_on")
     )
-    day = fiscal_year.report_deadline_day
     return {
-        month: overrides.get(month) or thaidates.add_months(month, 1).replace(day=day)
+        month: overrides.get(month) or default_deadline(month, fiscal_year.report_deadline_day)
         for month in months
     }
 
