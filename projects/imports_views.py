@@ -85,6 +85,13 @@ def pages_upload(request):
         request.upload_handlers.insert(
             0, import_uploads.LimitedUploadHandler(request, bma_page.MAX_PAGE_BYTES)
         )
+        if refused := _read_upload(request):
+            # Django refused the body (so the CSRF token in it is unreadable too): say why.
+            # Nothing was stored or written, so this answer needs no CSRF check.
+            form = PageUploadForm(data={}, files={})
+            form.is_valid()
+            form.errors["files"] = form.error_class([refused])
+            return render(request, "imports/pages_upload.html", {"form": form})
     return _pages_upload(request)
 
 
@@ -92,16 +99,11 @@ def pages_upload(request):
 def _pages_upload(request):
     form = PageUploadForm()
     if request.method == "POST":
-        if refused := _read_upload(request):
-            form = PageUploadForm(data={}, files={})
-            form.is_valid()
-            form.errors["files"] = form.error_class([refused])
-        else:
-            form = PageUploadForm(request.POST, request.FILES)
-            if form.is_valid():
-                files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
-                token = import_uploads.store(user=request.user, kind=PAGES, files=files)
-                return redirect("imports:pages_preview", token=token)
+        form = PageUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
+            token = import_uploads.store(user=request.user, kind=PAGES, files=files)
+            return redirect("imports:pages_preview", token=token)
     return render(request, "imports/pages_upload.html", {"form": form})
 
 
@@ -205,6 +207,12 @@ def plan_upload(request):
         request.upload_handlers.insert(
             0, import_uploads.LimitedUploadHandler(request, plan_xlsx.max_file_bytes())
         )
+        if refused := _read_upload(request):
+            # As in pages_upload: nothing stored or written, no CSRF check needed.
+            form = PlanUploadForm(data={}, files={}, user=request.user)
+            form.is_valid()
+            form.errors["file"] = form.error_class([refused])
+            return render(request, "imports/plan_upload.html", {"form": form})
     return _plan_upload(request)
 
 
@@ -212,13 +220,8 @@ def plan_upload(request):
 def _plan_upload(request):
     user = request.user
     if request.method == "POST":
-        refused = _read_upload(request)
-        form = PlanUploadForm(request.POST, {} if refused else request.FILES, user=user)
-        valid = form.is_valid()
-        if refused:
-            form.errors["file"] = form.error_class([refused])
-            valid = False
-        if valid:
+        form = PlanUploadForm(request.POST, request.FILES, user=user)
+        if form.is_valid():
             agency = form.cleaned_data["agency"]
             _require(permissions.can_import_plan(user, agency))
             upload = form.cleaned_data["file"]
