@@ -6,7 +6,7 @@ the load generator, the scale data of `manage.py generate_demo --projects 20000`
 
 Each round measures, one after the other on the same server: a bare Django view (the
 baseline, through the same middleware), the project page, the projects list, the search
-(the list with ?q=) and the dashboard; requests/s and latency percentiles come from wrk's
+(the list with ?q=), the dashboard and the dashboard drilled down to an agency; requests/s and latency percentiles come from wrk's
 own counters (benchmarks/bench_wrk.lua). Pages are requested as a logged-in manager.
 """
 
@@ -33,6 +33,7 @@ TARGETS = {  # scenario: p95 limit in ms at the given concurrency
     "list": 100,
     "search": 100,
     "dashboard": 300,
+    "drilldown": 300,
 }
 PROJECT_SHARE_OF_BARE = 0.30
 
@@ -92,6 +93,7 @@ print(json.dumps({
     "codes": rng.sample(codes, min(300, len(codes))),
     "pages": Project.objects.count() // settings.BMA_PROJECTS_PAGE_SIZE,
     "matches": {t: search_projects(Project.objects.all(), t).count() for t in terms},
+    "agencies": sorted(set(Project.objects.values_list("agency__code", flat=True))),
 }))
 """
     out = subprocess.run(
@@ -116,6 +118,13 @@ print(json.dumps({
         "list": ["/projects/"] + [f"/projects/?page={n}" for n in range(2, pages + 1)],
         "search": [f"/projects/?q={urllib.request.quote(term)}" for term in SEARCH_TERMS],
         "dashboard": ["/dashboard/"],
+        # Dashboard drilled down to one agency's projects (all, or those behind schedule):
+        # the agency's numbers come from the cache, its project list is queried each time.
+        "drilldown": [
+            f"/dashboard/?agency={code}{status}"
+            for code in info["agencies"]
+            for status in ("", "&status=behind")
+        ],
     }
     for name, paths in scenarios.items():
         rng.shuffle(paths)
@@ -177,7 +186,7 @@ def wrk(args, name: str, workdir: Path, cookie: str, duration: int) -> dict:
 
 def check_pages(args, workdir: Path, cookie: str) -> None:
     """Every scenario's first path answers 200 (not a login redirect or an error page)."""
-    for name in ("bare", "project", "list", "search", "dashboard"):
+    for name in ("bare", "project", "list", "search", "dashboard", "drilldown"):
         path = (workdir / f"{name}.txt").read_text().splitlines()[0]
         request = urllib.request.Request(
             f"http://127.0.0.1:{args.port}{path}", headers={"Cookie": cookie}
@@ -204,10 +213,11 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--scenarios", default="bare,project,list,search,dashboard")
+    parser.add_argument("--scenarios", default="bare,project,list,search,dashboard,drilldown")
     parser.add_argument("--static-root", default="/tmp/bma-bench-static")
     args = parser.parse_args()
     env = environment(args)
+    load_before = os.getloadavg()
     workdir = Path(tempfile.mkdtemp(prefix="bma-bench-"))
     info = prepare(env, workdir)
     server = start_server(env, args)
@@ -228,11 +238,18 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(10)
-    report(args, info, results)
+    report(args, info, results, load_before)
 
 
-def report(args, info: dict, results: dict) -> None:
+def report(args, info: dict, results: dict, load_before) -> None:
+    revision = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     print()
+    print(
+        f"revision {revision}; load average before {load_before[0]:.2f}, "
+        f"after {os.getloadavg()[0]:.2f} (other work on the machine slows every row alike)"
+    )
     print(
         f"BMA Progress web benchmark: {info['projects_total']} projects, gunicorn {args.workers} sync "
         f"workers, production settings, wrk -t{args.threads} -c{args.connections} -d{args.duration}s "
