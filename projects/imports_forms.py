@@ -34,6 +34,7 @@ class MultipleFileField(forms.FileField):
 class PageUploadForm(forms.Form):
     files = MultipleFileField(
         label=_("ไฟล์หน้าโครงการ (.txt)"),
+        widget=MultipleFileInput(attrs={"accept": ".txt,text/plain"}),
         help_text=_(
             "หน้าความคืบหน้าโครงการของระบบเดิมที่บันทึกเป็นข้อความ (UTF-8) เลือกได้หลายไฟล์ "
             "ครั้งละไม่เกิน %(count)s ไฟล์ ไฟล์ละไม่เกิน %(size)s MB"
@@ -106,6 +107,9 @@ class AgencyYearForm(forms.Form):
 class PlanUploadForm(AgencyYearForm):
     file = forms.FileField(
         label=_("ไฟล์แผนปฏิบัติราชการ (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx," + plan_xlsx.WORKBOOK_CONTENT_TYPE}
+        ),
         help_text=_("ใช้แม่แบบที่ดาวน์โหลดจากระบบ ขนาดไม่เกิน %(size)s MB")
         % {"size": settings.BMA_IMPORT_MAX_XLSX_BYTES // 1024 // 1024},
         error_messages={
