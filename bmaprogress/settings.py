@@ -87,6 +87,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several workers and the server share one file: wait for locks instead of failing.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+else:
+    # PostgreSQL's JIT compiles any query whose estimate passes jit_above_cost; the
+    # dashboard's per-project subqueries pass it and spend 50-90 ms compiling a query that
+    # runs in 100 (measured at 20,000 projects). A web app gains nothing from it.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "projects.User"
