@@ -10,6 +10,36 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
+MIN_SECRET_KEY_LENGTH = 50
+
+
+class MissingEnvironment(ImproperlyConfigured):
+    """A setting the production profile cannot start without. manage.py and wsgi.py print
+    its message alone, without a traceback."""
+
+
+def require_env(*names: str) -> None:
+    """Stop the start, naming every missing (or empty) variable at once."""
+    missing = [name for name in names if not os.environ.get(name, "").strip()]
+    if missing:
+        listed = ", ".join(missing)
+        raise MissingEnvironment(
+            f"DJANGO_ENV=production needs these environment variables: {listed} "
+            f"(ตั้งค่าตัวแปรต่อไปนี้ก่อนเริ่มระบบ: {listed})."
+        )
+
+
+def require_secret_key(name: str) -> str:
+    """A production SECRET_KEY: long and varied enough for `check --deploy`."""
+    value = env_str(name)
+    if len(value) < MIN_SECRET_KEY_LENGTH or len(set(value)) < 5:
+        raise MissingEnvironment(
+            f"{name} must be a random string of at least {MIN_SECRET_KEY_LENGTH} characters "
+            f"(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    return value
+
+
 _FALSE = {"0", "false", "no", "off", ""}
 
 
@@ -17,7 +47,7 @@ def env_str(name: str, default: str | None = None) -> str:
     value = os.environ.get(name)
     if value is None:
         if default is None:
-            raise ImproperlyConfigured(
+            raise MissingEnvironment(
                 f"The environment variable {name} is required in production "
                 f"(ตั้งค่าตัวแปร {name} ก่อนเริ่มระบบ)."
             )

@@ -5,9 +5,20 @@ secure cookies and HSTS. Anything else is the development profile that `make run
 and the tests use.
 """
 
+import datetime as dt
 from pathlib import Path
 
-from bmaprogress.env import database_from_url, env_bool, env_int, env_list, env_str
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+
+from bmaprogress.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    require_env,
+    require_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -15,10 +26,11 @@ PRODUCTION = env_str("DJANGO_ENV", "development") == "production"
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 
 if PRODUCTION:
-    SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+    require_env("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL")
+    SECRET_KEY = require_secret_key("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
-        env_str("DJANGO_ALLOWED_HOSTS")
+        require_env("DJANGO_ALLOWED_HOSTS")
 else:
     SECRET_KEY = env_str(
         "DJANGO_SECRET_KEY", "dev-only-insecure-key-bma-progress-not-for-production"
@@ -41,6 +53,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "bmaprogress",
     "projects",
     "indicators",
     "reports",
@@ -48,7 +62,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "bmaprogress.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "bmaprogress.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a login refused by django-axes into the Thai lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bmaprogress.urls"
@@ -74,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "projects.context_processors.navigation",
+                "bmaprogress.context_processors.csp_nonce",
             ],
             "builtins": ["projects.templatetags.thai"],
         },
@@ -102,6 +122,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# django-axes checks every login (by username and address together) before the real
+# backend; a request-less authenticate() (the test client's login(), the shell) is let
+# through, as there is no address to lock.
+AUTHENTICATION_BACKENDS = [
+    "bmaprogress.auth_backends.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("BMA_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("BMA_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "bmaprogress.views.login_locked_out"
+# No start-up banner on every manage.py command; lockouts are still logged as warnings.
+AXES_VERBOSE = False
+# Behind a reverse proxy, the client's address is the right-most X-Forwarded-For entry
+# the proxy added: BMA_PROXY_COUNT=1 (none by default: REMOTE_ADDR).
+if env_int("BMA_PROXY_COUNT", 0):
+    AXES_IPWARE_PROXY_COUNT = env_int("BMA_PROXY_COUNT", 0)
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -114,13 +155,19 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # DJANGO_STATIC_COMPRESS=0 skips the gzip/brotli copies (collectstatic 25 s -> 2 s,
+        # for test servers, or behind a proxy that compresses).
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            (
+                "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                if env_bool("DJANGO_STATIC_COMPRESS", True)
+                else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            )
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -136,8 +183,37 @@ TASKS = {
 }
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# bmaprogress/middleware.py sends it on every response.
+BMA_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "fullscreen=(self), browsing-topics=()"
+)
+# django-csp 4. Scripts only from our own files (htmx, plotly, app.js) or with the
+# request's nonce: no 'unsafe-inline', no 'unsafe-eval'. Styles allow inline attributes
+# (Plotly's SVG and our progress bars set style="..."); a nonce in style-src would turn
+# that off, so there is none there.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Seconds a browser is asked to wait before trying again when the database is down
+# (templates/503.html).
+BMA_RETRY_AFTER_SECONDS = env_int("BMA_RETRY_AFTER_SECONDS", 30)
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

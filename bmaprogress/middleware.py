@@ -1,0 +1,82 @@
+"""Site-wide middleware: security headers the other packages do not send, and the Thai
+503 page while the database cannot be reached."""
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+# What a downloaded file may do if a browser opens it anyway: nothing.
+ATTACHMENT_POLICY = "default-src 'none'; sandbox"
+# PDFs we generate and show inline (reports' print.pdf): Chrome's PDF viewer is an <embed>
+# with inline styles, which the page policy (object-src 'none') and a sandbox would
+# block (crbug.com/271452). They hold no script of ours; only framing is refused.
+INLINE_PDF_POLICY = "frame-ancestors 'none'"
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response; every download (Content-Disposition:
+    attachment) is sandboxed with a policy of its own, so that a file someone uploaded
+    can never run as a page of this site, even if a browser were to render it. Inline
+    PDFs get a policy Chrome's PDF viewer works under.
+
+    It sits inside django-csp's middleware, which keeps a policy already set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.BMA_PERMISSIONS_POLICY
+        if response.get("Content-Disposition", "").lower().startswith("attachment"):
+            response["Content-Security-Policy"] = ATTACHMENT_POLICY
+            response["X-Content-Type-Options"] = "nosniff"
+        elif response.get("Content-Type", "").startswith("application/pdf"):
+            response["Content-Security-Policy"] = INLINE_PDF_POLICY
+        return response
+
+
+def database_unavailable_response(request) -> HttpResponse:
+    """The Thai 503 page. Rendered without the request's context processors: they read
+    the user from the session, i.e. from the database that is down."""
+    retry_after = settings.BMA_RETRY_AFTER_SECONDS
+    html = render_to_string(
+        "503.html",
+        {"retry_after": retry_after, "reload": request.method in ("GET", "HEAD")},
+    )
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that cannot reach the database answers 503 with Retry-After instead of 500.
+
+    Nothing needs resetting when the database comes back: Django drops a connection that
+    failed at the end of the request, and CONN_HEALTH_CHECKS (PostgreSQL) replaces a
+    stale persistent one before its next use, so the next request simply works.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error(
+            "Database unavailable on %s %s: %s: %s",
+            request.method,
+            request.path,
+            type(exception).__name__,
+            exception,
+        )
+        return database_unavailable_response(request)
