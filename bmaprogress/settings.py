@@ -249,6 +249,10 @@ BMA_DASHBOARD_CACHE_SECONDS = env_int("BMA_DASHBOARD_CACHE_SECONDS", 60)
 # parts), and days a finished report file is kept before cleanup_reports removes it.
 BMA_REPORT_PART_SIZE = env_int("BMA_REPORT_PART_SIZE", 10)
 BMA_REPORT_RETENTION_DAYS = env_int("BMA_REPORT_RETENTION_DAYS", 7)
+# A step of a report job that fails is tried again (reports/tasks.py), at most this many
+# times in all, waiting BMA_REPORT_RETRY_SECONDS, then three times longer each time.
+BMA_REPORT_MAX_ATTEMPTS = env_int("BMA_REPORT_MAX_ATTEMPTS", 3)
+BMA_REPORT_RETRY_SECONDS = env_int("BMA_REPORT_RETRY_SECONDS", 10)
 
 # Uploads. Form fields (not files) above DATA_UPLOAD_MAX_MEMORY_SIZE are refused by Django;
 # uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not to memory.

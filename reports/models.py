@@ -71,6 +71,9 @@ class ReportJob(models.Model):
     parts_total = models.PositiveIntegerField(_("จำนวนขั้นตอน"), default=1)
     parts_done = models.PositiveIntegerField(_("ขั้นตอนที่เสร็จ"), default=0)
     error = models.TextField(_("สาเหตุที่ไม่สำเร็จ"), blank=True)
+    # Failed steps put back in the queue (reports/tasks.py: each step is tried up to
+    # BMA_REPORT_MAX_ATTEMPTS times); ``error`` holds the last failure meanwhile.
+    retries = models.PositiveSmallIntegerField(_("จำนวนครั้งที่ลองใหม่"), default=0)
     file = models.FileField(_("ไฟล์รายงาน"), upload_to="reports/%Y/%m/", blank=True)
     page_count = models.PositiveIntegerField(_("จำนวนหน้า"), null=True, blank=True)
 

@@ -190,9 +190,57 @@ def _delete_parts(job_id: int, count: int) -> None:
             default_storage.delete(name)
 
 
+def max_attempts() -> int:
+    return max(1, int(getattr(settings, "BMA_REPORT_MAX_ATTEMPTS", 3)))
+
+
+def retry_delay(attempt: int) -> dt.timedelta:
+    """Wait before attempt ``attempt + 1``: BMA_REPORT_RETRY_SECONDS, then three times more
+    for each further attempt (10 s, 30 s, 90 s…)."""
+    base = int(getattr(settings, "BMA_REPORT_RETRY_SECONDS", 10))
+    return dt.timedelta(seconds=base * 3 ** (attempt - 1))
+
+
+def _reason(error: BaseException | str) -> str:
+    return error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+
+
+def report_job_retry(
+    *, job_id: int, error: BaseException | str, attempt: int, enqueue_again
+) -> bool:
+    """After a failed attempt of one of the job's steps: put the step back in the queue
+    (``enqueue_again(next_attempt, delay)``, in the same transaction as the count) and
+    return True, or, once the step has had its BMA_REPORT_MAX_ATTEMPTS tries, fail the job
+    with the last reason and return False. A job already finished is left alone."""
+    reason = _reason(error)
+    if attempt >= max_attempts():
+        report_job_fail(
+            job_id=job_id,
+            error=_("ลอง %(count)d ครั้งแล้ว ครั้งสุดท้าย %(reason)s")
+            % {"count": attempt, "reason": reason},
+        )
+        return False
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.is_finished:
+            return False
+        job.retries += 1
+        job.error = _("ครั้งที่ %(attempt)d ไม่สำเร็จ (%(reason)s) ระบบจะลองใหม่") % {
+            "attempt": attempt,
+            "reason": reason,
+        }
+        job.progressed_at = timezone.now()
+        job.save(update_fields=["retries", "error", "progressed_at"])
+        logger.warning(
+            "Report job %s: attempt %s failed (%s); trying again", job_id, attempt, reason
+        )
+        enqueue_again(attempt + 1, retry_delay(attempt))
+    return True
+
+
 def report_job_fail(*, job_id: int, error: BaseException | str) -> None:
     """Mark the job failed with a reason a person can read, and drop its parts."""
-    reason = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    reason = _reason(error)
     updated = ReportJob.objects.filter(pk=job_id).exclude(status=ReportJob.Status.DONE)
     updated.update(
         status=ReportJob.Status.FAILED,
