@@ -361,8 +361,11 @@ def test_cleanup_removes_old_files_and_jobs(immediate, manager, agency, year, me
     assert ReportJob.objects.filter(pk=recent.pk).exists()
 
 
-def test_a_real_worker_runs_the_job(media, manager, agency, year, settings):
-    """With the database backend of the settings: queued tasks, then `manage.py db_worker`."""
+def test_a_real_worker_runs_the_job(transactional_db, media, manager, agency, year, settings):
+    """With the database backend of the settings: queued tasks, then `manage.py db_worker`.
+
+    Outside a test transaction, as a worker runs: it closes and reopens its connection
+    between tasks, which PostgreSQL refuses inside one."""
     settings.BMA_REPORT_PART_SIZE = 3
     job = services.report_job_request(
         requested_by=manager,
