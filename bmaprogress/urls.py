@@ -14,3 +14,7 @@ urlpatterns = [
     path("imports/", include("projects.imports_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# With the database down, these pages (which show the user) become the Thai 503 page.
+handler403 = "bmaprogress.views.permission_denied"
+handler404 = "bmaprogress.views.page_not_found"
