@@ -280,7 +280,7 @@ def test_five_failures_lock_the_username_from_that_address(client, person):
     assert response.status_code == 429
     text = response.content.decode()
     assert "ระงับการเข้าสู่ระบบชั่วคราว" in text
-    assert "เกิน 5 ครั้ง" in text
+    assert "ไม่ถูกต้องครบ 5 ครั้ง" in text
     assert "กรุณารอ 15 นาที" in text
     assert "somchai" in text
     assert response["Retry-After"] == "900"
