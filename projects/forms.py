@@ -5,7 +5,9 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from projects import evidence, thaidates
@@ -33,6 +35,16 @@ def percent_field(label, *, required=False, help_text=""):
         error_messages=PERCENT_ERRORS,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100"}),
     )
+
+
+TAMPERED = _("ข้อมูลที่ส่งมาไม่ครบหรือถูกแก้ไข กรุณาโหลดหน้านี้ใหม่ แล้วกรอกและบันทึกอีกครั้ง")
+
+
+def hidden_errors_to_form(form: forms.Form) -> None:
+    """A hidden input (entry, version) has no place on the page to show its error: say it
+    with the form's own errors. Only a truncated or tampered post gets here."""
+    if any(name in form.fields and form.fields[name].widget.is_hidden for name in form.errors):
+        form.add_error(None, TAMPERED)
 
 
 class ThaiDateField(forms.Field):
@@ -170,8 +182,19 @@ class ProgressReportForm(forms.Form):
         choices = [(step.pk, f"{step.order}. {step.title}") for step in self.steps]
         self.fields["completed_steps"].choices = choices
         self.fields["in_progress_step"].choices = [("", _("— ไม่มี —")), *choices]
+        # The page shows either the steps to tick or, for a plan without steps, the percent:
+        # a field it does not show could only refuse the form with a message nobody sees.
+        hidden = (
+            ("percent",)
+            if self.steps
+            else ("completed_steps", "in_progress_step", "partial_percent")
+        )
+        for name in hidden:
+            del self.fields[name]
         # Typing in these updates the live preview (see hx-trigger in _report_form.html).
         for name in ("reported_on", "partial_percent", "percent"):
+            if name not in self.fields:
+                continue
             css = self.fields[name].widget.attrs.get("class", "")
             self.fields[name].widget.attrs["class"] = f"{css} report__live".strip()
 
@@ -190,6 +213,7 @@ class ProgressReportForm(forms.Form):
             self.add_error("partial_percent", _("กรอกความคืบหน้าของขั้นตอนนี้ (ร้อยละ 0–100)"))
         if not self.steps and cleaned.get("percent") is None and "percent" not in self.errors:
             self.add_error("percent", _("กรุณากรอกความคืบหน้า (ร้อยละ 0–100)"))
+        hidden_errors_to_form(self)
         return cleaned
 
     def to_input(self) -> ReportInput:
@@ -272,6 +296,7 @@ class PlanStepForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        hidden_errors_to_form(self)
         if self.is_blank():
             return cleaned
         if cleaned.get("DELETE"):
@@ -331,3 +356,21 @@ PlanFormSet = forms.formset_factory(
 
 class PlanVersionForm(forms.Form):
     plan_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        hidden_errors_to_form(self)
+        return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the username's length checked on the server too.
+
+    AuthenticationForm sets the length only as the input's maxlength, so a longer username
+    went on to authenticate() and to django-axes, whose record of the failed attempt holds
+    255 characters: PostgreSQL refused the row and the login answered 500."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

@@ -251,8 +251,11 @@ def _report_context(request, project, *, form=None, conflict=None, saved=None, p
 
 
 def _ticked(form) -> set[int]:
+    if "completed_steps" not in form.fields:
+        return set()
     values = form["completed_steps"].value() or []
-    return {int(v) for v in values if str(v).isdigit()}
+    # Step ids as posted; a digit string too long for int() (4,300 digits) is no step.
+    return {int(v) for v in values if str(v).isdigit() and len(str(v)) <= 20}
 
 
 def _preview_facts(project, preview, *, entry, previous, state, loaded, user, today) -> dict:
@@ -581,6 +584,9 @@ def _plan_rows(formset) -> list[dict]:
         try:
             weight = Decimal(str(raw)) if raw not in (None, "") else Decimal(0)
         except (ArithmeticError, ValueError):
+            weight = Decimal(0)
+        if not weight.is_finite():
+            # NaN, sNaN, Infinity: refused by the form; the sum (sNaN raised) counts 0.
             weight = Decimal(0)
         if not deleted:
             running += weight
