@@ -241,6 +241,7 @@ def bench_agency_report(workers: int, timeout: float) -> float:
     if job.status != ReportJob.Status.DONE:
         raise SystemExit(f"agency report failed: {job.error}")
     projects = len(job.project_ids)
+    timeline = task_timeline(job)
     print(
         f"agency report, {projects} projects, {job.page_count} pages, "
         f"{job.file.size // 1024} KB, {job.parts_total - 1} parts + join, "
@@ -248,7 +249,36 @@ def bench_agency_report(workers: int, timeout: float) -> float:
         f"(workers' CPU {cpu:.1f} s, start-up included; load average before "
         f"{load_before:.1f})  [target <= 60 s with one worker]"
     )
+    print(f"  {timeline}")
     return elapsed
+
+
+def task_timeline(job) -> str:
+    """Who rendered what, from django-tasks' own records: parts per worker, the span of
+    the parts, the join."""
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = [
+        t
+        for t in DBTaskResult.objects.filter(enqueued_at__gte=job.created_at)
+        if t.args_kwargs.get("args", [None])[:1] == [job.pk] and t.started_at and t.finished_at
+    ]
+    parts = [t for t in tasks if t.task_path.endswith("build_report_part")]
+    joins = [t for t in tasks if t.task_path.endswith("join_report")]
+    if not parts or not joins:
+        return "no task records"
+    by_worker: dict[str, list[float]] = {}
+    for t in parts:
+        by_worker.setdefault(t.worker_ids[-1], []).append(
+            (t.finished_at - t.started_at).total_seconds()
+        )
+    span = (max(t.finished_at for t in parts) - min(t.started_at for t in parts)).total_seconds()
+    join = (joins[0].finished_at - joins[0].started_at).total_seconds()
+    workers = ", ".join(
+        f"{worker}: {len(times)} parts in {sum(times):.1f} s"
+        for worker, times in sorted(by_worker.items())
+    )
+    return f"parts {span:.1f} s ({workers}); join and page numbers {join:.1f} s"
 
 
 def main() -> None:

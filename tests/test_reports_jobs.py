@@ -440,3 +440,22 @@ def test_late_reports_follow_the_years_deadline_day_overrides_and_late_flag(year
     )
     assert late.late_months == (dt.date(2020, 10, 1), dt.date(2020, 12, 1))
     assert late.missing == 0
+
+
+@pytest.mark.parametrize("count", [2, 25])
+def test_reports_page_queries_do_not_grow_with_jobs(
+    settings, client, manager, agency, year, count, django_assert_num_queries
+):
+    settings.TASKS = DUMMY
+    ReportJob.objects.bulk_create(
+        ReportJob(
+            kind="agency", format="pdf", fiscal_year=year, agency=agency, requested_by=manager
+        )
+        for _ in range(count)
+    )
+    client.force_login(manager)
+    # session, user, count, one page of jobs with agency/year/requester, the form's
+    # agencies, its fiscal years (read twice while the form renders)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("reports:index"))
+    assert len(Page(response.content).all("tr[id^=job-]")) == min(count, 20)
