@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Agency, FiscalYear
-from reports import render, selectors, xlsx
+from reports import pdf, render, selectors, xlsx
 from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -124,8 +124,6 @@ def report_job_render_part(*, job_id: int, part: dict) -> bool:
         printed_at=job.created_at,
         requested_by=job.requested_by,
     )
-    from reports import pdf
-
     name = _part_name(job_id, part["index"])
     if default_storage.exists(name):
         default_storage.delete(name)
@@ -145,8 +143,6 @@ def report_job_render_part(*, job_id: int, part: dict) -> bool:
 
 def report_job_join(*, job_id: int) -> ReportJob:
     """Join the parts in order, number the pages, keep the file, drop the parts."""
-    from reports import pdf
-
     job = ReportJob.objects.select_related("fiscal_year", "agency").get(pk=job_id)
     if job.status == ReportJob.Status.FAILED:
         return job
