@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.services import EvaluationValues, IndicatorResultValues
 from projects import thaidates
+from projects.forms import hidden_errors_to_form
 
 HUNDRED = Decimal(100)
 
@@ -74,6 +75,11 @@ class QuarterEvaluationForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
+    def clean(self):
+        cleaned = super().clean()
+        hidden_errors_to_form(self)
+        return cleaned
+
     def values(self) -> EvaluationValues:
         data = self.cleaned_data
         return EvaluationValues(
@@ -106,6 +112,11 @@ class IndicatorQuarterForm(forms.Form):
         error_messages={"max_length": _("ความเห็นยาวได้ไม่เกิน %(limit_value)d ตัวอักษร")},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean(self):
+        cleaned = super().clean()
+        hidden_errors_to_form(self)
+        return cleaned
 
     def values(self) -> IndicatorResultValues:
         data = self.cleaned_data

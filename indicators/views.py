@@ -53,7 +53,9 @@ def _fiscal_year_and_quarter(year: int, quarter: int) -> FiscalYear:
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # A path of this site only: redirect() would take "abc" for a URL name (NoReverseMatch,
+    # a 500) and "abc/x" for a path relative to the page.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -16,7 +16,9 @@ def _day(value):
     Bangkok time is on that day, not on the previous UTC day)."""
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
+    # Anything else (None, or "" from |localtime of None) shows as nothing: a filter must
+    # not take the page down.
+    return value if isinstance(value, dt.date) else None
 
 
 @register.filter

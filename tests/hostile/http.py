@@ -113,9 +113,18 @@ def assert_escaped(html: str) -> None:
     )
 
 
+def page_of(response) -> Page:
+    """The page, or an htmx fragment; a table row fragment is parsed inside a table (an
+    HTML parser drops a <tbody> or <tr> found outside one)."""
+    html = response.content.decode("utf-8", "replace")
+    if re.match(r"\s*<(tbody|tr)\b", html):
+        html = f"<table>{html}</table>"
+    return Page(html)
+
+
 def thai_errors(response) -> list[str]:
     """The Thai error messages a page shows (field errors, error lists, alerts)."""
-    page = Page(response.content)
+    page = page_of(response)
     messages = []
     for selector in ERROR_SELECTORS:
         messages += [text_of(element) for element in page.all(selector)]
@@ -129,11 +138,13 @@ def assert_refused(response, before: dict, after: dict, *, field: str | None = N
         response.status_code
     )
     assert before == after, "stored data changed although the input was refused"
+    if response.status_code == 400:
+        assert has_thai(response.content.decode("utf-8", "replace")), "a 400 page not in Thai"
     if response.status_code in (200, 409, 422, 423):
         errors = thai_errors(response)
         assert errors, "refused without a Thai message"
         if field is not None:
-            assert error_near(Page(response.content), field), (
+            assert error_near(page_of(response), field), (
                 f"no error marked next to the field {field}: {errors}"
             )
 

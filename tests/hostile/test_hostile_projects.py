@@ -476,10 +476,14 @@ def test_plan_editor(client, project, staff, hostile):
             bad = "steps-0-weight"
         elif hostile.get("steps-0-starts_on") in BAD_DATES:
             bad = "steps-0-starts_on"
-        if bad == "steps-0-title" and hostile.get("steps-0-DELETE") not in (None, ""):
+        delete = hostile.get("steps-0-DELETE")
+        deleted = delete not in (None, "") and received(delete).lower() != "false"
+        if deleted:
             bad = None  # a row marked for removal is not checked
         rows = formset_rows(data)
-        if rows is not None and rows <= 0:
+        if rows is None:
+            bad = None  # the management form is refused before any row is read
+        elif rows <= 0:
             # Django's formset reads no row at all (TOTAL_FORMS 0 or below); the plan's
             # steps that the post does not mention are kept as they are.
             bad = None
@@ -487,7 +491,7 @@ def test_plan_editor(client, project, staff, hostile):
         if bad or response.status_code != 302:
             http.assert_refused(response, before, after, field=bad)
             return
-        if "steps-0-title" in hostile and not hostile.get("steps-0-DELETE") and rows:  # > 0
+        if "steps-0-title" in hostile and not deleted and rows:  # > 0
             titles = set(PlanStep.objects.filter(project=project).values_list("title", flat=True))
             assert received(hostile["steps-0-title"]).strip() in titles
         http.get(client, f"/projects/{project.code}/", form="plan editor (POST)")
