@@ -101,6 +101,8 @@ def test_responsible_print_link_and_headline_evaluation(seed_page):
     links = [a for a in seed_page.all("a") if "พิมพ์ข้อมูล" in text_of(a)]
     assert [a.get("href") for a in links] == [reverse("projects:print", args=[SEED_CODE])]
     assert text_of(links[0]) == "ดูโครงการแผนปีฯ : พิมพ์ข้อมูล"
+    pdf_links = [a.get("href") for a in seed_page.all("a") if "PDF" in text_of(a)]
+    assert pdf_links == [reverse("projects:print_pdf", args=[SEED_CODE])]
     assert seed_page.text(".headline-eval") == "สยป. ประเมินโครงการ : ไตรมาสที่ 1 100"
 
 
