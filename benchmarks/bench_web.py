@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -43,7 +44,7 @@ def environment(args) -> dict:
     env.update(
         DJANGO_ENV="production",
         DJANGO_SETTINGS_MODULE="bench_settings",
-        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY", secrets.token_urlsafe(50)),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_LOG_LEVEL="WARNING",
