@@ -18,7 +18,7 @@ MANAGE := $(BIN)/python manage.py
 # poppler-utils (pdftoppm, pdftotext) to look at generated PDFs.
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install system-packages run demo migrate test lint format worker clean
+.PHONY: install system-packages run demo migrate test lint format worker clean backup restore soak
 
 install: $(STAMP) system-packages
 
@@ -55,6 +55,21 @@ run: install demo
 # Background tasks (PDF reports and the like), from django-tasks-db.
 worker: migrate
 	$(MANAGE) db_worker
+
+# Database (pg_dump -Fc for PostgreSQL, SQLite's backup API for SQLite) and MEDIA_ROOT into
+# backups/. `make restore` puts back the newest (or BACKUP=backups/bma-….dump), after
+# asking; YES=1 skips the question. Stop the server and the workers before restoring.
+backup: $(STAMP)
+	$(MANAGE) backup
+
+restore: $(STAMP)
+	$(MANAGE) restore $(BACKUP) $(if $(YES),--noinput)
+
+# Soak test: gunicorn (production settings) and a worker on loopback, 20 simulated users
+# for SOAK_MINUTES (default 10) against its own PostgreSQL database bma_soak (SOAK_DB).
+SOAK_MINUTES ?= 10
+soak: install
+	$(BIN)/python benchmarks/soak.py --minutes $(SOAK_MINUTES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
