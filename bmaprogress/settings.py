@@ -112,6 +112,11 @@ else:
     # dashboard's per-project subqueries pass it and spend 50-90 ms compiling a query that
     # runs in 100 (measured at 20,000 projects). A web app gains nothing from it.
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    # A database host that drops packets would hold each request for the system's TCP
+    # timeout (minutes): give up after a few seconds and answer the 503 page instead.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env_int("BMA_DB_CONNECT_TIMEOUT", 5)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "projects.User"
