@@ -48,13 +48,14 @@ demo: migrate
 
 # One background worker (PDF and Excel reports) beside the server; it stops with the server.
 run: install demo
-	@$(MANAGE) db_worker & worker=$$!; \
+	@$(MANAGE) db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# Background tasks (PDF reports and the like), from django-tasks-db.
+# Background tasks (PDF reports and the like), from django-tasks-db. No autoreload: a
+# reload would kill a task mid-way and leave its job "running".
 worker: migrate
-	$(MANAGE) db_worker
+	$(MANAGE) db_worker --no-reload
 
 # Database (pg_dump -Fc for PostgreSQL, SQLite's backup API for SQLite) and MEDIA_ROOT into
 # backups/. `make restore` puts back the newest (or BACKUP=backups/bma-….dump), after
