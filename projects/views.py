@@ -144,11 +144,18 @@ def _date_param(raw: str | None) -> dt.date | None:
     return None
 
 
+# Months a query string may name: the pages count deadlines a month later and show the
+# month before, which year 1 or 9999 would take out of the calendar (a 500).
+PERIOD_YEARS = range(1900, 9000)
+
+
 def _period_param(raw: str | None) -> dt.date | None:
     """A month from the query string: 2026-10 or 2026-10-01."""
     if raw:
         with contextlib.suppress(ValueError):
-            return dt.date.fromisoformat(raw[:7] + "-01")
+            period = dt.date.fromisoformat(raw[:7] + "-01")
+            if period.year in PERIOD_YEARS:
+                return period
     return None
 
 
@@ -622,9 +629,8 @@ def my_agency(request):
         raise PermissionDenied
     period = ProgressEntry.period_of(today)
     raw_month = request.GET.get("month") or ""
-    if len(raw_month) == 7:
-        with contextlib.suppress(ValueError):
-            period = min(dt.date.fromisoformat(raw_month + "-01"), period)
+    if len(raw_month) == 7 and (month := _period_param(raw_month)):
+        period = min(month, period)
     periods = [thaidates.add_months(period, -1), period]
     context = {
         "agencies": agencies,

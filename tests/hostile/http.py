@@ -102,6 +102,10 @@ def _htmx_headers(htmx) -> dict:
 
 def assert_answer(response) -> None:
     assert response.status_code < 500, f"server error {response.status_code}"
+    if response.streaming:
+        # Read to the end: the test client's wrapper then closes the file (response.close()
+        # here would send request_finished, which closes the test's database connection).
+        response.streamed = b"".join(response.streaming_content)
     if "html" in response.get("Content-Type", "") and not response.streaming:
         assert_escaped(response.content.decode("utf-8", "replace"))
 

@@ -368,7 +368,6 @@ def test_evidence_upload(client, project, staff, settings, tmp_path, files, host
             assert download["X-Content-Type-Options"] == "nosniff"
             assert "text/html" not in download["Content-Type"]
             assert "svg" not in download["Content-Type"]
-            download.close()
         http.get(client, f"/projects/{project.code}/", form="evidence upload (POST)")
 
 

@@ -1,0 +1,197 @@
+"""Hostile query parameters and path segments on every page of the site.
+
+The pages are those of tests/test_permissions_matrix.py (every URL pattern outside the
+admin): each GET page is opened by a role allowed to see it, with a few parameters drawn
+from every name a view reads (list filters q/year/agency/page, dashboard filters,
+evaluation filters, history paging, the report form's preview fields, exports…) set to
+hostile values, as a normal request and as an htmx one. The answer is never a 5xx, never
+shows a payload unescaped, and changes nothing stored."""
+
+from urllib.parse import quote
+
+import pytest
+from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indicators.models import QuarterEvaluation
+from projects.models import EvidenceFile, PlanStep, ProgressEntry, Project
+from reports.models import ReportJob
+from tests.factories import UserFactory
+from tests.hostile import http, values
+from tests.hostile.values import HOSTILE
+from tests.test_permissions_matrix import ALLOWED, MATRIX, resolve_kwargs, world  # noqa: F401
+
+# Every query parameter a view of this site reads (grep request.GET in the apps), and
+# the report form's fields, which the live preview reads from the query string.
+PARAMETERS = [
+    "q",
+    "year",
+    "agency",
+    "page",
+    "status",
+    "sort",
+    "order",
+    "kind",
+    "period",
+    "date",
+    "copy",
+    "month",
+    "compact",
+    "digits",
+    "next",
+    "entry",
+    "fiscal_year",
+    "reported_on",
+    "completed_steps",
+    "in_progress_step",
+    "partial_percent",
+    "percent",
+    "version",
+]
+HTMX_TARGETS = [None, True, "history-more", "eval-results", "kpi-results", "report-preview"]
+
+GET_PAGES = sorted(key for key, (method, _, _) in MATRIX.items() if method == "get")
+# A PDF takes a second or more to draw: fewer examples there.
+SLOW = {"projects:print_pdf": 4, "dashboard:export": 8, "imports:plan_export": 8}
+
+PARAMETER_VALUES = st.dictionaries(
+    st.one_of(st.sampled_from(PARAMETERS), values.PLAIN_TEXT),
+    st.one_of(values.anything(), st.lists(values.anything(), min_size=2, max_size=3)),
+    min_size=1,
+    max_size=4,
+)
+
+
+def stored():
+    return http.snapshot(ProgressEntry, EvidenceFile, PlanStep, Project, QuarterEvaluation, ReportJob)
+
+
+def allowed_roles(key: str) -> list[str]:
+    return [role for role, outcome in MATRIX[key][2].items() if outcome == ALLOWED]
+
+
+@pytest.mark.parametrize("key", GET_PAGES)
+def test_query_parameters(client, world, key):
+    method, spec, _expected = MATRIX[key]
+    path = key if key.startswith("/") else reverse(key, kwargs=resolve_kwargs(spec, world))
+    roles = [r for r in allowed_roles(key) if r != "anonymous"] or ["admin"]
+
+    @settings(HOSTILE, max_examples=SLOW.get(key, 8))
+    @given(
+        role=st.sampled_from(roles),
+        params=PARAMETER_VALUES,
+        htmx=st.sampled_from(HTMX_TARGETS),
+    )
+    def attempt(role, params, htmx):
+        client.force_login(world["users"][role])
+        with http.rolled_back():
+            before = stored()
+            response = http.get(client, path, params, htmx=htmx, form=f"GET {key}")
+            assert response.status_code in (200, 302, 400, 404, 410), response.status_code
+            assert stored() == before
+
+    attempt()
+
+
+# Pages whose URL holds a free string (a project or KPI code, an upload's token, an export
+# format) or a number: hostile values in the path itself.
+PATHS = [
+    "/projects/{}/",
+    "/projects/{}/steps/",
+    "/projects/{}/steps/timeline/",
+    "/projects/{}/report/",
+    "/projects/{}/report/preview/",
+    "/projects/{}/changes/",
+    "/projects/{}/print/",
+    "/projects/{}/evidence/1/",
+    "/indicators/{}/",
+    "/indicators/{}/criteria/",
+    "/evaluation/projects/{}/history/",
+    "/imports/pages/{}/",
+    "/imports/plan/{}/",
+    "/dashboard/export.{}",
+]
+NUMBER_PATHS = [
+    "/evaluation/{}/1/",
+    "/evaluation/2564/{}/",
+    "/evaluation/{}/summary/",
+    "/evaluation/{}/{}/history/",
+    "/reports/jobs/{}/",
+    "/projects/x/evidence/{}/",
+]
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(admin=True))
+    return client
+
+
+def segment(value: str) -> str:
+    return quote(value.encode("utf-8", "surrogatepass"), safe="")
+
+
+@settings(HOSTILE, max_examples=40)
+@given(template=st.sampled_from(PATHS), value=values.anything())
+def test_path_segments(admin_client, template, value):
+    with http.rolled_back():
+        before = stored()
+        response = http.get(admin_client, template.format(segment(value)), form="URL path segments")
+        assert response.status_code in (200, 302, 400, 404, 410), response.status_code
+        assert stored() == before
+
+
+@settings(HOSTILE, max_examples=25)
+@given(
+    template=st.sampled_from(NUMBER_PATHS),
+    number=st.one_of(
+        st.integers(min_value=0, max_value=10**40),
+        st.sampled_from([0, 5, 2147483648, 9223372036854775808, 10**30, 10**100]),
+    ),
+)
+def test_number_path_segments(admin_client, template, number):
+    with http.rolled_back():
+        before = stored()
+        path = template.replace("{}", str(number))
+        response = http.get(admin_client, path, form="URL path segments")
+        assert response.status_code in (200, 302, 404), response.status_code
+        assert stored() == before
+
+
+# The nastiest values, each sent in every parameter at once on every page, alternately as
+# a normal and as an htmx request: len(WORST) requests a page (the session summary prints
+# them as "GET <page> (worst values)").
+WORST = [
+    "\x00",
+    "\ud800",
+    values.Big("9" * 5000),
+    "NaN",
+    "' OR 1=1 --",
+    '"><img src=x onerror=alert("h10")>',
+    "0001-01",
+    "9999-12-31",
+    "31/02/2564",
+    values.Big("ก่" * 50_000),
+]
+
+
+@pytest.mark.parametrize("key", GET_PAGES)
+def test_every_parameter_with_the_worst_values(client, world, key):
+    method, spec, _expected = MATRIX[key]
+    path = key if key.startswith("/") else reverse(key, kwargs=resolve_kwargs(spec, world))
+    roles = [r for r in allowed_roles(key) if r != "anonymous"] or ["admin"]
+    for index, value in enumerate(WORST):
+        client.force_login(world["users"][roles[index % len(roles)]])
+        with http.rolled_back():
+            before = stored()
+            response = http.get(
+                client,
+                path,
+                dict.fromkeys(PARAMETERS, value),
+                htmx=bool(index % 2) and key not in SLOW,
+                form=f"GET {key} (worst values)",
+            )
+            expected = (400,) if value == "\x00" else (200, 302, 400, 404, 410)
+            assert response.status_code in expected, (value, response.status_code)
+            assert stored() == before
