@@ -64,7 +64,9 @@ PARAMETER_VALUES = st.dictionaries(
 
 
 def stored():
-    return http.snapshot(ProgressEntry, EvidenceFile, PlanStep, Project, QuarterEvaluation, ReportJob)
+    return http.snapshot(
+        ProgressEntry, EvidenceFile, PlanStep, Project, QuarterEvaluation, ReportJob
+    )
 
 
 def allowed_roles(key: str) -> list[str]:
@@ -72,7 +74,7 @@ def allowed_roles(key: str) -> list[str]:
 
 
 @pytest.mark.parametrize("key", GET_PAGES)
-def test_query_parameters(client, world, key):
+def test_query_parameters(client, world, key):  # noqa: F811 (the imported fixture)
     method, spec, _expected = MATRIX[key]
     path = key if key.startswith("/") else reverse(key, kwargs=resolve_kwargs(spec, world))
     roles = [r for r in allowed_roles(key) if r != "anonymous"] or ["admin"]
@@ -177,7 +179,7 @@ WORST = [
 
 
 @pytest.mark.parametrize("key", GET_PAGES)
-def test_every_parameter_with_the_worst_values(client, world, key):
+def test_every_parameter_with_the_worst_values(client, world, key):  # noqa: F811
     method, spec, _expected = MATRIX[key]
     path = key if key.startswith("/") else reverse(key, kwargs=resolve_kwargs(spec, world))
     roles = [r for r in allowed_roles(key) if r != "anonymous"] or ["admin"]
