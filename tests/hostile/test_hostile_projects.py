@@ -25,20 +25,15 @@ from projects.models import (
     User,
 )
 from tests.factories import (
-    FiscalYearFactory,
-    PlanStepFactory,
-    ProgressEntryFactory,
     ProjectFactory,
     UserFactory,
 )
 from tests.hostile import http, values
 from tests.hostile.values import HOSTILE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
-TODAY = dt.date(2026, 3, 5)  # fiscal year 2569; February's report is due until 10 March
 MARCH = dt.date(2026, 3, 1)
-FEBRUARY = dt.date(2026, 2, 1)
 
 # Values that no percent field may accept.
 BAD_PERCENTS = {
@@ -93,37 +88,6 @@ def text_refused(sent: str | None, *, max_length: int, required: bool = False) -
         return required
     value = received(sent).strip()
     return "\x00" in value or len(value) > max_length or (required and not value)
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr("projects.views._today", lambda: TODAY)
-
-
-@pytest.fixture
-def project():
-    project = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=2569))
-    for order, weight in enumerate((20, 30, 50), start=1):
-        PlanStepFactory(
-            project=project,
-            order=order,
-            weight=Decimal(weight),
-            starts_on=dt.date(2025, 10, 1) + dt.timedelta(days=60 * (order - 1)),
-            ends_on=dt.date(2025, 11, 30) + dt.timedelta(days=60 * (order - 1)),
-        )
-    ProgressEntryFactory(
-        project=project,
-        period=FEBRUARY,
-        reported_on=dt.date(2026, 2, 20),
-        percent=Decimal(20),
-        completed_steps=[project.steps.order_by("order").first().pk],
-    )
-    return project
-
-
-@pytest.fixture
-def staff(project):
-    return UserFactory(agency=project.agency)
 
 
 def stored():
@@ -276,7 +240,8 @@ def test_report_preview(client, project, staff, hostile):
             htmx="report-preview",
             form="report preview (GET)",
         )
-        assert response.status_code == 200
+        # 400: a NUL character in the query string (the Thai 400 page, not swapped in).
+        assert response.status_code in (200, 400)
         assert stored() == before
 
 

@@ -53,7 +53,7 @@ HTMX_TARGETS = [None, True, "history-more", "eval-results", "kpi-results", "repo
 
 GET_PAGES = sorted(key for key, (method, _, _) in MATRIX.items() if method == "get")
 # A PDF takes a second or more to draw: fewer examples there.
-SLOW = {"projects:print_pdf": 4, "dashboard:export": 8, "imports:plan_export": 8}
+SLOW = {"projects:print_pdf": 3, "dashboard:export": 4, "imports:plan_export": 4}
 
 PARAMETER_VALUES = st.dictionaries(
     st.one_of(st.sampled_from(PARAMETERS), values.PLAIN_TEXT),
@@ -79,7 +79,7 @@ def test_query_parameters(client, world, key):  # noqa: F811 (the imported fixtu
     path = key if key.startswith("/") else reverse(key, kwargs=resolve_kwargs(spec, world))
     roles = [r for r in allowed_roles(key) if r != "anonymous"] or ["admin"]
 
-    @settings(HOSTILE, max_examples=SLOW.get(key, 8))
+    @settings(HOSTILE, max_examples=SLOW.get(key, 6))
     @given(
         role=st.sampled_from(roles),
         params=PARAMETER_VALUES,
