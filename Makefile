@@ -13,6 +13,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
+# Tools of the quality gates (tests/test_quality_gates_e2e.py): axe-core and the Nu HTML
+# Checker (vnu-jar, a jar run with java) from npm, into tests/a11y/node_modules.
+A11Y_STAMP := tests/a11y/node_modules/.installed
 
 # Debian packages the project needs: Chromium for the browser tests and the screenshots,
 # poppler-utils (pdftoppm, pdftotext) to look at generated PDFs.
@@ -20,10 +23,14 @@ APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninterac
 
 .PHONY: install system-packages run demo migrate test lint format worker clean backup restore soak
 
-install: $(STAMP) system-packages
+install: $(STAMP) system-packages $(A11Y_STAMP)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+$(A11Y_STAMP): tests/a11y/package.json tests/a11y/package-lock.json | system-packages
+	cd tests/a11y && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --disable-pip-version-check -q -e ".[dev]"
@@ -33,6 +40,8 @@ system-packages:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(APT_GET) update && $(APT_GET) install -y $$missing; \

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.services import EvaluationValues, IndicatorResultValues
 from projects import thaidates
-from projects.forms import hidden_errors_to_form
+from projects.forms import ErrorsDescribedMixin, hidden_errors_to_form
 
 HUNDRED = Decimal(100)
 
@@ -53,7 +53,7 @@ def _score_field(label):
     )
 
 
-class QuarterEvaluationForm(forms.Form):
+class QuarterEvaluationForm(ErrorsDescribedMixin, forms.Form):
     """One row of the evaluation screen."""
 
     result_value = ThaiDecimalField(
@@ -91,7 +91,7 @@ class QuarterEvaluationForm(forms.Form):
         )
 
 
-class IndicatorQuarterForm(forms.Form):
+class IndicatorQuarterForm(ErrorsDescribedMixin, forms.Form):
     """One quarter of a KPI: the achieved level and the criteria 2.1 / 2.2."""
 
     achieved_level = forms.TypedChoiceField(
@@ -128,7 +128,7 @@ class IndicatorQuarterForm(forms.Form):
         )
 
 
-class IndicatorCriteriaForm(forms.Form):
+class IndicatorCriteriaForm(ErrorsDescribedMixin, forms.Form):
     """What each level 1–5 of a KPI means (เกณฑ์การประเมิน)."""
 
     def __init__(self, *args, **kwargs):
@@ -148,7 +148,7 @@ class IndicatorCriteriaForm(forms.Form):
         return {level: self.cleaned_data[f"level_{level}"] for level in range(1, 6)}
 
 
-class QuarterReopenForm(forms.Form):
+class QuarterReopenForm(ErrorsDescribedMixin, forms.Form):
     reason = forms.CharField(
         label=_("เหตุผลที่เปิดไตรมาสอีกครั้ง"),
         max_length=1000,

@@ -47,6 +47,22 @@ def hidden_errors_to_form(form: forms.Form) -> None:
         form.add_error(None, TAMPERED)
 
 
+class ErrorsDescribedMixin:
+    """A field in error points at its message (aria-describedby="<id>_error", before its
+    help text), so that a screen reader reads the message with the field. The templates
+    give the message that id (projects/_field.html, the evaluation rows)."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is None or field.widget.is_hidden:
+                continue
+            auto_id = self[name].auto_id
+            ids = [f"{auto_id}_error"] + ([f"{auto_id}_helptext"] if field.help_text else [])
+            field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
 class ThaiDateField(forms.Field):
     """A date typed as 22/09/2564 (dd/mm/BE) or 2021-09-22 (ISO); shown in BE."""
 
@@ -101,7 +117,7 @@ class EvidenceField(forms.FileField):
         return cleaned
 
 
-class ProgressReportForm(forms.Form):
+class ProgressReportForm(ErrorsDescribedMixin, forms.Form):
     """รายงานผลการดำเนินงาน: tick the steps done, the percent is computed from them."""
 
     period = forms.TypedChoiceField(
@@ -244,7 +260,7 @@ class PreviewForm(ProgressReportForm):
         return self.cleaned_data
 
 
-class MonthReopenForm(forms.Form):
+class MonthReopenForm(ErrorsDescribedMixin, forms.Form):
     period = forms.DateField(
         label=_("เดือนที่เปิดรับรายงาน"),
         widget=forms.Select,
