@@ -140,7 +140,9 @@ def test_path_segments(admin_client, template, value):
     with http.rolled_back():
         before = stored()
         response = http.get(admin_client, template.format(segment(value)), form="URL path segments")
-        assert response.status_code in (200, 302, 400, 404, 410), response.status_code
+        # 405: a "/" in the value (%2F is decoded) can make the path another view's, one
+        # that takes POST only (/indicators/0/0/0/ saves a KPI's quarter).
+        assert response.status_code in (200, 302, 400, 404, 405, 410), response.status_code
         assert stored() == before
 
 
