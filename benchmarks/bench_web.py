@@ -320,7 +320,9 @@ def report(args, info: dict, results: dict, load_before) -> None:
     print(
         "(req/s: mean of the rounds; latency percentiles: the worst round; cpu ms: CPU time of "
         "the gunicorn workers and their PostgreSQL backends per request, which other work on "
-        "the machine does not change; cap/s: the requests/s all CPUs would serve at that cost)"
+        "the machine changes little, but without PostgreSQL's short-lived parallel workers (a "
+        "lower bound for the list and the dashboard's first view); cap/s: the requests/s all "
+        "CPUs would serve at that cost)"
     )
     print("all targets met" if verdicts and all(verdicts) else "some targets MISSED")
 
