@@ -185,30 +185,6 @@ def wrk(args, name: str, workdir: Path, cookie: str, duration: int) -> dict:
     return json.loads(line.removeprefix("RESULT "))
 
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def server_cpu_seconds(server: subprocess.Popen, database: str) -> float:
-    """CPU time used so far by the gunicorn workers and by the PostgreSQL backends serving
-    ``database``: what the requests cost the machine, whatever else runs on it."""
-    pids = []
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
-    if children.exists():
-        pids += [int(pid) for pid in children.read_text().split()]
-    out = subprocess.run(
-        ["pgrep", "-f", f"postgres: .* {database} 127.0.0.1"], capture_output=True, text=True
-    ).stdout
-    pids += [int(pid) for pid in out.split()]
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
-    return total / CLOCK_TICKS
-
-
 def check_pages(args, workdir: Path, cookie: str) -> None:
     """Every scenario's first path answers 200 (not a login redirect or an error page)."""
     for name in ("bare", "project", "list", "search", "dashboard", "drilldown"):
@@ -246,7 +222,6 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bma-bench-"))
     info = prepare(env, workdir)
     server = start_server(env, args)
-    database = env["DATABASE_URL"].rsplit("/", 1)[1].split("?")[0]
     results: dict[str, list[dict]] = {}
     try:
         check_pages(args, workdir, info["cookie"])
@@ -255,10 +230,7 @@ def main() -> None:
             wrk(args, name, workdir, info["cookie"], args.warmup)
         for _round in range(args.rounds):
             for name in names:
-                cpu_before = server_cpu_seconds(server, database)
                 result = wrk(args, name, workdir, info["cookie"], args.duration)
-                cpu = server_cpu_seconds(server, database) - cpu_before
-                result["cpu_ms"] = cpu * 1000 / max(result["requests"], 1)
                 results.setdefault(name, []).append(result)
                 print(
                     f"  round {_round + 1} {name:<10} {result['rps']:8.1f} req/s  p95 {result['p95_ms']:7.1f} ms",
@@ -288,10 +260,7 @@ def report(args, info: dict, results: dict, load_before) -> None:
         f"paths per scenario: {info['scenarios']}; search terms (matching projects): {info['matches']}"
     )
     bare = sum(r["rps"] for r in results.get("bare", [])) / max(len(results.get("bare", [])), 1)
-    header = (
-        f"{'scenario':<10} {'req/s':>8} {'% bare':>7} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'p99 ms':>7} {'errors':>6} {'cpu ms':>7} {'cap/s':>6}  target"
-    )
+    header = f"{'scenario':<10} {'req/s':>8} {'% bare':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}  target"
     print(header)
     print("-" * len(header))
     verdicts = []
@@ -301,8 +270,6 @@ def report(args, info: dict, results: dict, load_before) -> None:
         p95 = max(r["p95_ms"] for r in runs)
         p99 = max(r["p99_ms"] for r in runs)
         errors = sum(r["errors"] + r["non_2xx"] for r in runs)
-        cpu_ms = sum(r["cpu_ms"] for r in runs) / len(runs)
-        capacity = (os.cpu_count() or 1) * 1000 / cpu_ms if cpu_ms else 0
         share = rps / bare if bare else 0
         target = ""
         if name in TARGETS:
@@ -314,16 +281,9 @@ def report(args, info: dict, results: dict, load_before) -> None:
             target += f"; ≥ {PROJECT_SHARE_OF_BARE:.0%} of bare: {'ok' if ok else 'MISSED'}"
             verdicts.append(ok)
         print(
-            f"{name:<10} {rps:8.1f} {share:7.1%} {p50:7.1f} {p95:7.1f} {p99:7.1f} {errors:6d} "
-            f"{cpu_ms:7.2f} {capacity:6.0f}  {target}"
+            f"{name:<10} {rps:8.1f} {share:7.1%} {p50:7.1f} {p95:7.1f} {p99:7.1f} {errors:6d}  {target}"
         )
-    print(
-        "(req/s: mean of the rounds; latency percentiles: the worst round; cpu ms: CPU time of "
-        "the gunicorn workers and their PostgreSQL backends per request, which other work on "
-        "the machine changes little, but without PostgreSQL's short-lived parallel workers (a "
-        "lower bound for the list and the dashboard's first view); cap/s: the requests/s all "
-        "CPUs would serve at that cost)"
-    )
+    print("(req/s: mean of the rounds; latency percentiles: the worst round)")
     print("all targets met" if verdicts and all(verdicts) else "some targets MISSED")
 
 
