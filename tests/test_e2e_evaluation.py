@@ -68,7 +68,8 @@ def test_evaluator_scores_with_the_keyboard_and_the_headline_changes(
     assert "สมศรี" in page.locator(f"#eval-{seed_project.pk} .eval-who").first.inner_text()
     # Focus went on to the next project's first field.
     page.wait_for_function(
-        f"document.activeElement && document.activeElement.id === 'id_p{other.pk}-result_value'"
+        "id => document.activeElement && document.activeElement.id === id",
+        arg=f"id_p{other.pk}-result_value",
     )
     stored = QuarterEvaluation.objects.get(project=seed_project, quarter=3)
     assert (stored.criterion_21, stored.criterion_22, stored.project_score) == (
@@ -90,7 +91,8 @@ def test_evaluator_scores_with_the_keyboard_and_the_headline_changes(
     assert page.input_value(f"#id_p{other.pk}-criterion_21") == "150"
     assert page.input_value(f"#id_p{other.pk}-criterion_22") == "60"
     page.wait_for_function(
-        f"document.activeElement && document.activeElement.id === 'id_p{other.pk}-criterion_21'"
+        "id => document.activeElement && document.activeElement.id === id",
+        arg=f"id_p{other.pk}-criterion_21",
     )
     assert not QuarterEvaluation.objects.filter(project=other).exists()
 
