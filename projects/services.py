@@ -398,9 +398,9 @@ def plan_save(
                 step.delete()
                 result.removed += 1
                 seen.add(row.step_id)
-        # Park the steps that stay, so that renumbering never meets the unique order.
-        staying = [r.step_id for r in kept if r.step_id is not None]
-        PlanStep.objects.filter(pk__in=staying).update(order=F("order") + _PARKING)
+        # Park every step that remains (those the form keeps and any it does not mention),
+        # so that renumbering never meets the unique order.
+        PlanStep.objects.filter(project=project).update(order=F("order") + _PARKING)
         for number, row in enumerate(kept, start=1):
             values = {
                 "order": number,

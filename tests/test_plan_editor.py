@@ -265,6 +265,32 @@ def test_steps_of_another_project_cannot_be_smuggled_in(project, staff):
     assert Project.objects.get(pk=project.pk).plan_version == 1
 
 
+def test_a_removal_row_with_a_broken_step_id_keeps_that_step_after_the_others(
+    client, project, staff
+):
+    # Django skips the errors of a row marked for removal, so the row arrives without its
+    # step: the step it named is not removed but is renumbered after the steps the form
+    # keeps (found by hypothesis: the renumbering met the unique order).
+    approve, event, summary = project.steps.order_by("order")
+    client.force_login(staff)
+    data = formset_data(
+        project,
+        [
+            (approve, 1, "ขออนุมัติโครงการ", "20", "", "", True),
+            (event, 1, "จัดกิจกรรม", "50", "", "", False),
+            (summary, 2, "สรุปผล", "30", "", "", False),
+        ],
+    )
+    data["steps-0-step_id"] = "<script>"
+    response = client.post(edit_url(project), data)
+    assert response.status_code == 302
+    assert steps_of(project) == [
+        (1, "จัดกิจกรรม", Decimal("50.00")),
+        (2, "สรุปผล", Decimal("30.00")),
+        (3, "ขออนุมัติโครงการ", Decimal("20.00")),
+    ]
+
+
 def test_only_the_agency_staff_and_administrators_edit_the_plan(client, project):
     for user, status in [
         (UserFactory(), 403),
