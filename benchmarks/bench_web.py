@@ -4,7 +4,8 @@ the load generator, the scale data of `manage.py generate_demo --projects 20000`
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bma_scale \\
         .venv/bin/python benchmarks/bench_web.py [--duration 20] [--connections 20]
 
-Each round measures, one after the other on the same server: a bare Django view (the
+With the page cache on (the default), a project page or list page a worker has kept costs
+no rendering; --no-page-cache measures rendering every view. Each round measures, one after the other on the same server: a bare Django view (the
 baseline, through the same middleware), the project page, the projects list, the search
 (the list with ?q=), the dashboard and the dashboard drilled down to an agency; requests/s and latency percentiles come from wrk's
 own counters (benchmarks/bench_wrk.lua). Pages are requested as a logged-in manager.
@@ -49,6 +50,8 @@ def environment(args) -> dict:
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_LOG_LEVEL="WARNING",
         BENCH_STATIC_ROOT=args.static_root,
+        # 0: no page kept (projects/pagecache.py), every view rendered.
+        BMA_PAGE_CACHE_ENTRIES="500" if args.page_cache else "0",
         PYTHONPATH=os.pathsep.join([str(BENCH), str(ROOT), env.get("PYTHONPATH", "")]),
     )
     if "DATABASE_URL" not in env:
@@ -212,7 +215,18 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--duration", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=10,
+        help="seconds of each scenario before the rounds (each worker keeps its own pages)",
+    )
+    parser.add_argument(
+        "--no-page-cache",
+        dest="page_cache",
+        action="store_false",
+        help="keep no rendered page (projects/pagecache.py): the cost of rendering every view",
+    )
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--scenarios", default="bare,project,list,search,dashboard,drilldown")
     parser.add_argument("--static-root", default="/tmp/bma-bench-static")
@@ -254,7 +268,8 @@ def report(args, info: dict, results: dict, load_before) -> None:
     print(
         f"BMA Progress web benchmark: {info['projects_total']} projects, gunicorn {args.workers} sync "
         f"workers, production settings, wrk -t{args.threads} -c{args.connections} -d{args.duration}s "
-        f"× {args.rounds} rounds on loopback, {os.cpu_count()} CPUs"
+        f"× {args.rounds} rounds on loopback, {os.cpu_count()} CPUs; page cache "
+        f"{'on' if args.page_cache else 'OFF'}, warm-up {args.warmup} s per scenario"
     )
     print(
         f"paths per scenario: {info['scenarios']}; search terms (matching projects): {info['matches']}"

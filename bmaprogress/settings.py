@@ -252,6 +252,25 @@ BMA_BEHIND_THRESHOLD = env_int("BMA_BEHIND_THRESHOLD", 10)
 # 0 recomputes them on every view.
 BMA_DASHBOARD_CACHE_SECONDS = env_int("BMA_DASHBOARD_CACHE_SECONDS", 60)
 
+# In-process caches: "default" (the dashboard's numbers) and "pages" (the body of project
+# pages for readers, under keys that change with the data: projects/pagecache.py). Each app
+# server keeps its own; a kept page is never out of date, so nothing is shared.
+# BMA_PAGE_CACHE_ENTRIES=0 keeps no page (every view is rendered: for measuring).
+BMA_PAGE_CACHE_ENTRIES = env_int("BMA_PAGE_CACHE_ENTRIES", 500)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "bma-pages",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": BMA_PAGE_CACHE_ENTRIES},
+        }
+        if BMA_PAGE_CACHE_ENTRIES > 0
+        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    ),
+}
+
 # Printed reports (reports/): projects per part of a background PDF (workers share the
 # parts), and days a finished report file is kept before cleanup_reports removes it.
 BMA_REPORT_PART_SIZE = env_int("BMA_REPORT_PART_SIZE", 10)

@@ -24,6 +24,7 @@ from indicators.models import (
     QuarterLock,
     QuarterLockEvent,
 )
+from projects import revisions
 from projects.models import FiscalYear, Project, User
 
 # history_change_reason of the record that keeps a row's values from before its history.
@@ -120,8 +121,10 @@ def _save_versioned(*, model, lookup: dict, version: int, values: dict, user: Us
     )
     if not updated:
         raise EvaluationConflict(model.objects.select_related("evaluated_by").get(**lookup))
-    # QuerySet.update() sends no signals: record the change in the history ourselves.
+    # QuerySet.update() sends no signals: record the change in the history ourselves, and
+    # change the revision the project pages are kept under.
     row = model.objects.select_related("evaluated_by").get(**lookup)
+    revisions.touch_for(row)
     model.history.bulk_history_create([row], update=True, default_user=user, default_date=now)
     return row, True
 

@@ -5,3 +5,8 @@ class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = "โครงการ"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from projects import revisions
+
+        revisions.connect()

@@ -25,7 +25,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from projects import thaidates
+from projects import revisions, thaidates
 from projects.progress import planned_percent, quantize
 
 SEED = "bma-progress-demo"
@@ -1146,6 +1146,8 @@ def make_demo(*, today: dt.date | None = None) -> DemoReport:
             projects[spec.code] = (project, spec)
         _ensure_indicators(report, year_be, projects, years, users["evaluator"])
         _ensure_evaluations(report, projects, today, users["evaluator"])
+        if +report.created or +report.updated:
+            revisions.touch_site()  # some rows are written in bulk, without signals
     return report
 
 

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
@@ -133,10 +134,15 @@ class Project(models.Model):
     # Optimistic lock of the plan: every change to the steps bumps it, and a save made
     # from an older version is refused (services.plan_save).
     plan_version = models.PositiveIntegerField(_("รุ่นของแผน"), default=1, editable=False)
+    # Changes on every write to the project or to what belongs to it (steps, reports,
+    # objectives, evaluations...): the rendered project page is kept under it
+    # (projects/revisions.py, projects/pagecache.py). Random rather than counted, so that a
+    # value is never met again after a rollback, a restore or in another test.
+    revision = models.UUIDField(_("รุ่นของข้อมูล"), default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
     updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 
-    history = HistoricalRecords(verbose_name=_("ประวัติโครงการ"))
+    history = HistoricalRecords(verbose_name=_("ประวัติโครงการ"), excluded_fields=["revision"])
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
@@ -147,6 +153,24 @@ class Project(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class RevisionToken(models.Model):
+    """Tokens that change on every write to what many pages show (projects/revisions.py):
+    "site" for agencies, fiscal years, KPIs, users' names, deadlines; "projects" for any
+    project or what belongs to one (the project list shows every project's progress)."""
+
+    SITE = "site"
+    PROJECTS = "projects"
+
+    scope = models.CharField(max_length=20, primary_key=True)
+    token = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("รุ่นของข้อมูลส่วนกลาง")
+
+    def __str__(self):
+        return f"{self.scope}: {self.token}"
 
 
 class ProjectObjective(models.Model):

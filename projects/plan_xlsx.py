@@ -66,7 +66,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from projects import permissions, thaidates
+from projects import permissions, revisions, thaidates
 from projects.bma_import import ACTIONS, ImportChange
 from projects.models import (
     Agency,
@@ -1060,6 +1060,8 @@ class _PlanImporter:
         if self.bump:
             # The plan editor's optimistic lock: a form opened before the import is stale.
             Project.objects.filter(pk__in=self.bump).update(plan_version=F("plan_version") + 1)
+        # Bulk writes send no signals: every kept project page is out of date.
+        revisions.touch_site()
 
 
 def _name(model) -> str:

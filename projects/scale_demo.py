@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from projects import demo, thaidates
+from projects import demo, revisions, thaidates
 
 SEED = "bma-progress-scale"
 STEPS_PER_PROJECT = 10
@@ -453,6 +453,7 @@ def generate(
 
         report.timed("kpis_links_levels_results", insert_kpis)
 
+    revisions.touch_site()  # bulk inserts send no signals
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

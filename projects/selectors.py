@@ -7,7 +7,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -26,25 +33,41 @@ from projects.search import search_projects
 
 def project_for_page(code: str) -> Project:
     """The project with its agency, year, text lists, steps, KPIs and quarter evaluations."""
-    from indicators.models import QuarterEvaluation
+    return with_page_lists(project_head(code))
+
+
+def project_head(code: str) -> Project:
+    """The project with its agency, year and latest report, in one query, annotated with
+    ``site_token``: with ``project.revision`` what its page is kept under
+    (projects/pagecache.py). 404 when there is no such project."""
+    from projects import revisions
+    from projects.models import RevisionToken
 
     queryset = (
         Project.objects.select_related("agency", "fiscal_year")
         .with_latest_progress()
-        .prefetch_related(
-            "objectives",
-            "strategy_links",
-            Prefetch("steps", queryset=PlanStep.objects.order_by("order")),
-            "indicators",
-            Prefetch(
-                "quarter_evaluations",
-                queryset=QuarterEvaluation.objects.select_related("evaluated_by").order_by(
-                    "quarter"
-                ),
-            ),
-        )
+        .annotate(site_token=Subquery(revisions.token_query(RevisionToken.SITE)))
     )
     return get_object_or_404(queryset, code=code)
+
+
+def with_page_lists(project: Project) -> Project:
+    """Fetch what the page lists of ``project``: objectives, strategy links, steps, KPIs and
+    quarter evaluations (one query each)."""
+    from indicators.models import QuarterEvaluation
+
+    prefetch_related_objects(
+        [project],
+        "objectives",
+        "strategy_links",
+        Prefetch("steps", queryset=PlanStep.objects.order_by("order")),
+        "indicators",
+        Prefetch(
+            "quarter_evaluations",
+            queryset=QuarterEvaluation.objects.select_related("evaluated_by").order_by("quarter"),
+        ),
+    )
+    return project
 
 
 def progress_history(project: Project, page_number) -> Page:

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from projects import permissions, progress, reporting, thaidates
+from projects import permissions, progress, reporting, revisions, thaidates
 from projects.evidence import FileKind
 from projects.models import (
     EvidenceFile,
@@ -381,6 +381,8 @@ def plan_save(
             current = Project.objects.get(pk=project.pk)
             steps = list(PlanStep.objects.filter(project=project).order_by("order"))
             raise EditConflict(steps, version=current.plan_version)
+        # The steps are also moved with QuerySet.update() below, which sends no signal.
+        revisions.touch_projects([project.pk])
         existing = {s.pk: s for s in PlanStep.objects.filter(project=project)}
         unknown = [r.step_id for r in rows if r.step_id is not None and r.step_id not in existing]
         if unknown:

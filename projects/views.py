@@ -7,14 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects import permissions, reporting, selectors, services, thaidates
+from projects import pagecache, permissions, reporting, selectors, services, thaidates
 from projects.charts import gauge_figure
 from projects.forms import (
     MonthReopenForm,
@@ -33,8 +34,9 @@ from projects.models import (
 )
 
 
-def _project_context(code: str) -> dict:
-    project = selectors.project_for_page(code)
+def _project_context(project: Project) -> dict:
+    """What the project page shows of ``project`` (from selectors.project_head)."""
+    project = selectors.with_page_lists(project)
     points = selectors.progress_points(project)
     quarters = selectors.quarter_rows(project, points)
     return {
@@ -51,21 +53,37 @@ def _project_context(code: str) -> dict:
 @login_required
 def project_detail(request, code):
     template_name = "projects/project_detail.html"
+    project = selectors.project_head(code)
+    if pagecache.applies(request, project):
+        # A reader's view: the body is the same for every reader until the data changes.
+        key = pagecache.key(project, today=_today(), user=request.user)
+        body = pagecache.get(key)
+        if body is None:
+            context = _project_context(project)
+            _add_history_context(request, context)
+            body = render_to_string(template_name + "#body", context, request)
+            pagecache.put(key, body)
+        return render(request, template_name, {"project": project, "kept_body": body})
     if request.htmx and request.htmx.target == "history-more":
         # "ดูเพิ่มเติม": only the next page of the history.
-        project = get_object_or_404(Project, code=code)
         context = {"project": project}
         template_name += "#history"
     else:
-        context = _project_context(code)
-        project = context["project"]
+        context = _project_context(project)
+    _add_history_context(request, context, full=not template_name.endswith("#history"))
+    return render(request, template_name, context)
+
+
+def _add_history_context(request, context: dict, *, full: bool = True) -> None:
+    """The page of reports asked for and, for the whole page, the ticked steps and the
+    report section."""
+    project = context["project"]
     history = selectors.progress_history(project, request.GET.get("page"))
     reporting.attach_evidence(history)
     context["history"] = history
-    if not template_name.endswith("#history"):
+    if full:
         context["done_steps"] = reporting.done_steps(project, history=history)
         context["report"] = _report_context(request, project)
-    return render(request, template_name, context)
 
 
 @login_required
@@ -93,6 +111,21 @@ def plan_timeline(request, code):
 
 @login_required
 def project_list(request):
+    """The projects, filtered and searched. What it shows is the same for everybody: it is
+    kept (projects/pagecache.py) under the query string and the revision tokens."""
+    template_name = "projects/project_list.html"
+    part = "#results" if request.htmx else "#body"
+    key = pagecache.list_key(request, part)
+    body = pagecache.get(key)
+    if body is None:
+        body = render_to_string(template_name + part, _project_list_context(request), request)
+        pagecache.put(key, body)
+    if request.htmx:
+        return HttpResponse(body)
+    return render(request, template_name, {"kept_body": body})
+
+
+def _project_list_context(request) -> dict:
     years = list(FiscalYear.objects.all())
     agencies = list(Agency.objects.all())
     fiscal_year = _pick(years, "year_be", request.GET.get("year"))
@@ -102,22 +135,14 @@ def project_list(request):
         selectors.project_list(fiscal_year=fiscal_year, agency=agency, query=query),
         settings.BMA_PROJECTS_PAGE_SIZE,
     )
-    page = paginator.get_page(request.GET.get("page"))
-    template_name = "projects/project_list.html"
-    if request.htmx:
-        template_name += "#results"
-    return render(
-        request,
-        template_name,
-        {
-            "page": page,
-            "years": years,
-            "agencies": agencies,
-            "fiscal_year": fiscal_year,
-            "agency": agency,
-            "query": query,
-        },
-    )
+    return {
+        "page": paginator.get_page(request.GET.get("page")),
+        "years": years,
+        "agencies": agencies,
+        "fiscal_year": fiscal_year,
+        "agency": agency,
+        "query": query,
+    }
 
 
 def _pick(options, attribute, raw):
@@ -379,7 +404,7 @@ def _report_saved(request, project, entry):
         return redirect(reverse("projects:detail", args=[project.code]) + "#history-section")
     # The form again (now editing the saved entry), and out-of-band: gauge, latest report
     # date, history, plan and change history, so the page is current without a reload.
-    context = _project_context(project.code)
+    context = _project_context(selectors.project_head(project.code))
     fresh = context["project"]
     context["history"] = history = selectors.progress_history(fresh, 1)
     reporting.attach_evidence(history)

@@ -499,8 +499,8 @@ SNAPSHOT_MODELS = [
     Indicator,
     QuarterEvaluation,
 ]
-# Set by the database at save time, not by the page.
-NOT_COMPARED = {"id", "created_at", "updated_at"}
+# Set at save time, not by the page (revision: a new random token on every save).
+NOT_COMPARED = {"id", "created_at", "updated_at", "revision"}
 NATURAL_KEY = {
     Agency: lambda o: o.code,
     FiscalYear: lambda o: o.year_be,

@@ -1,0 +1,89 @@
+"""Rendered pages kept between requests: the project page for its readers, the project list.
+
+Rendering a project page costs some twenty milliseconds of Python (the S-curve, the gauge,
+the quarters, a page of reports), and a page of the project list a count and a sort over a
+year's projects, while most views are by people who only read: managers, executives,
+other agencies. What they see inside ``<main>`` (but the messages) is the same for all of
+them, so it is rendered once and kept.
+
+It is kept under a key made of what it shows:
+
+- revision tokens (projects/revisions.py changes them on every write, in the writer's
+  transaction): the project's ``revision`` and the "site" token for a project page, the
+  "site" and "projects" tokens for the list. They are read in the first query of the
+  page, before anything else: a body rendered from newer data may be kept under an older
+  key, never the reverse;
+- for a project page, today's date (planned progress, "behind schedule" and the quarters
+  depend on it), the behind-schedule threshold, the language and whether the reader is an
+  evaluator; for the list, the whole query string (filters, search, page).
+
+So a kept page is never out of date, on any number of app servers, each with its own
+cache ("pages" in settings.CACHES, in memory by default). The agency's staff, สยป. and
+administrators get forms in the project page and are rendered each time, as are other
+pages of a project's history and htmx requests for it.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils import translation
+
+from projects import permissions, revisions
+from projects.models import Project, RevisionToken
+
+CACHE_ALIAS = "pages"
+
+
+def applies(request, project: Project) -> bool:
+    """Whether this request is answered from the kept body: the first page of a read-only
+    view (nothing in the query string), not an htmx request."""
+    user = request.user
+    return (
+        not request.GET
+        and not getattr(request, "htmx", False)
+        and not permissions.can_report_progress(user, project)
+        and not permissions.can_reopen_month(user, project)
+    )
+
+
+def key(project: Project, *, today, user) -> str:
+    """The key of the body of ``project``'s page (from selectors.project_head)."""
+    return ":".join(
+        str(part)
+        for part in (
+            "project-body",
+            project.pk,
+            project.revision,
+            project.site_token,
+            today.isoformat(),
+            settings.BMA_BEHIND_THRESHOLD,
+            translation.get_language(),
+            int(permissions.can_evaluate(user)),
+        )
+    )
+
+
+def list_key(request, part: str) -> str:
+    """The key of the project list for this query string (reads the tokens: one query)."""
+    tokens = revisions.tokens()
+    query = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()
+    return ":".join(
+        str(part)
+        for part in (
+            "project-list",
+            part,
+            tokens.get(RevisionToken.SITE),
+            tokens.get(RevisionToken.PROJECTS),
+            query,
+            translation.get_language(),
+        )
+    )
+
+
+def get(key: str) -> str | None:
+    return caches[CACHE_ALIAS].get(key)
+
+
+def put(key: str, body: str) -> None:
+    caches[CACHE_ALIAS].set(key, body)

@@ -1,0 +1,346 @@
+"""The project page body kept for readers (projects/pagecache.py): served again only while
+nothing it shows has changed, whatever wrote the change."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from indicators import services as indicator_services
+from indicators.models import QuarterEvaluation
+from projects import pagecache, revisions, services, views
+from projects.models import Project, RevisionToken
+from tests.factories import (
+    EvidenceFileFactory,
+    FiscalYearFactory,
+    IndicatorFactory,
+    IndicatorLevelFactory,
+    IndicatorQuarterResultFactory,
+    MonthReopeningFactory,
+    PlanStepFactory,
+    ProgressEntryFactory,
+    ProjectFactory,
+    ProjectObjectiveFactory,
+    QuarterEvaluationFactory,
+    QuarterLockFactory,
+    ReportingDeadlineFactory,
+    StrategyLinkFactory,
+    UserFactory,
+)
+from tests.html import page_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def kept(monkeypatch):
+    """The bodies put in the cache by this test, by key (the cache starts empty)."""
+    caches["pages"].clear()
+    put = pagecache.put
+    bodies = {}
+
+    def spy(key, body):
+        bodies[key] = body
+        put(key, body)
+
+    monkeypatch.setattr(pagecache, "put", spy)
+    yield bodies
+    caches["pages"].clear()
+
+
+@pytest.fixture
+def project():
+    project = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=2569))
+    for order in (1, 2):
+        PlanStepFactory(project=project, order=order, title=f"ขั้นตอนที่ {order}")
+    ProgressEntryFactory(
+        project=project,
+        reported_on=dt.date(2026, 3, 5),
+        narrative="รายงานเดือนแรก",
+        percent=Decimal("12.00"),
+    )
+    return project
+
+
+@pytest.fixture
+def reader(client):
+    client.force_login(UserFactory(manager=True))
+    return client
+
+
+def main_of(response) -> str:
+    """The page inside <main>: the same for every reader (the top bar has their name and a
+    CSRF token of their own)."""
+    html = response.content.decode()
+    return html[html.index('<main id="main"') : html.index("</main>")]
+
+
+def view(client, project):
+    response = client.get(f"/projects/{project.code}/")
+    assert response.status_code == 200
+    return response
+
+
+def test_a_second_view_is_served_from_the_kept_body_in_four_queries(reader, project, kept):
+    first = view(reader, project)
+    with CaptureQueriesContext(connection) as queries:
+        second = view(reader, project)
+    # session, user, project head (with the site token), the reader's agency (top bar)
+    assert len(queries) <= 4
+    assert len(kept) == 1
+    assert main_of(second) == main_of(first)
+    assert "รายงานเดือนแรก" in main_of(second)
+    # The page around the body is the reader's own.
+    assert page_of(second).text("title").startswith(project.code)
+
+
+def test_the_kept_body_has_no_form_and_nothing_of_the_reader(client, project, kept):
+    reader = UserFactory(manager=True, first_name="ผู้อ่านคนแรก")
+    client.force_login(reader)
+    view(client, project)
+    (body,) = kept.values()
+    assert "รายงานเดือนแรก" in body
+    assert "csrfmiddlewaretoken" not in body
+    assert "<form" not in body
+    assert "ผู้อ่านคนแรก" not in body
+
+
+def test_the_agency_staff_and_evaluators_are_rendered_each_time(client, project, kept):
+    for user in (UserFactory(agency=project.agency), UserFactory(evaluator=True)):
+        client.force_login(user)
+        view(client, project)
+        view(client, project)
+    assert not kept
+
+
+def test_another_day_another_page_of_history_and_htmx_are_kept_apart(
+    reader, project, kept, monkeypatch
+):
+    view(reader, project)
+    reader.get(f"/projects/{project.code}/?page=1")
+    reader.get(f"/projects/{project.code}/", headers={"HX-Request": "true"})
+    assert len(kept) == 1
+    monkeypatch.setattr(views, "_today", lambda: dt.date(2026, 12, 31))
+    view(reader, project)
+    assert len(kept) == 2
+
+
+def _save(instance, **values):
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.save()
+
+
+def write_project_field(project, staff, evaluator):
+    _save(Project.objects.get(pk=project.pk), name="ชื่อที่แก้ไขแล้ว")
+    return "ชื่อที่แก้ไขแล้ว", None
+
+
+def write_objective(project, staff, evaluator):
+    ProjectObjectiveFactory(project=project, text="วัตถุประสงค์ใหม่")
+    return "วัตถุประสงค์ใหม่", None
+
+
+def write_strategy_link(project, staff, evaluator):
+    StrategyLinkFactory(project=project, text="ยุทธศาสตร์ใหม่")
+    return "ยุทธศาสตร์ใหม่", None
+
+
+def write_step_deleted(project, staff, evaluator):
+    project.steps.get(order=2).delete()
+    return None, "ขั้นตอนที่ 2"
+
+
+def write_entry(project, staff, evaluator):
+    _save(project.entries.get(), narrative="แก้ไขรายงานแล้ว")
+    return "แก้ไขรายงานแล้ว", "รายงานเดือนแรก"
+
+
+def write_agency(project, staff, evaluator):
+    _save(project.agency, name="สำนักงานเขตที่เปลี่ยนชื่อ")
+    return "สำนักงานเขตที่เปลี่ยนชื่อ", None
+
+
+def write_kpi_linked(project, staff, evaluator):
+    indicator = IndicatorFactory(name="ตัวชี้วัดที่เพิ่งเชื่อม")
+    indicator.projects.add(project)
+    return "ตัวชี้วัดที่เพิ่งเชื่อม", None
+
+
+def write_report_service(project, staff, evaluator):
+    entry = project.entries.get()
+    services.progress_entry_submit(
+        project=project,
+        user=staff,
+        data=services.ReportInput(
+            reported_on=dt.date(2026, 3, 6),
+            period=entry.period,
+            completed_step_ids=[project.steps.get(order=1).pk],
+            narrative="ข้อความใหม่จากแบบรายงาน",
+        ),
+        loaded_entry_id=entry.pk,
+        loaded_version=entry.version,
+        today=dt.date(2026, 3, 6),
+    )
+    return "ข้อความใหม่จากแบบรายงาน", "รายงานเดือนแรก"
+
+
+def write_plan_service(project, staff, evaluator):
+    services.plan_save(
+        project=project,
+        user=staff,
+        loaded_version=project.plan_version,
+        rows=[
+            services.StepInput(step.pk, step.order, step.title + " (แก้)", Decimal(50), None, None)
+            for step in project.steps.all()
+        ],
+    )
+    return "ขั้นตอนที่ 2 (แก้)", None
+
+
+def write_evaluation_service(project, staff, evaluator):
+    # The row exists already (and the page was kept after it): the service saves by update().
+    row = QuarterEvaluation.objects.get(project=project, quarter=1)
+    indicator_services.quarter_evaluation_save(
+        project=project,
+        quarter=1,
+        version=row.version,
+        values=indicator_services.EvaluationValues(
+            result_value=Decimal("40"),
+            criterion_21=Decimal("4.25"),
+            criterion_22=None,
+            project_score=Decimal("4.25"),
+            comment="",
+        ),
+        user=evaluator,
+    )
+    return "4.25", None
+
+
+WRITES = [
+    write_project_field,
+    write_objective,
+    write_strategy_link,
+    write_step_deleted,
+    write_entry,
+    write_agency,
+    write_kpi_linked,
+    write_report_service,
+    write_plan_service,
+    write_evaluation_service,
+]
+
+
+@pytest.mark.parametrize("write", WRITES, ids=[w.__name__ for w in WRITES])
+def test_every_write_shows_on_the_next_view(reader, project, kept, write):
+    # Made before the first view: a new user is itself a change (their name may be shown).
+    QuarterEvaluationFactory(project=project, quarter=1)
+    QuarterLockFactory(fiscal_year=project.fiscal_year, quarter=1, is_locked=False)
+    staff, evaluator = UserFactory(agency=project.agency), UserFactory(evaluator=True)
+    before = main_of(view(reader, project))
+    assert len(kept) == 1
+    appears, disappears = write(project, staff, evaluator)
+    after = main_of(view(reader, project))
+    assert len(kept) == 2  # rendered again, not served from the cache
+    if appears:
+        assert appears not in before
+        assert appears in after
+    if disappears:
+        assert disappears in before
+        assert disappears not in after
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: PlanStepFactory(project=p, order=9),
+        lambda p: ProgressEntryFactory(project=p, reported_on=dt.date(2026, 1, 20)),
+        lambda p: ProjectObjectiveFactory(project=p),
+        lambda p: StrategyLinkFactory(project=p),
+        lambda p: MonthReopeningFactory(project=p),
+        lambda p: QuarterEvaluationFactory(project=p, quarter=2),
+        lambda p: EvidenceFileFactory(entry=p.entries.get()),
+    ],
+    ids=["step", "entry", "objective", "strategy", "reopening", "evaluation", "evidence"],
+)
+def test_rows_of_a_project_change_its_revision_on_save_and_delete(project, make):
+    before = Project.objects.get(pk=project.pk).revision
+    row = make(project)
+    after_save = Project.objects.get(pk=project.pk).revision
+    row.delete()
+    after_delete = Project.objects.get(pk=project.pk).revision
+    assert len({before, after_save, after_delete}) == 3
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: p.agency,
+        lambda p: p.fiscal_year,
+        lambda p: UserFactory(),
+        lambda p: ReportingDeadlineFactory(),
+        lambda p: IndicatorFactory(),
+        lambda p: IndicatorLevelFactory(),
+        lambda p: IndicatorQuarterResultFactory(),
+        lambda p: QuarterLockFactory(fiscal_year=p.fiscal_year),
+    ],
+    ids=["agency", "year", "user", "deadline", "kpi", "level", "kpi-result", "lock"],
+)
+def test_shared_rows_change_the_site_token_on_save(project, make):
+    before = RevisionToken.objects.get(scope="site").token
+    make(project).save()
+    assert RevisionToken.objects.get(scope="site").token != before
+
+
+def test_a_login_does_not_change_the_site_token(project):
+    user = UserFactory(manager=True)
+    before = RevisionToken.objects.get(scope="site").token
+    user.last_login = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    user.save(update_fields=["last_login"])
+    assert RevisionToken.objects.get(scope="site").token == before
+
+
+def test_touch_site_creates_the_row_when_missing(db):
+    RevisionToken.objects.all().delete()
+    revisions.touch_site()
+    assert RevisionToken.objects.count() == 2
+
+
+def test_a_project_saved_gets_a_new_revision(project):
+    before = project.revision
+    project.save()
+    assert Project.objects.get(pk=project.pk).revision != before
+
+
+# --- the project list ----------------------------------------------------------------------
+
+
+def test_the_list_is_kept_per_query_string_and_changes_with_any_project(reader, project, kept):
+    other = ProjectFactory(fiscal_year=project.fiscal_year, name="โครงการอื่น")
+    first = main_of(reader.get("/projects/"))
+    with CaptureQueriesContext(connection) as queries:
+        again = main_of(reader.get("/projects/"))
+    assert again == first
+    # session, user, the tokens, the reader's agency (top bar)
+    assert len(queries) <= 4
+    reader.get("/projects/?q=อื่น")
+    assert len(kept) == 2
+    # A report on another project changes its progress bar in the list.
+    ProgressEntryFactory(project=other, reported_on=dt.date(2026, 3, 5), percent=Decimal("77"))
+    after = main_of(reader.get("/projects/"))
+    assert len(kept) == 3
+    assert "77%" in after and "77%" not in first
+
+
+def test_the_list_for_htmx_is_the_results_only_and_kept_apart(reader, project, kept):
+    full = reader.get("/projects/?q=ทดสอบ")
+    part = reader.get("/projects/?q=ทดสอบ", headers={"HX-Request": "true"})
+    again = reader.get("/projects/?q=ทดสอบ", headers={"HX-Request": "true"})
+    assert len(kept) == 2
+    assert "<html" not in part.content.decode()
+    assert part.content == again.content
+    assert project.code in part.content.decode()
+    assert part.content.decode().strip() in full.content.decode()
