@@ -12,7 +12,6 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
     prefetch_related_objects,
 )
 from django.shortcuts import get_object_or_404
@@ -37,17 +36,9 @@ def project_for_page(code: str) -> Project:
 
 
 def project_head(code: str) -> Project:
-    """The project with its agency, year and latest report, in one query, annotated with
-    ``site_token``: with ``project.revision`` what its page is kept under
-    (projects/pagecache.py). 404 when there is no such project."""
-    from projects import revisions
-    from projects.models import RevisionToken
-
-    queryset = (
-        Project.objects.select_related("agency", "fiscal_year")
-        .with_latest_progress()
-        .annotate(site_token=Subquery(revisions.token_query(RevisionToken.SITE)))
-    )
+    """The project with its agency, year and latest report, in one query (404 when there
+    is no such project)."""
+    queryset = Project.objects.select_related("agency", "fiscal_year").with_latest_progress()
     return get_object_or_404(queryset, code=code)
 
 

@@ -53,23 +53,23 @@ def _project_context(project: Project) -> dict:
 @login_required
 def project_detail(request, code):
     template_name = "projects/project_detail.html"
-    project = selectors.project_head(code)
-    if pagecache.applies(request, project):
+    stamp = pagecache.project_stamp(code)
+    if pagecache.applies(request, stamp):
         # A reader's view: the body is the same for every reader until the data changes.
-        key = pagecache.key(project, today=_today(), user=request.user)
+        key = pagecache.key(stamp, today=_today(), user=request.user)
         body = pagecache.get(key)
         if body is None:
-            context = _project_context(project)
+            context = _project_context(selectors.project_head(code))
             _add_history_context(request, context)
             body = render_to_string(template_name + "#body", context, request)
             pagecache.put(key, body)
-        return render(request, template_name, {"project": project, "kept_body": body})
+        return render(request, template_name, {"project": stamp, "kept_body": body})
     if request.htmx and request.htmx.target == "history-more":
-        # "ดูเพิ่มเติม": only the next page of the history.
-        context = {"project": project}
+        # "ดูเพิ่มเติม": only the next page of the history (which needs only the code).
+        context = {"project": stamp}
         template_name += "#history"
     else:
-        context = _project_context(project)
+        context = _project_context(selectors.project_head(code))
     _add_history_context(request, context, full=not template_name.endswith("#history"))
     return render(request, template_name, context)
 

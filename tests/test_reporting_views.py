@@ -518,12 +518,12 @@ PAGES = {
     "my agency": lambda p: ("/projects/my-agency/", {}),
 }
 # Measured. The project page for the agency's own staff: session, user, the user's agency
-# (top bar), project, objectives, strategy links, steps, KPIs, quarter evaluations,
+# (top bar), the page stamp (projects/pagecache.py), project, objectives, strategy links, steps, KPIs, quarter evaluations,
 # progress points, history count, history page, evidence of the page, then the report
 # form: latest entry, deadline overrides, reopenings in force, the month's entry and its
 # evidence, the previous entry, recent reopenings.
 BUDGETS = {
-    "project page": 19,
+    "project page": 20,
     "report page": 11,
     "preview": 8,
     "plan editor": 5,
