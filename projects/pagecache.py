@@ -88,9 +88,12 @@ def key(project: Project, *, today, user) -> str:
     )
 
 
-def list_key(request, part: str) -> str:
-    """The key of the project list for this query string (reads the tokens: one query)."""
-    tokens = revisions.tokens()
+def list_key(request, part: str, *, tokens: dict | None = None, day=None) -> str:
+    """The key of a list of projects (the project list, the dashboard's drill-down) for
+    this query string: ``tokens`` as read before anything else the list shows (read now
+    when not given: one query), and ``day`` when what it shows depends on the date."""
+    if tokens is None:
+        tokens = revisions.tokens()
     query = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()
     return ":".join(
         str(part)
@@ -100,6 +103,7 @@ def list_key(request, part: str) -> str:
             tokens.get(RevisionToken.SITE),
             tokens.get(RevisionToken.PROJECTS),
             query,
+            day.isoformat() if day else "-",
             translation.get_language(),
         )
     )

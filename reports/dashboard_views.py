@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.vary import vary_on_headers
 
+from projects import pagecache, revisions
 from projects.models import Agency, FiscalYear
 from projects.permissions import can_view_dashboards, require
 from reports import dashboard, dashboard_export
@@ -24,6 +26,8 @@ def _filters(request):
 @require(can_view_dashboards)
 @vary_on_headers("HX-Request")
 def dashboard_index(request):
+    # Read before anything the drill-down shows: it is kept under them (_drilldown).
+    tokens = revisions.tokens()
     filters, years, agencies = _filters(request)
     context = {
         "filters": filters,
@@ -45,12 +49,27 @@ def dashboard_index(request):
         context["summary_key"] = dashboard.cache_key(filters)
         context["cache_seconds"] = dashboard.cache_seconds()
         if filters.drilled:
-            paginator = Paginator(dashboard.project_rows(filters), settings.BMA_PROJECTS_PAGE_SIZE)
-            context["page"] = paginator.get_page(request.GET.get("page"))
+            context["kept_projects"] = _drilldown(request, filters, context, tokens)
     template_name = "reports/dashboard.html"
     if request.htmx:
         template_name += "#body"
     return render(request, template_name, context)
+
+
+def _drilldown(request, filters, context, tokens) -> str:
+    """The table of the projects drilled down to, kept under the revision tokens, the day
+    and the query string (projects/pagecache.py): exact, unlike the overview's numbers."""
+    key = pagecache.list_key(request, "dashboard-projects", tokens=tokens, day=filters.day)
+    body = pagecache.get(key)
+    if body is None:
+        paginator = Paginator(dashboard.project_rows(filters), settings.BMA_PROJECTS_PAGE_SIZE)
+        body = render_to_string(
+            "reports/dashboard.html#projects",
+            {**context, "page": paginator.get_page(request.GET.get("page"))},
+            request,
+        )
+        pagecache.put(key, body)
+    return body
 
 
 @login_required

@@ -344,3 +344,22 @@ def test_the_list_for_htmx_is_the_results_only_and_kept_apart(reader, project, k
     assert part.content == again.content
     assert project.code in part.content.decode()
     assert part.content.decode().strip() in full.content.decode()
+
+
+# --- the dashboard's drill-down ----------------------------------------------------------
+
+
+def test_the_drilldown_is_kept_and_follows_every_report(client, project, kept):
+    client.force_login(UserFactory(manager=True))
+    url = f"/dashboard/?year=2569&agency={project.agency.code}"
+    first = main_of(client.get(url))
+    assert project.code in first
+    with CaptureQueriesContext(connection) as queries:
+        again = main_of(client.get(url))
+    assert len(kept) == 1
+    assert not any("projects_progressentry" in q["sql"] for q in queries.captured_queries[4:])
+    assert again.count(project.code) == first.count(project.code)
+    ProgressEntryFactory(project=project, reported_on=dt.date(2026, 4, 5), percent=Decimal("64"))
+    after = main_of(client.get(url))
+    assert len(kept) == 2
+    assert "64%" in after and "64%" not in first
