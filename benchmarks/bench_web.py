@@ -51,7 +51,7 @@ def environment(args) -> dict:
         DJANGO_LOG_LEVEL="WARNING",
         BENCH_STATIC_ROOT=args.static_root,
         # 0: no page kept (projects/pagecache.py), every view rendered.
-        BMA_PAGE_CACHE_ENTRIES="500" if args.page_cache else "0",
+        BMA_PAGE_CACHE_ENTRIES="2000" if args.page_cache else "0",
         PYTHONPATH=os.pathsep.join([str(BENCH), str(ROOT), env.get("PYTHONPATH", "")]),
     )
     if "DATABASE_URL" not in env:
@@ -218,7 +218,7 @@ def main() -> None:
     parser.add_argument(
         "--warmup",
         type=int,
-        default=10,
+        default=20,
         help="seconds of each scenario before the rounds (each worker keeps its own pages)",
     )
     parser.add_argument(

@@ -256,7 +256,7 @@ BMA_DASHBOARD_CACHE_SECONDS = env_int("BMA_DASHBOARD_CACHE_SECONDS", 60)
 # pages for readers, under keys that change with the data: projects/pagecache.py). Each app
 # server keeps its own; a kept page is never out of date, so nothing is shared.
 # BMA_PAGE_CACHE_ENTRIES=0 keeps no page (every view is rendered: for measuring).
-BMA_PAGE_CACHE_ENTRIES = env_int("BMA_PAGE_CACHE_ENTRIES", 500)
+BMA_PAGE_CACHE_ENTRIES = env_int("BMA_PAGE_CACHE_ENTRIES", 2000)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": (

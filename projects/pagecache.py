@@ -24,6 +24,7 @@ pages of a project's history and htmx requests for it.
 """
 
 import hashlib
+import zlib
 
 from django.conf import settings
 from django.core.cache import caches
@@ -110,8 +111,11 @@ def list_key(request, part: str, *, tokens: dict | None = None, day=None) -> str
 
 
 def get(key: str) -> str | None:
-    return caches[CACHE_ALIAS].get(key)
+    packed = caches[CACHE_ALIAS].get(key)
+    return None if packed is None else zlib.decompress(packed).decode()
 
 
 def put(key: str, body: str) -> None:
-    caches[CACHE_ALIAS].set(key, body)
+    # Kept compressed: Thai HTML shrinks to a sixth, so a worker keeps six times the pages
+    # in the same memory, for a fifth of a millisecond of zlib per view.
+    caches[CACHE_ALIAS].set(key, zlib.compress(body.encode(), 1))
