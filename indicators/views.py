@@ -8,6 +8,7 @@ typed is lost either way.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
@@ -122,6 +123,39 @@ def _initial(project: Project) -> dict:
     }
 
 
+class RowSave(NamedTuple):
+    status: int  # 200 saved, 409 conflict, 422 invalid, 423 quarter locked
+    form: object
+    conflict: object | None = None
+    locked_now: bool = False
+
+
+def _save_row(request, make_form, *, version_field: str, save) -> RowSave:
+    """Validate the posted row (``make_form(data)``) and ``save(form)`` it. On a locked
+    quarter the form comes back greyed out with what was typed; on a conflict with what
+    was typed, now based on the stored version, so that a second save is a deliberate
+    overwrite, never a silent one."""
+    form = make_form(request.POST)
+    if not form.is_valid():
+        return RowSave(422, form)
+    try:
+        save(form)
+    except services.QuarterLocked:
+        for name, field in form.fields.items():
+            if name != "version":
+                # A disabled *widget* keeps what was typed (a disabled field would show
+                # the stored value instead).
+                field.widget.attrs["disabled"] = True
+        return RowSave(423, form, locked_now=True)
+    except services.EvaluationConflict as exc:
+        data = request.POST.copy()
+        data[version_field] = str(exc.current.version)
+        form = make_form(data)
+        form.is_valid()
+        return RowSave(409, form, conflict=exc.current)
+    return RowSave(200, form)
+
+
 def _row_form(project: Project, data=None) -> QuarterEvaluationForm:
     prefix = _row_prefix(project)
     form = QuarterEvaluationForm(data, initial=_initial(project), prefix=prefix)
@@ -201,47 +235,26 @@ def evaluation_quarter(request, year: int, quarter: int):
 def evaluation_row_save(request, year: int, quarter: int, code: str):
     fiscal_year = _fiscal_year_and_quarter(year, quarter)
     project = selectors.evaluation_row(fiscal_year=fiscal_year, quarter=quarter, code=code)
-    form = _row_form(project, request.POST)
     screen = reverse("indicators:evaluation", args=[year, quarter])
-    conflict = None
-    locked_now = False
-    if not form.is_valid():
-        status = 422
-    else:
-        try:
-            services.quarter_evaluation_save(
-                project=project,
-                quarter=quarter,
-                version=form.cleaned_data["version"],
-                values=form.values(),
-                user=request.user,
-            )
-        except services.QuarterLocked:
-            status = 423
-            locked_now = True
-            for name, field in form.fields.items():
-                if name != "version":
-                    # Shown greyed out with what was typed (a disabled *field* would
-                    # show the stored value instead).
-                    field.widget.attrs["disabled"] = True
-        except services.EvaluationConflict as exc:
-            status = 409
-            conflict = exc.current
-            # Keep what this person typed, now based on the other person's version: a
-            # second save is a deliberate overwrite, never a silent one.
-            data = request.POST.copy()
-            data[f"{_row_prefix(project)}-version"] = str(conflict.version)
-            form = _row_form(project, data)
-            form.is_valid()
-        else:
-            status = 200
-            if not request.htmx:
-                messages.success(
-                    request,
-                    _("บันทึกผลการประเมิน %(code)s ไตรมาสที่ %(quarter)d แล้ว")
-                    % {"code": project.code, "quarter": quarter},
-                )
-                return redirect(_safe_next(request, screen))
+    status, form, conflict, locked_now = _save_row(
+        request,
+        lambda data: _row_form(project, data),
+        version_field=f"{_row_prefix(project)}-version",
+        save=lambda form: services.quarter_evaluation_save(
+            project=project,
+            quarter=quarter,
+            version=form.cleaned_data["version"],
+            values=form.values(),
+            user=request.user,
+        ),
+    )
+    if status == 200 and not request.htmx:
+        messages.success(
+            request,
+            _("บันทึกผลการประเมิน %(code)s ไตรมาสที่ %(quarter)d แล้ว")
+            % {"code": project.code, "quarter": quarter},
+        )
+        return redirect(_safe_next(request, screen))
     if status in (200, 409):
         # Show the row as it is stored now (saved, or saved by somebody else).
         project = selectors.evaluation_row(fiscal_year=fiscal_year, quarter=quarter, code=code)
@@ -540,46 +553,26 @@ def indicator_quarter_save(request, code: str, year: int, quarter: int):
     fiscal_year = _fiscal_year_and_quarter(year, quarter)
     indicator = get_object_or_404(Indicator, code=code)
     row = selectors.indicator_quarter_rows(indicator, fiscal_year)[quarter - 1]
-    form = _indicator_form(row, request.POST)
     page = reverse("indicators:detail", args=[code]) + f"?year={year}"
-    conflict = None
-    locked_now = False
-    if not form.is_valid():
-        status = 422
-    else:
-        try:
-            services.indicator_level_set(
-                indicator=indicator,
-                fiscal_year=fiscal_year,
-                quarter=quarter,
-                version=form.cleaned_data["version"],
-                values=form.values(),
-                user=request.user,
-            )
-        except services.QuarterLocked:
-            status = 423
-            locked_now = True
-            for name, field in form.fields.items():
-                if name != "version":
-                    # Shown greyed out with what was typed (a disabled *field* would
-                    # show the stored value instead).
-                    field.widget.attrs["disabled"] = True
-        except services.EvaluationConflict as exc:
-            status = 409
-            conflict = exc.current
-            data = request.POST.copy()
-            data[f"q{quarter}-version"] = str(conflict.version)
-            form = _indicator_form(row, data)
-            form.is_valid()
-        else:
-            status = 200
-            if not request.htmx:
-                messages.success(
-                    request,
-                    _("บันทึกผลตัวชี้วัด %(code)s ไตรมาสที่ %(quarter)d แล้ว")
-                    % {"code": code, "quarter": quarter},
-                )
-                return redirect(page)
+    status, form, conflict, locked_now = _save_row(
+        request,
+        lambda data: _indicator_form(row, data),
+        version_field=f"q{quarter}-version",
+        save=lambda form: services.indicator_level_set(
+            indicator=indicator,
+            fiscal_year=fiscal_year,
+            quarter=quarter,
+            version=form.cleaned_data["version"],
+            values=form.values(),
+            user=request.user,
+        ),
+    )
+    if status == 200 and not request.htmx:
+        messages.success(
+            request,
+            _("บันทึกผลตัวชี้วัด %(code)s ไตรมาสที่ %(quarter)d แล้ว") % {"code": code, "quarter": quarter},
+        )
+        return redirect(page)
     if status == 200:
         row = selectors.indicator_quarter_rows(indicator, fiscal_year)[quarter - 1]
         form = _indicator_form(row)
