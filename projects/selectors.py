@@ -43,12 +43,17 @@ def project_head(code: str) -> Project:
 
 
 def with_page_lists(project: Project) -> Project:
-    """Fetch what the page lists of ``project``: objectives, strategy links, steps, KPIs and
-    quarter evaluations (one query each)."""
+    """Fetch what the page lists of ``project`` (page_list_prefetches)."""
+    prefetch_related_objects([project], *page_list_prefetches())
+    return project
+
+
+def page_list_prefetches() -> list:
+    """The lists of a project page and of its printed form: objectives, strategy links,
+    steps, KPIs and quarter evaluations (one query each)."""
     from indicators.models import QuarterEvaluation
 
-    prefetch_related_objects(
-        [project],
+    return [
         "objectives",
         "strategy_links",
         Prefetch("steps", queryset=PlanStep.objects.order_by("order")),
@@ -57,8 +62,7 @@ def with_page_lists(project: Project) -> Project:
             "quarter_evaluations",
             queryset=QuarterEvaluation.objects.select_related("evaluated_by").order_by("quarter"),
         ),
-    )
-    return project
+    ]
 
 
 def progress_history(project: Project, page_number) -> Page:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects import progress, selectors, thaidates
-from projects.models import Agency, FiscalYear, PlanStep, ProgressEntry, Project
+from projects.models import Agency, FiscalYear, ProgressEntry, Project
 from reports import charts
 
 # --- Reporting deadlines -----------------------------------------------------------------
@@ -234,17 +234,8 @@ def project_report(
 
 
 def _report_queryset():
-    from indicators.models import QuarterEvaluation
-
     return Project.objects.select_related("agency", "fiscal_year").prefetch_related(
-        "objectives",
-        "strategy_links",
-        Prefetch("steps", queryset=PlanStep.objects.order_by("order")),
-        "indicators",
-        Prefetch(
-            "quarter_evaluations",
-            queryset=QuarterEvaluation.objects.select_related("evaluated_by").order_by("quarter"),
-        ),
+        *selectors.page_list_prefetches(),
         Prefetch("entries", queryset=ProgressEntry.objects.order_by("reported_on", "pk")),
     )
 
