@@ -21,7 +21,7 @@ A11Y_STAMP := tests/a11y/node_modules/.installed
 # poppler-utils (pdftoppm, pdftotext) to look at generated PDFs.
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install system-packages run demo migrate test lint format worker clean backup restore soak
+.PHONY: install system-packages run demo migrate test lint format worker clean backup restore soak bench
 
 install: $(STAMP) system-packages $(A11Y_STAMP)
 
@@ -62,9 +62,12 @@ run: install demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Background tasks (PDF reports and the like), from django-tasks-db. No autoreload: a
-# reload would kill a task mid-way and leave its job "running".
+# reload would kill a task mid-way and leave its job "running". db_worker exits when it
+# loses the database; here it is started again 5 s later (production: systemd's Restart=).
 worker: migrate
-	$(MANAGE) db_worker --no-reload
+	@until $(MANAGE) db_worker --no-reload; do \
+		echo "db_worker stopped (exit $$?): starting again in 5 s"; sleep 5; \
+	done
 
 # Database (pg_dump -Fc for PostgreSQL, SQLite's backup API for SQLite) and MEDIA_ROOT into
 # backups/. `make restore` puts back the newest (or BACKUP=backups/bma-….dump), after
@@ -80,6 +83,20 @@ restore: $(STAMP)
 SOAK_MINUTES ?= 10
 soak: install
 	$(BIN)/python benchmarks/soak.py --minutes $(SOAK_MINUTES)
+
+# Web benchmark (benchmarks/bench_web.py) on the 20,000-project data: BENCH_DB (bma_scale)
+# is made by generate_demo when it has no projects yet. wrk comes from Debian.
+BENCH_DB ?= bma_scale
+BENCH_URL := postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+bench: install
+	@command -v wrk >/dev/null 2>&1 || $(APT_GET) install -y wrk
+	@psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw $(BENCH_DB) || \
+		psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(BENCH_DB)"
+	DATABASE_URL=$(BENCH_URL) $(MANAGE) migrate --noinput -v0
+	@DATABASE_URL=$(BENCH_URL) $(MANAGE) shell -c "from projects.models import Project; \
+		raise SystemExit(0 if Project.objects.exists() else 1)" || \
+		DATABASE_URL=$(BENCH_URL) $(MANAGE) generate_demo --projects 20000
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python benchmarks/bench_web.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from reports.models import ReportJob
 
@@ -30,10 +33,20 @@ class ReportJobAdmin(admin.ModelAdmin):
         "parts_done",
         "error",
         "retries",
-        "file",
+        "download",
         "page_count",
         "created_at",
         "started_at",
         "finished_at",
     ]
     date_hierarchy = "created_at"
+    exclude = ["file"]
+
+    @admin.display(description=_("ไฟล์รายงาน"))
+    def download(self, job):
+        """The file through the view that checks who asks (media is not served)."""
+        if job.status != ReportJob.Status.DONE or not job.file:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("reports:download", args=[job.pk]), job.download_name
+        )

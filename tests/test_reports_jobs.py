@@ -459,3 +459,18 @@ def test_reports_page_queries_do_not_grow_with_jobs(
     with django_assert_num_queries(7):
         response = client.get(reverse("reports:index"))
     assert len(Page(response.content).all("tr[id^=job-]")) == min(count, 20)
+
+
+def test_the_admin_links_a_done_report_through_the_checked_download(settings, media, client, year):
+    from django.core.files.base import ContentFile
+
+    settings.TASKS = DUMMY
+    job = ReportJob.objects.create(
+        kind="bma", format="pdf", fiscal_year=year, status=ReportJob.Status.DONE
+    )
+    job.file.save("bma.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    client.force_login(UserFactory(admin=True, is_superuser=True))
+    page = client.get(reverse("admin:reports_reportjob_change", args=[job.pk])).content.decode()
+    assert reverse("reports:download", args=[job.pk]) in page
+    assert "/media/" not in page
+    assert client.get(reverse("reports:download", args=[job.pk])).status_code == 200
