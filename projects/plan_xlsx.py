@@ -1026,6 +1026,9 @@ class _PlanImporter:
             )
 
     def write(self) -> None:
+        # Bulk writes send no signals: every kept project page is out of date. First,
+        # before any project row is locked (projects/revisions.py, "Lock order").
+        revisions.touch_site()
         history = {"default_user": self.user, "default_change_reason": CHANGE_REASON}
         now = timezone.now()
         if self.create[Project]:
@@ -1060,8 +1063,6 @@ class _PlanImporter:
         if self.bump:
             # The plan editor's optimistic lock: a form opened before the import is stale.
             Project.objects.filter(pk__in=self.bump).update(plan_version=F("plan_version") + 1)
-        # Bulk writes send no signals: every kept project page is out of date.
-        revisions.touch_site()
 
 
 def _name(model) -> str:

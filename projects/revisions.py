@@ -11,7 +11,13 @@ Every write that can change a project page changes a token, in the same transact
 
 Saves and deletes are caught by signals. Writes that send no signal (``QuerySet.update``,
 ``bulk_create``) call ``touch_projects``/``touch_site`` themselves: the plan save, the
-admin's step inline, the page and workbook imports and the scale data generator.
+evaluation and KPI saves, the page and workbook imports and the scale data generator.
+
+Lock order. A token row is locked from its update to the end of the writer's transaction,
+so every writer takes the locks in one order: the "projects" token, then the "site" token,
+then project rows. A writer that updates project rows itself (``QuerySet.update``,
+``select_for_update``) touches first; a ``Project.save()`` touches in ``pre_save``. Two
+writers can then wait for each other's commit but never deadlock.
 """
 
 import uuid
@@ -48,16 +54,16 @@ def touch_projects(pks) -> None:
 
     pks = [pk for pk in pks if pk is not None]
     if pks:
+        _touch(RevisionToken.PROJECTS)  # first: see "Lock order" above
         Project.objects.filter(pk__in=pks).update(revision=uuid.uuid4())
-        _touch(RevisionToken.PROJECTS)
 
 
 def touch_site() -> None:
     """Give what all pages share a new revision."""
     from projects.models import RevisionToken
 
-    _touch(RevisionToken.SITE)
     _touch(RevisionToken.PROJECTS)
+    _touch(RevisionToken.SITE)
 
 
 def _touch(scope: str) -> None:
@@ -111,10 +117,14 @@ def _on_shared(sender, instance=None, raw=False, update_fields=None, **kwargs):
 
 
 def _new_project_revision(sender, instance, raw=False, **kwargs):
+    """Before the project's row is written (and locked): the token first."""
+    from projects.models import RevisionToken
+
+    _touch(RevisionToken.PROJECTS)
     instance.revision = uuid.uuid4()
 
 
-def _on_project_saved(sender, instance, raw=False, **kwargs):
+def _on_project_deleted(sender, instance, **kwargs):
     from projects.models import RevisionToken
 
     _touch(RevisionToken.PROJECTS)
@@ -137,8 +147,7 @@ def connect() -> None:
         post_delete.connect(_on_shared, sender=model, dispatch_uid=f"rev-del-{label}")
     project = apps.get_model("projects.Project")
     pre_save.connect(_new_project_revision, sender=project, dispatch_uid="rev-project")
-    post_save.connect(_on_project_saved, sender=project, dispatch_uid="rev-project-saved")
-    post_delete.connect(_on_project_saved, sender=project, dispatch_uid="rev-project-deleted")
+    post_delete.connect(_on_project_deleted, sender=project, dispatch_uid="rev-project-deleted")
     m2m_changed.connect(
         _on_project_indicators,
         sender=apps.get_model("indicators.Indicator").projects.through,

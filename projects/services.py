@@ -182,6 +182,8 @@ def _progress_entry_save(
     *, project, user, data, period, loaded_entry_id, loaded_version, evidence, today, written
 ) -> ProgressEntry:
     with transaction.atomic():
+        # Before the entry's row is locked (projects/revisions.py, "Lock order").
+        revisions.touch_projects([project.pk])
         steps = list(PlanStep.objects.filter(project=project).order_by("order"))
         percent, previous, errors = progress_entry_check(
             project=project, steps=steps, data=data, today=today
@@ -374,6 +376,9 @@ def plan_save(
     if not permissions.can_edit_plan(user, project):
         raise PermissionDenied
     with transaction.atomic():
+        # Before the project's row is locked by the claim (revisions: "Lock order"); the
+        # steps are also moved with QuerySet.update() below, which sends no signal.
+        revisions.touch_projects([project.pk])
         claimed = Project.objects.filter(pk=project.pk, plan_version=loaded_version).update(
             plan_version=F("plan_version") + 1
         )
@@ -381,8 +386,6 @@ def plan_save(
             current = Project.objects.get(pk=project.pk)
             steps = list(PlanStep.objects.filter(project=project).order_by("order"))
             raise EditConflict(steps, version=current.plan_version)
-        # The steps are also moved with QuerySet.update() below, which sends no signal.
-        revisions.touch_projects([project.pk])
         existing = {s.pk: s for s in PlanStep.objects.filter(project=project)}
         unknown = [r.step_id for r in rows if r.step_id is not None and r.step_id not in existing]
         if unknown:
