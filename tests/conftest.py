@@ -44,6 +44,16 @@ def fast_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Kept pages (projects/pagecache.py) start empty in every test: their keys hold the
+    revision tokens, which every test's rollback puts back to the same values, so a page
+    kept by one test could otherwise meet another test's data written without a token."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
 @pytest.fixture
 def seed_project(db):
     """The project of the old system's page, loaded from fixtures/seed.json."""
