@@ -60,9 +60,22 @@ SEED_CODE = "01000000-2462"
 # --- setup ---------------------------------------------------------------------------------
 
 
-def recreate_database(url: str) -> None:
+def admin_connection(db: dict):
+    """A connection to the "postgres" database of the server of ``db`` (Django's database
+    settings), to drop and create ``db`` itself."""
     import psycopg
 
+    return psycopg.connect(
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def recreate_database(url: str) -> None:
     from bmaprogress.env import database_from_url
 
     db = database_from_url(url)
@@ -71,14 +84,7 @@ def recreate_database(url: str) -> None:
     name = db["NAME"]
     if "soak" not in name:
         sys.exit(f"Refusing to drop {name!r}: the soak database's name must contain 'soak'.")
-    with psycopg.connect(
-        host=db["HOST"] or None,
-        port=db["PORT"] or None,
-        user=db["USER"] or None,
-        password=db["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
+    with admin_connection(db) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
 

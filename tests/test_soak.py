@@ -28,16 +28,9 @@ def soak_database():
         f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
     )
     yield url
-    import psycopg
+    from benchmarks import soak
 
-    with psycopg.connect(
-        host=db["HOST"] or None,
-        port=db["PORT"] or None,
-        user=db["USER"] or None,
-        password=db["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
+    with soak.admin_connection(db) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -102,6 +102,26 @@ HUGE = [
     Big("<script>" * 10_000),
     Big("9" * 100_000),
 ]
+# Typed in a decimal field with two places (percent, score, result), never a number it may
+# take: not finite, not a number, a third decimal place, more digits than the column holds.
+NEVER_A_DECIMAL = frozenset(
+    {
+        "NaN",
+        "nan",
+        "-NaN",
+        "sNaN",
+        "Infinity",
+        "-Infinity",
+        "inf",
+        "1e309",
+        "-1e309",
+        "abc",
+        "45.123",
+        "0x10",
+        "4 5",
+        "9" * 30,
+    }
+)
 NUMBERS = [
     "-1",
     "-0",
