@@ -55,6 +55,13 @@ def empty_page_cache():
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """MEDIA_ROOT in the test's own folder: evidence files, reports, import batches."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def seed_project(db):
     """The project of the old system's page, loaded from fixtures/seed.json."""
     from projects.models import Project

@@ -29,12 +29,6 @@ def snapshot() -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def data(transactional_db, media):
     """The demo data (users, projects, steps, entries, evaluations, history rows), an
     evidence file on disk, a failed-login record and a queued task."""

@@ -22,14 +22,9 @@ from tests.test_plan_xlsx import AGENCY, YEAR, project_row, step_rows, workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PAGE = ROOT / "fixtures" / "pages" / "bma-project-page-01000000-2462.txt"
+pytestmark = pytest.mark.usefixtures("media")
 SEED_BYTES = SEED_PAGE.read_bytes()
 CODE = "01000000-2462"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

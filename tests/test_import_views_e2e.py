@@ -18,7 +18,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("media")]
 
 
 @pytest.fixture
@@ -30,11 +30,6 @@ def problems(page):
     page.on("pageerror", lambda error: found.append(f"exception: {error}"))
     page.on("response", lambda r: r.status >= 500 and found.append(f"HTTP {r.status}: {r.url}"))
     return found
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def test_staff_export_change_import_confirm(live_server, login, page, problems, tmp_path):

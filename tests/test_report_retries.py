@@ -24,12 +24,6 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def worker(settings, media, monkeypatch):
     """Runs every task that is due, as `manage.py db_worker --batch` does."""
     from django_tasks_db.management.commands import db_worker

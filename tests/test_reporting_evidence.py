@@ -115,12 +115,6 @@ def test_files_over_10_mb_are_refused():
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def project(db):
     project = ProjectFactory()
     PlanStepFactory(project=project, order=1, weight=Decimal(100))

@@ -31,12 +31,6 @@ DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def immediate(settings, media):
     settings.TASKS = IMMEDIATE
     settings.BMA_REPORT_PART_SIZE = 2

@@ -328,12 +328,6 @@ def test_force_login_and_test_client_login_still_work(client, person):
 # --- files are downloads, never pages ------------------------------------------------------
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 
 
