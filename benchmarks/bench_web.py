@@ -69,9 +69,8 @@ def prepare(env: dict, workdir: Path) -> dict:
     )
     script = r"""
 import json, random, sys
-from importlib import import_module
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.test import Client
 from projects import thaidates
 from projects.models import FiscalYear, Project, User
 from projects.search import search_projects
@@ -81,18 +80,15 @@ user, _ = User.objects.get_or_create(
     username="bench-manager", defaults={"role": User.Role.MANAGER, "first_name": "ผู้บริหาร"}
 )
 user.set_unusable_password(); user.role = User.Role.MANAGER; user.save()
-session = import_module(settings.SESSION_ENGINE).SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
+client = Client()
+client.force_login(user)  # a session as a login makes it
 current = thaidates.fiscal_year_of(timezone.localdate())
 years = list(FiscalYear.objects.filter(year_be__in=[current, current - 1]))
 codes = list(Project.objects.filter(fiscal_year__in=years).values_list("code", flat=True))
 rng = random.Random(6)
 terms = json.loads(sys.argv[1])
 print(json.dumps({
-    "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+    "cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
     "projects_total": Project.objects.count(),
     "codes": rng.sample(codes, min(300, len(codes))),
     "pages": Project.objects.count() // settings.BMA_PROJECTS_PAGE_SIZE,
@@ -188,8 +184,10 @@ def wrk(args, name: str, workdir: Path, cookie: str, duration: int) -> dict:
     return json.loads(line.removeprefix("RESULT "))
 
 
-def check_pages(args, workdir: Path, cookie: str) -> None:
-    """Every scenario's first path answers 200 (not a login redirect or an error page)."""
+def check_pages(args, workdir: Path, cookie: str) -> str:
+    """Every scenario's first path answers 200 (not a login redirect or an error page).
+    Returns the cookies a browser then holds: the session's and the CSRF cookie the first
+    page set (a kept page is kept with its reader's CSRF token: projects/pagecache.py)."""
     for name in ("bare", "project", "list", "search", "dashboard", "drilldown"):
         path = (workdir / f"{name}.txt").read_text().splitlines()[0]
         request = urllib.request.Request(
@@ -199,6 +197,12 @@ def check_pages(args, workdir: Path, cookie: str) -> None:
         with opener.open(request) as response:
             if response.status != 200:
                 sys.exit(f"{name} {path}: HTTP {response.status}")
+            for header in response.headers.get_all("Set-Cookie") or []:
+                if header.startswith("csrftoken=") and "csrftoken=" not in cookie:
+                    cookie += "; " + header.split(";", 1)[0]
+    if "csrftoken=" not in cookie:
+        sys.exit("no page set the CSRF cookie")
+    return cookie
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -238,7 +242,7 @@ def main() -> None:
     server = start_server(env, args)
     results: dict[str, list[dict]] = {}
     try:
-        check_pages(args, workdir, info["cookie"])
+        info["cookie"] = check_pages(args, workdir, info["cookie"])
         names = args.scenarios.split(",")
         for name in names:
             wrk(args, name, workdir, info["cookie"], args.warmup)

@@ -134,7 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # through, as there is no address to lock.
 AUTHENTICATION_BACKENDS = [
     "bmaprogress.auth_backends.LoginLockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that takes the user read with the session (projects/sessions.py).
+    "projects.sessions.SessionUserBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("BMA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("BMA_LOGIN_COOLOFF_MINUTES", 15))
@@ -189,6 +190,9 @@ TASKS = {
     }
 }
 
+# Django's database sessions, read with their user and the page's revision tokens in one
+# query (projects/sessions.py).
+SESSION_ENGINE = "projects.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,6 +3,7 @@ import uuid
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -171,6 +172,26 @@ class RevisionToken(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.token}"
+
+
+class Session(AbstractBaseSession):
+    """A login session (projects/sessions.py): Django's session row with its user's id as a
+    column, so that reading the session brings its user in the same query, and deleting a
+    user ends their sessions."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=True
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("เซสชันการเข้าใช้งาน")
+        verbose_name_plural = _("เซสชันการเข้าใช้งาน")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from projects.sessions import SessionStore
+
+        return SessionStore
 
 
 class ProjectObjective(models.Model):

@@ -23,14 +23,19 @@ administrators get forms in the project page and are rendered each time, as are 
 pages of a project's history and htmx requests for it.
 """
 
+import functools
 import hashlib
 import zlib
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import caches
 from django.db import connection
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.text import Truncator
 
 from projects import permissions, revisions
 from projects.models import Project, RevisionToken
@@ -38,25 +43,57 @@ from projects.models import Project, RevisionToken
 CACHE_ALIAS = "pages"
 
 
-def project_stamp(code: str) -> Project:
+def asks_for_project(view):
+    """Outermost decorator of a view of one project (``code``): the project's stamp is read
+    with the session (projects/sessions.py), in the page's one query."""
+
+    @functools.wraps(view)
+    def wrapper(request, code, *args, **kwargs):
+        ask = getattr(getattr(request, "session", None), "ask_for_project", None)
+        if ask is not None:
+            ask(code)
+        return view(request, code, *args, **kwargs)
+
+    return wrapper
+
+
+def _riders(request) -> dict:
+    """What was read with the session of ``request`` (projects/sessions.py)."""
+    return getattr(getattr(request, "session", None), "riders", None) or {}
+
+
+def page_tokens(request) -> dict:
+    """The revision tokens by scope: those read with the session (the first query of the
+    page), or read now."""
+    return _riders(request).get("tokens") or revisions.tokens()
+
+
+def project_stamp(code: str, request=None) -> Project:
     """What decides whether and under which key the page of project ``code`` is kept: its
-    id, code, name, agency and revision, with the site token as ``site_token``. One query in
-    plain SQL, the first of the page (the ORM would take longer to write it than PostgreSQL
-    to answer it). 404 when there is no such project."""
-    project_table = connection.ops.quote_name(Project._meta.db_table)
-    token_table = connection.ops.quote_name(RevisionToken._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT p.id, p.code, p.name, p.agency_id, p.revision, "
-            f"(SELECT t.token FROM {token_table} t WHERE t.scope = %s) "
-            f"FROM {project_table} p WHERE p.code = %s",
-            [RevisionToken.SITE, code],
-        )
-        row = cursor.fetchone()
+    id, code, name, agency and revision, with the site token as ``site_token``. Read with
+    the session when the view asked for it (``asks_for_project``), else in one query of
+    plain SQL, the first of the page (the ORM would take longer to write it than
+    PostgreSQL to answer it). 404 when there is no such project."""
+    riders = _riders(request)
+    if riders.get("project", (None,))[0] == code:
+        row = riders["project"][1]
+        site_token = riders["tokens"][RevisionToken.SITE]
+    else:
+        project_table = connection.ops.quote_name(Project._meta.db_table)
+        token_table = connection.ops.quote_name(RevisionToken._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.id, p.code, p.name, p.agency_id, p.revision, "
+                f"(SELECT t.token FROM {token_table} t WHERE t.scope = %s) "
+                f"FROM {project_table} p WHERE p.code = %s",
+                [RevisionToken.SITE, code],
+            )
+            row = cursor.fetchone()
+        site_token = row and row[5]
     if row is None:
         raise Http404
     project = Project(id=row[0], code=row[1], name=row[2], agency_id=row[3], revision=row[4])
-    project.site_token = row[5]
+    project.site_token = site_token
     return project
 
 
@@ -94,7 +131,7 @@ def list_key(request, part: str, *, tokens: dict | None = None, day=None) -> str
     this query string: ``tokens`` as read before anything else the list shows (read now
     when not given: one query), and ``day`` when what it shows depends on the date."""
     if tokens is None:
-        tokens = revisions.tokens()
+        tokens = page_tokens(request)
     query = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()
     return ":".join(
         str(part)
@@ -105,6 +142,66 @@ def list_key(request, part: str, *, tokens: dict | None = None, day=None) -> str
             tokens.get(RevisionToken.PROJECTS),
             query,
             day.isoformat() if day else "-",
+            translation.get_language(),
+        )
+    )
+
+
+# Where the title and the body go in a kept shell: private-use characters, which no
+# template writes and escaping leaves alone.
+TITLE_SLOT = "\ue000kept-title\ue000"
+BODY_SLOT = "\ue000kept-body\ue000"
+NONCE_SLOT = "\ue000kept-nonce\ue000"
+
+
+def project_title(project) -> str:
+    """The project page's title (the page's <title>)."""
+    return f"{project.code} {Truncator(project.name).chars(60)}"
+
+
+def render_page(request, template_name: str, context: dict, *, body: str, title=None):
+    """The page ``template_name`` around a kept ``body`` (and ``title``, for templates
+    whose title is ``page_title``).
+
+    What surrounds the body (the top bar with the reader's name and menu, the logout form
+    with its CSRF token) is kept too, per reader: under the reader, their CSRF cookie's
+    secret (the kept token is valid only with that cookie), the site token (names, roles,
+    agencies) and the language. Not kept when the request has no CSRF cookie yet (the
+    render sets it) or has messages to show. The script nonce of the Content Security
+    Policy is new in every response: the kept shell has a slot for it."""
+    shell_key = _shell_key(request, template_name)
+    shell = None if shell_key is None else caches[CACHE_ALIAS].get(shell_key)
+    if shell is None:
+        slots = {"kept_body": BODY_SLOT, "page_title": TITLE_SLOT}
+        html = render_to_string(template_name, {**context, **slots}, request)
+        nonce = str(getattr(request, "csp_nonce", ""))
+        if nonce:
+            html = html.replace(nonce, NONCE_SLOT)
+        head, found, rest = html.partition(TITLE_SLOT)
+        if not found:  # a title of its own
+            head, rest = "", html
+        middle, _slot, tail = rest.partition(BODY_SLOT)
+        shell = (head, middle, tail)
+        if shell_key is not None:
+            caches[CACHE_ALIAS].set(shell_key, shell)
+    nonce = str(getattr(request, "csp_nonce", ""))
+    head, middle, tail = (part.replace(NONCE_SLOT, nonce) for part in shell)
+    title = "" if title is None else escape(title)
+    return HttpResponse(f"{head}{title}{middle}{body}{tail}")
+
+
+def _shell_key(request, template_name: str) -> str | None:
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret or len(messages.get_messages(request)):
+        return None
+    return ":".join(
+        str(part)
+        for part in (
+            "shell",
+            template_name,
+            request.user.pk,
+            hashlib.sha256(secret.encode()).hexdigest()[:32],
+            page_tokens(request).get(RevisionToken.SITE),
             translation.get_language(),
         )
     )

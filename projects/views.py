@@ -41,6 +41,7 @@ def _project_context(project: Project) -> dict:
     quarters = selectors.quarter_rows(project, points)
     return {
         "project": project,
+        "page_title": pagecache.project_title(project),
         "plan": selectors.plan_summary(project),
         "quarters": quarters,
         "headline": selectors.headline_evaluation(quarters),
@@ -50,10 +51,11 @@ def _project_context(project: Project) -> dict:
     }
 
 
+@pagecache.asks_for_project
 @login_required
 def project_detail(request, code):
     template_name = "projects/project_detail.html"
-    stamp = pagecache.project_stamp(code)
+    stamp = pagecache.project_stamp(code, request)
     if pagecache.applies(request, stamp):
         # A reader's view: the body is the same for every reader until the data changes.
         key = pagecache.key(stamp, today=_today(), user=request.user)
@@ -63,7 +65,13 @@ def project_detail(request, code):
             _add_history_context(request, context)
             body = render_to_string(template_name + "#body", context, request)
             pagecache.put(key, body)
-        return render(request, template_name, {"project": stamp, "kept_body": body})
+        return pagecache.render_page(
+            request,
+            template_name,
+            {"project": stamp},
+            body=body,
+            title=pagecache.project_title(stamp),
+        )
     if request.htmx and request.htmx.target == "history-more":
         # "ดูเพิ่มเติม": only the next page of the history (which needs only the code).
         context = {"project": stamp}
@@ -122,7 +130,7 @@ def project_list(request):
         pagecache.put(key, body)
     if request.htmx:
         return HttpResponse(body)
-    return render(request, template_name, {"kept_body": body})
+    return pagecache.render_page(request, template_name, {}, body=body)
 
 
 def _project_list_context(request) -> dict:

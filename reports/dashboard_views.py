@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.vary import vary_on_headers
 
-from projects import pagecache, revisions
+from projects import pagecache
 from projects.models import Agency, FiscalYear
 from projects.permissions import can_view_dashboards, require
 from reports import dashboard, dashboard_export
@@ -27,7 +27,7 @@ def _filters(request):
 @vary_on_headers("HX-Request")
 def dashboard_index(request):
     # Read before anything the drill-down shows: it is kept under them (_drilldown).
-    tokens = revisions.tokens()
+    tokens = pagecache.page_tokens(request)
     filters, years, agencies = _filters(request)
     context = {
         "filters": filters,

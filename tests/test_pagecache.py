@@ -5,8 +5,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import connection
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from indicators import services as indicator_services
@@ -363,3 +367,70 @@ def test_the_drilldown_is_kept_and_follows_every_report(client, project, kept):
     after = main_of(client.get(url))
     assert len(kept) == 2
     assert "64%" in after and "64%" not in first
+
+
+# --- the page around the body, kept per reader ----------------------------------------------
+
+
+def nonce_of(response) -> str:
+    header = response["Content-Security-Policy"]
+    return header.split("'nonce-", 1)[1].split("'", 1)[0]
+
+
+def test_the_page_around_the_body_is_kept_per_reader_with_a_new_nonce(project):
+    other = ProjectFactory(fiscal_year=project.fiscal_year, name="โครงการที่สอง")
+    first_reader, second_reader = Client(), Client()
+    first_reader.force_login(UserFactory(manager=True, first_name="สมหญิง"))
+    second_reader.force_login(UserFactory(manager=True, first_name="สมชาย"))
+    for client in (first_reader, second_reader):
+        view(client, project)
+        view(client, project)  # now with a CSRF cookie: the shell is kept
+    view(second_reader, other)  # the body of the other page is kept
+    kept_one = view(first_reader, project)
+    kept_two = view(first_reader, other)
+    assert kept_one.context is None and kept_two.context is None  # nothing rendered
+    assert "สมหญิง" in page_of(kept_one).text(".userbox")
+    assert "สมชาย" in page_of(view(second_reader, project)).text(".userbox")
+    # The title and the body are each page's own; the shell holds neither.
+    assert page_of(kept_two).text("title").startswith(other.code)
+    assert project.code not in kept_two.content.decode()
+    # The script nonce is the response's own, new each time.
+    for response in (kept_one, kept_two):
+        html = response.content.decode()
+        assert f'nonce="{nonce_of(response)}"' in html
+        assert "\ue000" not in html
+    assert nonce_of(kept_one) != nonce_of(kept_two)
+
+
+def test_the_csrf_token_of_a_kept_page_is_valid(project, kept):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(manager=True))
+    view(client, project)
+    view(client, project)
+    kept_page = view(client, project)
+    assert kept_page.context is None
+    form = "form[action='/accounts/logout/'] input[name=csrfmiddlewaretoken]"
+    token = page_of(kept_page).one(form).get("value")
+    assert client.post("/accounts/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert client.get(f"/projects/{project.code}/").status_code == 302
+
+
+def test_a_message_to_show_is_shown_on_a_kept_page(reader, project):
+    view(reader, project)
+    view(reader, project)
+    storage = CookieStorage(RequestFactory().get("/"))
+    reader.cookies[storage.cookie_name] = storage._encode([Message(constants.SUCCESS, "บันทึกแล้ว")])
+    shown = view(reader, project)
+    assert "บันทึกแล้ว" in page_of(shown).text(".messages")
+    assert "บันทึกแล้ว" not in view(reader, project).content.decode()
+
+
+def test_a_renamed_reader_sees_the_new_name_on_a_kept_page(project):
+    client = Client()
+    user = UserFactory(manager=True, first_name="ชื่อเดิม")
+    client.force_login(user)
+    view(client, project)
+    view(client, project)
+    user.first_name = "ชื่อใหม่"
+    user.save()
+    assert "ชื่อใหม่" in page_of(view(client, project)).text(".userbox")

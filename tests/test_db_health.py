@@ -1,0 +1,76 @@
+"""The health check of reused PostgreSQL connections (bmaprogress/postgresql/base.py):
+no round trip, and still no request on a connection the server has ended."""
+
+import time
+
+import pytest
+from django.db import connection, connections
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="PostgreSQL's connections (CI runs it)"
+    ),
+]
+
+
+@pytest.fixture
+def other():
+    """A second connection to the test database, as another request's would be."""
+    wrapper = connections.create_connection("default")
+    wrapper.ensure_connection()
+    yield wrapper
+    wrapper.close()
+
+
+def ended_soon(wrapper, seconds=5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not wrapper.is_usable():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_an_idle_connection_is_usable_without_a_query(other, monkeypatch):
+    def no_query(*args, **kwargs):
+        raise AssertionError("the health check sent a query")
+
+    monkeypatch.setattr(other.connection, "cursor", no_query)
+    monkeypatch.setattr(other.connection, "execute", no_query)
+    assert other.is_usable()
+
+
+def test_a_connection_the_server_ended_is_not_usable_and_is_replaced(other):
+    pid = other.connection.info.backend_pid
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    assert ended_soon(other)
+    # What Django does at the start of a request that reuses the connection:
+    other.health_check_enabled = True
+    other.health_check_done = False
+    other.close_if_health_check_failed()
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != pid
+
+
+def test_a_connection_left_in_a_transaction_is_not_usable(other):
+    other.connection.execute("BEGIN")
+    assert not other.is_usable()
+    other.connection.execute("ROLLBACK")
+    assert other.is_usable()
+
+
+def test_the_session_query_is_prepared_once_per_connection(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(manager=True))
+    for _ in range(7):
+        assert client.get("/projects/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any("projects_session" in statement for statement in statements)
+    # Django's own queries still bind on the client: nothing else is prepared.
+    assert all("projects_session" in statement for statement in statements)
