@@ -59,12 +59,11 @@ def project_detail(request, code):
     if pagecache.applies(request, stamp):
         # A reader's view: the body is the same for every reader until the data changes.
         key = pagecache.key(stamp, today=_today(), user=request.user)
-        body = pagecache.get(key)
+        body = pagecache.get_bytes(key)
         if body is None:
             context = _project_context(selectors.project_head(code))
             _add_history_context(request, context)
-            body = render_to_string(template_name + "#body", context, request)
-            pagecache.put(key, body)
+            body = pagecache.put(key, render_to_string(template_name + "#body", context, request))
         return pagecache.render_page(
             request,
             template_name,
@@ -124,10 +123,10 @@ def project_list(request):
     template_name = "projects/project_list.html"
     part = "#results" if request.htmx else "#body"
     key = pagecache.list_key(request, part)
-    body = pagecache.get(key)
+    body = pagecache.get_bytes(key)
     if body is None:
-        body = render_to_string(template_name + part, _project_list_context(request), request)
-        pagecache.put(key, body)
+        context = _project_list_context(request)
+        body = pagecache.put(key, render_to_string(template_name + part, context, request))
     if request.htmx:
         return HttpResponse(body)
     return pagecache.render_page(request, template_name, {}, body=body)

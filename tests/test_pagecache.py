@@ -48,7 +48,7 @@ def kept(monkeypatch):
 
     def spy(key, body):
         bodies[key] = body
-        put(key, body)
+        return put(key, body)
 
     monkeypatch.setattr(pagecache, "put", spy)
     yield bodies
