@@ -43,6 +43,10 @@ from projects.models import Project, RevisionToken
 CACHE_ALIAS = "pages"
 
 
+# The columns of a project's stamp (project_stamp), in this order wherever they are read.
+STAMP_COLUMNS = ("id", "code", "name", "agency_id", "revision")
+
+
 def asks_for_project(view):
     """Outermost decorator of a view of one project (``code``): the project's stamp is read
     with the session (projects/sessions.py), in the page's one query."""
@@ -79,20 +83,20 @@ def project_stamp(code: str, request=None) -> Project:
         row = riders["project"][1]
         site_token = riders["tokens"][RevisionToken.SITE]
     else:
-        project_table = connection.ops.quote_name(Project._meta.db_table)
-        token_table = connection.ops.quote_name(RevisionToken._meta.db_table)
+        quote = connection.ops.quote_name
+        columns = ", ".join(f"p.{quote(column)}" for column in STAMP_COLUMNS)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT p.id, p.code, p.name, p.agency_id, p.revision, "
-                f"(SELECT t.token FROM {token_table} t WHERE t.scope = %s) "
-                f"FROM {project_table} p WHERE p.code = %s",
+                f"SELECT {columns}, "
+                f"(SELECT t.token FROM {quote(RevisionToken._meta.db_table)} t WHERE t.scope = %s) "
+                f"FROM {quote(Project._meta.db_table)} p WHERE p.{quote('code')} = %s",
                 [RevisionToken.SITE, code],
             )
             row = cursor.fetchone()
-        site_token = row and row[5]
+        site_token = row and row[len(STAMP_COLUMNS)]
     if row is None:
         raise Http404
-    project = Project(id=row[0], code=row[1], name=row[2], agency_id=row[3], revision=row[4])
+    project = Project(**dict(zip(STAMP_COLUMNS, row, strict=False)))
     project.site_token = site_token
     return project
 
@@ -162,7 +166,7 @@ def project_title(project) -> str:
     return f"{project.code} {name}"
 
 
-def render_page(request, template_name: str, context: dict, *, body: bytes, title=None):
+def render_page(request, template_name: str, *, body: bytes, title=None):
     """The page ``template_name`` around a kept ``body`` (UTF-8, as ``get_bytes`` gives it;
     and ``title``, for templates whose title is ``page_title``).
 
@@ -179,7 +183,7 @@ def render_page(request, template_name: str, context: dict, *, body: bytes, titl
     nonce = str(getattr(request, "csp_nonce", "")).encode()
     if shell is None:
         slots = {"kept_body": BODY_SLOT, "page_title": TITLE_SLOT}
-        html = render_to_string(template_name, {**context, **slots}, request).encode()
+        html = render_to_string(template_name, slots, request).encode()
         if nonce:
             html = html.replace(nonce, NONCE_SLOT.encode())
         head, found, rest = html.partition(TITLE_SLOT.encode())

@@ -139,6 +139,7 @@ def _read(session_key: str, project_code: str | None) -> _Row:
 def _statement(vendor: str, *, with_project: bool) -> tuple[str, list]:
     """The query (the same for every request) and the converters of the user's columns.
     Parameters: the two token scopes, the session key, now, [the project's code]."""
+    from projects import pagecache
     from projects.models import Project, RevisionToken, Session, User
 
     quote = connection.ops.quote_name
@@ -157,7 +158,7 @@ def _statement(vendor: str, *, with_project: bool) -> tuple[str, list]:
         f"LEFT JOIN {quote(User._meta.db_table)} u ON u.{quote('id')} = s.user_id",
     ]
     if with_project:
-        columns += [f"p.{quote(name)}" for name in ("id", "code", "name", "agency_id", "revision")]
+        columns += [f"p.{quote(column)}" for column in pagecache.STAMP_COLUMNS]
         joins.append(f"LEFT JOIN {quote(Project._meta.db_table)} p ON p.{quote('code')} = %s")
     sql = f"SELECT {', '.join(columns)} FROM (SELECT 1) one {' '.join(joins)}"
     return sql, [_converters(vendor, field) for field in user_fields]

@@ -65,11 +65,7 @@ def project_detail(request, code):
             _add_history_context(request, context)
             body = pagecache.put(key, render_to_string(template_name + "#body", context, request))
         return pagecache.render_page(
-            request,
-            template_name,
-            {"project": stamp},
-            body=body,
-            title=pagecache.project_title(stamp),
+            request, template_name, body=body, title=pagecache.project_title(stamp)
         )
     if request.htmx and request.htmx.target == "history-more":
         # "ดูเพิ่มเติม": only the next page of the history (which needs only the code).
@@ -129,7 +125,7 @@ def project_list(request):
         body = pagecache.put(key, render_to_string(template_name + part, context, request))
     if request.htmx:
         return HttpResponse(body)
-    return pagecache.render_page(request, template_name, {}, body=body)
+    return pagecache.render_page(request, template_name, body=body)
 
 
 def _project_list_context(request) -> dict:
