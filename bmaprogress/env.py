@@ -101,7 +101,7 @@ def database_from_url(url: str) -> dict:
         }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         return {
-            # Django's backend with a health check that costs no round trip.
+            # Django's backend, the session query prepared (bmaprogress/postgresql).
             "ENGINE": "bmaprogress.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
             "USER": unquote(parts.username or ""),

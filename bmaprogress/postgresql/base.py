@@ -1,24 +1,16 @@
-"""Django's PostgreSQL backend with a health check that costs no round trip, and prepared
-statements for the query every page starts with.
-
-With ``CONN_HEALTH_CHECKS`` Django sends ``SELECT 1`` before the first query of every
-request that reuses a connection. A kept page (projects/pagecache.py) answers from one
-query, so that check was half its round trips. A connection the server has ended
-(``pg_terminate_backend``, a restart, a proxy that closed it) has something to read on its
-socket while idle: the server's farewell or the end of the stream. An idle connection
-with nothing to read, in no transaction, is as usable as ``SELECT 1`` would tell — and
-a peer that vanished without a word would hold ``SELECT 1`` too, until the TCP timeout.
+"""Django's PostgreSQL backend with prepared statements for the query every page starts
+with.
 
 ``prepared_cursor()`` binds parameters on the server, so psycopg prepares a query it has
 run ``prepare_threshold`` (5) times on a connection: PostgreSQL then parses and plans it
 once per connection instead of each time (the session query of projects/sessions.py
 plans in four times the time it runs). Django's other queries keep client-side binding.
+
+(The health check stays Django's ``SELECT 1``: a check that only looked at the socket
+missed a backend killed a moment before the request, which then answered 503.)
 """
 
-import select
-
 from django.db.backends.postgresql import base
-from psycopg import pq
 
 
 class DatabaseOperations(base.DatabaseOperations):
@@ -57,15 +49,3 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return super().create_cursor()
         finally:
             self.connection.cursor_factory = factory
-
-    def is_usable(self):
-        connection = self.connection
-        if connection is None or connection.closed or connection.broken:
-            return False
-        if connection.pgconn.transaction_status != pq.TransactionStatus.IDLE:
-            return False
-        try:
-            readable, _w, _x = select.select([connection.fileno()], [], [], 0)
-        except (OSError, ValueError):
-            return False
-        return not readable
