@@ -117,6 +117,16 @@ def test_command_runs_with_production_settings_when_forced(settings):
     assert 'password "demo"' in err.getvalue()  # says what it did
 
 
+def test_the_loader_itself_refuses_production_settings(settings):
+    """Whatever calls it (the shell, another command), not only manage.py demo."""
+    settings.PRODUCTION = True
+    with pytest.raises(demo.RefusedInProduction, match='password "demo"'):
+        demo.make_demo(today=TODAY)
+    assert not User.objects.exists()
+    demo.make_demo(today=TODAY, force_in_production=True)
+    assert User.objects.filter(username="admin", is_superuser=True).exists()
+
+
 def test_the_force_flag_says_what_it_does():
     from projects.management.commands.demo import Command
 

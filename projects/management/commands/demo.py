@@ -19,7 +19,7 @@ from projects.models import Project
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
 SEED_PROJECT_CODE = "01000000-2462"
-FORCE_FLAG = "--force-demo-users-in-production"
+FORCE_FLAG = demo.FORCE_FLAG
 
 
 def demo_user_names() -> str:
@@ -51,16 +51,11 @@ class Command(BaseCommand):
     def handle(
         self, *args, today=None, force_demo_users_in_production=False, verbosity=1, **options
     ):
+        try:  # first: not even the database is touched
+            demo.refuse_in_production(force=force_demo_users_in_production)
+        except demo.RefusedInProduction as refused:
+            raise CommandError(str(refused)) from None
         if settings.PRODUCTION:
-            if not force_demo_users_in_production:
-                raise CommandError(
-                    "manage.py demo does not run with DJANGO_ENV=production: it creates the "
-                    f'users {demo_user_names()} with the password "demo" (admin is a '
-                    f"superuser). Only on a test server: add {FORCE_FLAG}.\n"
-                    "ไม่สร้างข้อมูลสาธิตในระบบที่ใช้งานจริง (DJANGO_ENV=production): คำสั่งนี้"
-                    f'สร้างผู้ใช้ {demo_user_names()} ด้วยรหัสผ่าน "demo" (admin เป็นผู้ดูแลระบบ) '
-                    f"หากเป็นเครื่องทดสอบ ให้เพิ่ม {FORCE_FLAG}"
-                )
             self.stderr.write(
                 f"{FORCE_FLAG}: creating the users {demo_user_names()} with the password "
                 '"demo" on a database with production settings.'
@@ -74,7 +69,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             if not Project.objects.filter(code=SEED_PROJECT_CODE).exists():
                 call_command("loaddata", str(SEED_FIXTURE), verbosity=verbosity)
-            report = demo.make_demo(today=day)
+            report = demo.make_demo(today=day, force_in_production=force_demo_users_in_production)
         if verbosity:
             for line in demo.summary_lines(report):
                 self.stdout.write(line)
