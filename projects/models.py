@@ -143,10 +143,11 @@ class User(AbstractUser):
 
     def _remember_session_fields(self, attnames) -> None:
         """Keep the values of ``attnames`` as the database has them now (loaded ones only)."""
-        seen = self.__dict__.setdefault("_session_fields_seen", {})
-        for attname in attnames:
-            if attname in self.__dict__:
-                seen[attname] = self.__dict__[attname]
+        # A new dict each time: a copy of the instance (copy.copy) shares the old one.
+        self.__dict__["_session_fields_seen"] = {
+            **self.__dict__.get("_session_fields_seen", {}),
+            **{name: self.__dict__[name] for name in attnames if name in self.__dict__},
+        }
 
     def _session_fields_changed(self, attnames) -> bool:
         seen = self.__dict__.get("_session_fields_seen", {})
