@@ -152,7 +152,8 @@ print(json.dumps({
 def setup_data(env: dict, args) -> dict:
     started = time.monotonic()
     prodserver.manage(env, "migrate", "--noinput", "-v0")
-    prodserver.manage(env, "demo")
+    # A throw-away database under production settings: the demo users are wanted here.
+    prodserver.manage(env, "demo", "--force-demo-users-in-production")
     if args.generated:
         prodserver.manage(
             env,

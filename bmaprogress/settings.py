@@ -144,12 +144,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "bmaprogress.views.login_locked_out"
 # No start-up banner on every manage.py command; lockouts are still logged as warnings.
 AXES_VERBOSE = False
-# Behind a reverse proxy, the client's address is the right-most X-Forwarded-For entry
-# the proxy added: BMA_PROXY_COUNT=1 (none by default: REMOTE_ADDR).
-if env_int("BMA_PROXY_COUNT", 0):
-    AXES_IPWARE_PROXY_COUNT = env_int("BMA_PROXY_COUNT", 0)
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Reverse proxies in front of the app that append the address they were connected from to
+# X-Forwarded-For: the client's address is the entry that many places from the right
+# (BMA_PROXY_COUNT=1 behind one nginx). 0, the default, believes no header: REMOTE_ADDR.
+# Wrong either way, lockouts go wrong (README, Production); check --deploy warns about 0
+# behind a proxy (bmaprogress/checks.py).
+BMA_PROXY_COUNT = env_int("BMA_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "bmaprogress.auth_backends.client_address"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:list"

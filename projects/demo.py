@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -1124,11 +1125,36 @@ KINDS = (
 )
 
 
-def make_demo(*, today: dt.date | None = None) -> DemoReport:
+FORCE_FLAG = "--force-demo-users-in-production"
+
+
+class RefusedInProduction(Exception):
+    """The demo users were asked for with production settings, and not forced."""
+
+
+def refuse_in_production(*, force: bool = False) -> None:
+    """The demo users have the password "demo" and ``admin`` is a superuser: never made
+    with production settings (DJANGO_ENV=production) unless ``force`` (the command's
+    FORCE_FLAG, for a test server that runs the production profile)."""
+    if settings.PRODUCTION and not force:
+        names = ", ".join(user.username for user in DEMO_USERS)
+        raise RefusedInProduction(
+            "manage.py demo does not run with DJANGO_ENV=production: it creates the users "
+            f'{names} with the password "demo" (admin is a superuser). Only on a test '
+            f"server: add {FORCE_FLAG}.\n"
+            "ไม่สร้างข้อมูลสาธิตในระบบที่ใช้งานจริง (DJANGO_ENV=production): คำสั่งนี้สร้างผู้ใช้ "
+            f'{names} ด้วยรหัสผ่าน "demo" (admin เป็นผู้ดูแลระบบ) หากเป็นเครื่องทดสอบ '
+            f"ให้เพิ่ม {FORCE_FLAG}"
+        )
+
+
+def make_demo(*, today: dt.date | None = None, force_in_production: bool = False) -> DemoReport:
     """Create what is missing of the demo data as of ``today`` (default: today in Bangkok).
 
     The seed project (fixtures/seed.json) is loaded by the ``demo`` command before this.
+    Refused with production settings unless ``force_in_production`` (refuse_in_production).
     """
+    refuse_in_production(force=force_in_production)
     today = today or timezone.localdate()
     year_be = thaidates.fiscal_year_of(today)
     report = DemoReport(today=today, year_be=year_be)

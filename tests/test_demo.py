@@ -91,6 +91,79 @@ def test_command_refuses_an_impossible_date():
         call_command("demo", today="31/02/2570", stdout=io.StringIO())
 
 
+# --- Never in production by accident (issue 12, item 6) ----------------------------------------
+
+FORCE = "--force-demo-users-in-production"
+
+
+def test_command_refuses_to_run_with_production_settings(settings):
+    """It made admin/demo on a production database: refused, and nothing written."""
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError) as refused:
+        call_command("demo", stdout=io.StringIO())
+    message = str(refused.value)
+    assert "DJANGO_ENV=production" in message
+    assert 'password "demo"' in message and FORCE in message
+    assert "staff, staff2, evaluator, manager, admin" in message
+    assert 'รหัสผ่าน "demo"' in message  # and in Thai
+    assert not User.objects.exists() and not Project.objects.exists()
+
+
+def test_command_runs_with_production_settings_when_forced(settings):
+    settings.PRODUCTION = True
+    out, err = io.StringIO(), io.StringIO()
+    call_command("demo", FORCE, today="2026-11-25", stdout=out, stderr=err)
+    assert User.objects.get(username="admin").check_password("demo")
+    assert 'password "demo"' in err.getvalue()  # says what it did
+
+
+def test_the_loader_itself_refuses_production_settings(settings):
+    """Whatever calls it (the shell, another command), not only manage.py demo."""
+    settings.PRODUCTION = True
+    with pytest.raises(demo.RefusedInProduction, match='password "demo"'):
+        demo.make_demo(today=TODAY)
+    assert not User.objects.exists()
+    demo.make_demo(today=TODAY, force_in_production=True)
+    assert User.objects.filter(username="admin", is_superuser=True).exists()
+
+
+def test_the_force_flag_says_what_it_does():
+    from projects.management.commands.demo import Command
+
+    help_text = " ".join(Command().create_parser("manage.py", "demo").format_help().split())
+    assert FORCE in help_text
+    assert 'password "demo"' in help_text
+
+
+def test_manage_py_demo_exits_non_zero_with_production_settings(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BMA_"))}
+    env.update(
+        DJANGO_ENV="production",
+        DJANGO_SETTINGS_MODULE="bmaprogress.settings",
+        DJANGO_SECRET_KEY="x" * 20 + "-production-like-secret-key-for-tests-0123456789",
+        DJANGO_ALLOWED_HOSTS="bma.example",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "demo"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert FORCE in result.stderr and "รหัสผ่าน" in result.stderr
+    assert not (tmp_path / "prod.sqlite3").exists()  # refused before touching the database
+
+
 def test_staff_belongs_to_the_seed_projects_agency():
     call_command("demo", today="2026-11-25", stdout=io.StringIO())
     seed = Project.objects.get(code=SEED_CODE)
