@@ -2,7 +2,7 @@
 
 Safe to run again and again: the seed fixture is loaded only while the seed project is
 missing (so a second `make run` keeps what people changed), and the demo data are created
-only where missing (see projects/demo.py).
+only where missing (see projects/demo/load.py).
 """
 
 from django.conf import settings
@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from projects import demo, thaidates
+from projects import thaidates
+from projects.demo import load
 from projects.models import Project
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             if not Project.objects.filter(code=SEED_PROJECT_CODE).exists():
                 call_command("loaddata", str(SEED_FIXTURE), verbosity=verbosity)
-            report = demo.make_demo(today=day)
+            report = load.make_demo(today=day)
         if verbosity:
-            for line in demo.summary_lines(report):
+            for line in load.summary_lines(report):
                 self.stdout.write(line)
