@@ -408,6 +408,6 @@ def test_the_data_files_refer_to_what_they_define():
         ("previous", vocabulary.previous_projects()),
     ):
         for kpi in vocabulary.demo_kpis(which):
-            own = {p.theme for p in year_projects if p.agency_code == kpi.agency_code}
+            own = {p.theme for p in year_projects if p.agency_code == kpi.agency}
             assert kpi.themes and set(kpi.themes) <= own, kpi
     assert len(vocabulary.kpi_texts().levels) == 5

@@ -53,7 +53,7 @@ def demo_kpis(year_be: int) -> tuple[KpiSpec, ...]:
         for row in vocabulary.demo_kpis(which):
             specs.append(
                 KpiSpec(
-                    code=f"{row.agency_code[:4]}-{year % 100:02d}{row.number}",
+                    code=f"{row.agency[:4]}-{year % 100:02d}{row.number}",
                     label=row.label,
                     name=f"ระดับความสำเร็จใน{row.subject}",
                     subject=row.subject,

@@ -215,31 +215,22 @@ def previous_projects() -> tuple[DemoProject, ...]:
 
 @dataclass(frozen=True)
 class KpiRow:
-    """A KPI as the files give it: of one agency, for projects of the themes listed."""
+    """A KPI as the files give it. The demo's belong to one agency (``agency``, ``number``)
+    and to its projects of the ``themes`` listed; the scale data's to every agency."""
 
-    agency_code: str
-    number: int
     label: str
     subject: str
     kind: str
     result_level: str
+    agency: str = ""
+    number: int = 0
     themes: tuple[str, ...] = ()
     achieved: int | None = None
 
 
 def _kpi_rows(file: str, table: str) -> tuple[KpiRow, ...]:
     return tuple(
-        KpiRow(
-            agency_code=row.get("agency", ""),
-            number=row.get("number", 0),
-            label=row["label"],
-            subject=row["subject"],
-            kind=row["kind"],
-            result_level=row["result_level"],
-            themes=tuple(row.get("themes", ())),
-            achieved=row.get("achieved"),
-        )
-        for row in _read(file)[table]
+        KpiRow(**{**row, "themes": tuple(row.get("themes", ()))}) for row in _read(file)[table]
     )
 
 
