@@ -86,6 +86,7 @@ def report_form(page_html: str) -> FormFields:
 # --- simulated people ------------------------------------------------------------------
 
 
+@dataclass
 class Record:
     kind: str
     status: int
