@@ -2,7 +2,7 @@
 
 Safe to run again and again: the seed fixture is loaded only while the seed project is
 missing (so a second `make run` keeps what people changed), and the demo data are created
-only where missing (see projects/demo.py).
+only where missing (see projects/demo/load.py).
 
 Refused with production settings (DJANGO_ENV=production): the users it makes have the
 password "demo" and one of them is a superuser. ``--force-demo-users-in-production`` runs it
@@ -14,16 +14,17 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from projects import demo, thaidates
+from projects import thaidates
+from projects.demo import load, vocabulary
 from projects.models import Project
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
 SEED_PROJECT_CODE = "01000000-2462"
-FORCE_FLAG = demo.FORCE_FLAG
+FORCE_FLAG = load.FORCE_FLAG
 
 
 def demo_user_names() -> str:
-    return ", ".join(user.username for user in demo.DEMO_USERS)
+    return ", ".join(user.username for user in vocabulary.demo_users())
 
 
 class Command(BaseCommand):
@@ -52,8 +53,8 @@ class Command(BaseCommand):
         self, *args, today=None, force_demo_users_in_production=False, verbosity=1, **options
     ):
         try:  # first: not even the database is touched
-            demo.refuse_in_production(force=force_demo_users_in_production)
-        except demo.RefusedInProduction as refused:
+            load.refuse_in_production(force=force_demo_users_in_production)
+        except load.RefusedInProduction as refused:
             raise CommandError(str(refused)) from None
         if settings.PRODUCTION:
             self.stderr.write(
@@ -69,7 +70,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             if not Project.objects.filter(code=SEED_PROJECT_CODE).exists():
                 call_command("loaddata", str(SEED_FIXTURE), verbosity=verbosity)
-            report = demo.make_demo(today=day, force_in_production=force_demo_users_in_production)
+            report = load.make_demo(today=day, force_in_production=force_demo_users_in_production)
         if verbosity:
-            for line in demo.summary_lines(report):
+            for line in load.summary_lines(report):
                 self.stdout.write(line)
