@@ -137,7 +137,11 @@ class PlanUploadForm(AgencyYearForm):
 
 
 class PlanExportForm(AgencyYearForm):
+    """The agencies whose plan ``user`` may export: all for สยป., executives and
+    administrators, their own for staff (permissions.can_export_plan)."""
+
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, all_agencies=True, **kwargs)
+        all_agencies = permissions.oversees_every_agency(user)
+        super().__init__(*args, user=user, all_agencies=all_agencies, **kwargs)
         if user.agency_id and not self.is_bound:
             self.fields["agency"].initial = user.agency.code

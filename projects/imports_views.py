@@ -328,6 +328,10 @@ def plan_template(request):
 @login_required
 def plan_export(request):
     user = request.user
+    # Another agency's plan: 403, not "no such agency" (the form offers only one's own).
+    asked = Agency.objects.filter(code=str(request.GET.get("agency", ""))).first()
+    if asked is not None:
+        _require(permissions.can_export_plan(user, asked))
     form = PlanExportForm(request.GET or None, user=user)
     if form.is_bound and form.is_valid():
         agency = form.cleaned_data["agency"]

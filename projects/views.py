@@ -87,6 +87,15 @@ def project_detail(request, code):
     return render(request, template_name, context)
 
 
+def _reader_context(user, project) -> dict:
+    """What of a project page depends on who reads it beyond the forms: links to evidence
+    files and the change history. Each is a part of the kept page's key (pagecache.key)."""
+    return {
+        "can_open_evidence": permissions.can_open_evidence(user, project),
+        "can_view_changes": permissions.can_view_project_changes(user, project),
+    }
+
+
 def _add_history_context(request, context: dict, *, full: bool = True) -> None:
     """The page of reports asked for and, for the whole page, the ticked steps and the
     report section."""
@@ -94,6 +103,7 @@ def _add_history_context(request, context: dict, *, full: bool = True) -> None:
     history = selectors.progress_history(project, request.GET.get("page"))
     reporting.attach_evidence(history)
     context["history"] = history
+    context.update(_reader_context(request.user, project))
     if full:
         context["done_steps"] = reporting.done_steps(project, history=history)
         context["report"] = _report_context(request, project)
@@ -155,6 +165,8 @@ def _project_list_context(request) -> dict:
         "fiscal_year": fiscal_year,
         "agency": agency,
         "query": query,
+        # Part of the kept list's key (pagecache.list_key: the reader's internal_scope).
+        "can_export_plan": agency is not None and permissions.can_export_plan(request.user, agency),
     }
 
 
@@ -455,6 +467,7 @@ def _report_saved(request, project, entry):
     reporting.attach_evidence(history)
     context["done_steps"] = reporting.done_steps(fresh, history=history)
     context["report"] = _report_context(request, fresh, saved=message, period=entry.period)
+    context.update(_reader_context(request.user, fresh))
     context["oob"] = True
     return render(request, "projects/_report_saved.html", context)
 
@@ -676,11 +689,14 @@ def _plan_rows(formset) -> list[dict]:
 def project_changes(request, code):
     """ประวัติการแก้ไข: who changed what and when, old → new, newest first, paginated."""
     project = _project_or_404(code)
-    if not permissions.can_read(request.user):
+    if not permissions.can_view_project_changes(request.user, project):
         raise PermissionDenied
     compact = request.GET.get("compact") == "1"
     page = reporting.change_history(
-        project, request.GET.get("page"), per_page=5 if compact else None
+        project,
+        request.GET.get("page"),
+        per_page=5 if compact else None,
+        evidence_names=permissions.can_open_evidence(request.user, project),
     )
     context = {"project": project, "changes": page, "compact": compact}
     template_name = "projects/project_changes.html"
@@ -692,12 +708,14 @@ def project_changes(request, code):
 @login_required
 def my_agency(request):
     """หน่วยงานของฉัน: this month's and last month's report status of each project of an
-    agency, with one click to report. Staff see their own agency; others choose one."""
+    agency, with one click to report. Staff see their own agency; สยป., executives and
+    administrators choose one (the chooser lists only the agencies one may open)."""
     today = _today()
     agencies = list(Agency.objects.all())
     agency = _pick(agencies, "code", request.GET.get("agency")) or request.user.agency
     if agency is not None and not permissions.can_view_agency_status(request.user, agency):
         raise PermissionDenied
+    agencies = [a for a in agencies if permissions.can_view_agency_status(request.user, a)]
     period = ProgressEntry.period_of(today)
     raw_month = request.GET.get("month") or ""
     if len(raw_month) == 7 and (month := _period_param(raw_month)):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from projects.models import EvidenceFile, ProgressEntry
 from tests.factories import PlanStepFactory, ProjectFactory, UserFactory
 from tests.html import page_of
-from tests.test_permissions_matrix import MATRIX, resolve_kwargs, world  # noqa: F401
+from tests.test_permissions_matrix import MATRIX, path_of, world  # noqa: F401
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 KB = 1024
@@ -238,10 +238,7 @@ def test_every_page_bounds_the_files_it_is_sent(world, media, storage, settings,
     a page that takes files keeps no more than the request's limit."""
     settings.BMA_UPLOAD_MAX_REQUEST_BYTES = 256 * KB
     client, token = browser(world["users"]["admin"])
-    if key.startswith("/"):
-        path = key
-    else:
-        path = reverse(key, kwargs=resolve_kwargs(MATRIX[key][1], world))
+    path = path_of(key, MATRIX[key][1] if key in MATRIX else {}, world)
     files = [pdf(f"{n}.pdf", 300 * KB) for n in range(3)]
     client.post(
         path,
