@@ -313,8 +313,15 @@ def read(data: bytes, *, agency_code: str, fiscal_year_be: int) -> ReadResult:
     return result
 
 
+_SPACES = re.compile(r"\s+")
+_AGENCY_CODE = re.compile(r"\d{8}")
+_PROJECT_NUMBER = re.compile(r"\d{1,8}")
+_YEAR = re.compile(r"\d{4}")
+_ORDER = re.compile(r"\d{1,3}")
+
+
 def _normal_header(value) -> str:
-    text = re.sub(r"\s+", " ", str(value or "")).strip()
+    text = _SPACES.sub(" ", str(value or "")).strip()
     return text.rstrip("*").strip()
 
 
@@ -459,7 +466,10 @@ class _Reader:
                     "fiscal_year",
                     f"ปีงบประมาณ {year} ไม่ตรงกับปีที่เลือกนำเข้า ({self.fiscal_year_be})",
                 )
-            if code and not re.fullmatch(rf"{re.escape(self.agency_code)}-\d{{1,8}}", code):
+            if code and not (
+                code.startswith(f"{self.agency_code}-")
+                and _PROJECT_NUMBER.fullmatch(code[len(self.agency_code) + 1 :])
+            ):
                 self.problem(
                     sheet,
                     number,
@@ -551,14 +561,14 @@ def read_code(value) -> str:
     if number and float(value).is_integer() and 0 <= value < 10**8:
         return f"{int(value):08d}"
     text = thaidates.arabic_digits(read_text(value))
-    if re.search(r"\s", text):
+    if _SPACES.search(text):
         raise _Invalid(f"รหัส «{text}» มีช่องว่างอยู่ภายใน")
     return text
 
 
 def read_agency_code(value) -> str:
     code = read_code(value)
-    if code and not re.fullmatch(r"\d{8}", code):
+    if code and not _AGENCY_CODE.fullmatch(code):
         raise _Invalid(f"รหัสหน่วยงาน «{code}» ต้องเป็นตัวเลข 8 หลัก เช่น 01000000")
     return code
 
@@ -567,7 +577,7 @@ def read_year(value) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     text = thaidates.arabic_digits(_as_text(value).strip())
-    if not re.fullmatch(r"\d{4}", text):
+    if not _YEAR.fullmatch(text):
         raise _Invalid(f"ปีงบประมาณต้องเป็นปี พ.ศ. 4 หลัก เช่น 2564 ได้ «{text}»")
     year = int(text)
     if not 2500 <= year <= 2700:
@@ -579,7 +589,7 @@ def read_order(value) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     text = thaidates.arabic_digits(_as_text(value).strip())
-    if not re.fullmatch(r"\d{1,3}", text) or int(text) < 1:
+    if not _ORDER.fullmatch(text) or int(text) < 1:
         raise _Invalid(f"ขั้นตอนที่ต้องเป็นเลขจำนวนเต็ม 1 ถึง 999 ได้ «{text}»")
     return int(text)
 
@@ -631,6 +641,7 @@ def read_date(value) -> dt.date | None:
 _SERIAL_1990 = 32874  # Excel's day number of 1 January 1990
 _SERIAL_2100 = 73415  # … and of 31 December 2100
 _NUMBERED_LINE = re.compile(r"^(\d{1,3})\s*[.)]?\s+(.*)$")
+_FIRST_ITEM = re.compile(r"^1\s")
 
 
 def read_lines(value) -> tuple[str, ...]:
@@ -652,7 +663,7 @@ def read_objectives(value) -> tuple[str, ...]:
     from projects.bma_page import split_objectives
 
     lines = [line.strip() for line in read_text(value).split("\n") if line.strip()]
-    if len(lines) == 1 and re.match(r"^1\s", lines[0]):
+    if len(lines) == 1 and _FIRST_ITEM.match(lines[0]):
         return tuple(split_objectives(lines[0]))
     return read_lines(value)
 
