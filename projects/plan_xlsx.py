@@ -59,14 +59,13 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from projects import permissions, revisions, thaidates
+from projects import permissions, revisions, spreadsheets, thaidates
 from projects.bma_import import ACTIONS, ImportChange
 from projects.models import (
     Agency,
@@ -1094,12 +1093,6 @@ HEADER_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _clean(value):
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 def _numbered(items: Sequence[str]) -> str:
     return "\n".join(f"{i}. {text}" for i, text in enumerate(items, start=1))
 
@@ -1127,8 +1120,8 @@ def build_workbook(
 
 def _fill_sheet(sheet, columns: Sequence[Column], rows: Iterable[Sequence]) -> int:
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(
-            row=1, column=index, value=column.header + (" *" if column.required else "")
+        cell = spreadsheets.write(
+            sheet, row=1, column=index, value=column.header + (" *" if column.required else "")
         )
         cell.font = HEADER_FONT
         cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
@@ -1142,7 +1135,7 @@ def _fill_sheet(sheet, columns: Sequence[Column], rows: Iterable[Sequence]) -> i
     for count, values in enumerate(rows, start=1):
         lines = 1
         for index, value in enumerate(values, start=1):
-            cell = sheet.cell(row=count + 1, column=index, value=_clean(value))
+            cell = spreadsheets.write(sheet, row=count + 1, column=index, value=value)
             key = keys[index - 1]
             if key in ("starts_on", "ends_on"):
                 cell.number_format = BE_DATE_FORMAT
@@ -1308,8 +1301,10 @@ def _fill_guide(sheet, title: str) -> None:
         ),
     ]
     for index, (name, text) in enumerate(lines, start=1):
-        sheet.cell(row=index, column=1, value=name).font = HEADER_FONT
-        sheet.cell(row=index, column=2, value=text).alignment = Alignment(wrap_text=True)
+        spreadsheets.write(sheet, row=index, column=1, value=name).font = HEADER_FONT
+        spreadsheets.write(sheet, row=index, column=2, value=text).alignment = Alignment(
+            wrap_text=True
+        )
     sheet["A1"].font = Font(bold=True, size=14)
 
 

