@@ -117,6 +117,22 @@ HUGE = [
     Big("<script>" * 10_000),
     Big("9" * 100_000),
 ]
+# Lines that sent the page importer's old patterns backtracking for seconds to minutes
+# (issue 12, item 4): long runs of what sits between two quantifiers, then a character that
+# makes the match fail.
+BACKTRACKING = [
+    Big(":" + " " * 5_000 + "x"),
+    Big(":x" + " " * 20_000 + "x"),
+    Big("*" * 3_000 + "\x01"),
+    Big("**** ก" + " " * 20_000 + "*x"),
+    Big("(1) ความคืบหน้าโครงการฯ ร้อยละ" + " " * 20_000 + "x"),
+    Big("(คลิก)" + " " * 20_000 + "x"),
+    Big("(คลิก) ก" + ":x" * 10_000 + " ก"),
+    Big("ค่าเป้าหมาย" + " " * 20_000 + "x"),
+    Big("ผลงานที่ทำได้" + " " * 20_000 + "x"),
+    Big("สำนักงาน" + " " * 20_000 + "x"),
+    Big("นางสุดา" + " " * 20_000 + "x"),
+]
 # Typed in a decimal field with two places (percent, score, result), never a number it may
 # take: not finite, not a number, a third decimal place, more digits than the column holds.
 NEVER_A_DECIMAL = frozenset(
