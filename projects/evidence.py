@@ -84,6 +84,14 @@ _OOXML_MAIN = (
         "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
     ),
 )
+# The content type declared for each main part, attributes in either order.
+_DECLARED = {
+    part: (
+        re.compile(r'PartName="/' + re.escape(part) + r'"\s+ContentType="([^"]+)"'),
+        re.compile(r'ContentType="([^"]+)"\s+PartName="/' + re.escape(part) + r'"'),
+    )
+    for _kind, part, _main_type in _OOXML_MAIN
+}
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 # Directory entries of a compound file hold stream names in UTF-16LE.
 _OLE_STREAMS = (
@@ -163,11 +171,8 @@ def _ooxml_kind(uploaded) -> FileKind | None:
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
         return None
     for kind, part, main_type in _OOXML_MAIN:
-        declared = re.search(
-            r'PartName="/' + re.escape(part) + r'"\s+ContentType="([^"]+)"', content_types
-        ) or re.search(
-            r'ContentType="([^"]+)"\s+PartName="/' + re.escape(part) + r'"', content_types
-        )
+        name_first, type_first = _DECLARED[part]
+        declared = name_first.search(content_types) or type_first.search(content_types)
         if part in names and declared and declared.group(1) == main_type:
             return kind
     return None
