@@ -138,7 +138,9 @@ print(json.dumps({
     "plain_location": plain.get("Location"),
     "status": secure.status_code,
     "headers": dict(secure.headers),
-    "csrf_cookie": {"secure": csrf["secure"], "samesite": csrf["samesite"]},
+    "csrf_cookie": {
+        "secure": csrf["secure"], "samesite": csrf["samesite"], "httponly": csrf["httponly"]
+    },
     "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
     "session_cookie_httponly": settings.SESSION_COOKIE_HTTPONLY,
     "debug": settings.DEBUG,
@@ -165,7 +167,7 @@ def test_production_sends_hsts_secure_cookies_and_redirects_to_https(tmp_path):
     assert headers["X-Frame-Options"] == "DENY"
     assert "camera=()" in headers["Permissions-Policy"]
     assert "'unsafe-inline'" not in script_src(headers["Content-Security-Policy"])
-    assert seen["csrf_cookie"] == {"secure": True, "samesite": "Lax"}
+    assert seen["csrf_cookie"] == {"secure": True, "samesite": "Lax", "httponly": True}
     assert seen["session_cookie_secure"] is True
     assert seen["session_cookie_httponly"] is True
 
@@ -253,6 +255,50 @@ def test_templates_hold_no_inline_scripts_handlers_or_hx_on():
         if "javascript:" in text.lower():
             offenders.append(f"{path.relative_to(ROOT)}: javascript: URL")
     assert offenders == []
+
+
+# --- the CSRF token: never read from a cookie by script (issue 12, item 10) ---------------
+
+
+def test_the_csrf_cookie_is_httponly(client, db):
+    """No script of ours reads the cookie: a script injected some day cannot either."""
+    cookie = client.get(reverse("login")).cookies["csrftoken"]
+    assert cookie.value
+    assert cookie["httponly"] is True
+
+
+# The cookie's name (CSRF_COOKIE_NAME), not the header htmx sends (X-CSRFToken).
+COOKIE_READ = re.compile(r"document\.cookie|\bcsrftoken\b")
+
+
+def test_no_script_or_template_reads_the_csrf_cookie():
+    """Every place script could take the token from: our static JS and the templates (the
+    token travels in <body hx-headers> and in forms' hidden inputs instead)."""
+    places = [*(ROOT / "static" / "js").rglob("*.js"), *(ROOT / "templates").rglob("*.html")]
+    assert len(places) > 10
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in places
+        for match in COOKIE_READ.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_an_htmx_post_with_the_token_from_hx_headers_passes_the_csrf_check(db):
+    """What htmx sends: the token written into <body hx-headers>, not the cookie's value."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(username="sec-htmx"))
+    page = client.get(reverse("projects:list"))
+    headers = re.search(r"<body hx-headers='([^']+)'>", page.text)
+    token = json.loads(headers.group(1))["X-CSRFToken"]
+    assert token != page.cookies["csrftoken"].value  # masked, as {% csrf_token %} writes it
+    refused = client.post(reverse("logout"), HTTP_HX_REQUEST="true")
+    assert refused.status_code == 403
+    response = client.post(reverse("logout"), HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
 
 
 # --- login lockout (django-axes) ----------------------------------------------------------
