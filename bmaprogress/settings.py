@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "bmaprogress.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside WhiteNoise (static files keep their cache), around everything else: pages,
+    # files, redirects, the 400 and 503 pages are private, no-store.
+    "bmaprogress.middleware.CacheControlMiddleware",
     # A NUL character in the URL: the Thai 400 page before PostgreSQL sees it.
     "bmaprogress.badinput.NulCharacterMiddleware",
     "bmaprogress.middleware.DatabaseUnavailableMiddleware",

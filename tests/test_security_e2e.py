@@ -4,6 +4,7 @@ the browser reports no policy violation, while an injected inline script is real
 blocked (so the policy is enforced, not just sent)."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import SEED_CODE
 from tests.factories import UserFactory
@@ -106,3 +107,47 @@ def test_the_policy_is_enforced(seed_project, live_server, login, page, watched)
     # (eval() cannot be tried from here: DevTools' evaluate is allowed to eval.)
     seen = violations(page)
     assert any(v.startswith("script-src") for v in seen), seen
+
+
+@pytest.fixture
+def everyday_page(playwright, browser_type_launch_args):
+    """A page of a Chromium as people have it: Playwright turns the back/forward cache
+    off by default (--disable-back-forward-cache), and that cache is what shows a page
+    again on "back" without asking the server."""
+    browser = playwright.chromium.launch(
+        **browser_type_launch_args, ignore_default_args=["--disable-back-forward-cache"]
+    )
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+    browser.close()
+
+
+def test_after_logout_the_back_button_does_not_show_a_project_page(
+    seed_project, live_server, everyday_page
+):
+    """A shared office PC (issue 12, item 7): Cache-Control private, no-store keeps the page
+    out of the browser's caches, so going back after logout asks the server, which answers
+    with the login page."""
+    page = everyday_page
+    user = UserFactory(username="back-button", manager=True)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "demo")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/projects/{SEED_CODE}/")
+    heading = page.locator("h1").inner_text()
+    assert SEED_CODE in heading
+    with page.expect_navigation():
+        page.locator("form[action$='/accounts/logout/'] button").click()
+    assert "/accounts/login/" in page.url
+
+    # (A page restored from the back/forward cache fires no "load": wait for the commit.)
+    page.go_back(wait_until="commit")
+    try:
+        page.wait_for_url("**/accounts/login/**", timeout=10_000)
+    except PlaywrightTimeoutError:
+        pytest.fail(f"back showed {page.url} again, from the browser's cache")
+    assert page.locator("#id_username").is_visible()
+    assert heading not in page.content()
