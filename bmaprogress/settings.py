@@ -8,7 +8,7 @@ and the tests use.
 import datetime as dt
 from pathlib import Path
 
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF
 
 from bmaprogress.env import (
     database_from_url,
@@ -211,14 +211,16 @@ BMA_PERMISSIONS_POLICY = (
     "fullscreen=(self), browsing-topics=()"
 )
 # django-csp 4. Scripts only from our own files (htmx, plotly, app.js) or with the
-# request's nonce: no 'unsafe-inline', no 'unsafe-eval'. Styles allow inline attributes
-# (Plotly's SVG and our progress bars set style="..."); a nonce in style-src would turn
-# that off, so there is none there.
+# request's nonce: no 'unsafe-inline', no 'unsafe-eval'. Styles only from our files: no
+# style="…" in any page (progress bars are SVG with a width attribute), no <style>
+# (plotly.js finds its rules in static/vendor/plotly.css and adds none; htmx adds none
+# with includeIndicatorStyles off). Setting element.style from our scripts (CSSOM), as
+# plotly.js does when it draws, is not something the policy governs.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF],
         "img-src": [SELF, "data:", "blob:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
