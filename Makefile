@@ -21,7 +21,7 @@ A11Y_STAMP := tests/a11y/node_modules/.installed
 # poppler-utils (pdftoppm, pdftotext) to look at generated PDFs.
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install system-packages run demo migrate test lint format worker clean backup restore soak bench
+.PHONY: install system-packages run demo migrate test lint format worker clean backup restore soak bench lock upgrade
 
 install: $(STAMP) system-packages $(A11Y_STAMP)
 
@@ -32,9 +32,24 @@ $(A11Y_STAMP): tests/a11y/package.json tests/a11y/package-lock.json | system-pac
 	cd tests/a11y && npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --disable-pip-version-check -q -e ".[dev]"
+# Exact versions from the lock files (requirements.txt: what the app runs on;
+# requirements-dev.txt: that and the test tools), then the project itself without its
+# dependencies: a fresh clone installs what CI passed with.
+$(STAMP): requirements-dev.txt requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps -e .
 	touch $@
+
+# The lock files from pyproject.toml: `make lock` after changing a dependency there (keeps
+# every other version), `make upgrade` for the newest versions that pyproject.toml allows.
+# Then `make test`, and commit the lock files with the change.
+PIP_COMPILE := $(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(STAMP)
+	$(PIP_COMPILE) $(COMPILE_ARGS) -o requirements.txt pyproject.toml
+	$(PIP_COMPILE) $(COMPILE_ARGS) --extra dev -c requirements.txt -o requirements-dev.txt pyproject.toml
+
+upgrade: COMPILE_ARGS = --upgrade
+upgrade: lock
 
 system-packages:
 	@missing=""; \
@@ -82,7 +97,7 @@ restore: $(STAMP)
 # for SOAK_MINUTES (default 10) against its own PostgreSQL database bma_soak (SOAK_DB).
 SOAK_MINUTES ?= 10
 soak: install
-	$(BIN)/python benchmarks/soak.py --minutes $(SOAK_MINUTES)
+	$(BIN)/python -m benchmarks.soak --minutes $(SOAK_MINUTES)
 
 # Web benchmark (benchmarks/bench_web.py) on the 20,000-project data: BENCH_DB (bma_scale)
 # is made by generate_demo when it has no projects yet. wrk comes from Debian.
