@@ -23,14 +23,14 @@ from tests.factories import UserFactory
 # KPI, a finished report job, and a user per role.
 world = matrix.world
 
-# URL patterns whose allowed answer is a file (the walk must meet downloads too; the
-# plan export is a form until its query string names an agency and a year).
+# URL patterns whose allowed answer is a file (the walk must meet downloads too).
 FILES = {
     "projects:evidence",
     "projects:print_pdf",
     "reports:download",
     "dashboard:export",
     "imports:plan_template",
+    "imports:plan_export",
 }
 
 
@@ -63,9 +63,7 @@ def test_every_page_and_file_of_every_role_is_private_no_store(client, world, ke
         client.logout()
         if role != "anonymous":
             client.force_login(world["users"][role])
-        path = (
-            key if key.startswith("/") else reverse(key, kwargs=matrix.resolve_kwargs(spec, world))
-        )
+        path = matrix.path_of(key, spec, world)
         response = getattr(client, method)(path)
         seen[role] = (response.status_code, response.get("Cache-Control"))
         if response.status_code == 200 and response.has_header("Content-Disposition"):

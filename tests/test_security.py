@@ -309,9 +309,7 @@ def test_no_page_is_sent_with_an_inline_style(client, world, key):
     offenders = []
     for role in ("admin", "own staff"):
         client.force_login(world["users"][role])
-        path = (
-            key if key.startswith("/") else reverse(key, kwargs=matrix.resolve_kwargs(spec, world))
-        )
+        path = matrix.path_of(key, spec, world)
         response = client.get(path, follow=True)
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
