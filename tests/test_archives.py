@@ -4,10 +4,14 @@ every archive read from uploaded data goes through it.
 The helper refuses, with a Thai message, before anything is decompressed when the
 directory declares too many parts, a part or a total too large, or a part compressed
 beyond the ratio limit; while reading, it stops at the limit whatever the directory
-said, and at the deadline.
+said, and at the deadline. ``test_no_archive_is_opened_outside_the_helper`` reads the
+application's source: a new ``zipfile.ZipFile(…)`` or ``load_workbook(…)`` on uploaded
+data anywhere else fails it.
 """
 
+import ast
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -240,3 +244,133 @@ def test_part_names_in_messages_are_short_and_printable():
     message = str(refused)
     assert "\u202e" not in message and "\n" not in message
     assert len(message) < 250
+
+
+# --- every archive goes through the helper -----------------------------------------------
+
+# Calls that open an archive or decompress bytes. Outside projects/archives.py they may
+# only appear in this list of exceptions, each with the reason it is not uploaded data.
+OPENERS = {
+    "zipfile.ZipFile",
+    "zipfile.PyZipFile",
+    "zipfile.Path",
+    "openpyxl.load_workbook",
+    "openpyxl.reader.excel.load_workbook",
+    "openpyxl.reader.excel.ExcelReader",
+    "tarfile.open",
+    "tarfile.TarFile",
+    "shutil.unpack_archive",
+    "gzip.open",
+    "gzip.GzipFile",
+    "gzip.decompress",
+    "bz2.open",
+    "bz2.BZ2File",
+    "bz2.decompress",
+    "lzma.open",
+    "lzma.LZMAFile",
+    "lzma.decompress",
+    "zlib.decompress",
+    "zlib.decompressobj",
+}
+ALLOWED = {
+    ("projects/archives.py", "*"): "the helper itself",
+    ("projects/pagecache.py", "zlib.decompress"): (
+        "kept pages: bytes this process compressed into its own cache, never uploaded"
+    ),
+    ("bmaprogress/backup.py", "tarfile.open"): (
+        "manage.py restore: the operator's own backup of MEDIA_ROOT, never uploaded"
+    ),
+}
+WRITE_MODES = {"w", "a", "x"}
+SKIPPED = {"tests", "benchmarks", "node_modules", "staticfiles", "media"}
+
+
+def _imports(tree) -> dict[str, str]:
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                names[alias.asname or alias.name.split(".")[0]] = (
+                    alias.name if alias.asname else alias.name.split(".")[0]
+                )
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return names
+
+
+def _dotted(node, names) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    parts.append(names.get(node.id, node.id))
+    return ".".join(reversed(parts))
+
+
+def _writes(call: ast.Call) -> bool:
+    """ZipFile(file, "w"), tarfile.open(path, mode="w:gz"): writing our own archive."""
+    modes = [*call.args[1:2], *(k.value for k in call.keywords if k.arg == "mode")]
+    return any(isinstance(m, ast.Constant) and str(m.value)[:1] in WRITE_MODES for m in modes)
+
+
+def openers_in(source: str) -> list[tuple[int, str]]:
+    tree = ast.parse(source)
+    names = _imports(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _dotted(node.func, names)
+            if name in OPENERS and not (
+                name.startswith(("zipfile.", "tarfile.")) and _writes(node)
+            ):
+                found.append((node.lineno, name))
+    return found
+
+
+def application_files() -> list[Path]:
+    files = []
+    for folder, subfolders, names in os.walk(ROOT):
+        subfolders[:] = [s for s in subfolders if s not in SKIPPED and not s.startswith(".")]
+        files += [Path(folder) / name for name in names if name.endswith(".py")]
+    return sorted(files)
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("import zipfile\nzipfile.ZipFile(data)", [(2, "zipfile.ZipFile")]),
+        ("from zipfile import ZipFile as Z\nZ(data, 'r')", [(2, "zipfile.ZipFile")]),
+        ("import zipfile\nzipfile.ZipFile(buffer, 'w')", []),
+        ("import zipfile\nzipfile.ZipFile(buffer, mode='a')", []),
+        ("from openpyxl import load_workbook\nload_workbook(f)", [(2, "openpyxl.load_workbook")]),
+        ("import openpyxl as o\no.load_workbook(f)", [(2, "openpyxl.load_workbook")]),
+        ("import tarfile\ntarfile.open(f)", [(2, "tarfile.open")]),
+        ("import tarfile\ntarfile.open(f, 'w')", []),
+        ("import gzip\ngzip.decompress(b)", [(2, "gzip.decompress")]),
+    ],
+)
+def test_the_source_check_finds_archive_openers(source, expected):
+    assert openers_in(source) == expected
+
+
+def test_no_archive_is_opened_outside_the_helper():
+    files = application_files()
+    assert ROOT / "projects" / "evidence.py" in files and ROOT / "manage.py" in files
+    found, allowed_seen = [], set()
+    for path in files:
+        relative = path.relative_to(ROOT).as_posix()
+        for line, name in openers_in(path.read_text(encoding="utf-8")):
+            key = next((k for k in ((relative, name), (relative, "*")) if k in ALLOWED), None)
+            if key:
+                allowed_seen.add(key)
+            else:
+                found.append(f"{relative}:{line} {name}")
+    assert not found, (
+        "Archives from uploaded data are opened through projects/archives.py "
+        "(open_archive, load_workbook), which bounds what is read: " + ", ".join(found)
+    )
+    # An exception that no longer matches anything is removed from ALLOWED.
+    assert allowed_seen == set(ALLOWED), set(ALLOWED) - allowed_seen

@@ -19,6 +19,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from projects.models import EvidenceFile, PlanStep, ProgressEntry, Project
+from tests.factories import AgencyFactory, FiscalYearFactory, UserFactory
 from tests.hostile import bombs, http
 from tests.hostile.test_hostile_projects import valid_report
 
@@ -73,3 +74,45 @@ def test_evidence_upload_refuses_archive_bombs(client, project, staff, media, na
     assert any(f"ไฟล์ {name}" in m and "จึงไม่อ่าน" in m for m in messages), messages
     assert memory["peak"] < MEMORY_BOUND, f"{memory['peak'] / MB:.0f} MB"
     assert not media.exists() or not list(media.rglob("*.*"))
+
+
+WORKBOOK_BOMBS = {
+    # The finding: 461 KB, 190 MB of shared strings.
+    "shared-strings-190MB": (bombs.shared_strings_bomb, "xl/sharedStrings.xml"),
+    "styles-150MB": (bombs.styles_bomb, "xl/styles.xml"),
+    "sheet-150MB": (bombs.sheet_bomb, "xl/worksheets/sheet2.xml"),
+    "parts-110000": (bombs.many_parts_zip, "ส่วนประกอบ 110,00"),
+}
+
+
+@pytest.fixture
+def plan_staff():
+    agency = AgencyFactory(code="01000000")
+    FiscalYearFactory(year_be=2564)
+    return UserFactory(agency=agency)
+
+
+@pytest.mark.parametrize("name", WORKBOOK_BOMBS)
+def test_plan_upload_and_preview_refuse_archive_bombs(client, plan_staff, media, name):
+    make, where = WORKBOOK_BOMBS[name]
+    data = make()
+    assert len(data) < 10 * MB
+    client.force_login(plan_staff)
+    before = stored()
+    with peak_memory() as memory:
+        # Whatever page comes after the upload (the form again, or the preview) is the answer.
+        response = client.post(
+            "/imports/plan/",
+            {
+                "agency": "01000000",
+                "fiscal_year": "2564",
+                "file": SimpleUploadedFile(f"{name}.xlsx", data),
+            },
+            follow=True,
+        )
+    http.assert_answer(response)
+    http.assert_refused(response, before, stored())
+    messages = http.thai_errors(response)
+    assert any(where in m and "จึงไม่อ่าน" in m for m in messages), messages
+    assert memory["peak"] < MEMORY_BOUND, f"{memory['peak'] / MB:.0f} MB"
+    assert not (media / "imports").exists() or not any((media / "imports").iterdir())
