@@ -16,7 +16,9 @@ Batches older than ``settings.BMA_IMPORT_BATCH_MAX_AGE`` are removed by ``cleanu
 
 ``LimitedUploadHandler`` keeps upload sizes bounded: past its limit a file's bytes are
 dropped (still counted) and the file arrives as an ``OversizedUpload`` saying how big it
-was, so a 50 MB file gets a clear message instead of filling memory or disk.
+was, so a 50 MB file gets a clear message instead of filling memory or disk. With a limit
+on the request's files together, the files past that total arrive the same way, marked
+``over_total``.
 """
 
 from __future__ import annotations
@@ -185,40 +187,63 @@ def cleanup(*, now: float | None = None) -> int:
 
 
 class OversizedUpload(UploadedFile):
-    """A file that was larger than the upload's limit: no content, only its name and size."""
+    """A file that was larger than the upload's limit: no content, only its name and size.
+    ``over_total``: it was cut because the files before it (and it) passed the limit of
+    the request's files together, ``total`` bytes so far."""
 
     oversized = True
 
-    def __init__(self, name: str, size: int, content_type: str | None):
+    def __init__(
+        self,
+        name: str,
+        size: int,
+        content_type: str | None,
+        *,
+        over_total: bool = False,
+        total: int = 0,
+    ):
         import io
 
         super().__init__(io.BytesIO(b""), name, content_type, size)
+        self.over_total = over_total
+        self.total = total
 
 
 class LimitedUploadHandler(FileUploadHandler):
     """First of the request's handlers: passes each file's chunks on until the file passes
-    ``max_bytes``, then drops the rest (still counting it) and ends the file as an
-    ``OversizedUpload``. Install before the request body is read (see imports_views)."""
+    ``max_bytes`` (or all files together pass ``max_total_bytes``), then drops the rest
+    (still counting it) and ends the file as an ``OversizedUpload``. Install before the
+    request body is read (see imports_views)."""
 
-    def __init__(self, request, max_bytes: int):
+    def __init__(self, request, max_bytes: int, max_total_bytes: int | None = None):
         super().__init__(request)
         self.max_bytes = max_bytes
+        self.max_total_bytes = max_total_bytes
         self.received = 0
-        self.over = False
+        self.total = 0
+        self.over = ""
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.received = 0
-        self.over = False
+        self.over = ""
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        if self.received > self.max_bytes:
-            self.over = True
-            return None
-        return raw_data
+        self.total += len(raw_data)
+        if not self.over and self.received > self.max_bytes:
+            self.over = "file"
+        elif not self.over and self.max_total_bytes and self.total > self.max_total_bytes:
+            self.over = "total"
+        return None if self.over else raw_data
 
     def file_complete(self, file_size):
         if self.over:
-            return OversizedUpload(self.file_name, self.received, self.content_type)
+            return OversizedUpload(
+                self.file_name,
+                self.received,
+                self.content_type,
+                over_total=self.over == "total",
+                total=self.total,
+            )
         return None

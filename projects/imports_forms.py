@@ -51,7 +51,19 @@ class PageUploadForm(forms.Form):
 
     def clean_files(self):
         files = self.cleaned_data["files"]
-        too_big = [f for f in files if getattr(f, "oversized", False)]
+        too_big = [f for f in files if getattr(f, "oversized", False) and not f.over_total]
+        cut = [f for f in files if getattr(f, "over_total", False)]
+        if cut and not too_big:
+            raise forms.ValidationError(
+                _(
+                    "ไฟล์ที่เลือกรวมกันใหญ่ %(size)s เกิน %(limit)s ต่อครั้ง กรุณาแบ่งส่งหลายครั้ง "
+                    "หรือให้ผู้ดูแลระบบใช้คำสั่ง manage.py import_bma_page"
+                )
+                % {
+                    "size": _megabytes(max(f.total for f in cut)),
+                    "limit": _megabytes(bma_page.MAX_UPLOAD_BYTES),
+                }
+            )
         if too_big:
             names = ", ".join(f"{f.name} ({_megabytes(f.size)})" for f in too_big)
             raise forms.ValidationError(

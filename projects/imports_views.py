@@ -88,7 +88,10 @@ def pages_upload(request):
     _require(permissions.can_import_pages(request.user))
     if request.method == "POST":
         request.upload_handlers.insert(
-            0, import_uploads.LimitedUploadHandler(request, bma_page.MAX_PAGE_BYTES)
+            0,
+            import_uploads.LimitedUploadHandler(
+                request, bma_page.MAX_PAGE_BYTES, max_total_bytes=bma_page.MAX_UPLOAD_BYTES
+            ),
         )
         if refused := _read_upload(request):
             # Django refused the body (so the CSRF token in it is unreadable too): say why.

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 
-from projects import import_uploads, plan_xlsx
+from projects import bma_page, import_uploads, plan_xlsx
 from projects.models import PlanStep, Project, User
 from tests.factories import AgencyFactory, FiscalYearFactory, ProjectFactory, UserFactory
 from tests.html import page_of
@@ -217,6 +217,20 @@ def test_50_mb_page_gets_a_message_not_a_500(admin, media):
     assert errors == [
         "ไฟล์ใหญ่เกิน 2 MB ซึ่งเป็นขนาดสูงสุดของหน้าโครงการ: huge.txt (50.0 MB) "
         "ไฟล์เหล่านี้ไม่ใช่หน้าโครงการที่บันทึกเป็นข้อความ นำออกแล้วอัปโหลดใหม่"
+    ]
+    assert batches(media) == []
+
+
+def test_pages_over_the_total_of_one_upload_get_a_message(admin, media, monkeypatch):
+    # Each file is bounded, and so is their sum: 100 files of 2 MB would be 200 MB held
+    # by one request, then read back and parsed at every preview.
+    monkeypatch.setattr(bma_page, "MAX_UPLOAD_BYTES", 1024 * 1024)
+    files = [upload(f"{n}.txt", SEED_BYTES + b"\n" * 400_000) for n in range(3)]
+    response = client_for(admin).post("/imports/pages/", {"files": files})
+    assert response.status_code == 200
+    assert page_of(response).texts(".field__error") == [
+        "ไฟล์ที่เลือกรวมกันใหญ่ 1.2 MB เกิน 1.0 MB ต่อครั้ง กรุณาแบ่งส่งหลายครั้ง "
+        "หรือให้ผู้ดูแลระบบใช้คำสั่ง manage.py import_bma_page"
     ]
     assert batches(media) == []
 
