@@ -15,6 +15,8 @@ benchmarks/bench_archives.py use the same files.
   finding: a 461 KB workbook with 190 MB of shared strings, 96.5 s and 1.1 GB to
   preview);
 - ``many_parts_zip``: a zip of 110,000 empty parts (a directory bomb);
+- ``distinct_shared_strings``: not a bomb, the costliest workbook still read (for the
+  benchmark);
 - ``lying_zip``: one part whose directory declares fewer bytes than it holds.
 """
 
@@ -168,6 +170,36 @@ def shared_strings_bomb(unpacked: int = 190 * MB) -> bytes:
         ),
         SHARED_STRINGS_TYPE,
     )
+
+
+@functools.cache
+def distinct_shared_strings(unpacked: int) -> bytes:
+    """Not a bomb: shared strings of ``unpacked`` bytes of short strings that all differ
+    (``<si><t>1a</t></si>``, ``<si><t>1b</t></si>``…), which compress only a few times.
+    Just under the part limit, this is the costliest workbook the reader still parses."""
+    from projects import plan_xlsx
+
+    template = zipfile.ZipFile(io.BytesIO(plan_xlsx.template_workbook()))
+    parts = []
+    size, number = 0, 0
+    while size < unpacked - 64:
+        item = b"<si><t>%x</t></si>" % number
+        parts.append(item)
+        size += len(item)
+        number += 1
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    )
+    strings = head + b"".join(parts)[: unpacked - len(head) - 6].rsplit(b"<si>", 1)[0] + b"</sst>"
+    contents: dict[str, bytes | Repeated] = {}
+    for info in template.infolist():
+        data = template.read(info)
+        if info.filename == "[Content_Types].xml":
+            data = data.replace(b"</Types>", SHARED_STRINGS_TYPE + b"</Types>")
+        contents[info.filename] = data
+    contents["xl/sharedStrings.xml"] = strings
+    return _zip(contents)
 
 
 def styles_bomb(unpacked: int = 150 * MB) -> bytes:
