@@ -114,8 +114,7 @@ def _count_directory_entries(handle: BinaryIO) -> int:
     while chunk := handle.read(MB):
         block = tail + chunk
         count += block.count(_DIRECTORY_ENTRY)
-        # Keep the last 3 bytes (a signature cut in two), never a whole signature.
-        tail = block[-3:] if not block.endswith(_DIRECTORY_ENTRY) else b""
+        tail = block[-3:]  # a signature cut in two by the chunks is counted next time
     handle.seek(0)
     return count
 

@@ -358,13 +358,8 @@ def read(
     problems. Checks that need the database are made by ``plan_import``. Reading stops at
     ``deadline`` (by default ``settings.BMA_IMPORT_PARSE_SECONDS`` from now)."""
     result = ReadResult(agency_code=agency_code, fiscal_year_be=fiscal_year_be)
-
-    def whole_file(message: str) -> ReadResult:
-        result.problems.append(SheetProblem("", None, "", "ไฟล์", message))
-        return result
-
     if message := check_file(data):
-        return whole_file(message)
+        return _whole_file(result, message)
     if deadline is None:
         deadline = archives.Deadline(parse_seconds())
     try:
@@ -376,17 +371,23 @@ def read(
             max_ratio=MAX_RATIO,
             deadline=deadline,
         ) as archive:
-            _read_workbook(archive, result, whole_file)
+            _read_workbook(archive, result)
     except archives.ArchiveRefused as refused:
-        result = ReadResult(agency_code=agency_code, fiscal_year_be=fiscal_year_be)
-        return whole_file(_refusal_message(refused))
+        # Nothing read before the refusal is kept: only why the file was refused.
+        empty = ReadResult(agency_code=agency_code, fiscal_year_be=fiscal_year_be)
+        return _whole_file(empty, _refusal_message(refused))
     del result.problems[MAX_PROBLEMS:]
     return result
 
 
-def _read_workbook(archive: archives.SafeArchive, result: ReadResult, whole_file) -> None:
+def _whole_file(result: ReadResult, message: str) -> ReadResult:
+    result.problems.append(SheetProblem("", None, "", "ไฟล์", message))
+    return result
+
+
+def _read_workbook(archive: archives.SafeArchive, result: ReadResult) -> None:
     if "xl/workbook.xml" not in archive:
-        whole_file("ไฟล์ zip นี้ไม่ใช่ไฟล์ Excel (.xlsx) (ไม่พบ xl/workbook.xml)")
+        _whole_file(result, "ไฟล์ zip นี้ไม่ใช่ไฟล์ Excel (.xlsx) (ไม่พบ xl/workbook.xml)")
         return
     try:
         workbook = archives.load_workbook(archive)
@@ -396,9 +397,10 @@ def _read_workbook(archive: archives.SafeArchive, result: ReadResult, whole_file
         if archive.refused:
             raise archive.refused from None
         logger.info("plan_xlsx: workbook could not be opened", exc_info=True)
-        whole_file(
+        _whole_file(
+            result,
             "เปิดไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหายหรือไม่ได้บันทึกจาก Excel "
-            "กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่"
+            "กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่",
         )
         return
     try:
