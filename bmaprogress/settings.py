@@ -318,3 +318,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", 2_62
 # under MEDIA_ROOT/imports/ for its confirmation before it is removed.
 BMA_IMPORT_MAX_XLSX_BYTES = env_int("BMA_IMPORT_MAX_XLSX_BYTES", 10 * 1024 * 1024)
 BMA_IMPORT_BATCH_MAX_AGE = env_int("BMA_IMPORT_BATCH_MAX_AGE", 2 * 60 * 60)
+# Longest a workbook may take to read at its upload (issue 12): past it the upload is
+# refused with a message. A large agency's plan reads in 1-2 s.
+BMA_IMPORT_PARSE_SECONDS = env_int("BMA_IMPORT_PARSE_SECONDS", 20)

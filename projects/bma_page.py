@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 # A page of a year's project with a few hundred entries is well under a megabyte; a file
 # many times that size is not a saved page.
 MAX_PAGE_BYTES = 2 * 1024 * 1024
+# All the pages of one upload together (a hundred pages of 200 KB): without it, 100 files
+# of 2 MB are 200 MB held by one request and parsed again at every preview.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 TITLE = "ความคืบหน้าโครงการ/กิจกรรม"
 END_MARKER = "** ผลการประเมินโครงการ (รายไตรมาส) **"

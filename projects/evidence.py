@@ -9,17 +9,20 @@ person gave must agree with the content.
 How many files a report takes and how big (settings ``BMA_EVIDENCE_MAX_FILES``,
 ``BMA_EVIDENCE_MAX_FILE_BYTES``, ``BMA_UPLOAD_MAX_REQUEST_BYTES``) is enforced while the
 request is read (projects/uploads.py), before anything is stored.
+
+An Office Open XML file is a zip, opened through projects/archives.py: one that would
+unpack to more than a real document does (a zip bomb) is refused with the reason, and
+``[Content_Types].xml`` is read only up to ``MAX_CONTENT_TYPES_BYTES``.
 """
 
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from projects import uploads
+from projects import archives, uploads
 
 
 def upload_limits() -> uploads.UploadLimits:
@@ -29,6 +32,18 @@ def upload_limits() -> uploads.UploadLimits:
         file_bytes=settings.BMA_EVIDENCE_MAX_FILE_BYTES,
         total_bytes=settings.BMA_UPLOAD_MAX_REQUEST_BYTES,
     )
+
+
+# What an uploaded Office file may unpack to. A 10 MB document of photos unpacks to about
+# 10 MB, of text to a few times that; a bomb compresses a thousand times.
+ARCHIVE_LIMITS = {
+    "max_entries": 10_000,
+    "max_entry_bytes": 100 * 1024 * 1024,
+    "max_total_bytes": 300 * 1024 * 1024,
+    "max_ratio": 200,
+}
+# The content types part of a real document is one or two kilobytes.
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -163,13 +178,19 @@ def _kind_from_content(head: bytes, uploaded) -> FileKind | None:
 
 def _ooxml_kind(uploaded) -> FileKind | None:
     try:
-        with zipfile.ZipFile(uploaded) as archive:
-            names = set(archive.namelist())
+        with archives.open_archive(uploaded, **ARCHIVE_LIMITS) as archive:
+            names = set(archive.names())
             if "[Content_Types].xml" not in names:
                 return None
-            content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
-        return None
+            content_types = archive.read(
+                "[Content_Types].xml", limit=MAX_CONTENT_TYPES_BYTES
+            ).decode("utf-8", "replace")
+    except archives.ArchiveRefused as refused:
+        if refused.reason in ("damaged", "encrypted"):
+            return None  # not a document: "not a kind that is accepted"
+        raise EvidenceRejected(
+            _("ไฟล์ %(name)s ถูกปฏิเสธ: %(reason)s") % {"name": uploaded.name, "reason": refused}
+        ) from None
     for kind, part, main_type in _OOXML_MAIN:
         name_first, type_first = _DECLARED[part]
         declared = name_first.search(content_types) or type_first.search(content_types)

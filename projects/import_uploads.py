@@ -1,13 +1,15 @@
 """Uploaded files waiting between an import's preview and its confirmation (issue 8).
 
 No model: a batch is a folder ``MEDIA_ROOT/imports/<random hex>/`` holding the files'
-bytes (as ``0``, ``1``, …) and ``meta.json`` (their original names and hashes, the kind
-of import, the owner, when). The browser only gets a signed token naming the folder,
-the owner, the kind, the parameters (agency, fiscal year) and a hash of names and
-bytes. Loading checks the signature, the age, the owner, the kind and the hash, so a
-token cannot be replayed by somebody else, changed to another agency, or point at files
-changed on disk. Confirmation re-reads and re-checks the stored bytes against the
-database as it is then; the client never sends the data back.
+bytes (as ``0``, ``1``, …), ``meta.json`` (their original names and hashes, the kind
+of import, the owner, when) and, when the upload read them, ``rows.json``: what was
+read from the files (JSON, never pickle), so that the preview and the confirmation do
+not parse them again (issue 12). The browser only gets a signed token naming the
+folder, the owner, the kind, the parameters (agency, fiscal year) and a hash of names,
+bytes and rows. Loading checks the signature, the age, the owner, the kind and the
+hash, so a token cannot be replayed by somebody else, changed to another agency, or
+point at files or rows changed on disk. Confirmation re-checks what was uploaded
+against the database as it is then; the client never sends the data back.
 
 Batches older than ``settings.BMA_IMPORT_BATCH_MAX_AGE`` are removed by ``cleanup``
 (run at every upload, and by ``manage.py cleanup_imports``).
@@ -32,6 +34,7 @@ from django.conf import settings
 from django.core import signing
 
 SALT = "projects.import_uploads"
+ROWS = "rows.json"
 _BATCH_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -47,6 +50,8 @@ class Batch:
     params: dict
     files: list[tuple[str, bytes]]
     created_at: float
+    # What the upload read from the files (see ``store``), or None.
+    rows: dict | None = None
 
     @property
     def names(self) -> list[str]:
@@ -61,22 +66,36 @@ def max_age() -> int:
     return settings.BMA_IMPORT_BATCH_MAX_AGE
 
 
-def _fingerprint(files: list[tuple[str, bytes]]) -> str:
+def _fingerprint(files: list[tuple[str, bytes]], rows: bytes | None = None) -> str:
     digest = hashlib.sha256()
     for name, data in files:
         digest.update(hashlib.sha256(name.encode("utf-8", "replace")).digest())
         digest.update(hashlib.sha256(data).digest())
+    if rows is not None:
+        digest.update(b"rows" + hashlib.sha256(rows).digest())
     return digest.hexdigest()
 
 
-def store(*, user, kind: str, files: list[tuple[str, bytes]], params: dict | None = None) -> str:
-    """Keep ``files`` (name, bytes) for ``user`` and return the signed token of the batch."""
+def store(
+    *,
+    user,
+    kind: str,
+    files: list[tuple[str, bytes]],
+    params: dict | None = None,
+    rows: dict | None = None,
+) -> str:
+    """Keep ``files`` (name, bytes) for ``user`` and return the signed token of the batch.
+    ``rows``: what was read from the files (JSON-serialisable), kept beside them."""
     cleanup()
     batch_id = secrets.token_hex(16)
     folder = root() / batch_id
     folder.mkdir(parents=True, exist_ok=False)
     for index, (_name, data) in enumerate(files):
         (folder / str(index)).write_bytes(data)
+    kept = None
+    if rows is not None:
+        kept = json.dumps(rows, ensure_ascii=False).encode("utf-8")
+        (folder / ROWS).write_bytes(kept)
     meta = {
         "kind": kind,
         "user": user.pk,
@@ -92,7 +111,7 @@ def store(*, user, kind: str, files: list[tuple[str, bytes]], params: dict | Non
         "u": user.pk,
         "k": kind,
         "p": params or {},
-        "h": _fingerprint(files),
+        "h": _fingerprint(files, kept),
     }
     return signing.dumps(payload, salt=SALT, compress=True)
 
@@ -119,10 +138,15 @@ def load(token: str, *, user, kind: str) -> Batch:
             (item["name"], (folder / str(index)).read_bytes())
             for index, item in enumerate(meta["files"])
         ]
+        kept = (folder / ROWS).read_bytes() if (folder / ROWS).is_file() else None
     except (OSError, ValueError, KeyError, TypeError):
         raise BatchError("ไฟล์ที่อัปโหลดไว้เสียหาย กรุณาอัปโหลดใหม่") from None
-    if _fingerprint(files) != payload.get("h"):
+    if _fingerprint(files, kept) != payload.get("h"):
         raise BatchError("ไฟล์ที่เก็บไว้ไม่ตรงกับที่อัปโหลด กรุณาอัปโหลดใหม่")
+    try:
+        rows = None if kept is None else json.loads(kept)
+    except ValueError:
+        raise BatchError("ไฟล์ที่อัปโหลดไว้เสียหาย กรุณาอัปโหลดใหม่") from None
     return Batch(
         id=batch_id,
         kind=kind,
@@ -130,6 +154,7 @@ def load(token: str, *, user, kind: str) -> Batch:
         params=payload.get("p") or {},
         files=files,
         created_at=float(meta.get("created_at", 0)),
+        rows=rows,
     )
 
 

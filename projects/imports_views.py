@@ -4,9 +4,14 @@ own agency); the workbook's template and export (everybody who may read).
 
 Nothing is written before confirmation. The upload is kept server-side
 (projects/import_uploads.py) behind a signed token in the URL; the preview (GET) and the
-confirmation (POST) both re-read the stored bytes and compare them with the database as
-it is then. The confirmation carries the preview's digest: when the database changed in
-between, nothing is written and the new preview is shown instead.
+confirmation (POST) both compare it with the database as it is then. The confirmation
+carries the preview's digest: when the database changed in between, nothing is written
+and the new preview is shown instead.
+
+The workbook is read once, at its upload (issue 12): a file that cannot be read at all
+(damaged, a zip bomb, too slow to read) is refused there, next to the field; otherwise
+the rows read are kept with the batch, and the preview, its reloads and the confirmation
+use them without parsing the file again.
 
 The upload views are ``csrf_exempt`` only so that their limits on files
 (projects/uploads.py) are set before the body is read; ``csrf_protect`` then checks the token as usual
@@ -43,9 +48,13 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _upload_limits(*, files: int, file_bytes: int) -> uploads.UploadLimits:
+def _upload_limits(*, files: int, file_bytes: int, total_bytes: int | None = None):
+    """Limits on an upload's files; all of them together never above the site's total."""
+    site_total = settings.BMA_UPLOAD_MAX_REQUEST_BYTES
     return uploads.UploadLimits(
-        files=files, file_bytes=file_bytes, total_bytes=settings.BMA_UPLOAD_MAX_REQUEST_BYTES
+        files=files,
+        file_bytes=file_bytes,
+        total_bytes=site_total if total_bytes is None else min(total_bytes, site_total),
     )
 
 
@@ -88,7 +97,9 @@ def pages_upload(request):
     _require(permissions.can_import_pages(request.user))
     if request.method == "POST":
         limits = _upload_limits(
-            files=settings.DATA_UPLOAD_MAX_NUMBER_FILES, file_bytes=bma_page.MAX_PAGE_BYTES
+            files=settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+            file_bytes=bma_page.MAX_PAGE_BYTES,
+            total_bytes=bma_page.MAX_UPLOAD_BYTES,
         )
         if refused := _read_upload(request, limits):
             # Django refused the body (so the CSRF token in it is unreadable too): say why.
@@ -226,15 +237,22 @@ def _plan_upload(request):
         form = PlanUploadForm(request.POST, request.FILES, user=user)
         if form.is_valid():
             agency = form.cleaned_data["agency"]
+            fiscal_year = form.cleaned_data["fiscal_year"]
             _require(permissions.can_import_plan(user, agency))
             upload = form.cleaned_data["file"]
-            token = import_uploads.store(
-                user=user,
-                kind=PLAN,
-                files=[(upload.name, upload.read())],
-                params={"agency": agency.code, "year": form.cleaned_data["fiscal_year"].year_be},
-            )
-            return redirect("imports:plan_preview", token=token)
+            data = upload.read()
+            rows = plan_xlsx.read(data, agency_code=agency.code, fiscal_year_be=fiscal_year.year_be)
+            if problem := rows.file_problem:
+                form.add_error("file", problem.message)
+            else:
+                token = import_uploads.store(
+                    user=user,
+                    kind=PLAN,
+                    files=[(upload.name, data)],
+                    params={"agency": agency.code, "year": fiscal_year.year_be},
+                    rows=rows.as_json(),
+                )
+                return redirect("imports:plan_preview", token=token)
     else:
         form = PlanUploadForm(user=user)
     return render(request, "imports/plan_upload.html", {"form": form})
@@ -249,6 +267,7 @@ def plan_preview(request, token):
         batch = import_uploads.load(token, user=user, kind=PLAN)
         agency = Agency.objects.get(code=batch.params["agency"])
         fiscal_year = FiscalYear.objects.get(year_be=batch.params["year"])
+        rows = plan_xlsx.ReadResult.from_json(batch.rows)
     except import_uploads.BatchError as error:
         return _batch_error(request, error, reverse("imports:plan"))
     except (Agency.DoesNotExist, FiscalYear.DoesNotExist, KeyError):
@@ -257,11 +276,13 @@ def plan_preview(request, token):
             _("ไม่พบหน่วยงานหรือปีงบประมาณของไฟล์ชุดนี้แล้ว กรุณาอัปโหลดใหม่"),
             reverse("imports:plan"),
         )
+    except (TypeError, ValueError):  # no rows kept, or not rows of this version
+        return _batch_error(request, _("ไฟล์ที่อัปโหลดไว้เสียหาย กรุณาอัปโหลดใหม่"), reverse("imports:plan"))
     _require(permissions.can_import_plan(user, agency))
-    name, data = batch.files[0]
+    name = batch.names[0]
     if request.method == "POST":
         plan = services.plan_spreadsheet_import(
-            data=data,
+            read_result=rows,
             agency=agency,
             fiscal_year=fiscal_year,
             dry_run=False,
@@ -293,14 +314,14 @@ def plan_preview(request, token):
         if plan.stale:
             stale = True
             plan = services.plan_spreadsheet_import(
-                data=data, agency=agency, fiscal_year=fiscal_year, dry_run=True, user=user
+                read_result=rows, agency=agency, fiscal_year=fiscal_year, dry_run=True, user=user
             )
         else:
             stale = False
     else:
         stale = False
         plan = services.plan_spreadsheet_import(
-            data=data, agency=agency, fiscal_year=fiscal_year, dry_run=True, user=user
+            read_result=rows, agency=agency, fiscal_year=fiscal_year, dry_run=True, user=user
         )
     outcomes = Paginator(plan.projects, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

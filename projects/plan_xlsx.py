@@ -34,10 +34,16 @@ Safe by design, like the page importer (projects/bma_import.py):
   a plan editor opened before the import cannot overwrite it. History (simple_history)
   records every created, updated and deleted project and step with the importing user.
 
-Reading is bounded: files over ``settings.BMA_IMPORT_MAX_XLSX_BYTES`` are refused, the zip
-directory is checked before anything is decompressed (total size and number of parts),
-openpyxl runs in read-only mode on cached values, at most ``MAX_COLUMNS`` columns and
-``MAX_ROWS`` rows per sheet are read, and XML is parsed through defusedxml.
+Reading is bounded (issue 12): files over ``settings.BMA_IMPORT_MAX_XLSX_BYTES`` are
+refused; the zip is opened through projects/archives.py, which checks its directory
+before anything is decompressed (number of parts, total size, each part's size and
+compression ratio) and hands openpyxl parts that stop at ``MAX_PART_BYTES`` while they
+are parsed; openpyxl runs in read-only mode on cached values; at most ``MAX_COLUMNS``
+columns and ``MAX_ROWS`` rows per sheet are read; XML is parsed through defusedxml; and
+reading stops after ``settings.BMA_IMPORT_PARSE_SECONDS`` (a deadline checked at every
+chunk of a part and every row). ``read`` runs once per upload: its ``ReadResult`` is kept
+as JSON beside the upload (``as_json``, ``from_json``) and the preview and the
+confirmation compare those rows with the database, never the file again.
 """
 
 from __future__ import annotations
@@ -47,10 +53,9 @@ import hashlib
 import io
 import logging
 import re
-import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -58,14 +63,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from projects import permissions, revisions, spreadsheets, thaidates
+from projects import archives, permissions, revisions, spreadsheets, thaidates
 from projects.bma_import import ACTIONS, ImportChange
 from projects.models import (
     Agency,
@@ -87,6 +92,14 @@ CHANGE_REASON = "นำเข้าจากไฟล์แผนปฏิบั
 MAX_ROWS = 20_000
 MAX_COLUMNS = 30
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# Any one part unpacked (shared strings, a sheet, the styles: openpyxl finds them by the
+# file's own references, so the bound is on every part). The largest part of a large
+# agency's plan (500 projects of 12 steps, rationales of 3,000 characters) is 4.9 MB;
+# 20,000 step rows (MAX_ROWS) are 9.5 MB. Parsing 16 MB of the worst kind (short shared
+# strings) takes about 10 s and 100 MB; the finding's 190 MB took 96.5 s and 1.1 GB.
+MAX_PART_BYTES = 16 * 1024 * 1024
+# Unpacked / packed, for parts over a megabyte: the template's sheets are 20-100.
+MAX_RATIO = 200
 MAX_ZIP_PARTS = 2_000
 MAX_PROBLEMS = 500
 # Rows of the template that carry data validation and number formats.
@@ -99,6 +112,10 @@ WORKBOOK_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadshe
 
 def max_file_bytes() -> int:
     return settings.BMA_IMPORT_MAX_XLSX_BYTES
+
+
+def parse_seconds() -> int:
+    return settings.BMA_IMPORT_PARSE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -215,13 +232,84 @@ class ReadResult:
     problems: list[SheetProblem] = field(default_factory=list)
     # Column letter of each field, per sheet, as the file has them (for problems found later).
     letters: dict[str, dict[str, str]] = field(default_factory=dict)
+    # What the rows were read for: rows of another agency or year are problems.
+    agency_code: str = ""
+    fiscal_year_be: int | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def file_problem(self) -> SheetProblem | None:
+        """The problem that stopped the whole file from being read, if any."""
+        return next((p for p in self.problems if not p.sheet), None)
+
     def letter(self, sheet: str, key: str) -> str:
         return self.letters.get(sheet, {}).get(key, "")
+
+    # Kept beside the upload between the preview and the confirmation (JSON, not pickle:
+    # nothing read back from disk is executed).
+    JSON_VERSION = 1
+
+    def as_json(self) -> dict:
+        def step(row: StepRow) -> dict:
+            return {
+                **asdict(row),
+                "weight": str(row.weight),
+                "starts_on": row.starts_on and row.starts_on.isoformat(),
+                "ends_on": row.ends_on and row.ends_on.isoformat(),
+            }
+
+        return {
+            "version": self.JSON_VERSION,
+            "agency_code": self.agency_code,
+            "fiscal_year_be": self.fiscal_year_be,
+            "projects": [asdict(row) for row in self.projects],
+            "steps": [step(row) for row in self.steps],
+            "problems": [asdict(problem) for problem in self.problems],
+            "letters": self.letters,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ReadResult:
+        """What ``as_json`` wrote; ValueError for anything else."""
+
+        def date(text):
+            return dt.date.fromisoformat(text) if text else None
+
+        try:
+            if data["version"] != cls.JSON_VERSION:
+                raise ValueError("another version")
+            return cls(
+                projects=[
+                    ProjectRow(
+                        **{
+                            **row,
+                            "objectives": tuple(row["objectives"]),
+                            "strategy": tuple(row["strategy"]),
+                        }
+                    )
+                    for row in data["projects"]
+                ],
+                steps=[
+                    StepRow(
+                        **{
+                            **row,
+                            "weight": Decimal(row["weight"]),
+                            "starts_on": date(row["starts_on"]),
+                            "ends_on": date(row["ends_on"]),
+                        }
+                    )
+                    for row in data["steps"]
+                ],
+                problems=[SheetProblem(**problem) for problem in data["problems"]],
+                letters={sheet: dict(columns) for sheet, columns in data["letters"].items()},
+                agency_code=str(data["agency_code"]),
+                fiscal_year_be=data["fiscal_year_be"],
+            )
+        except (KeyError, TypeError, AttributeError, InvalidOperation) as error:
+            raise ValueError(f"not a kept ReadResult: {error!r}") from None
 
 
 class _Invalid(ValueError):
@@ -258,44 +346,74 @@ def check_file(data: bytes | None = None, *, head: bytes = b"", size: int | None
     return ""
 
 
-def read(data: bytes, *, agency_code: str, fiscal_year_be: int) -> ReadResult:
+def read(
+    data: bytes,
+    *,
+    agency_code: str,
+    fiscal_year_be: int,
+    deadline: archives.Deadline | None = None,
+) -> ReadResult:
     """Read the workbook; never raises for bad input. Rows of another agency or year are
-    problems. Checks that need the database are made by ``plan_import``."""
-    result = ReadResult()
-
-    def whole_file(message: str) -> ReadResult:
-        result.problems.append(SheetProblem("", None, "", "ไฟล์", message))
-        return result
-
+    problems. Checks that need the database are made by ``plan_import``. Reading stops at
+    ``deadline`` (by default ``settings.BMA_IMPORT_PARSE_SECONDS`` from now)."""
+    result = ReadResult(agency_code=agency_code, fiscal_year_be=fiscal_year_be)
     if message := check_file(data):
-        return whole_file(message)
+        return _whole_file(result, message)
+    if deadline is None:
+        deadline = archives.Deadline(parse_seconds())
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return whole_file("ไฟล์ .xlsx นี้เสียหรือไม่ครบ (เปิดเป็นไฟล์ zip ไม่ได้) กรุณาบันทึกจาก Excel ใหม่")
-    if len(parts) > MAX_ZIP_PARTS:
-        return whole_file(f"ไฟล์มีส่วนประกอบ {len(parts):,} ส่วน มากผิดปกติสำหรับไฟล์ Excel จึงไม่อ่าน")
-    unpacked = sum(part.file_size for part in parts)
-    if unpacked > MAX_UNCOMPRESSED_BYTES:
-        return whole_file(
-            f"ไฟล์นี้เมื่อคลายการบีบอัดจะใหญ่ {unpacked / 1024 / 1024:,.0f} MB "
-            f"เกิน {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB จึงไม่อ่าน "
-            "(ไฟล์แผนของหน่วยงานหนึ่งไม่ควรใหญ่ขนาดนี้)"
-        )
-    if "xl/workbook.xml" not in {part.filename for part in parts}:
-        return whole_file("ไฟล์ zip นี้ไม่ใช่ไฟล์ Excel (.xlsx) (ไม่พบ xl/workbook.xml)")
+        with archives.open_archive(
+            data,
+            max_entries=MAX_ZIP_PARTS,
+            max_entry_bytes=MAX_PART_BYTES,
+            max_total_bytes=MAX_UNCOMPRESSED_BYTES,
+            max_ratio=MAX_RATIO,
+            deadline=deadline,
+        ) as archive:
+            _read_workbook(archive, result)
+    except archives.ArchiveRefused as refused:
+        # Nothing read before the refusal is kept: only why the file was refused.
+        empty = ReadResult(agency_code=agency_code, fiscal_year_be=fiscal_year_be)
+        return _whole_file(empty, _refusal_message(refused))
+    del result.problems[MAX_PROBLEMS:]
+    return result
+
+
+def _whole_file(result: ReadResult, message: str) -> ReadResult:
+    result.problems.append(SheetProblem("", None, "", "ไฟล์", message))
+    return result
+
+
+def _read_workbook(archive: archives.SafeArchive, result: ReadResult) -> None:
+    if "xl/workbook.xml" not in archive:
+        _whole_file(result, "ไฟล์ zip นี้ไม่ใช่ไฟล์ Excel (.xlsx) (ไม่พบ xl/workbook.xml)")
+        return
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = archives.load_workbook(archive)
+    except archives.ArchiveRefused:
+        raise
     except Exception:  # openpyxl raises many kinds for damaged files
+        if archive.refused:
+            raise archive.refused from None
         logger.info("plan_xlsx: workbook could not be opened", exc_info=True)
-        return whole_file(
+        _whole_file(
+            result,
             "เปิดไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหายหรือไม่ได้บันทึกจาก Excel "
-            "กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่"
+            "กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่",
         )
+        return
     try:
-        _Reader(result, agency_code=agency_code, fiscal_year_be=fiscal_year_be).run(workbook)
+        _Reader(
+            result,
+            agency_code=result.agency_code,
+            fiscal_year_be=result.fiscal_year_be,
+            deadline=archive.deadline,
+        ).run(workbook)
+    except archives.ArchiveRefused:
+        raise
     except Exception:  # a malformed sheet part: a problem, not a 500
+        if archive.refused:
+            raise archive.refused from None
         logger.info("plan_xlsx: workbook could not be read", exc_info=True)
         result.problems.append(
             SheetProblem(
@@ -308,8 +426,21 @@ def read(data: bytes, *, agency_code: str, fiscal_year_be: int) -> ReadResult:
         )
     finally:
         workbook.close()
-    del result.problems[MAX_PROBLEMS:]
-    return result
+    if archive.refused:  # refused inside openpyxl, whatever openpyxl did with it
+        raise archive.refused
+
+
+def _refusal_message(refused: archives.ArchiveRefused) -> str:
+    if refused.reason == "damaged":
+        return "ไฟล์ .xlsx นี้เสียหรือไม่ครบ (เปิดเป็นไฟล์ zip ไม่ได้) กรุณาบันทึกจาก Excel ใหม่"
+    if refused.reason == "time":
+        return (
+            f"{refused} ไฟล์อาจมีข้อมูลมากหรือซับซ้อนเกินกว่าแผนของหน่วยงานหนึ่ง "
+            "กรุณาลบแผ่นงานหรือข้อมูลที่ไม่เกี่ยวข้องออก หรือแบ่งเป็นหลายไฟล์"
+        )
+    if refused.reason == "encrypted":
+        return str(refused)
+    return f"{refused} (ไฟล์แผนของหน่วยงานหนึ่งไม่ควรใหญ่ขนาดนี้)"
 
 
 _SPACES = re.compile(r"\s+")
@@ -325,10 +456,18 @@ def _normal_header(value) -> str:
 
 
 class _Reader:
-    def __init__(self, result: ReadResult, *, agency_code: str, fiscal_year_be: int):
+    def __init__(
+        self,
+        result: ReadResult,
+        *,
+        agency_code: str,
+        fiscal_year_be: int,
+        deadline: archives.Deadline | None = None,
+    ):
         self.result = result
         self.agency_code = agency_code
         self.fiscal_year_be = fiscal_year_be
+        self.deadline = deadline
         self.codes_in_sheet: set[str] = set()
 
     def problem(self, sheet, row, key, message) -> None:
@@ -398,6 +537,10 @@ class _Reader:
             return None
         rows = []
         for number, values in enumerate(iterator, start=2):
+            if self.deadline is not None:
+                # Rows can come without bytes to read (openpyxl fills gaps): the clock
+                # is checked here too, not only at each chunk of the part.
+                self.deadline.check()
             if number > MAX_ROWS + 1:
                 if any(v not in (None, "") for v in values):
                     self.result.problems.append(
@@ -763,7 +906,8 @@ class _Abort(Exception):
 
 def plan_import(
     *,
-    data: bytes,
+    data: bytes | None = None,
+    read_result: ReadResult | None = None,
     agency: Agency,
     fiscal_year: FiscalYear,
     dry_run: bool,
@@ -771,13 +915,27 @@ def plan_import(
     expected_digest: str | None = None,
 ) -> PlanImport:
     """Import an annual-plan workbook for ``agency`` and ``fiscal_year``, or only plan the
-    import when ``dry_run``. With ``expected_digest`` (the preview's ``digest``), nothing
-    is written when the database has changed since the preview: ``stale`` is set and the
+    import when ``dry_run``: the workbook's bytes (``data``, read here) or what ``read``
+    made of them (``read_result``, kept from the upload; it must have been read for this
+    agency and year). With ``expected_digest`` (the preview's ``digest``), nothing is
+    written when the database has changed since the preview: ``stale`` is set and the
     returned plan is the new preview."""
     if not permissions.can_import_plan(user, agency):
         raise PermissionDenied
     plan = PlanImport(agency_code=agency.code, fiscal_year_be=fiscal_year.year_be, dry_run=dry_run)
-    result = read(data, agency_code=agency.code, fiscal_year_be=fiscal_year.year_be)
+    if read_result is None:
+        if data is None:
+            raise TypeError("plan_import needs data or read_result")
+        read_result = read(data, agency_code=agency.code, fiscal_year_be=fiscal_year.year_be)
+    elif (read_result.agency_code, read_result.fiscal_year_be) != (
+        agency.code,
+        fiscal_year.year_be,
+    ):
+        raise ValueError(
+            f"rows read for {read_result.agency_code}/{read_result.fiscal_year_be}, "
+            f"imported for {agency.code}/{fiscal_year.year_be}"
+        )
+    result = read_result
     plan.problems.extend(result.problems)
     if not result.ok:
         return plan

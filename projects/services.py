@@ -474,7 +474,8 @@ def bma_pages_import(*, pages: Sequence[tuple[str, bytes | str]], dry_run: bool,
 
 def plan_spreadsheet_import(
     *,
-    data: bytes,
+    data: bytes | None = None,
+    read_result=None,
     agency,
     fiscal_year,
     dry_run: bool,
@@ -485,6 +486,8 @@ def plan_spreadsheet_import(
     workbook, in one transaction; with ``dry_run`` only say what would change. Returns a
     PlanImport (per project: created / updated / unchanged / kept; problems by sheet, row
     and column in Thai). Any problem writes nothing; the same file twice changes nothing.
+    The workbook comes as its bytes (``data``) or as the rows read from it at the upload
+    (``read_result``, a plan_xlsx.ReadResult: the file is not parsed again).
     ``expected_digest`` (a preview's digest) refuses a confirmation made from a preview
     the database has moved on from. PermissionDenied unless the user may import for the
     agency."""
@@ -492,6 +495,7 @@ def plan_spreadsheet_import(
 
     return plan_xlsx.plan_import(
         data=data,
+        read_result=read_result,
         agency=agency,
         fiscal_year=fiscal_year,
         dry_run=dry_run,

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 
-from projects import import_uploads, plan_xlsx
+from projects import bma_page, import_uploads, plan_xlsx
 from projects.models import PlanStep, Project, User
 from tests.factories import AgencyFactory, FiscalYearFactory, ProjectFactory, UserFactory
 from tests.html import page_of
@@ -218,6 +218,18 @@ def test_50_mb_page_gets_a_message_not_a_500(admin, media):
         "ไฟล์ใหญ่เกิน 2 MB ซึ่งเป็นขนาดสูงสุดของหน้าโครงการ: huge.txt (50.0 MB) "
         "ไฟล์เหล่านี้ไม่ใช่หน้าโครงการที่บันทึกเป็นข้อความ นำออกแล้วอัปโหลดใหม่"
     ]
+    assert batches(media) == []
+
+
+def test_pages_over_the_total_of_one_upload_get_a_message(admin, media, monkeypatch):
+    # Each file is bounded, and so is their sum: 100 files of 2 MB would be 200 MB held
+    # by one request, then read back and parsed at every preview.
+    monkeypatch.setattr(bma_page, "MAX_UPLOAD_BYTES", 1024 * 1024)
+    files = [upload(f"{n}.txt", SEED_BYTES + b"\n" * 400_000) for n in range(3)]
+    response = client_for(admin).post("/imports/pages/", {"files": files})
+    assert response.status_code == 200
+    # The site's one message for a total passed (projects/uploads.py).
+    assert page_of(response).texts(".field__error") == ["ไฟล์ที่ส่งรวมกันเกิน 1 MB ต่อครั้ง (ไม่ได้รับ: 2.txt)"]
     assert batches(media) == []
 
 
@@ -483,3 +495,99 @@ def test_token_does_not_carry_the_file(admin):
     )
     assert len(token) < 300
     assert re.fullmatch(r"[A-Za-z0-9_\-:.]+", token)
+
+
+# --- the workbook is read once per upload (issue 12, item 3) --------------------------------
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Every call of the workbook reader, counted."""
+    calls = []
+    real = plan_xlsx.read
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plan_xlsx, "read", counted)
+    return calls
+
+
+def test_the_workbook_is_read_once_per_upload(admin, agency, year, reads):
+    rows = [project_row(code=f"{AGENCY}-{n}") for n in range(1, 61)]
+    client = client_for(admin)
+    url = plan_post(client, workbook(projects=rows, steps=[]))["Location"]
+    assert len(reads) == 1  # at the upload
+    preview = client.get(url)
+    for _ in range(3):  # reloads of the preview
+        assert client.get(url).status_code == 200
+    assert client.get(url, {"page": 2}).status_code == 200
+    done = client.post(url, {"digest": digest_of(preview)})
+    assert done.status_code == 302
+    assert Project.objects.count() == 60
+    assert len(reads) == 1
+
+
+def test_a_stale_confirmation_is_checked_against_the_database_with_the_kept_rows(
+    admin, agency, year, reads
+):
+    client = client_for(admin)
+    url = plan_post(client, workbook())["Location"]
+    digest = digest_of(client.get(url))
+    ProjectFactory(code=f"{AGENCY}-2462", agency=agency, fiscal_year=year, name="สร้างระหว่างรอ")
+    stale = client.post(url, {"digest": digest})
+    assert stale.status_code == 409
+    assert "ข้อมูลในระบบเปลี่ยนไปหลังจากแสดงตัวอย่าง" in page_of(stale).text(".alert--warn")
+    assert Project.objects.get().name == "สร้างระหว่างรอ"
+    assert client.post(url, {"digest": digest_of(stale)}).status_code == 302
+    assert Project.objects.get().name == "โครงการสภากรุงเทพมหานครพบประชาชน"
+    assert len(reads) == 1
+
+
+def test_kept_rows_changed_on_disk_are_refused(admin, agency, year, media):
+    client = client_for(admin)
+    url = plan_post(client, workbook())["Location"]
+    kept_files = sorted(p.name for p in batches(media)[0].iterdir())
+    assert kept_files == ["0", "meta.json", "rows.json"]
+    rows = batches(media)[0] / "rows.json"
+    rows.write_text(rows.read_text(encoding="utf-8").replace("นางสุดา", "นายอื่น"), "utf-8")
+    refused = client.get(url)
+    assert refused.status_code == 410
+    assert "ไม่ตรงกับที่อัปโหลด" in page_of(refused).text(".alert")
+    assert client.post(url, {"digest": "x"}).status_code == 410
+    assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            b"PK\x03\x04" + b"\x00" * 50,
+            "ไฟล์ .xlsx นี้เสียหรือไม่ครบ (เปิดเป็นไฟล์ zip ไม่ได้) กรุณาบันทึกจาก Excel ใหม่",
+        ),
+        (
+            b"PK\x03\x04",  # replaced below by a zip without a workbook
+            "ไฟล์ zip นี้ไม่ใช่ไฟล์ Excel (.xlsx) (ไม่พบ xl/workbook.xml)",
+        ),
+    ],
+    ids=["damaged", "plain-zip"],
+)
+def test_a_file_that_cannot_be_read_is_refused_at_upload(admin, agency, year, media, data, message):
+    if message.startswith("ไฟล์ zip"):
+        from tests.test_plan_xlsx import _zip
+
+        data = _zip({"hello.txt": b"hi"})
+    response = plan_post(client_for(admin), data)
+    assert response.status_code == 200
+    assert page_of(response).texts(".field__error") == [message]
+    assert batches(media) == []
+
+
+def test_reading_longer_than_the_setting_allows_is_stopped(admin, agency, year, media, settings):
+    settings.BMA_IMPORT_PARSE_SECONDS = 0
+    response = plan_post(client_for(admin), workbook())
+    assert response.status_code == 200
+    (error,) = page_of(response).texts(".field__error")
+    assert error.startswith("อ่านไฟล์นานเกิน 0 วินาที จึงหยุดอ่าน")
+    assert batches(media) == []

@@ -711,3 +711,113 @@ def test_round_trip_after_an_import(agency, year, admin):
     run(workbook(), agency, year, admin)
     data = plan_xlsx.export_workbook(agency=agency, fiscal_year=year)
     assert not run(data, agency, year, admin, dry_run=True).has_changes
+
+
+# --- bounds of the reading (issue 12, item 3) ------------------------------------------------
+
+
+def test_huge_shared_strings_are_refused_before_openpyxl_parses_them():
+    from tests.hostile import bombs
+
+    data = bombs.shared_strings_bomb()
+    result = plan_xlsx.read(data, agency_code=AGENCY, fiscal_year_be=YEAR)
+    assert [(p.sheet, p.row, p.message) for p in result.problems] == [
+        (
+            "",
+            None,
+            "ส่วน «xl/sharedStrings.xml» ของไฟล์เมื่อคลายการบีบอัดจะใหญ่ 190 MB เกิน 16 MB ต่อส่วน "
+            "จึงไม่อ่าน (ไฟล์แผนของหน่วยงานหนึ่งไม่ควรใหญ่ขนาดนี้)",
+        )
+    ]
+
+
+def _renamed(data: bytes, old: str, new: str) -> bytes:
+    """The workbook with part ``old`` moved to ``new`` (and the references to it)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = {}
+    for info in source.infolist():
+        content = source.read(info).replace(f"/{old}".encode(), f"/{new}".encode())
+        parts[new if info.filename == old else info.filename] = content
+    return _zip(parts)
+
+
+def test_every_part_is_bounded_whatever_its_name(monkeypatch):
+    # openpyxl finds sheets through the workbook's relations and shared strings through
+    # [Content_Types].xml, so any name may hold them: the bound is on every part.
+    rows = [project_row(code=f"{AGENCY}-{n}", rationale=f"{n} " + "ก" * 30_000) for n in range(15)]
+    data = raw_workbook({P: [headers(PROJECT_COLUMNS), *rows]})
+    data = _renamed(data, "xl/worksheets/sheet1.xml", "xl/notes/remarks.xml")
+    assert load_workbook(io.BytesIO(data))[P]["G2"].value == "0 " + "ก" * 30_000
+    monkeypatch.setattr(plan_xlsx, "MAX_PART_BYTES", 1024 * 1024)
+    result = plan_xlsx.read(data, agency_code=AGENCY, fiscal_year_be=YEAR)
+    assert [p.message for p in result.problems] == [
+        "ส่วน «xl/notes/remarks.xml» ของไฟล์เมื่อคลายการบีบอัดจะใหญ่ 1.3 MB เกิน 1 MB ต่อส่วน "
+        "จึงไม่อ่าน (ไฟล์แผนของหน่วยงานหนึ่งไม่ควรใหญ่ขนาดนี้)"
+    ]
+    assert result.projects == []
+
+
+class Clock:
+    """A clock that moves ``step`` seconds each time it is read, and counts the reads."""
+
+    def __init__(self, step: float):
+        self.now, self.step, self.reads = 0.0, step, 0
+
+    def __call__(self) -> float:
+        self.reads += 1
+        self.now += self.step
+        return self.now
+
+
+def test_reading_stops_at_the_deadline_and_keeps_no_rows():
+    from projects import archives
+
+    rows = [project_row(code=f"{AGENCY}-{n}") for n in range(1, 200)]
+    data = workbook(projects=rows, steps=[])
+    deadline = archives.Deadline(50, clock=Clock(step=1))
+    result = plan_xlsx.read(data, agency_code=AGENCY, fiscal_year_be=YEAR, deadline=deadline)
+    assert [(p.sheet, p.row, p.message) for p in result.problems] == [
+        (
+            "",
+            None,
+            "อ่านไฟล์นานเกิน 50 วินาที จึงหยุดอ่าน ไฟล์อาจมีข้อมูลมากหรือซับซ้อนเกินกว่าแผนของหน่วยงานหนึ่ง "
+            "กรุณาลบแผ่นงานหรือข้อมูลที่ไม่เกี่ยวข้องออก หรือแบ่งเป็นหลายไฟล์",
+        )
+    ]
+    assert result.projects == [] and result.steps == []
+
+
+def test_the_deadline_is_checked_at_every_row():
+    from projects import archives
+
+    rows = [project_row(code=f"{AGENCY}-{n}") for n in range(1, 300)]
+    clock = Clock(step=0)
+    result = plan_xlsx.read(
+        workbook(projects=rows, steps=[]),
+        agency_code=AGENCY,
+        fiscal_year_be=YEAR,
+        deadline=archives.Deadline(1, clock=clock),
+    )
+    assert result.ok and len(result.projects) == 299
+    assert clock.reads > 299
+
+
+def test_what_was_read_is_kept_as_json_and_comes_back_the_same():
+    import json
+
+    data = workbook(
+        projects=[project_row(), project_row(code=f"{AGENCY}-7", name="")],
+        steps=[*step_rows(), [f"{AGENCY}-2462", 4, "ขั้นสุดท้าย", "33.33", None, "30/09/2564"]],
+    )
+    result = plan_xlsx.read(data, agency_code=AGENCY, fiscal_year_be=YEAR)
+    assert result.projects and result.steps and result.problems  # all three kinds
+    kept = json.loads(json.dumps(result.as_json()))
+    assert plan_xlsx.ReadResult.from_json(kept) == result
+
+
+def test_kept_rows_of_another_agency_or_year_are_not_imported(agency, year, admin):
+    result = plan_xlsx.read(workbook(), agency_code=AGENCY, fiscal_year_be=YEAR + 1)
+    with pytest.raises(ValueError):
+        plan_xlsx.plan_import(
+            read_result=result, agency=agency, fiscal_year=year, dry_run=True, user=admin
+        )

@@ -77,12 +77,13 @@ def post(client, path: str, data: dict, *, files: dict | None = None, htmx=None,
             path, body, content_type="application/x-www-form-urlencoded", headers=headers
         )
     else:
+        # Values go as bytes (a lone surrogate as its invalid UTF-8), each in a list: the
+        # test client would send a bare bytes value as one part per byte.
         fields = {
-            key: (
-                [str(v).encode("utf-8", "surrogatepass") for v in value]
-                if isinstance(value, list | tuple)
-                else str(value).encode("utf-8", "surrogatepass")
-            )
+            key: [
+                str(v).encode("utf-8", "surrogatepass")
+                for v in (value if isinstance(value, list | tuple) else [value])
+            ]
             for key, value in data.items()
             if value is not None
         }
