@@ -455,17 +455,17 @@ def bma_page_import(*, page: bytes | str, dry_run: bool, source: str = "", user=
     transaction; with ``dry_run`` only say what would change. Returns an ImportPlan
     (changes: created / updated / deleted / unchanged / kept, problems in Thai). A page
     with problems writes nothing; importing the same page twice changes nothing."""
-    from projects import bma_import
+    from projects.imports import page_import
 
-    return bma_import.page_import(page=page, dry_run=dry_run, source=source, user=user)
+    return page_import.page_import(page=page, dry_run=dry_run, source=source, user=user)
 
 
 def bma_pages_import(*, pages: Sequence[tuple[str, bytes | str]], dry_run: bool, user=None):
     """``bma_page_import`` for several (name, content) files: all in one transaction, or
     nothing at all when any file has a problem (two files of one project included)."""
-    from projects import bma_import
+    from projects.imports import page_import
 
-    return bma_import.pages_import(pages=pages, dry_run=dry_run, user=user)
+    return page_import.pages_import(pages=pages, dry_run=dry_run, user=user)
 
 
 # --- The annual-plan spreadsheet (issue 8) -----------------------------------------------
@@ -491,9 +491,9 @@ def plan_spreadsheet_import(
     ``expected_digest`` (a preview's digest) refuses a confirmation made from a preview
     the database has moved on from. PermissionDenied unless the user may import for the
     agency."""
-    from projects import plan_xlsx
+    from projects.imports import workbook_read
 
-    return plan_xlsx.plan_import(
+    return workbook_read.plan_import(
         data=data,
         read_result=read_result,
         agency=agency,
@@ -507,6 +507,6 @@ def plan_spreadsheet_import(
 def plan_spreadsheet_export(*, agency, fiscal_year) -> bytes:
     """The agency's plan of ``fiscal_year`` as the import template, filled: importing it
     back changes nothing."""
-    from projects import plan_xlsx
+    from projects.imports import workbook_read
 
-    return plan_xlsx.export_workbook(agency=agency, fiscal_year=fiscal_year)
+    return workbook_read.export_workbook(agency=agency, fiscal_year=fiscal_year)

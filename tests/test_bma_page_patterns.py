@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projects import bma_page
+from projects.imports import page_parser
 
 # The patterns as they were before the rewrite (projects/bma_page.py, commit 3fafc8a).
 PLAIN = {
@@ -77,7 +77,7 @@ def read(pattern: re.Pattern, name: str, line: str):
 @pytest.mark.parametrize("name", sorted(PLAIN))
 def test_the_linear_pattern_reads_lines_as_the_plain_one(name):
     plain = re.compile(PLAIN[name])
-    linear = getattr(bma_page, name)
+    linear = getattr(page_parser, name)
 
     @settings(
         max_examples=800,
@@ -113,4 +113,4 @@ def test_the_linear_pattern_reads_lines_as_the_plain_one(name):
     ],
 )
 def test_edge_lines_read_as_before(name, line):
-    assert read(getattr(bma_page, name), name, line) == read(re.compile(PLAIN[name]), name, line)
+    assert read(getattr(page_parser, name), name, line) == read(re.compile(PLAIN[name]), name, line)

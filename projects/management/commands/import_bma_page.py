@@ -11,8 +11,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from projects import services
-from projects.bma_import import ACTIONS, ImportPlan
-from projects.bma_page import MAX_PAGE_BYTES, Problem
+from projects.imports.page_import import ACTIONS, ImportPlan
+from projects.imports.page_parser import MAX_PAGE_BYTES, Problem
 
 
 class Command(BaseCommand):

@@ -273,7 +273,7 @@ def parse(data: bytes | str) -> ParseResult:
     try:
         return _PageParser(text).parse()
     except Exception:  # a bug here must not become a 500: say so, and log it loudly
-        logger.exception("bma_page.parse failed")
+        logger.exception("page_parser.parse failed")
         return ParseResult(
             None,
             (

@@ -14,7 +14,7 @@ Columns are found by their header (row 1), so they may be moved. ``export_workbo
 writes the same template filled from the database, and importing that file changes
 nothing (the round trip is tested).
 
-Safe by design, like the page importer (projects/bma_import.py):
+Safe by design, like the page importer (projects/imports/page_import.py):
 
 - ``plan_import(dry_run=True)`` only reads and returns what would be created, updated,
   deleted or left alone, per project, and every problem by sheet, row and column in Thai.
@@ -71,7 +71,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from projects import archives, permissions, revisions, spreadsheets, thaidates
-from projects.bma_import import ACTIONS, ImportChange
+from projects.imports.page_import import ACTIONS, ImportChange
 from projects.models import (
     Agency,
     FiscalYear,
@@ -395,7 +395,7 @@ def _read_workbook(archive: archives.SafeArchive, result: ReadResult) -> None:
     except Exception:  # openpyxl raises many kinds for damaged files
         if archive.refused:
             raise archive.refused from None
-        logger.info("plan_xlsx: workbook could not be opened", exc_info=True)
+        logger.info("workbook_read: workbook could not be opened", exc_info=True)
         _whole_file(
             result,
             "เปิดไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหายหรือไม่ได้บันทึกจาก Excel "
@@ -414,7 +414,7 @@ def _read_workbook(archive: archives.SafeArchive, result: ReadResult) -> None:
     except Exception:  # a malformed sheet part: a problem, not a 500
         if archive.refused:
             raise archive.refused from None
-        logger.info("plan_xlsx: workbook could not be read", exc_info=True)
+        logger.info("workbook_read: workbook could not be read", exc_info=True)
         result.problems.append(
             SheetProblem(
                 "",
@@ -802,7 +802,7 @@ def read_lines(value) -> tuple[str, ...]:
 def read_objectives(value) -> tuple[str, ...]:
     """Objectives: like ``read_lines``; one line "1 เพื่อ… 2 เพื่อ…" as the old system's
     page writes them is split the way the page importer splits it."""
-    from projects.bma_page import split_objectives
+    from projects.imports.page_parser import split_objectives
 
     lines = [line.strip() for line in read_text(value).split("\n") if line.strip()]
     if len(lines) == 1 and _FIRST_ITEM.match(lines[0]):
