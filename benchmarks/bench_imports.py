@@ -80,8 +80,7 @@ def bench_pages(count: int) -> None:
 
 
 def bench_workbook(rows: int) -> None:
-    from projects import services
-    from projects.imports import workbook_read
+    from projects.imports import services, workbook_read
     from projects.models import Agency, FiscalYear, Project, User
 
     agency, _ = Agency.objects.get_or_create(code=AGENCY, defaults={"name": "สำนักงานทดสอบความเร็ว"})

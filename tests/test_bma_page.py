@@ -13,8 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indicators.models import Indicator, QuarterEvaluation, QuarterLock
-from projects import services
-from projects.imports import page_parser
+from projects.imports import page_parser, services
 from projects.imports.page_parser import Problem
 from projects.models import (
     Agency,

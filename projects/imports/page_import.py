@@ -1,10 +1,11 @@
 """Import of project pages of today's system into the database (issue 8).
 
-``page_import`` turns one saved page (see projects/imports/page_parser.py) into the agency, fiscal
-year, project, its objectives, strategy links, plan steps, progress entries, KPIs (with
-the project linked) and quarter evaluations. ``pages_import`` does the same for several
-files at once. The public entry points are ``services.bma_page_import`` and
-``services.bma_pages_import``.
+``page_import`` turns one saved page (see projects/imports/page_parser.py) into the
+agency, fiscal year, project, its objectives, strategy links, plan steps, progress
+entries, KPIs (with the project linked) and quarter evaluations. ``pages_import`` does
+the same for several files at once. The public entry points are
+``services.bma_page_import`` and ``services.bma_pages_import``
+(projects/imports/services.py).
 
 Safe by design:
 

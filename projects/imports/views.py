@@ -34,8 +34,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from projects import permissions, services, uploads
-from projects.imports import batches, page_parser, workbook_read
+from projects import permissions, uploads
+from projects.imports import batches, page_parser, services, workbook_read
 from projects.imports.forms import PageUploadForm, PlanExportForm, PlanUploadForm
 from projects.models import Agency, FiscalYear
 

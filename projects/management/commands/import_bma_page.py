@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects import services
+from projects.imports import services
 from projects.imports.page_import import ACTIONS, ImportPlan
 from projects.imports.page_parser import MAX_PAGE_BYTES, Problem
 
