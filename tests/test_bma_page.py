@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indicators.models import Indicator, QuarterEvaluation, QuarterLock
-from projects.imports import page_parser, services
-from projects.imports.page_parser import Problem
+from projects.imports import page_data, page_parser, page_top, services
+from projects.imports.page_data import Problem
 from projects.models import (
     Agency,
     FiscalYear,
@@ -130,7 +130,7 @@ def test_progress_responsible_and_headline_evaluation(seed):
     assert seed.progress_percent == Decimal("100")
     assert seed.responsible == "นางสุดา"
     assert seed.responsible_phone == ""
-    assert seed.evaluation == page_parser.PageEvaluation(quarter=1, score=Decimal("100"))
+    assert seed.evaluation == page_data.PageEvaluation(quarter=1, score=Decimal("100"))
 
 
 def test_rationale_and_codes(seed):
@@ -206,7 +206,7 @@ def test_plan_steps(seed):
 
 def test_kpi_block(seed):
     assert seed.indicators == (
-        page_parser.PageIndicator(
+        page_data.PageIndicator(
             code="0100-814",
             label="อ.2/2",
             name=KPI_NAME,
@@ -251,7 +251,7 @@ def test_windows_line_ends_and_a_byte_order_mark_read_the_same(seed):
     ],
 )
 def test_split_objectives(text, expected):
-    assert page_parser.split_objectives(text) == expected
+    assert page_top.split_objectives(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -266,7 +266,7 @@ def test_split_objectives(text, expected):
     ],
 )
 def test_split_label(header, kpi, expected):
-    assert page_parser.split_label(header, kpi) == expected
+    assert page_top.split_label(header, kpi) == expected
 
 
 # --- malformed pages: a clear Thai message, never an exception -----------------------------

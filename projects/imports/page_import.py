@@ -47,7 +47,7 @@ from django.db.models import F
 from indicators.models import Indicator, QuarterEvaluation, QuarterLock
 from projects import revisions, thaidates
 from projects.imports import page_parser
-from projects.imports.page_parser import BmaPage, ParseResult, Problem
+from projects.imports.page_data import BmaPage, ParseResult, Problem
 from projects.models import (
     Agency,
     FiscalYear,

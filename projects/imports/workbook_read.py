@@ -802,7 +802,7 @@ def read_lines(value) -> tuple[str, ...]:
 def read_objectives(value) -> tuple[str, ...]:
     """Objectives: like ``read_lines``; one line "1 เพื่อ… 2 เพื่อ…" as the old system's
     page writes them is split the way the page importer splits it."""
-    from projects.imports.page_parser import split_objectives
+    from projects.imports.page_top import split_objectives
 
     lines = [line.strip() for line in read_text(value).split("\n") if line.strip()]
     if len(lines) == 1 and _FIRST_ITEM.match(lines[0]):
