@@ -15,7 +15,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from projects.imports import batches as import_uploads
-from projects.imports import page_parser, workbook_read
+from projects.imports import page_parser, workbook_columns, workbook_read
 from projects.models import PlanStep, Project, User
 from tests.factories import AgencyFactory, FiscalYearFactory, ProjectFactory, UserFactory
 from tests.html import page_of
@@ -435,7 +435,7 @@ def test_export_then_import_through_the_web_changes_nothing(admin, agency, year)
     client = client_for(UserFactory(manager=True))
     response = client.get("/imports/plan/export/", {"agency": AGENCY, "fiscal_year": YEAR})
     assert response.status_code == 200
-    assert response["Content-Type"] == workbook_read.WORKBOOK_CONTENT_TYPE
+    assert response["Content-Type"] == workbook_columns.WORKBOOK_CONTENT_TYPE
     assert 'filename="plan-01000000-2564.xlsx"' in response["Content-Disposition"]
     data = response.content
     assert load_workbook(io.BytesIO(data))["โครงการ"]["A2"].value == f"{AGENCY}-5"
@@ -458,7 +458,7 @@ def test_export_form_errors_in_thai(staff):
 
 def test_template_download(staff):
     response = client_for(staff).get("/imports/plan/template.xlsx")
-    assert response["Content-Type"] == workbook_read.WORKBOOK_CONTENT_TYPE
+    assert response["Content-Type"] == workbook_columns.WORKBOOK_CONTENT_TYPE
     assert load_workbook(io.BytesIO(response.content)).sheetnames == ["คำอธิบาย", "โครงการ", "ขั้นตอน"]
 
 

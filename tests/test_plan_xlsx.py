@@ -12,8 +12,19 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook, load_workbook
 
-from projects.imports import workbook_read
-from projects.imports.workbook_read import PROJECT_COLUMNS, PROJECT_SHEET, STEP_COLUMNS, STEP_SHEET
+from projects.imports import (
+    workbook_columns,
+    workbook_import,
+    workbook_read,
+    workbook_rows,
+    workbook_write,
+)
+from projects.imports.workbook_columns import (
+    PROJECT_COLUMNS,
+    PROJECT_SHEET,
+    STEP_COLUMNS,
+    STEP_SHEET,
+)
 from projects.models import PlanStep, Project, ProjectObjective, StrategyLink, User
 from tests.factories import (
     AgencyFactory,
@@ -57,7 +68,7 @@ def step_rows(code=f"{AGENCY}-2462", weights=(20, 30, 50)):
 
 
 def workbook(projects=None, steps=None) -> bytes:
-    return workbook_read.build_workbook(
+    return workbook_write.build_workbook(
         projects=[project_row()] if projects is None else projects,
         steps=step_rows() if steps is None else steps,
     )
@@ -95,7 +106,7 @@ def admin(db):
 
 
 def run(data, agency, year, user, *, dry_run=False, **kwargs):
-    return workbook_read.plan_import(
+    return workbook_import.plan_import(
         data=data, agency=agency, fiscal_year=year, dry_run=dry_run, user=user, **kwargs
     )
 
@@ -104,7 +115,7 @@ def run(data, agency, year, user, *, dry_run=False, **kwargs):
 
 
 def test_template_has_the_sheets_headers_validation_and_guide(settings):
-    book = load_workbook(io.BytesIO(workbook_read.template_workbook()))
+    book = load_workbook(io.BytesIO(workbook_write.template_workbook()))
     assert book.sheetnames == ["คำอธิบาย", PROJECT_SHEET, STEP_SHEET]
     projects = book[PROJECT_SHEET]
     assert [c.value for c in projects[1]] == [
@@ -145,7 +156,7 @@ def test_template_has_the_sheets_headers_validation_and_guide(settings):
 
 
 def test_template_imports_as_nothing(agency, year, admin):
-    plan = run(workbook_read.template_workbook(), agency, year, admin, dry_run=True)
+    plan = run(workbook_write.template_workbook(), agency, year, admin, dry_run=True)
     assert plan.ok
     assert plan.projects == []
 
@@ -187,7 +198,7 @@ def test_import_creates_the_projects_and_their_plan(agency, year, admin):
     # History names the importing user and the reason.
     record = project.history.get()
     assert record.history_user == admin and record.history_type == "+"
-    assert record.history_change_reason == workbook_read.CHANGE_REASON
+    assert record.history_change_reason == workbook_import.CHANGE_REASON
     assert PlanStep.history.filter(project_id=project.pk, history_user=admin).count() == 3
 
 
@@ -329,9 +340,9 @@ def test_excel_dates_and_text_dates_in_be_and_iso(agency, year, admin):
 
 
 def test_dates_as_excel_day_numbers():
-    assert workbook_read.read_date(44105) == dt.date(2020, 10, 1)
+    assert workbook_columns.read_date(44105) == dt.date(2020, 10, 1)
     with pytest.raises(ValueError, match="«5» ไม่ใช่วันที่"):
-        workbook_read.read_date(5)
+        workbook_columns.read_date(5)
 
 
 def test_codes_typed_as_numbers_get_their_leading_zeros_back(agency, year, admin):
@@ -355,7 +366,7 @@ def test_codes_typed_as_numbers_get_their_leading_zeros_back(agency, year, admin
     ],
 )
 def test_objective_cells(cell, expected):
-    assert workbook_read.read_objectives(cell) == expected
+    assert workbook_columns.read_objectives(cell) == expected
 
 
 @pytest.mark.parametrize(
@@ -368,7 +379,7 @@ def test_objective_cells(cell, expected):
     ],
 )
 def test_weights(value, expected):
-    assert workbook_read.read_weight(value) == expected
+    assert workbook_columns.read_weight(value) == expected
 
 
 # --- malformed workbooks: each with its message ----------------------------------------------
@@ -664,7 +675,7 @@ def test_problems_of_every_row_are_listed_together(agency, year, admin):
 
 def test_round_trip_of_the_seed_project_changes_nothing(seed_project, admin):
     agency, year = seed_project.agency, seed_project.fiscal_year
-    data = workbook_read.export_workbook(agency=agency, fiscal_year=year)
+    data = workbook_write.export_workbook(agency=agency, fiscal_year=year)
     plan = run(data, agency, year, admin, dry_run=True)
     assert plan.ok, [str(p) for p in plan.problems]
     assert not plan.has_changes
@@ -692,9 +703,9 @@ def test_round_trip_of_many_projects_with_awkward_text(agency, year, admin):
             PlanStepFactory(project=project, order=order, weight=weight)
         PlanStepFactory(project=project, order=4, weight=Decimal(0), starts_on=None, ends_on=None)
     ProjectFactory(code=f"{AGENCY}-9", agency=agency, fiscal_year=year)  # no plan at all
-    data = workbook_read.export_workbook(agency=agency, fiscal_year=year)
+    data = workbook_write.export_workbook(agency=agency, fiscal_year=year)
     book = load_workbook(io.BytesIO(data))
-    assert book[STEP_SHEET]["E2"].number_format == workbook_read.BE_DATE_FORMAT
+    assert book[STEP_SHEET]["E2"].number_format == workbook_write.BE_DATE_FORMAT
     assert book[STEP_SHEET]["E2"].is_date
     assert book[PROJECT_SHEET]["J2"].value == (
         "1. 1. ข้อความที่ขึ้นต้นด้วยเลข\n2. สํานักงาน (ํา) และ สำนักงาน (ำ)"
@@ -709,7 +720,7 @@ def test_round_trip_of_many_projects_with_awkward_text(agency, year, admin):
 
 def test_round_trip_after_an_import(agency, year, admin):
     run(workbook(), agency, year, admin)
-    data = workbook_read.export_workbook(agency=agency, fiscal_year=year)
+    data = workbook_write.export_workbook(agency=agency, fiscal_year=year)
     assert not run(data, agency, year, admin, dry_run=True).has_changes
 
 
@@ -812,12 +823,12 @@ def test_what_was_read_is_kept_as_json_and_comes_back_the_same():
     result = workbook_read.read(data, agency_code=AGENCY, fiscal_year_be=YEAR)
     assert result.projects and result.steps and result.problems  # all three kinds
     kept = json.loads(json.dumps(result.as_json()))
-    assert workbook_read.ReadResult.from_json(kept) == result
+    assert workbook_rows.ReadResult.from_json(kept) == result
 
 
 def test_kept_rows_of_another_agency_or_year_are_not_imported(agency, year, admin):
     result = workbook_read.read(workbook(), agency_code=AGENCY, fiscal_year_be=YEAR + 1)
     with pytest.raises(ValueError):
-        workbook_read.plan_import(
+        workbook_import.plan_import(
             read_result=result, agency=agency, fiscal_year=year, dry_run=True, user=admin
         )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects import permissions, thaidates, uploads
-from projects.imports import page_parser, workbook_read
+from projects.imports import page_parser, workbook_columns, workbook_read
 from projects.models import Agency, FiscalYear
 
 
@@ -111,7 +111,7 @@ class PlanUploadForm(AgencyYearForm):
     file = forms.FileField(
         label=_("ไฟล์แผนปฏิบัติราชการ (.xlsx)"),
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx," + workbook_read.WORKBOOK_CONTENT_TYPE}
+            attrs={"accept": ".xlsx," + workbook_columns.WORKBOOK_CONTENT_TYPE}
         ),
         help_text=_("ใช้แม่แบบที่ดาวน์โหลดจากระบบ ขนาดไม่เกิน %(size)s MB")
         % {"size": settings.BMA_IMPORT_MAX_XLSX_BYTES // 1024 // 1024},

@@ -47,6 +47,7 @@ from django.db.models import F
 from indicators.models import Indicator, QuarterEvaluation, QuarterLock
 from projects import revisions, thaidates
 from projects.imports import page_parser
+from projects.imports.changes import ACTIONS, ImportChange
 from projects.imports.page_data import BmaPage, ParseResult, Problem
 from projects.models import (
     Agency,
@@ -59,34 +60,6 @@ from projects.models import (
 )
 
 CHANGE_REASON = "นำเข้าจากหน้าโครงการของระบบเดิม"
-
-ACTIONS = {
-    "created": "สร้างใหม่",
-    "updated": "แก้ไข",
-    "deleted": "ลบ",
-    "unchanged": "ไม่เปลี่ยนแปลง",
-    "kept": "คงไว้ (ไม่มีในหน้า)",
-}
-
-
-@dataclass(frozen=True)
-class ImportChange:
-    """One row the import creates, updates, deletes or leaves alone.
-
-    ``model`` is the model's Thai name, ``key`` says which row ("ขั้นตอน 3"),
-    ``fields`` the Thai names of the fields an update changes.
-    """
-
-    model: str
-    key: str
-    action: str
-    fields: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        text = f"{ACTIONS[self.action]} {self.model} {self.key}"
-        if self.fields:
-            text += f" ({', '.join(self.fields)})"
-        return text
 
 
 @dataclass

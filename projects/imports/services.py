@@ -8,7 +8,7 @@ the core's services they are keyword-only and write in one transaction, or with
 
 from collections.abc import Sequence
 
-from projects.imports import page_import, workbook_read
+from projects.imports import page_import, workbook_import, workbook_write
 
 
 def bma_page_import(*, page: bytes | str, dry_run: bool, source: str = "", user=None):
@@ -44,7 +44,7 @@ def plan_spreadsheet_import(
     ``expected_digest`` (a preview's digest) refuses a confirmation made from a preview
     the database has moved on from. PermissionDenied unless the user may import for the
     agency."""
-    return workbook_read.plan_import(
+    return workbook_import.plan_import(
         data=data,
         read_result=read_result,
         agency=agency,
@@ -58,4 +58,4 @@ def plan_spreadsheet_import(
 def plan_spreadsheet_export(*, agency, fiscal_year) -> bytes:
     """The agency's plan of ``fiscal_year`` as the import template, filled: importing it
     back changes nothing."""
-    return workbook_read.export_workbook(agency=agency, fiscal_year=fiscal_year)
+    return workbook_write.export_workbook(agency=agency, fiscal_year=fiscal_year)

@@ -35,7 +35,15 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from projects import permissions, uploads
-from projects.imports import batches, page_parser, services, workbook_read
+from projects.imports import (
+    batches,
+    page_parser,
+    services,
+    workbook_columns,
+    workbook_read,
+    workbook_rows,
+    workbook_write,
+)
 from projects.imports.forms import PageUploadForm, PlanExportForm, PlanUploadForm
 from projects.models import Agency, FiscalYear
 
@@ -270,7 +278,7 @@ def plan_preview(request, token):
         batch = batches.load(token, user=user, kind=PLAN)
         agency = Agency.objects.get(code=batch.params["agency"])
         fiscal_year = FiscalYear.objects.get(year_be=batch.params["year"])
-        rows = workbook_read.ReadResult.from_json(batch.rows)
+        rows = workbook_rows.ReadResult.from_json(batch.rows)
     except batches.BatchError as error:
         return _batch_error(request, error, reverse("imports:plan"))
     except (Agency.DoesNotExist, FiscalYear.DoesNotExist, KeyError):
@@ -346,7 +354,7 @@ def plan_preview(request, token):
 @login_required
 def plan_template(request):
     _require(permissions.can_download_plan_template(request.user))
-    return _xlsx_response(workbook_read.template_workbook(), "plan-template.xlsx")
+    return _xlsx_response(workbook_write.template_workbook(), "plan-template.xlsx")
 
 
 @login_required
@@ -363,14 +371,14 @@ def plan_export(request):
         _require(permissions.can_export_plan(user, agency))
         data = services.plan_spreadsheet_export(agency=agency, fiscal_year=fiscal_year)
         return _xlsx_response(
-            data, workbook_read.export_filename(agency=agency, fiscal_year=fiscal_year)
+            data, workbook_write.export_filename(agency=agency, fiscal_year=fiscal_year)
         )
     _require(permissions.can_read(user))
     return render(request, "imports/plan_export.html", {"form": form})
 
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=workbook_read.WORKBOOK_CONTENT_TYPE)
+    response = HttpResponse(data, content_type=workbook_columns.WORKBOOK_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response

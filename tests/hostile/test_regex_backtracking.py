@@ -99,7 +99,7 @@ def test_the_patterns_of_uploaded_text_are_collected():
     for name in (
         "projects.imports.page_steps._STEP_WEIGHT",
         "projects.imports.page_entries._ENTRY_HEAD",
-        "projects.imports.workbook_read._NUMBERED_LINE",
+        "projects.imports.workbook_columns._NUMBERED_LINE",
         "projects.thaidates._DMY",
     ):
         assert name in PATTERNS

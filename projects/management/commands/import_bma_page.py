@@ -11,8 +11,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.imports import services
+from projects.imports.changes import ACTIONS
 from projects.imports.page_data import Problem
-from projects.imports.page_import import ACTIONS, ImportPlan
+from projects.imports.page_import import ImportPlan
 from projects.imports.page_parser import MAX_PAGE_BYTES
 
 
