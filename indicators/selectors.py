@@ -13,7 +13,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Window,
 )
@@ -31,7 +30,7 @@ from indicators.models import (
 )
 from indicators.services import BASELINE_REASON
 from projects import thaidates
-from projects.models import Agency, FiscalYear, ProgressEntry, Project
+from projects.models import Agency, FiscalYear, Project
 
 CENT = Decimal("0.01")
 
@@ -84,22 +83,16 @@ def evaluation_projects(
 ) -> QuerySet[Project]:
     """The projects of a fiscal year for the evaluation screen of one quarter.
 
-    Each carries ``quarter_percent`` / ``quarter_reported_on``: the latest progress entry
-    of the fiscal year on or before the quarter's last day (domain.md: ผลงาน defaults to
+    Each carries ``quarter_percent`` / ``quarter_reported_on``: the report of the latest
+    month of the fiscal year up to the quarter's last month (domain.md: ผลงาน defaults to
     the progress reported at the quarter's end), and ``evaluations_in_quarter``: a list
     holding its QuarterEvaluation for the quarter, if any.
     """
     _, ends_on = thaidates.quarter_bounds(fiscal_year.year_be, quarter)
-    at_end = ProgressEntry.objects.filter(
-        project=OuterRef("pk"), reported_on__gte=fiscal_year.starts_on, reported_on__lte=ends_on
-    ).order_by("-reported_on", "-pk")
     projects = (
         Project.objects.filter(fiscal_year=fiscal_year)
         .select_related("agency", "fiscal_year")
-        .annotate(
-            quarter_percent=Subquery(at_end.values("percent")[:1]),
-            quarter_reported_on=Subquery(at_end.values("reported_on")[:1]),
-        )
+        .with_latest_progress(as_of=ends_on, since=fiscal_year.starts_on, prefix="quarter")
         .prefetch_related(
             Prefetch(
                 "quarter_evaluations",

@@ -132,7 +132,7 @@ def done_steps(project: Project, *, history: Page | None = None) -> set[int]:
         return set(entries[0].completed_steps) if entries else set()
     ticked = (
         ProgressEntry.objects.filter(project=project)
-        .order_by("-reported_on", "-pk")
+        .newest_first()
         .values_list("completed_steps", flat=True)
         .first()
     )
@@ -226,16 +226,12 @@ def entry_for_period(project: Project, period: dt.date) -> ProgressEntry | None:
 
 
 def previous_entry(project: Project, period: dt.date) -> ProgressEntry | None:
-    """The latest entry of a month before ``period``: the one a new percent is compared to."""
-    return (
-        ProgressEntry.objects.filter(project=project, period__lt=period)
-        .order_by("-period", "-reported_on", "-pk")
-        .first()
-    )
+    """The report of the latest month before ``period``: the one a new percent is compared to."""
+    return ProgressEntry.objects.filter(project=project, period__lt=period).latest_month()
 
 
 def latest_entry(project: Project) -> ProgressEntry | None:
-    return ProgressEntry.objects.filter(project=project).order_by("-reported_on", "-pk").first()
+    return ProgressEntry.objects.filter(project=project).latest_month()
 
 
 def report_initial(

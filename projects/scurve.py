@@ -46,15 +46,16 @@ def scurve_figure(fiscal_year, steps, points, *, day: dt.date) -> dict:
                 "hovertemplate": _("แผน") + " %{customdata}: %{y:.2f}%<extra></extra>",
             }
         )
-    shown = [(d, p) for d, p in points if first <= d <= last]
+    # Each report at the end of its month at the latest (ProgressPoint.day), oldest first.
+    shown = [p for p in points if first <= p.day <= last]
     data.append(
         {
             "type": "scatter",
             "mode": "lines+markers",
             "name": _("ผลการดำเนินงาน"),
-            "x": [d.isoformat() for d, _p in shown],
-            "y": [float(p) for _d, p in shown],
-            "customdata": [thaidates.format_be(d) for d, _p in shown],
+            "x": [p.day.isoformat() for p in shown],
+            "y": [float(p.percent) for p in shown],
+            "customdata": [thaidates.format_be(p.reported_on) for p in shown],
             "line": {"color": AMBER, "width": 3, "shape": "hv"},
             "marker": {"size": 8},
             "hovertemplate": _("รายงาน") + " %{customdata}: %{y:.2f}%<extra></extra>",

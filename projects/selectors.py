@@ -17,7 +17,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from projects import thaidates
+from projects import progress, thaidates
 from projects.models import (
     Agency,
     EvidenceFile,
@@ -71,7 +71,7 @@ def progress_history(project: Project, page_number) -> Page:
         ProgressEntry.objects.filter(project=project)
         # Whether to look for evidence files at all (reporting.attach_evidence).
         .annotate(has_evidence=Exists(EvidenceFile.objects.filter(entry=OuterRef("pk"))))
-        .order_by("-reported_on", "-pk")
+        .newest_first()
     )
     paginator = Paginator(entries, settings.BMA_HISTORY_PAGE_SIZE)
     return paginator.get_page(page_number)
@@ -91,13 +91,14 @@ class QuarterRow:
 
 
 def quarter_rows(
-    project: Project, progress_points: list[tuple[dt.date, Decimal]]
+    project: Project, progress_points: list[progress.ProgressPoint]
 ) -> list[QuarterRow]:
     """All four quarters of the project's fiscal year, scored or not.
 
     Where สยป. has entered no result value, ผลงาน defaults to the progress reported at
-    the quarter's end: the latest entry on or before its last day. A quarter that has not
-    begun yet has no default (it would only repeat today's progress).
+    the quarter's end: the report of the latest month of the fiscal year up to the
+    quarter's last month (progress.progress_at). A quarter that has not begun yet has no
+    default (it would only repeat today's progress).
     """
     evaluations = {e.quarter: e for e in project.quarter_evaluations.all()}
     today = timezone.localdate()
@@ -106,11 +107,12 @@ def quarter_rows(
         starts_on, ends_on = thaidates.quarter_bounds(project.fiscal_year.year_be, quarter)
         evaluation = evaluations.get(quarter)
         stored = evaluation.result_value if evaluation else None
-        default = (
-            progress_at(progress_points, ends_on, since=project.fiscal_year.starts_on)
+        at_end = (
+            progress.progress_at(progress_points, ends_on, since=project.fiscal_year.starts_on)
             if starts_on <= today
             else None
         )
+        default = at_end.percent if at_end else None
         rows.append(
             QuarterRow(
                 quarter=quarter,
@@ -132,26 +134,14 @@ def quarter_rows(
     return rows
 
 
-def progress_points(project: Project) -> list[tuple[dt.date, Decimal]]:
-    """(reported_on, percent) of every entry, oldest first: one narrow query."""
-    return list(
-        ProgressEntry.objects.filter(project=project)
-        .order_by("reported_on", "pk")
-        .values_list("reported_on", "percent")
-    )
-
-
-def progress_at(
-    points: list[tuple[dt.date, Decimal]], day: dt.date, *, since: dt.date | None = None
-) -> Decimal | None:
-    """The percent of the latest entry on or before ``day`` (and on or after ``since``)."""
-    value = None
-    for reported_on, percent in points:
-        if reported_on > day:
-            break
-        if since is None or reported_on >= since:
-            value = percent
-    return value
+def progress_points(project: Project) -> list[progress.ProgressPoint]:
+    """Every report of the project as a ProgressPoint, oldest month first: one narrow query."""
+    return [
+        progress.ProgressPoint(*values)
+        for values in ProgressEntry.objects.filter(project=project)
+        .oldest_first()
+        .values_list("period", "reported_on", "percent")
+    ]
 
 
 def headline_evaluation(rows: list[QuarterRow]) -> QuarterRow | None:
@@ -254,15 +244,13 @@ class SCurve:
 
 
 def project_scurve(
-    project: Project, points: list[tuple[dt.date, Decimal]], *, today: dt.date | None = None
+    project: Project, points: list[progress.ProgressPoint], *, today: dt.date | None = None
 ) -> SCurve:
     """The S-curve of a project from its (prefetched) steps and its progress points, without
     a query: planned progress on every day the plan bends, actual progress as reported, and
     whether actual trails planned by more than BMA_BEHIND_THRESHOLD on ``today`` (or on the
     last day of a fiscal year that has ended)."""
-    from django.utils import timezone
-
-    from projects import progress, scurve
+    from projects import scurve
 
     steps = list(project.steps.all())
     day = min(today or timezone.localdate(), project.fiscal_year.ends_on)

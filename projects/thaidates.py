@@ -157,3 +157,8 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 def add_months(day: dt.date, months: int) -> dt.date:
     """First day of the month ``months`` after the month of ``day``."""
     return _add_months(day, months)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """Last day of the month of ``day``: 2024-02-10 → 2024-02-29."""
+    return _add_months(day, 1) - dt.timedelta(days=1)

@@ -146,7 +146,7 @@ class ReportPeriod:
 class ProjectReport:
     project: Project
     period: ReportPeriod
-    entries: list[ProgressEntry]  # newest first; (1) is the newest
+    entries: list[ProgressEntry]  # newest month first; (1) is the newest
     plan: selectors.PlanSummary
     indicators: list
     quarters: list[selectors.QuarterRow]
@@ -194,22 +194,20 @@ def project_report(
 ) -> ProjectReport:
     """The report of a project prefetched by ``_report_queryset`` (no further queries).
 
-    ``only_period_entries`` keeps the entries reported inside the period (agency reports);
-    the project's own print shows its whole history.
+    ``only_period_entries`` keeps the reports of the period's months (agency reports); the
+    project's own print shows its whole history. ``actual`` is the report of the latest
+    month that has begun by the period's ``as_of`` (progress.progress_at).
     """
-    all_entries = sorted(project.entries.all(), key=lambda e: (e.reported_on, e.pk))
-    points = [(entry.reported_on, entry.percent) for entry in all_entries]
+    # Oldest month first (the prefetch's order, ProgressEntryQuerySet.oldest_first).
+    all_entries = list(project.entries.all())
+    points = [progress.ProgressPoint(e.period, e.reported_on, e.percent) for e in all_entries]
     plan = selectors.plan_summary(project)
     quarters = selectors.quarter_rows(project, points)
-    actual_on = None
-    actual = None
-    for reported_on, percent in points:
-        if reported_on > period.as_of:
-            break
-        actual_on, actual = reported_on, percent
+    at = progress.progress_at(points, period.as_of)
+    actual, actual_on = (at.percent, at.reported_on) if at else (None, None)
     shown = all_entries
     if only_period_entries:
-        shown = [e for e in all_entries if period.contains(e.reported_on)]
+        shown = [e for e in all_entries if period.contains(e.period)]
     year_entries = [e for e in all_entries if period.contains(e.period)]
     return ProjectReport(
         project=project,
@@ -236,7 +234,7 @@ def project_report(
 def _report_queryset():
     return Project.objects.select_related("agency", "fiscal_year").prefetch_related(
         *selectors.page_list_prefetches(),
-        Prefetch("entries", queryset=ProgressEntry.objects.order_by("reported_on", "pk")),
+        Prefetch("entries", queryset=ProgressEntry.objects.oldest_first()),
     )
 
 
