@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from projects import permissions, progress, reporting, revisions, thaidates
+from projects import months, permissions, progress, reporting, revisions, thaidates
 from projects.evidence import FileKind
 from projects.models import (
     EvidenceFile,
@@ -188,7 +188,7 @@ def _progress_entry_save(
         percent, previous, errors = progress_entry_check(
             project=project, steps=steps, data=data, today=today
         )
-        state = reporting.month_state(project, period, today=today)
+        state = months.month_state(project, period, today=today)
         if "period" not in errors and not permissions.can_report_month(user, project, state):
             errors.setdefault("period", []).append(
                 _(
@@ -220,7 +220,7 @@ def _progress_entry_save(
             "lower_reason": data.lower_reason.strip() if lower else "",
             "updated_by": user,
         }
-        existing = ProgressEntry.objects.filter(project=project, period=period).first()
+        existing = state.entry
         if existing is None:
             entry = _entry_create(
                 project=project, period=period, values=values, user=user, late=state.past_deadline
@@ -294,7 +294,7 @@ def evidence_file_remove(*, evidence: EvidenceFile, user: User, today: dt.date) 
     """Remove an evidence file, under the same month lock as the report it belongs to."""
     entry = evidence.entry
     project = entry.project
-    state = reporting.month_state(project, entry.period, today=today)
+    state = months.month_state(project, entry.period, today=today)
     if not permissions.can_report_month(user, project, state):
         raise PermissionDenied
     with transaction.atomic():
@@ -318,7 +318,7 @@ def month_reopen(
     if not project.fiscal_year.contains(period):
         errors["period"] = [_("เดือนที่เลือกไม่อยู่ในปีงบประมาณของโครงการ")]
     else:
-        state = reporting.month_state(project, period, today=today)
+        state = months.month_state(project, period, today=today)
         if not state.past_deadline:
             errors["period"] = [
                 _("เดือนนี้ยังไม่ปิดรับรายงาน (กำหนดส่ง %(deadline)s)")

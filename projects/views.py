@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects import pagecache, permissions, reporting, selectors, services, thaidates
+from projects import months, pagecache, permissions, reporting, selectors, services, thaidates
 from projects.charts import gauge_figure
 from projects.forms import (
     MonthReopenForm,
@@ -215,23 +215,21 @@ def _report_context(request, project, *, form=None, conflict=None, saved=None, p
         return context
     if context["can_report"]:
         steps = list(project.steps.all())
-        months = reporting.report_months(project, today=today)
+        choices = reporting.report_months(project, today=today)
         period = period or (
             _period_param(form["period"].value())
             if form is not None
             else _period_param(request.GET.get("period"))
         )
         # One pass over deadlines and reopenings for the months the form may show.
-        states = reporting.month_states(
+        states = months.month_states(
             project,
             sorted({*reporting.candidate_periods(today), *([period] if period else [])}),
             today=today,
         )
         if form is None:
             latest = reporting.latest_entry(project)
-            period = period or reporting.default_period(
-                project, today=today, latest=latest, states=states
-            )
+            period = period or reporting.default_period(project, today=today, states=states)
             entry = reporting.entry_for_period(project, period)
             reported_on = _date_param(request.GET.get("date")) or today
             source = latest if request.GET.get("copy") == "last" and latest else entry
@@ -243,15 +241,15 @@ def _report_context(request, project, *, form=None, conflict=None, saved=None, p
                     "version": entry.version if entry else 0,
                 },
                 steps=steps,
-                months=months,
+                months=choices,
             )
             context["copied_from"] = source if source is not None and source != entry else None
         else:
             period = period or ProgressEntry.period_of(today)
             entry = reporting.entry_for_period(project, period)
-        state = states.get(period) or reporting.month_state(project, period, today=today)
+        state = states.get(period) or months.month_state(project, period, today=today)
         previous = reporting.previous_entry(project, period)
-        preview = _report_preview(steps, form, months)
+        preview = _report_preview(steps, form, choices)
         context.update(
             form=form,
             steps=steps,
@@ -262,7 +260,8 @@ def _report_context(request, project, *, form=None, conflict=None, saved=None, p
             previous=previous,
             conflict=conflict,
             saved=saved,
-            is_admin=permissions.is_admin(user),
+            # The month is closed to this person (past its deadline, not reopened, not admin).
+            closed=not permissions.can_report_month(user, project, state),
             facts=_preview_facts(
                 project,
                 preview,
@@ -301,7 +300,7 @@ def _preview_facts(project, preview, *, entry, previous, state, loaded, user, to
         "preview": preview,
         "previous": previous,
         "state": state,
-        "is_admin": permissions.is_admin(user),
+        "closed": state is not None and not permissions.can_report_month(user, project, state),
         "other_entry": entry if entry is not None and str(entry.pk) != str(loaded or "") else None,
         "lower": previous is not None and percent is not None and percent < previous.percent,
     }
@@ -314,7 +313,7 @@ def _preview_facts(project, preview, *, entry, previous, state, loaded, user, to
     return facts
 
 
-def _report_preview(steps, form, months) -> dict:
+def _report_preview(steps, form, choices) -> dict:
     """The live computation for the preview box, from what the form holds now."""
     if form.is_bound:
         query = form.data
@@ -325,7 +324,7 @@ def _report_preview(steps, form, months) -> dict:
                 query.setlist(key, [str(v) for v in value or []])
             elif value is not None:
                 query[key] = str(value)
-    preview_form = PreviewForm(query, steps=steps, months=months)
+    preview_form = PreviewForm(query, steps=steps, months=choices)
     preview_form.is_valid()
     data = preview_form.cleaned_data
     report_input = services.ReportInput(
@@ -362,8 +361,8 @@ def project_report(request, code):
     form = conflict = None
     if request.method == "POST":
         steps = list(project.steps.all())
-        months = reporting.report_months(project, today=_today())
-        form = ProgressReportForm(request.POST, request.FILES, steps=steps, months=months)
+        choices = reporting.report_months(project, today=_today())
+        form = ProgressReportForm(request.POST, request.FILES, steps=steps, months=choices)
         if form.is_valid():
             try:
                 entry = services.progress_entry_submit(
@@ -383,7 +382,7 @@ def project_report(request, code):
                 data = request.POST.copy()
                 data["entry"] = str(conflict.pk)
                 data["version"] = str(error.version)
-                form = ProgressReportForm(data, steps=steps, months=months)
+                form = ProgressReportForm(data, steps=steps, months=choices)
                 form.is_valid()
             else:
                 return _report_saved(request, project, entry)
@@ -425,13 +424,13 @@ def report_preview(request, code):
         raise PermissionDenied
     today = _today()
     steps = list(project.steps.all())
-    months = reporting.report_months(project, today=today)
-    preview = _report_preview(steps, PreviewForm(request.GET, steps=steps, months=months), months)
+    choices = reporting.report_months(project, today=today)
+    preview = _report_preview(steps, PreviewForm(request.GET, steps=steps, months=choices), choices)
     entry = previous = state = None
     if preview["period"] is not None:
         entry = reporting.entry_for_period(project, preview["period"])
         previous = reporting.previous_entry(project, preview["period"])
-        state = reporting.month_state(project, preview["period"], today=today)
+        state = months.month_state(project, preview["period"], today=today)
     facts = _preview_facts(
         project,
         preview,
@@ -502,9 +501,9 @@ def month_reopen(request, code):
     if not permissions.can_reopen_month(request.user, project):
         raise PermissionDenied
     today = _today()
-    months = reporting.locked_months(project, today=today)
+    choices = reporting.locked_months(project, today=today)
     if request.method == "POST":
-        form = MonthReopenForm(request.POST, months=months)
+        form = MonthReopenForm(request.POST, months=choices)
         if form.is_valid():
             try:
                 reopening = services.month_reopen(
@@ -529,7 +528,7 @@ def month_reopen(request, code):
                 return redirect(reverse("projects:detail", args=[code]) + "#report")
     else:
         form = MonthReopenForm(
-            months=months, initial={"until": thaidates.format_be(today + dt.timedelta(days=7))}
+            months=choices, initial={"until": thaidates.format_be(today + dt.timedelta(days=7))}
         )
     return render(
         request,
@@ -537,7 +536,7 @@ def month_reopen(request, code):
         {
             "project": project,
             "form": form,
-            "months": months,
+            "months": choices,
             "reopenings": reporting.recent_reopenings(project, limit=20),
         },
     )
@@ -672,15 +671,10 @@ def my_agency(request):
         page, rows = reporting.agency_month_status(
             agency, periods=periods, today=today, page_number=request.GET.get("page")
         )
-        admin = permissions.is_admin(request.user)
         for row in rows:
-            editable = permissions.can_edit_project(request.user, row.project)
-            for status in row.statuses:
-                status.can_report = bool(
-                    editable
-                    and status.state
-                    and status.state.period <= today
-                    and (admin or not status.state.locked)
+            for cell in row.months:
+                cell.can_report = cell.state.reportable and permissions.can_report_month(
+                    request.user, row.project, cell.state
                 )
         context.update(page=page, rows=rows)
     return render(request, "projects/my_agency.html", context)

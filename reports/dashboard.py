@@ -1,7 +1,8 @@
 """Reads for the managers' dashboard (/dashboard/): per agency, for one fiscal year, the
 number of projects, average progress against plan, how many are behind schedule, how many
-have not reported this month and how many สยป. has evaluated; and the projects behind
-each number.
+reports are missing (ขาดส่ง: the latest month past its deadline) and due (รอส่ง: the latest
+ended month still before its deadline), as projects/months.py defines them, and how many
+สยป. has evaluated; and the projects behind each number.
 
 Everything is computed by the database in a fixed number of queries, whatever the number
 of projects, steps or entries: the planned percent of each project is a correlated
@@ -41,7 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import QuarterEvaluation
-from projects import thaidates
+from projects import months, thaidates
 from projects.models import Agency, FiscalYear, PlanStep, ProgressEntry, Project
 
 PERCENT = DecimalField(max_digits=5, decimal_places=2)
@@ -63,13 +64,15 @@ class Status:
     ON_TRACK = "on_track"
     UNSCHEDULED = "unscheduled"
     MISSING = "missing"
+    DUE = "due"
     UNEVALUATED = "unevaluated"
 
     CHOICES = (
         (BEHIND, _("ล่าช้ากว่าแผน")),
         (ON_TRACK, _("เป็นไปตามแผน")),
         (UNSCHEDULED, _("แผนยังไม่มีกำหนดวัน")),
-        (MISSING, _("ยังไม่รายงานเดือนนี้")),
+        (MISSING, _("ขาดส่งรายงาน (เลยกำหนดส่ง)")),
+        (DUE, _("รอส่งรายงาน (ยังไม่ถึงกำหนดส่ง)")),
         (UNEVALUATED, _("สยป. ยังไม่ประเมิน")),
     )
 
@@ -82,6 +85,7 @@ AGENCY_SORTS = {
     "gap": ("average_gap", True),
     "behind": ("behind", True),
     "missing": ("missing", True),
+    "due": ("due", True),
     "evaluated": ("evaluated_share", False),
 }
 PROJECT_SORTS = {
@@ -101,11 +105,21 @@ class DashboardFilters:
     project_sort: str
     # Planned progress is measured on this day: today, or the last day of a past year.
     day: dt.date
-    # "Missing reports this month": the month of ``day``, None before the year starts.
-    report_month: dt.date | None
+    # The months the missing (ขาดส่ง) and due (รอส่ง) counts are about today, with their
+    # deadlines (months.reporting_calendar); None when no month of the year is so.
+    missing_month: dt.date | None = None
+    missing_deadline: dt.date | None = None
+    due_month: dt.date | None = None
+    due_deadline: dt.date | None = None
     # "Evaluated": สยป. has scored the project for the latest quarter that has ended by
     # ``day`` (Q4 for a closed year); None before the first quarter ends.
     evaluation_quarter: int | None = None
+
+    @property
+    def current_month(self) -> dt.date | None:
+        """The month of the measuring day (the monthly chart stops there), None before the
+        year starts."""
+        return self.day.replace(day=1) if self.fiscal_year.contains(self.day) else None
 
     @property
     def drilled(self) -> bool:
@@ -126,14 +140,6 @@ def measuring_day(fiscal_year: FiscalYear, today: dt.date) -> dt.date:
     return min(today, fiscal_year.ends_on)
 
 
-def report_month_for(fiscal_year: FiscalYear, day: dt.date) -> dt.date | None:
-    # Issue 3's rule: one entry per project per month, period = first day of the month.
-    # Until a "missing reports" selector exists there, "this month" is the month of the
-    # measuring day, and a project misses it when it has no entry with that period.
-    month = day.replace(day=1)
-    return month if fiscal_year.contains(day) else None
-
-
 def evaluation_quarter_for(fiscal_year: FiscalYear, day: dt.date) -> int | None:
     ended = [
         quarter
@@ -149,7 +155,8 @@ def parse_filters(
     """Read the dashboard's GET parameters; unknown values fall back to the defaults.
 
     The default year is the current fiscal year when it has projects in ``years``, else the
-    newest one. None when there is no fiscal year at all.
+    newest one. None when there is no fiscal year at all. One query (the year's moved
+    deadlines, for the missing and due months).
     """
     if not years:
         return None
@@ -169,6 +176,7 @@ def parse_filters(
     if project_sort not in PROJECT_SORTS:
         project_sort = "gap"
     day = measuring_day(fiscal_year, today)
+    calendar = months.reporting_calendar(fiscal_year, today=today)
     return DashboardFilters(
         fiscal_year=fiscal_year,
         agency=agency,
@@ -176,7 +184,10 @@ def parse_filters(
         agency_sort=agency_sort,
         project_sort=project_sort,
         day=day,
-        report_month=report_month_for(fiscal_year, day),
+        missing_month=calendar.missing_month,
+        missing_deadline=calendar.missing_deadline,
+        due_month=calendar.due_month,
+        due_deadline=calendar.due_deadline,
         evaluation_quarter=evaluation_quarter_for(fiscal_year, day),
     )
 
@@ -278,21 +289,22 @@ def behind_margin() -> Decimal:
     return Decimal(str(settings.BMA_BEHIND_THRESHOLD)) + Decimal("0.005")
 
 
+def _without_report(month: dt.date | None):
+    """True for a project without a report of ``month``; False for all when no month."""
+    if month is None:
+        return Value(False, output_field=BooleanField())
+    return ~Exists(ProgressEntry.objects.filter(project=OuterRef("pk"), period=month))
+
+
 def projects_with_status(filters: DashboardFilters) -> QuerySet[Project]:
     """The projects of the filters' year (and agency) annotated with ``actual`` (latest
     percent, 0 when never reported), ``planned`` (None without a schedule), ``gap``,
-    ``behind``, ``reported`` (this month; True when no month applies) and ``evaluated``
-    (สยป. has scored the latest ended quarter; False before one has ended)."""
+    ``behind``, ``missing`` (no report of the missing month: ขาดส่ง), ``due`` (no report
+    of the due month yet: รอส่ง) and ``evaluated`` (สยป. has scored the latest ended
+    quarter; False before one has ended)."""
     projects = Project.objects.filter(fiscal_year=filters.fiscal_year)
     if filters.agency is not None:
         projects = projects.filter(agency=filters.agency)
-    if filters.report_month is not None:
-        reported = Exists(
-            ProgressEntry.objects.filter(project=OuterRef("pk"), period=filters.report_month)
-        )
-    else:
-        # No month to report on (a year not yet begun): nobody is missing a report.
-        reported = Value(True, output_field=BooleanField())
     if filters.evaluation_quarter is not None:
         evaluated = Exists(
             QuarterEvaluation.objects.filter(
@@ -319,7 +331,8 @@ def projects_with_status(filters: DashboardFilters) -> QuerySet[Project]:
                 default=Value(False),
                 output_field=BooleanField(),
             ),
-            reported=reported,
+            missing=_without_report(filters.missing_month),
+            due=_without_report(filters.due_month),
             evaluated=evaluated,
         )
     )
@@ -335,7 +348,9 @@ def filter_status(projects: QuerySet[Project], filters: DashboardFilters) -> Que
     if status == Status.UNSCHEDULED:
         return projects.filter(planned__isnull=True)
     if status == Status.MISSING:
-        return projects.filter(reported=False)
+        return projects.filter(missing=True)
+    if status == Status.DUE:
+        return projects.filter(due=True)
     if status == Status.UNEVALUATED:
         if filters.evaluation_quarter is None:
             return projects.none()  # no quarter has ended: nothing to evaluate yet
@@ -371,7 +386,10 @@ class AgencyRow:
     scheduled_actual_total: Decimal
     planned_total: Decimal
     behind: int
-    reported: int | None
+    # Projects without the report of the missing (ขาดส่ง) and due (รอส่ง) months; None when
+    # the filters have no such month.
+    missing: int | None
+    due: int | None
     evaluated: int | None
 
     @property
@@ -403,10 +421,6 @@ class AgencyRow:
         return self.projects - self.scheduled
 
     @property
-    def missing(self) -> int | None:
-        return None if self.reported is None else self.projects - self.reported
-
-    @property
     def evaluated_share(self) -> Decimal | None:
         if self.evaluated is None:
             return None
@@ -417,9 +431,11 @@ class AgencyRow:
         return _percent(Decimal(self.behind) * HUNDRED, self.projects)
 
 
-def _sum_rows(
-    rows: list[AgencyRow], *, reported_applies: bool, evaluated_applies: bool
-) -> AgencyRow:
+def _count(value, applies: bool) -> int | None:
+    return int(value or 0) if applies else None
+
+
+def _sum_rows(rows: list[AgencyRow], filters: DashboardFilters) -> AgencyRow:
     return AgencyRow(
         agency_id=None,
         agency_code="",
@@ -431,8 +447,11 @@ def _sum_rows(
         scheduled_actual_total=sum((r.scheduled_actual_total for r in rows), ZERO),
         planned_total=sum((r.planned_total for r in rows), ZERO),
         behind=sum(r.behind for r in rows),
-        reported=sum(r.reported or 0 for r in rows) if reported_applies else None,
-        evaluated=sum(r.evaluated or 0 for r in rows) if evaluated_applies else None,
+        missing=_count(sum(r.missing or 0 for r in rows), filters.missing_month is not None),
+        due=_count(sum(r.due or 0 for r in rows), filters.due_month is not None),
+        evaluated=_count(
+            sum(r.evaluated or 0 for r in rows), filters.evaluation_quarter is not None
+        ),
     )
 
 
@@ -452,7 +471,7 @@ def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
     per_project = (
         projects_with_status(filters)
         .order_by()
-        .values("agency_id", "actual", "planned", "reported", "evaluated")
+        .values("agency_id", "actual", "planned", "missing", "due", "evaluated")
     )
     inner_sql, inner_params = per_project.query.sql_with_params()
     true = "TRUE" if connection.vendor == "postgresql" else "1"
@@ -464,7 +483,8 @@ def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
                SUM(CASE WHEN p.planned IS NOT NULL THEN p.actual END),
                SUM(p.planned),
                SUM(CASE WHEN p.planned - p.actual > %s THEN 1 ELSE 0 END),
-               SUM(CASE WHEN p.reported = {true} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN p.missing = {true} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN p.due = {true} THEN 1 ELSE 0 END),
                SUM(CASE WHEN p.evaluated = {true} THEN 1 ELSE 0 END)
         FROM ({inner_sql}) p
         JOIN {Agency._meta.db_table} a ON a.id = p.agency_id
@@ -476,7 +496,6 @@ def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         raw = cursor.fetchall()
-    reported_applies = filters.report_month is not None
     return [
         AgencyRow(
             agency_id=agency_id,
@@ -489,8 +508,9 @@ def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
             scheduled_actual_total=_decimal(scheduled_actual),
             planned_total=_decimal(planned),
             behind=int(behind or 0),
-            reported=int(reported or 0) if reported_applies else None,
-            evaluated=int(evaluated or 0) if filters.evaluation_quarter else None,
+            missing=_count(missing, filters.missing_month is not None),
+            due=_count(due, filters.due_month is not None),
+            evaluated=_count(evaluated, filters.evaluation_quarter is not None),
         )
         for (
             agency_id,
@@ -503,7 +523,8 @@ def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
             scheduled_actual,
             planned,
             behind,
-            reported,
+            missing,
+            due,
             evaluated,
         ) in raw
     ]
@@ -558,7 +579,8 @@ def cache_key(filters: DashboardFilters) -> str:
             filters.fiscal_year.pk,
             filters.agency.pk if filters.agency else "all",
             filters.day.isoformat(),
-            filters.report_month or "-",
+            filters.missing_month or "-",
+            filters.due_month or "-",
             filters.evaluation_quarter or "-",
             settings.BMA_BEHIND_THRESHOLD,
         )
@@ -583,11 +605,7 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
     rows = agency_rows(filters)
     summary = DashboardSummary(
         rows=rows,
-        total=_sum_rows(
-            rows,
-            reported_applies=filters.report_month is not None,
-            evaluated_applies=filters.evaluation_quarter is not None,
-        ),
+        total=_sum_rows(rows, filters),
         monthly=monthly_reporting(filters),
         computed_at=timezone.now(),
     )

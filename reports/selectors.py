@@ -17,38 +17,28 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects import progress, selectors, thaidates
+from projects import months, progress, selectors, thaidates
 from projects.models import Agency, FiscalYear, ProgressEntry, Project
 from reports import charts
 
 # --- Reporting deadlines -----------------------------------------------------------------
 
-# The rule is issue 3's (projects/reporting.py): a month's report is due on the fiscal
-# year's ``report_deadline_day`` (default 10) of the following month, unless a
-# ReportingDeadline row moves that month's date; an entry saved after it has ``is_late``.
-# reporting.month_states answers for one project; a report needs every project's months
-# at once, so the overrides are read here in one query for all of them.
+# The rule is projects/months.py's: a report needs every project's months at once, so the
+# deadlines of the period's months are read once (months.deadlines) and each project's
+# months are MonthStates of its prefetched entries.
 
 
 def reporting_deadlines(
-    fiscal_year: FiscalYear, months: Sequence[dt.date]
+    fiscal_year: FiscalYear, periods: Sequence[dt.date]
 ) -> dict[dt.date, dt.date]:
-    """Deadline of each month (first days) of ``fiscal_year``: one query for the overrides."""
-    from projects.models import ReportingDeadline
-    from projects.reporting import default_deadline
-
-    overrides = dict(
-        ReportingDeadline.objects.filter(period__in=list(months)).values_list("period", "due_on")
-    )
-    return {
-        month: overrides.get(month) or default_deadline(month, fiscal_year.report_deadline_day)
-        for month in months
-    }
+    """Deadline of each month (first days) of ``fiscal_year``: one query for the moved ones."""
+    return months.deadlines(periods, fiscal_years=[fiscal_year])
 
 
 @dataclass(frozen=True)
 class LateReports:
-    """Monthly reports of a period whose deadline had passed on the report's date."""
+    """The months of a period whose deadline had passed on the report's date: ``late``
+    reported late (MonthState.reported_late), ``missing`` not reported (MonthState.missing)."""
 
     due: int
     late: int
@@ -64,26 +54,24 @@ class LateReports:
 def late_reports(
     entries: Iterable[ProgressEntry], *, deadlines: dict[dt.date, dt.date], today: dt.date
 ) -> LateReports:
-    """For each month whose deadline has passed by ``today``: a report marked late or dated
-    after the deadline is late; no report at all is missing."""
+    """Count, over the months of ``deadlines`` past their deadline by ``today``, those
+    reported late and those missing."""
     by_period = {entry.period: entry for entry in entries}
-    late, missing = [], []
-    due = 0
-    for month, deadline in sorted(deadlines.items()):
-        if deadline >= today:
-            continue
-        due += 1
-        entry = by_period.get(month)
-        if entry is None:
-            missing.append(month)
-        elif entry.is_late or entry.reported_on > deadline:
-            late.append(month)
+    states = [
+        months.MonthState(
+            period=period, deadline=deadline, today=today, entry=by_period.get(period)
+        )
+        for period, deadline in sorted(deadlines.items())
+    ]
+    closed = [s for s in states if s.past_deadline]
+    late = tuple(s.period for s in closed if s.reported_late)
+    missing = tuple(s.period for s in closed if s.missing)
     return LateReports(
-        due=due,
+        due=len(closed),
         late=len(late),
         missing=len(missing),
-        late_months=tuple(late),
-        missing_months=tuple(missing),
+        late_months=late,
+        missing_months=missing,
     )
 
 
@@ -132,11 +120,11 @@ class ReportPeriod:
 
     @property
     def months(self) -> list[dt.date]:
-        months, month = [], self.starts_on.replace(day=1)
+        found, month = [], self.starts_on.replace(day=1)
         while month <= self.ends_on:
-            months.append(month)
+            found.append(month)
             month = thaidates.add_months(month, 1)
-        return months
+        return found
 
 
 # --- One project --------------------------------------------------------------------------

@@ -377,9 +377,12 @@ def test_my_agency_shows_each_projects_status_with_one_click_to_report(client, s
     def statuses(name):
         return [c.get("class").split()[1] for c in within(rows[name], "td.status")]
 
-    assert statuses(on_time.name) == ["status--submitted", "status--submitted"]
-    assert statuses(late.name) == ["status--submitted-late", "status--due"]
-    assert statuses(missing.name) == ["status--due", "status--due"]
+    # On 5 March (projects/months.py): February has ended and is due until 10 March (รอส่ง),
+    # March is still under way (open).
+    assert statuses(on_time.name) == ["status--reported", "status--reported"]
+    assert statuses(late.name) == ["status--reported-late", "status--open"]
+    assert statuses(missing.name) == ["status--due", "status--open"]
+    assert "รอส่ง" in text_of(within(rows[missing.name], "td.status")[0])
     links = [a.get("href") for a in within(rows[missing.name], "a")]
     assert url(missing, "report/") + "?period=2026-02-01" in links
     assert url(missing, "report/") + "?period=2026-03-01" in links
@@ -392,10 +395,10 @@ def test_my_agency_marks_overdue_months_and_hides_their_report_link(
     client.force_login(staff)
     page = page_of(client.get("/projects/my-agency/?month=2026-03"))
     cells = page.all("table.agency-status tbody tr td.status")
-    assert "status--overdue" in cells[0].get("class")
-    assert "ไม่ได้ส่ง (เลยกำหนด)" in page.text("td.status--overdue")
-    assert not page.all("td.status--overdue a")
-    assert page.all("td.status--due a")
+    assert "status--late" in cells[0].get("class")
+    assert "ขาดส่ง (เลยกำหนด)" in page.text("td.status--late")
+    assert not page.all("td.status--late a")
+    assert page.all("td.status--open a")
 
 
 def test_my_agency_link_sits_in_the_top_navigation_for_staff(client, staff):
