@@ -5,9 +5,9 @@ ended month still before its deadline), as projects/months.py defines them, and 
 สยป. has evaluated; and the projects behind each number.
 
 Everything is computed by the database in a fixed number of queries, whatever the number
-of projects, steps or entries: the planned percent of each project is a correlated
-aggregate over its steps (the same arithmetic as projects.progress.planned_percent), and
-the per-agency numbers are one GROUP BY over the per-project values. Nothing loops over
+of projects, steps or entries: the planned percent of each project is
+projects.progress_sql.planned_percent (the SQL twin of projects.progress.planned_percent),
+and the per-agency numbers are one GROUP BY over the per-project values. Nothing loops over
 projects in Python.
 """
 
@@ -18,37 +18,29 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import NotSupportedError, connection
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DateField,
-    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
-    Func,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import QuarterEvaluation
-from projects import months, thaidates
-from projects.models import Agency, FiscalYear, PlanStep, ProgressEntry, Project
+from projects import months, progress_sql, thaidates
+from projects.models import Agency, FiscalYear, ProgressEntry, Project
 
-PERCENT = DecimalField(max_digits=5, decimal_places=2)
-# Planned shares keep more places than a percent until the sum is rounded, like
-# planned_percent does with Decimals.
-FRACTION = DecimalField(max_digits=20, decimal_places=10)
+PERCENT = progress_sql.PERCENT
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -195,93 +187,6 @@ def parse_filters(
 # --- Per-project values in SQL -----------------------------------------------------------
 
 
-class ElapsedWeight(Func):
-    """weight × (day − starts_on + 1) / (ends_on − starts_on + 1): the planned weight of a
-    step under way on ``day``, counting both ends as planned_percent does, and multiplying
-    before dividing as it does (PostgreSQL's numeric division keeps about twenty digits)."""
-
-    output_field = FRACTION
-
-    def __init__(self, weight, day: dt.date, starts_on, ends_on):
-        super().__init__(weight, Value(day, output_field=DateField()), starts_on, ends_on)
-
-    def _compiled(self, compiler):
-        return [compiler.compile(expression) for expression in self.get_source_expressions()]
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        parts = self._compiled(compiler)
-        (weight, w_params), (day, d_params), (start, s_params), (end, e_params) = parts
-        sql = f"(({weight}) * (({day})::date - {start} + 1) / ({end} - {start} + 1))"
-        return sql, (*w_params, *d_params, *s_params, *e_params, *s_params)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        parts = self._compiled(compiler)
-        (weight, w_params), (day, d_params), (start, s_params), (end, e_params) = parts
-        sql = (
-            f"(({weight}) * (julianday({day}) - julianday({start}) + 1) / "
-            f"(julianday({end}) - julianday({start}) + 1))"
-        )
-        return sql, (*w_params, *d_params, *s_params, *e_params, *s_params)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        raise NotSupportedError(f"ElapsedWeight is not written for {connection.vendor}")
-
-
-class RoundCents(Func):
-    """Round half up to two places, as projects.progress.quantize does. SQLite sums in
-    floating point, where 15.925 may come out as 15.92499…: a nudge far below a cent
-    puts such a value back on its half."""
-
-    output_field = PERCENT
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="ROUND(%(expressions)s, 2)")
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="ROUND(%(expressions)s + 1e-9, 2)")
-
-
-def planned_percent_subquery(day: dt.date) -> Subquery:
-    """projects.progress.planned_percent of the outer project on ``day``, in SQL.
-
-    The weight of steps that have ended, plus the elapsed share of steps under way,
-    rounded half up to two places and capped at 100; NULL when the plan has no schedule
-    (has_schedule: no dated step with a real span and fewer than two distinct end dates).
-    """
-    dated = Q(starts_on__isnull=False, ends_on__isnull=False)
-    contribution = Case(
-        When(dated & Q(ends_on__lte=day), then=F("weight")),
-        When(
-            dated & Q(starts_on__lte=day),
-            then=ElapsedWeight(F("weight"), day, F("starts_on"), F("ends_on")),
-        ),
-        default=Value(ZERO),
-        output_field=FRACTION,
-    )
-    steps = (
-        PlanStep.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(
-            spanning_steps=Count("pk", filter=dated & Q(ends_on__gt=F("starts_on"))),
-            end_dates=Count("ends_on", distinct=True, filter=dated),
-            planned_total=Sum(contribution),
-        )
-        .annotate(
-            planned=Case(
-                When(
-                    Q(spanning_steps__gt=0) | Q(end_dates__gt=1),
-                    then=Least(RoundCents(F("planned_total")), Value(HUNDRED)),
-                ),
-                default=None,
-                output_field=PERCENT,
-            )
-        )
-        .values("planned")
-    )
-    return Subquery(steps, output_field=PERCENT)
-
-
 def behind_margin() -> Decimal:
     """Behind means planned − actual > BMA_BEHIND_THRESHOLD. Both are two-place numbers,
     so "> T" is "> T + 0.005": the half cent keeps SQLite's float arithmetic from
@@ -319,7 +224,7 @@ def projects_with_status(filters: DashboardFilters) -> QuerySet[Project]:
         projects.with_latest_progress()
         .annotate(
             actual=Coalesce(F("latest_percent"), Value(ZERO), output_field=PERCENT),
-            planned=planned_percent_subquery(filters.day),
+            planned=progress_sql.planned_percent(filters.day),
         )
         .annotate(
             gap=ExpressionWrapper(F("planned") - F("actual"), output_field=PERCENT),
