@@ -30,6 +30,7 @@ from indicators.forms import (
 )
 from indicators.models import Indicator, IndicatorQuarterResult, QuarterEvaluation
 from indicators.permissions import can_view_evaluation_summary
+from projects.locking import EditConflict
 from projects.models import Agency, FiscalYear, Project
 from projects.permissions import can_evaluate, can_read, require
 
@@ -147,7 +148,7 @@ def _save_row(request, make_form, *, version_field: str, save) -> RowSave:
                 # the stored value instead).
                 field.widget.attrs["disabled"] = True
         return RowSave(423, form, locked_now=True)
-    except services.EvaluationConflict as exc:
+    except EditConflict as exc:
         data = request.POST.copy()
         data[version_field] = str(exc.current.version)
         form = make_form(data)

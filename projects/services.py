@@ -4,8 +4,8 @@ system (its own owner).
 
 Every function is keyword-only and runs in one transaction. Rule violations raise
 ValidationError keyed by the form field they belong to, with Thai messages; a save made
-from an out-of-date version raises EditConflict carrying what is now stored. Nothing is
-ever overwritten silently: versions are checked in the UPDATE's WHERE clause.
+from an out-of-date version raises EditConflict carrying what is now stored
+(projects/locking.py: versions are checked in the UPDATE's WHERE clause).
 """
 
 import datetime as dt
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from projects import months, permissions, progress, reporting, revisions, thaidates
 from projects.evidence import FileKind
+from projects.locking import EditConflict, claim_version
 from projects.models import (
     EvidenceFile,
     MonthReopening,
@@ -28,17 +29,6 @@ from projects.models import (
     Project,
     User,
 )
-
-
-class EditConflict(Exception):
-    """Somebody else saved first. ``current`` is what is stored now (an entry, or the list
-    of plan steps), to show beside what the person typed."""
-
-    def __init__(self, current, *, version: int):
-        super().__init__("edit conflict")
-        self.current = current
-        self.version = version
-
 
 # --- Monthly progress reports ------------------------------------------------------------
 
@@ -248,21 +238,19 @@ def _entry_create(*, project, period, values, user, late) -> ProgressEntry:
             entry.save()
     except IntegrityError:
         # Somebody created this month's entry between our read and our insert.
-        current = ProgressEntry.objects.get(project=project, period=period)
-        raise EditConflict(current, version=current.version) from None
+        raise EditConflict(ProgressEntry.objects.get(project=project, period=period)) from None
     return entry
 
 
 def _entry_update(*, existing, loaded_entry_id, loaded_version, values, user) -> ProgressEntry:
     if loaded_entry_id != existing.pk:
         # The form showed a new report (or another month's) but this month has one already.
-        raise EditConflict(existing, version=existing.version)
-    claimed = ProgressEntry.objects.filter(pk=existing.pk, version=loaded_version).update(
-        version=F("version") + 1
+        raise EditConflict(existing)
+    claim_version(
+        ProgressEntry.objects.filter(pk=existing.pk),
+        loaded=loaded_version,
+        stored=lambda: EditConflict(ProgressEntry.objects.get(pk=existing.pk)),
     )
-    if not claimed:
-        current = ProgressEntry.objects.get(pk=existing.pk)
-        raise EditConflict(current, version=current.version)
     existing.refresh_from_db(fields=["version"])
     for name, value in values.items():
         setattr(existing, name, value)
@@ -379,13 +367,15 @@ def plan_save(
         # Before the project's row is locked by the claim (revisions: "Lock order"); the
         # steps are also moved with QuerySet.update() below, which sends no signal.
         revisions.touch_projects([project.pk])
-        claimed = Project.objects.filter(pk=project.pk, plan_version=loaded_version).update(
-            plan_version=F("plan_version") + 1
+        claim_version(
+            Project.objects.filter(pk=project.pk),
+            field="plan_version",
+            loaded=loaded_version,
+            stored=lambda: EditConflict(
+                list(PlanStep.objects.filter(project=project).order_by("order")),
+                version=Project.objects.values_list("plan_version", flat=True).get(pk=project.pk),
+            ),
         )
-        if not claimed:
-            current = Project.objects.get(pk=project.pk)
-            steps = list(PlanStep.objects.filter(project=project).order_by("order"))
-            raise EditConflict(steps, version=current.plan_version)
         existing = {s.pk: s for s in PlanStep.objects.filter(project=project)}
         unknown = [r.step_id for r in rows if r.step_id is not None and r.step_id not in existing]
         if unknown:
