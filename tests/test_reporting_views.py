@@ -261,7 +261,11 @@ def test_the_preview_says_how_the_percent_was_computed(client, project, steps, s
     assert page.text(".preview__pct") == "35.00"
     assert page.texts(".preview__part") == ["ขั้นตอน 1 (20)", "ขั้นตอน 2: 50% ของ 30 = 15"]
     assert "รายงานครั้งก่อน (20/02/2569): ร้อยละ 60.00" in page.text(".preview__prev")
-    assert "ต้องระบุเหตุผล" in page.text()
+    # The save's own message (services.progress_entry_check), not a restatement of it.
+    assert (
+        "ความคืบหน้าร้อยละ 35.00 น้อยกว่ารายงานครั้งก่อน (ร้อยละ 60.00 เมื่อ 20/02/2569) กรุณาระบุเหตุผล"
+        in page.text(".preview__error")
+    )
     assert "กำหนดส่งรายงานเดือนมีนาคม 2569: 10/04/2569" in page.text()
 
 
@@ -275,7 +279,9 @@ def test_the_preview_warns_of_a_locked_month_and_of_an_existing_entry(client, pr
             url(project, "report/preview/"), {"period": "2026-01-01", "reported_on": "28/01/2569"}
         )
     )
-    assert "ปิดรับรายงานแล้ว (กำหนดส่ง 10/02/2569)" in page.text()
+    assert "เลยกำหนดส่งรายงานของเดือนมกราคม 2569 (10/02/2569) แล้ว เดือนนี้ปิดรับรายงาน" in page.text(
+        ".preview__error"
+    )
     assert "มีรายงานอยู่แล้ว" in page.text()
     assert page.one(".alert a").get("href") == url(project, "report/") + "?period=2026-01-01"
     assert existing.pk
@@ -583,3 +589,33 @@ def test_the_preview_copes_with_an_empty_form(client, project, staff):
     response = client.get(url(project, "report/preview/"), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert page_of(response).text(".preview__pct") == "0.00"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"period": "2026-01-01", "reported_on": "28/01/2569"},  # locked month
+        {"reported_on": "06/03/2569"},  # after today
+        {"period": "2026-03-01", "reported_on": "27/02/2569"},  # before the month
+        {"ticks": 1},  # lower than February, no reason
+        {},  # nothing wrong
+    ],
+)
+def test_the_preview_says_what_the_save_says(client, project, steps, staff, changes):
+    """The preview asks the save's own check: its messages are the save's errors."""
+    ProgressEntryFactory(
+        project=project, period=FEBRUARY, reported_on=dt.date(2026, 2, 20), percent=Decimal(60)
+    )
+    client.force_login(staff)
+    changes = dict(changes)
+    data = {**form_data(steps[: changes.pop("ticks", 3)]), **changes}
+    preview = page_of(
+        client.get(url(project, "report/preview/"), data, HTTP_HX_REQUEST="true")
+    ).texts(".preview__error")
+    saved = page_of(client.post(url(project, "report/"), data, HTTP_HX_REQUEST="true"))
+    refused = saved.texts(".alert--error p") + saved.texts(".field__error")
+    assert bool(preview) == bool(data != form_data(steps)), preview
+    for message in preview:
+        assert message in refused, (message, refused)
+    if not preview:
+        assert ProgressEntry.objects.filter(project=project, period=MARCH).exists()
