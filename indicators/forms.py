@@ -12,36 +12,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.services import EvaluationValues, IndicatorResultValues
-from projects import thaidates
-from projects.forms import ErrorsDescribedMixin, hidden_errors_to_form
+from projects.form_helpers import ErrorsDescribedMixin, ThaiDecimalField, hidden_errors_to_form
 from projects.templatetags import thai
 
 HUNDRED = Decimal(100)
-
-
-class ThaiDecimalField(forms.DecimalField):
-    default_error_messages = {
-        "invalid": _("กรุณากรอกตัวเลข เช่น 85 หรือ 87.50"),
-        "max_value": _("ต้องไม่เกิน %(limit_value)s"),
-        "min_value": _("ต้องไม่น้อยกว่า %(limit_value)s"),
-        "max_digits": _("ตัวเลขยาวเกินไป"),
-        "max_decimal_places": _("ทศนิยมได้ไม่เกิน %(max)s ตำแหน่ง"),
-        "max_whole_digits": _("ตัวเลขยาวเกินไป"),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("localize", False)
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        # No min/max/step attributes: the browser would block Enter with its own message.
-        return {"inputmode": "decimal", "autocomplete": "off"}
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = thaidates.arabic_digits(value).strip().replace(",", "")
-        return super().to_python(value)
 
 
 def _score_field(label):

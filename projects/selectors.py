@@ -1,5 +1,9 @@
 """Reads for the project pages. Each returns everything a page needs in a fixed number of
-queries, whatever the number of entries, steps or projects."""
+queries, whatever the number of entries, steps or projects.
+
+The KPI and quarter-evaluation blocks of a project page are read by indicators' selectors
+(indicators.selectors.project_blocks), which the views call: the projects app does not
+import indicators."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -31,7 +35,8 @@ from projects.search import search_projects
 
 
 def project_for_page(code: str) -> Project:
-    """The project with its agency, year, text lists, steps, KPIs and quarter evaluations."""
+    """The project with its agency, year, latest report, text lists and steps (its KPIs and
+    quarter evaluations are indicators' business: indicators.selectors.project_blocks)."""
     return with_page_lists(project_head(code))
 
 
@@ -49,19 +54,12 @@ def with_page_lists(project: Project) -> Project:
 
 
 def page_list_prefetches() -> list:
-    """The lists of a project page and of its printed form: objectives, strategy links,
-    steps, KPIs and quarter evaluations (one query each)."""
-    from indicators.models import QuarterEvaluation
-
+    """The lists of a project page and of its printed form: objectives, strategy links and
+    steps (one query each)."""
     return [
         "objectives",
         "strategy_links",
         Prefetch("steps", queryset=PlanStep.objects.order_by("order")),
-        "indicators",
-        Prefetch(
-            "quarter_evaluations",
-            queryset=QuarterEvaluation.objects.select_related("evaluated_by").order_by("quarter"),
-        ),
     ]
 
 
@@ -77,63 +75,6 @@ def progress_history(project: Project, page_number) -> Page:
     return paginator.get_page(page_number)
 
 
-@dataclass(frozen=True)
-class QuarterRow:
-    quarter: int
-    result_value: Decimal | None
-    result_is_default: bool
-    criterion_21: Decimal | None
-    criterion_22: Decimal | None
-    project_score: Decimal | None
-    evaluated_by: object
-    evaluated_at: dt.datetime | None
-    ends_on: dt.date
-
-
-def quarter_rows(
-    project: Project, progress_points: list[progress.ProgressPoint]
-) -> list[QuarterRow]:
-    """All four quarters of the project's fiscal year, scored or not.
-
-    Where สยป. has entered no result value, ผลงาน defaults to the progress reported at
-    the quarter's end: the report of the latest month of the fiscal year up to the
-    quarter's last month (progress.progress_at). A quarter that has not begun yet has no
-    default (it would only repeat today's progress).
-    """
-    evaluations = {e.quarter: e for e in project.quarter_evaluations.all()}
-    today = timezone.localdate()
-    rows = []
-    for quarter in range(1, 5):
-        starts_on, ends_on = thaidates.quarter_bounds(project.fiscal_year.year_be, quarter)
-        evaluation = evaluations.get(quarter)
-        stored = evaluation.result_value if evaluation else None
-        at_end = (
-            progress.progress_at(progress_points, ends_on, since=project.fiscal_year.starts_on)
-            if starts_on <= today
-            else None
-        )
-        default = at_end.percent if at_end else None
-        rows.append(
-            QuarterRow(
-                quarter=quarter,
-                result_value=stored if stored is not None else default,
-                result_is_default=stored is None and default is not None,
-                criterion_21=evaluation.criterion_21 if evaluation else None,
-                criterion_22=evaluation.criterion_22 if evaluation else None,
-                project_score=evaluation.project_score if evaluation else None,
-                evaluated_by=evaluation.evaluated_by if evaluation else None,
-                # In Bangkok time: the date filters show the date part as it is.
-                evaluated_at=(
-                    timezone.localtime(evaluation.evaluated_at)
-                    if evaluation and evaluation.evaluated_at
-                    else None
-                ),
-                ends_on=ends_on,
-            )
-        )
-    return rows
-
-
 def progress_points(project: Project) -> list[progress.ProgressPoint]:
     """Every report of the project as a ProgressPoint, oldest month first: one narrow query."""
     return [
@@ -142,12 +83,6 @@ def progress_points(project: Project) -> list[progress.ProgressPoint]:
         .oldest_first()
         .values_list("period", "reported_on", "percent")
     ]
-
-
-def headline_evaluation(rows: list[QuarterRow]) -> QuarterRow | None:
-    """The latest quarter that has a project score: "สยป. ประเมินโครงการ : ไตรมาสที่ N score"."""
-    scored = [row for row in rows if row.project_score is not None]
-    return scored[-1] if scored else None
 
 
 @dataclass(frozen=True)

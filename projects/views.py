@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indicators import selectors as evaluation_selectors
 from projects import months, pagecache, permissions, reporting, selectors, services, thaidates
 from projects.charts import gauge_figure
 from projects.forms import (
@@ -32,17 +33,18 @@ from projects.models import (
 
 
 def _project_context(project: Project) -> dict:
-    """What the project page shows of ``project`` (from selectors.project_head)."""
+    """What the project page shows of ``project`` (from selectors.project_head): its own
+    lists from projects' selectors, its KPI and quarter blocks from indicators'."""
     project = selectors.with_page_lists(project)
     points = selectors.progress_points(project)
-    quarters = selectors.quarter_rows(project, points)
+    blocks = evaluation_selectors.project_blocks(project, points)
     return {
         "project": project,
         "page_title": pagecache.project_title(project),
         "plan": selectors.plan_summary(project),
-        "quarters": quarters,
-        "headline": selectors.headline_evaluation(quarters),
-        "indicators": list(project.indicators.all()),
+        "quarters": blocks.quarters,
+        "headline": blocks.headline,
+        "indicators": blocks.indicators,
         "gauge": gauge_figure(project.latest_percent),
         "scurve": selectors.project_scurve(project, points),
     }

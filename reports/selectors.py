@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators import selectors as evaluation
 from projects import months, progress, selectors, thaidates
 from projects.models import Agency, FiscalYear, ProgressEntry, Project
 from reports import charts
@@ -137,8 +138,8 @@ class ProjectReport:
     entries: list[ProgressEntry]  # newest month first; (1) is the newest
     plan: selectors.PlanSummary
     indicators: list
-    quarters: list[selectors.QuarterRow]
-    headline: selectors.QuarterRow | None
+    quarters: list[evaluation.QuarterRow]
+    headline: evaluation.QuarterRow | None
     actual: Decimal | None
     actual_on: dt.date | None
     planned: Decimal | None
@@ -161,7 +162,7 @@ class ProjectReport:
         return (self.actual or Decimal(0)) - self.planned
 
     @property
-    def score_row(self) -> selectors.QuarterRow | None:
+    def score_row(self) -> evaluation.QuarterRow | None:
         """The score the summary shows: the period's quarter, or the headline for a year."""
         if self.period.quarter:
             return self.quarters[self.period.quarter - 1]
@@ -190,7 +191,7 @@ def project_report(
     all_entries = list(project.entries.all())
     points = [progress.ProgressPoint(e.period, e.reported_on, e.percent) for e in all_entries]
     plan = selectors.plan_summary(project)
-    quarters = selectors.quarter_rows(project, points)
+    blocks = evaluation.project_blocks(project, points, today=period.today)
     at = progress.progress_at(points, period.as_of)
     actual, actual_on = (at.percent, at.reported_on) if at else (None, None)
     shown = all_entries
@@ -202,9 +203,9 @@ def project_report(
         period=period,
         entries=list(reversed(shown)),
         plan=plan,
-        indicators=list(project.indicators.all()),
-        quarters=quarters,
-        headline=selectors.headline_evaluation(quarters),
+        indicators=blocks.indicators,
+        quarters=blocks.quarters,
+        headline=blocks.headline,
         actual=actual,
         actual_on=actual_on,
         planned=progress.planned_percent(plan.steps, period.as_of),
@@ -222,6 +223,7 @@ def project_report(
 def _report_queryset():
     return Project.objects.select_related("agency", "fiscal_year").prefetch_related(
         *selectors.page_list_prefetches(),
+        *evaluation.project_prefetches(),
         Prefetch("entries", queryset=ProgressEntry.objects.oldest_first()),
     )
 

@@ -113,7 +113,7 @@ def test_default_result_counts_a_report_on_the_quarters_last_day_not_the_day_aft
 
     # The project page's quarter table agrees with the evaluation screen.
     page_project = project_selectors.project_for_page(project.code)
-    rows = project_selectors.quarter_rows(page_project, project_selectors.progress_points(project))
+    rows = selectors.project_quarter_rows(page_project, project_selectors.progress_points(project))
     assert rows[quarter - 1].result_value == D("40.00")
     assert rows[quarter - 1].result_is_default
 
@@ -894,5 +894,5 @@ def test_project_page_gives_no_default_result_for_quarters_not_begun(db, monkeyp
     current = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=2570))
     ProgressEntryFactory(project=current, reported_on=dt.date(2026, 11, 5), percent=D("12.50"))
     page_project = project_selectors.project_for_page(current.code)
-    rows = project_selectors.quarter_rows(page_project, project_selectors.progress_points(current))
+    rows = selectors.project_quarter_rows(page_project, project_selectors.progress_points(current))
     assert [row.result_value for row in rows] == [D("12.50"), None, None, None]

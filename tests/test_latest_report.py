@@ -158,8 +158,8 @@ def test_the_quarter_result_defaults_to_the_latest_month_of_the_quarter(correcte
     )
     assert row.quarter_percent == Decimal("20.00")
     loaded = selectors.project_head(project.code)
-    (q1, *_rest) = selectors.quarter_rows(
-        selectors.with_page_lists(loaded), selectors.progress_points(loaded)
+    (q1, *_rest) = indicator_selectors.project_quarter_rows(
+        loaded, selectors.progress_points(loaded), today=dt.date(2026, 12, 6)
     )
     assert q1.result_value == Decimal("20.00")
     assert q1.result_is_default
