@@ -1,12 +1,17 @@
-"""Site-wide middleware: security headers the other packages do not send, and the Thai
-503 page while the database cannot be reached."""
+"""Site-wide middleware: security headers the other packages do not send, what browsers
+may keep of a page (Cache-Control), and the Thai 503 page while the database cannot be
+reached."""
 
+import functools
 import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import cache_control
+from django.views.decorators.vary import vary_on_cookie
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +44,57 @@ class SecurityHeadersMiddleware:
         elif response.get("Content-Type", "").startswith("application/pdf"):
             response["Content-Security-Policy"] = INLINE_PDF_POLICY
         return response
+
+
+class CacheControlMiddleware:
+    """``Cache-Control: private, no-store`` on every page and file the app answers, so that
+    neither a proxy nor the browser keeps what a person saw: on a shared office PC, the back
+    button after logout asks the server again and gets the login page (issue 12, item 7).
+
+    The policy, by response:
+
+    - none set by the view: ``private, no-store``, for everyone. Nothing of ours is public
+      yet: the login page carries a CSRF token (Django's LoginView also sends never_cache),
+      and every other page answers an anonymous visitor with a redirect to it;
+    - set by the view and already ``no-store`` (never_cache, the 503 page): kept as it
+      is, since nothing stores such a response anywhere;
+    - set by the view and cacheable (``public_page`` below, or Django's ``cache_control``):
+      kept for an anonymous visitor, replaced by ``private, no-store`` for a logged-in one
+      (the top bar shows their name and menu).
+
+    Static files never get here: WhiteNoise answers them first, with their long cache.
+    It adds no query: the user is only looked at for a cacheable policy, i.e. on a page
+    that has read it already.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        declared = response.get("Cache-Control")
+        if not declared or ("no-store" not in declared.lower() and _is_authenticated(request)):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def _is_authenticated(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated)
+
+
+def public_page(*, max_age: int):
+    """Declare a view public (issue 17's pages): anonymous visitors' browsers and proxies
+    may keep it for ``max_age`` seconds. A logged-in reader of the same URL still gets
+    ``private, no-store`` (CacheControlMiddleware); ``Vary: Cookie`` keeps a proxy from
+    handing the anonymous copy to them."""
+
+    def decorator(view):
+        return functools.wraps(view)(
+            vary_on_cookie(cache_control(public=True, max_age=max_age)(view))
+        )
+
+    return decorator
 
 
 def database_unavailable_response(request) -> HttpResponse:

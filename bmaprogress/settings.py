@@ -8,7 +8,7 @@ and the tests use.
 import datetime as dt
 from pathlib import Path
 
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF
 
 from bmaprogress.env import (
     database_from_url,
@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "bmaprogress.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside WhiteNoise (static files keep their cache), around everything else: pages,
+    # files, redirects, the 400 and 503 pages are private, no-store.
+    "bmaprogress.middleware.CacheControlMiddleware",
     # A NUL character in the URL: the Thai 400 page before PostgreSQL sees it.
     "bmaprogress.badinput.NulCharacterMiddleware",
     "bmaprogress.middleware.DatabaseUnavailableMiddleware",
@@ -144,12 +147,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "bmaprogress.views.login_locked_out"
 # No start-up banner on every manage.py command; lockouts are still logged as warnings.
 AXES_VERBOSE = False
-# Behind a reverse proxy, the client's address is the right-most X-Forwarded-For entry
-# the proxy added: BMA_PROXY_COUNT=1 (none by default: REMOTE_ADDR).
-if env_int("BMA_PROXY_COUNT", 0):
-    AXES_IPWARE_PROXY_COUNT = env_int("BMA_PROXY_COUNT", 0)
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Reverse proxies in front of the app that append the address they were connected from to
+# X-Forwarded-For: the client's address is the entry that many places from the right
+# (BMA_PROXY_COUNT=1 behind one nginx). 0, the default, believes no header: REMOTE_ADDR.
+# Wrong either way, lockouts go wrong (README, Production); check --deploy warns about 0
+# behind a proxy (bmaprogress/checks.py).
+BMA_PROXY_COUNT = env_int("BMA_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "bmaprogress.auth_backends.client_address"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:list"
@@ -195,6 +199,9 @@ TASKS = {
 SESSION_ENGINE = "projects.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: htmx sends the token written into <body hx-headers>,
+# forms their hidden input (tests/test_security.py checks that nothing reads the cookie).
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -205,14 +212,16 @@ BMA_PERMISSIONS_POLICY = (
     "fullscreen=(self), browsing-topics=()"
 )
 # django-csp 4. Scripts only from our own files (htmx, plotly, app.js) or with the
-# request's nonce: no 'unsafe-inline', no 'unsafe-eval'. Styles allow inline attributes
-# (Plotly's SVG and our progress bars set style="..."); a nonce in style-src would turn
-# that off, so there is none there.
+# request's nonce: no 'unsafe-inline', no 'unsafe-eval'. Styles only from our files: no
+# style="…" in any page (progress bars are SVG with a width attribute), no <style>
+# (plotly.js finds its rules in static/vendor/plotly.css and adds none; htmx adds none
+# with includeIndicatorStyles off). Setting element.style from our scripts (CSSOM), as
+# plotly.js does when it draws, is not something the policy governs.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF],
         "img-src": [SELF, "data:", "blob:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
@@ -284,13 +293,27 @@ BMA_REPORT_RETENTION_DAYS = env_int("BMA_REPORT_RETENTION_DAYS", 7)
 BMA_REPORT_MAX_ATTEMPTS = env_int("BMA_REPORT_MAX_ATTEMPTS", 3)
 BMA_REPORT_RETRY_SECONDS = env_int("BMA_REPORT_RETRY_SECONDS", 10)
 
-# Uploads. Form fields (not files) above DATA_UPLOAD_MAX_MEMORY_SIZE are refused by Django;
-# uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not to memory.
-# The import pages (projects/imports_views.py) stop keeping a file's bytes past its own
-# limit and say how big it was: a 50 MB file gets a message, never a 500.
+# Uploads (projects/uploads.py). Every request's files pass BoundedUploadHandler before
+# Django keeps them (in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, else in a temporary file):
+# a page takes no file unless its view says how many and how big, and past a limit nothing
+# more is written; the form says so next to the field and keeps what was typed.
+# - the report form's evidence: BMA_EVIDENCE_MAX_FILES files of BMA_EVIDENCE_MAX_FILE_BYTES;
+# - every page that takes files: BMA_UPLOAD_MAX_REQUEST_BYTES of files per request in all;
+# - DATA_UPLOAD_MAX_NUMBER_FILES: Django's own last stop, where it stops reading the body
+#   (what was typed is lost then): the most files one page takes, the import of pages of
+#   today's system (administrators), which takes this many;
+# - DATA_UPLOAD_MAX_MEMORY_SIZE: the form's fields (not files), refused by Django above it.
+FILE_UPLOAD_HANDLERS = [
+    "projects.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+BMA_EVIDENCE_MAX_FILES = env_int("BMA_EVIDENCE_MAX_FILES", 10)
+BMA_EVIDENCE_MAX_FILE_BYTES = env_int("BMA_EVIDENCE_MAX_FILE_BYTES", 10 * 1024 * 1024)
+BMA_UPLOAD_MAX_REQUEST_BYTES = env_int("BMA_UPLOAD_MAX_REQUEST_BYTES", 50 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
-DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 # Imports (issue 8): largest annual-plan workbook, and how long an uploaded batch waits
 # under MEDIA_ROOT/imports/ for its confirmation before it is removed.
 BMA_IMPORT_MAX_XLSX_BYTES = env_int("BMA_IMPORT_MAX_XLSX_BYTES", 10 * 1024 * 1024)

@@ -64,18 +64,46 @@ SECTIONS = (
 SECTION_TITLES = dict(SECTIONS)
 
 THAI_LETTER = "\u0e01-\u0e2e"
+# Every pattern here reads uploaded text, so each runs in time linear in the line
+# (tests/hostile/test_regex_backtracking.py times each on 100,000-character hostile lines;
+# tests/test_bma_page_patterns.py checks that each rewritten one reads a line as the plain
+# pattern it replaces did).
+# A step line of ":" + 5,000 spaces + "x" once took 92 s: in ``^:\s*(?P<weight>[^%]*?)\s*%$``
+# three quantifiers could share the spaces in a cubic number of ways. So:
+# - Text before a closing part (``\s*%$``, ``\s*:``…) is taken run by run, not character
+#   by character: ``(?:[^\s%]++|\s++)*?`` is "[^%]*?" in whole runs of spaces and of other
+#   characters, each possessive (``++``), so the closing part is tried once per run and
+#   reads each run at most a few times. The closing part can only start where a run
+#   starts, which is where the character-by-character form starts it too.
+# - Spaces before a literal that is not a space are possessive (``\s*+``): giving one back
+#   cannot help, and would cost a retry per space.
+# - Where a later part could still fail after a long match (only a line break can make
+#   ``.*$`` fail), what is found first is kept: an atomic group ``(?>…)``, a possessive
+#   ``.*+``, or a first look at the whole line, ``(?=.*+$)`` (no line break in it).
 _LABEL = re.compile(rf"[{THAI_LETTER}]{{1,4}}\.\s?\d+(?:[./]\d+)*")
+_THAI = re.compile("[\u0e00-\u0e7f]")
 _CODE = re.compile(r"^(\d{8})-(\d{1,6})$")
 _NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,2})?$")
-_AGENCY_LINE = re.compile(r"^(?P<name>.*?)\s*:\s*\((?P<year>[^()]*)\)$")
+_YEAR = re.compile(r"\d{4}")
+_LEVEL = re.compile(r"[1-5]")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_TWO_PLACES = re.compile(r"\d+(?:\.\d{1,2})?")
+_AGENCY_LINE = re.compile(r"^(?P<name>(?:[^\s:]++|\s++|:)*?)\s*+:\s*+\((?P<year>[^()]*+)\)$")
 _HEADLINE_PERCENT = re.compile(r"^ความคืบหน้าโครงการ\s*ร้อยละ\s*(?P<value>.*)$")
+_PHONE = re.compile(
+    r"^(?=.*+$)(?P<name>(?:\s++|\S)*?)\s*+(?:โทร(?:ศัพท์)?\.?|Tel\.?)\s*:?\s*"
+    r"(?P<phone>[\d\s\-,#/].*+)$"
+)
 _EVALUATION = re.compile(r"^\*+\s*สยป\.\s*ประเมินโครงการ\s*:\s*(?P<value>.*)$")
 _EVALUATION_VALUE = re.compile(r"^ไตรมาสที่\s*(?P<quarter>\S+)\s+(?P<score>\S+)$")
 _CODES = re.compile(r"^(?P<budget>[0-9A-Za-z.\-]*)\s*/\s*(?P<organisation>[0-9A-Za-z.\-]*)$")
-_STRATEGY = re.compile(r"^\*+\s*(?P<text>.*?)\s*\*+\s*%?$")
+# "**** text ****%", or only stars ("**", text ""; the second branch gives no group).
+_STRATEGY = re.compile(
+    r"^(?:\*++\s*+(?P<text>(?:[^\s*]++|\s++|\*++)*?)\s*+\*++\s*+%?|\*\*++\s*+%?)$"
+)
 _ENTRY_HEAD = re.compile(
-    r"^\((?P<number>[^()]*)\)\s*ความคืบหน้าโครงการฯ\s*ร้อยละ\s*(?P<percent>.*?)\s*"
-    r"\((?P<date>[^()]*)\)$"
+    r"^\((?P<number>[^()]*+)\)\s*+ความคืบหน้าโครงการฯ\s*+ร้อยละ\s*+"
+    r"(?P<percent>(?:[^\s(]++|\s++|\()*?)\s*+\((?P<date>[^()]*+)\)$"
 )
 _NARRATIVE = re.compile(r"^(?P<date>[0-9๐-๙]{1,2}/[0-9๐-๙]{1,2}/[0-9๐-๙]{2,4})\s*:\s?(?P<text>.*)$")
 _PROBLEMS = re.compile(r"^\*\*\s*ปัญหาของโครงการ\s*:(?P<text>.*)$")
@@ -83,18 +111,21 @@ _OBSTACLES = re.compile(r"^\*\*\s*อุปสรรคของโครงก�
 _SEPARATOR = re.compile(r"^-+&&&-+$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STEP_HEAD = re.compile(r"^ขั้นตอน\s*(?P<order>\S*)$")
-_STEP_WEIGHT = re.compile(r"^:\s*(?P<weight>[^%]*?)\s*%$")
+_STEP_WEIGHT = re.compile(r"^:\s*+(?P<weight>(?:[^\s%]++|\s++)*?)\s*+%$")
 _STEP_START = re.compile(r"^เริ่มต้น\s*:(?P<value>.*)$")
 _STEP_END = re.compile(r"^สิ้นสุด\s*:(?P<value>.*)$")
 _STEP_DATETIME = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
-_STEP_LINK = re.compile(r"^\((?:ทดสอบ|คลิก)\)\s*(?P<title>.*?)\s*:\s*(?P<code>\S*)$")
+# "(คลิก) title : code": the code is the last word, after the first colon that only
+# spaces and that word follow: the colon before the last spaces, or else the first colon
+# of the last word. (The title is not kept: the step's title is its own line.)
+_STEP_LINK = re.compile(r"^\((?:ทดสอบ|คลิก)\)\s*+(?:.*:\s++|(?:.*\s)?[^\s:]*:)(?P<code>\S*+)$")
 _KPI_HEAD = re.compile(r"^รายละเอียดเกี่ยวกับตัวชี้วัด\s*:\s*(?P<code>.*)$")
 _KPI_RESULT_LEVEL = re.compile(r"^ตัวชี้วัดระดับ(?P<value>.*)$")
 _KPI_NAME = re.compile(r"^ตัวชี้วัด\s*:\s*(?P<value>.*)$")
-_KPI_TARGET = re.compile(r"^ค่าเป้าหมาย\s*(?P<unit>\S*)\s*:\s*(?P<value>.*)$")
-_KPI_ACHIEVED = re.compile(r"^ผลงานที่ทำได้\s*(?P<unit>\S*)\s*:\s*(?P<value>.*)$")
+_KPI_TARGET = re.compile(r"^ค่าเป้าหมาย(?>\s*+(?P<unit>\S*)\s*+:)\s*+(?P<value>.*+)$")
+_KPI_ACHIEVED = re.compile(r"^ผลงานที่ทำได้(?>\s*+(?P<unit>\S*)\s*+:)\s*+(?P<value>.*+)$")
 _KPI_KIND = re.compile(r"^ประเภทตัวชี้วัด\s*:\s*(?P<value>.*)$")
 _QUARTER_TABLE_HEAD = (
     "ไตรมาสที่",
@@ -283,7 +314,7 @@ def decode(data: bytes | str) -> tuple[str, Problem | None]:
         return "", Problem(
             line, "การเข้ารหัสไฟล์", "พบอักขระ NUL ในไฟล์ ไฟล์นี้ไม่ใช่ข้อความ (text) ที่บันทึกจากหน้าเว็บ"
         )
-    if not re.search("[\u0e00-\u0e7f]", text):
+    if not _THAI.search(text):
         if "à¸" in text or "à¹" in text:
             return "", Problem(
                 None,
@@ -548,7 +579,7 @@ class _PageParser:
             self.problem(agency_at, "หน่วยงาน", "ไม่พบชื่อหน่วยงาน")
         year_text = thaidates.arabic_digits(agency_match.group("year").strip())
         year_be = 0
-        if not re.fullmatch(r"\d{4}", year_text) or not 2500 <= int(year_text) <= 2700:
+        if not _YEAR.fullmatch(year_text) or not 2500 <= int(year_text) <= 2700:
             self.problem(
                 agency_at,
                 "ปีงบประมาณ",
@@ -628,7 +659,7 @@ class _PageParser:
         for index in self.nonblank(start + 1, stop):
             line = self.text(index)
             match = _STRATEGY.match(line)
-            text = match.group("text") if match else line
+            text = (match.group("text") or "") if match else line
             if text and text != "-":
                 result.append(text)
         return result
@@ -1044,7 +1075,7 @@ class _PageParser:
                 f"ตัวชี้วัดหน่วย{shown}ยังนำเข้าไม่ได้ ระบบเก็บค่าเป้าหมายและผลงานได้เฉพาะหน่วยระดับ 1–5",
             )
             return None
-        if not re.fullmatch(r"[1-5]", text):
+        if not _LEVEL.fullmatch(text):
             self.problem(index, field, f"ระดับ «{text}» ไม่ถูกต้อง ต้องเป็นจำนวนเต็ม 1 ถึง 5")
             return None
         return int(text)
@@ -1120,7 +1151,7 @@ class _PageParser:
 
     def decimal(self, index: int, text: str, field: str, *, limit: Decimal) -> Decimal | None:
         text = thaidates.arabic_digits(text.strip())
-        if not re.fullmatch(r"\d+(?:\.\d{1,2})?", text):
+        if not _TWO_PLACES.fullmatch(text):
             self.problem(index, field, f"«{text}» ไม่ใช่ตัวเลข (ทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 15.00)")
             return None
         value = Decimal(text)
@@ -1131,10 +1162,10 @@ class _PageParser:
 
     def percent(self, index: int, text: str, field: str) -> Decimal | None:
         text = thaidates.arabic_digits(text.strip())
-        if not re.fullmatch(r"\d+(?:\.\d+)?", text):
+        if not _DECIMAL.fullmatch(text):
             self.problem(index, field, f"ร้อยละ «{text}» ไม่ใช่ตัวเลข (เช่น 20.00)")
             return None
-        if not re.fullmatch(r"\d+(?:\.\d{1,2})?", text):
+        if not _TWO_PLACES.fullmatch(text):
             self.problem(index, field, f"ร้อยละ «{text}» มีทศนิยมเกิน 2 ตำแหน่ง")
             return None
         value = Decimal(text)
@@ -1147,7 +1178,7 @@ class _PageParser:
         text = thaidates.arabic_digits(text.strip())
         if blank and text in {"", "-"}:
             return None
-        if not re.fullmatch(r"\d+(?:\.\d{1,2})?", text) or Decimal(text) > 100:
+        if not _TWO_PLACES.fullmatch(text) or Decimal(text) > 100:
             self.problem(index, field, f"คะแนน «{text}» ไม่ถูกต้อง ต้องเป็นตัวเลข 0 ถึง 100")
             return None
         return Decimal(text)
@@ -1185,9 +1216,7 @@ class _PageParser:
 
 def _split_phone(text: str) -> tuple[str, str]:
     """ "นางสุดา โทร. 1234" → ("นางสุดา", "1234"); a name alone has no phone."""
-    match = re.match(
-        r"^(?P<name>.*?)\s*(?:โทร(?:ศัพท์)?\.?|Tel\.?)\s*:?\s*(?P<phone>[\d\s\-,#/]+.*)$", text
-    )
+    match = _PHONE.match(text)
     if match and match.group("name"):
         return match.group("name").strip(), match.group("phone").strip()
     return text.strip(), ""

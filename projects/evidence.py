@@ -5,6 +5,10 @@ by the main part declared in [Content_Types].xml) and legacy Office files (.doc,
 .ppt: OLE2 compound files, told apart by the name of their main stream). Anything else
 (HTML, SVG, scripts, archives, macro-enabled Office files) is refused. The extension the
 person gave must agree with the content.
+
+How many files a report takes and how big (settings ``BMA_EVIDENCE_MAX_FILES``,
+``BMA_EVIDENCE_MAX_FILE_BYTES``, ``BMA_UPLOAD_MAX_REQUEST_BYTES``) is enforced while the
+request is read (projects/uploads.py), before anything is stored.
 """
 
 import re
@@ -12,9 +16,19 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-MAX_BYTES = 10 * 1024 * 1024
+from projects import uploads
+
+
+def upload_limits() -> uploads.UploadLimits:
+    """What one save of the report form may bring."""
+    return uploads.UploadLimits(
+        files=settings.BMA_EVIDENCE_MAX_FILES,
+        file_bytes=settings.BMA_EVIDENCE_MAX_FILE_BYTES,
+        total_bytes=settings.BMA_UPLOAD_MAX_REQUEST_BYTES,
+    )
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,14 @@ _OOXML_MAIN = (
         "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
     ),
 )
+# The content type declared for each main part, attributes in either order.
+_DECLARED = {
+    part: (
+        re.compile(r'PartName="/' + re.escape(part) + r'"\s+ContentType="([^"]+)"'),
+        re.compile(r'ContentType="([^"]+)"\s+PartName="/' + re.escape(part) + r'"'),
+    )
+    for _kind, part, _main_type in _OOXML_MAIN
+}
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 # Directory entries of a compound file hold stream names in UTF-16LE.
 _OLE_STREAMS = (
@@ -86,10 +108,15 @@ class EvidenceRejected(ValueError):
 
 def identify(uploaded) -> FileKind:
     """The kind of ``uploaded`` (a Django UploadedFile), or EvidenceRejected."""
-    if uploaded.size > MAX_BYTES:
+    limit = settings.BMA_EVIDENCE_MAX_FILE_BYTES
+    if uploaded.size > limit:
         raise EvidenceRejected(
-            _("ไฟล์ %(name)s มีขนาด %(size)s MB เกินกำหนด 10 MB ต่อไฟล์")
-            % {"name": uploaded.name, "size": f"{uploaded.size / 1024 / 1024:.1f}"}
+            _("ไฟล์ %(name)s มีขนาด %(size)s MB เกินกำหนด %(limit)s MB ต่อไฟล์")
+            % {
+                "name": uploaded.name,
+                "size": f"{uploaded.size / uploads.MB:.1f}",
+                "limit": uploads.megabytes(limit),
+            }
         )
     if uploaded.size == 0:
         raise EvidenceRejected(_("ไฟล์ %(name)s ว่างเปล่า") % {"name": uploaded.name})
@@ -144,11 +171,8 @@ def _ooxml_kind(uploaded) -> FileKind | None:
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
         return None
     for kind, part, main_type in _OOXML_MAIN:
-        declared = re.search(
-            r'PartName="/' + re.escape(part) + r'"\s+ContentType="([^"]+)"', content_types
-        ) or re.search(
-            r'ContentType="([^"]+)"\s+PartName="/' + re.escape(part) + r'"', content_types
-        )
+        name_first, type_first = _DECLARED[part]
+        declared = name_first.search(content_types) or type_first.search(content_types)
         if part in names and declared and declared.group(1) == main_type:
             return kind
     return None

@@ -14,8 +14,11 @@ It is kept under a key made of what it shows:
   page, before anything else: a body rendered from newer data may be kept under an older
   key, never the reverse;
 - for a project page, today's date (planned progress, "behind schedule" and the quarters
-  depend on it), the behind-schedule threshold, the language and whether the reader is an
-  evaluator; for the list, the whole query string (filters, search, page).
+  depend on it), the behind-schedule threshold, the language, and each rule of
+  projects/permissions.py the body applies to its reader (``reader``): whether they are an
+  evaluator, may open the evidence files, may read the change history. For the list, the
+  whole query string (filters, search, page) and, when it names an agency, which agencies'
+  plans the reader may export (the link to the plan workbook).
 
 So a kept page is never out of date, on any number of app servers, each with its own
 cache ("pages" in settings.CACHES, in memory by default). The agency's staff, สยป. and
@@ -125,7 +128,21 @@ def key(project: Project, *, today, user) -> str:
             today.isoformat(),
             settings.BMA_BEHIND_THRESHOLD,
             translation.get_language(),
-            int(permissions.can_evaluate(user)),
+            reader(user, project),
+        )
+    )
+
+
+def reader(user, project: Project) -> str:
+    """What the body of ``project``'s page shows by who reads it, one digit per rule: a
+    body is shared only by readers for whom every rule says the same. A rule added to the
+    page's templates (views._reader_context) is added here."""
+    return "".join(
+        str(int(rule))
+        for rule in (
+            permissions.can_evaluate(user),
+            permissions.can_open_evidence(user, project),
+            permissions.can_view_project_changes(user, project),
         )
     )
 
@@ -137,6 +154,8 @@ def list_key(request, part: str, *, tokens: dict | None = None, day=None) -> str
     if tokens is None:
         tokens = page_tokens(request)
     query = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()
+    # A list of one agency links to its plan workbook for those who may export it.
+    scope = permissions.internal_scope(request.user) if request.GET.get("agency") else "-"
     return ":".join(
         str(part)
         for part in (
@@ -147,6 +166,7 @@ def list_key(request, part: str, *, tokens: dict | None = None, day=None) -> str
             query,
             day.isoformat() if day else "-",
             translation.get_language(),
+            scope,
         )
     )
 

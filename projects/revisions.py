@@ -47,6 +47,9 @@ SHARED = (
     "indicators.QuarterLock",
 )
 
+# A user's fields that no page shows: a save of only these leaves kept pages alone.
+USER_FIELDS_NO_PAGE_SHOWS = frozenset({"last_login", "password", "session_stamp"})
+
 
 def touch_projects(pks) -> None:
     """Give the projects ``pks`` a new revision (and the project list with them)."""
@@ -110,9 +113,9 @@ def _on_shared(sender, instance=None, raw=False, update_fields=None, **kwargs):
     if (
         sender._meta.label == "projects.User"
         and update_fields
-        and set(update_fields) <= {"last_login"}
+        and set(update_fields) <= USER_FIELDS_NO_PAGE_SHOWS
     ):
-        return  # every login saves last_login, which no page shows
+        return  # every login saves last_login (and now and then a rehashed password)
     touch_site()
 
 

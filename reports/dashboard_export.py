@@ -1,21 +1,16 @@
 """CSV and XLSX of what the dashboard shows: the agency table, or, drilled down by agency
 or status, every project of that list (all pages)."""
 
-import csv
 import io
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from projects import thaidates
+from projects import spreadsheets, thaidates
 from reports import dashboard
-
-# A cell a spreadsheet would run as a formula (CSV injection): shown as text instead.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -139,38 +134,19 @@ def table_for(filters) -> Table:
     return agency_table(filters, dashboard.dashboard_summary(filters))
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal | int):
-        return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def as_csv(table: Table) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel opens the Thai text as Thai."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow([_text(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return spreadsheets.csv_bytes([table.headers, *table.rows])
 
 
 def as_xlsx(table: Table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = table.title[:31]
-    sheet.append(table.headers)
+    spreadsheets.append(sheet, table.headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append([value if value is not None else None for value in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                # Text stays text: never a formula, whatever a project name starts with.
-                cell.data_type = "s"
+        spreadsheets.append(sheet, row)
     sheet.freeze_panes = "A2"
     for index, header in enumerate(table.headers, 1):
         longest = max([len(str(row[index - 1] or "")) for row in table.rows[:200]] + [0])

@@ -15,7 +15,10 @@ from reports.selectors import AgencyReport, ProjectReport
 
 # Digits in text, but not inside character references such as &#x27; or &#39;.
 _TEXT_DIGITS = re.compile(r"&#?\w+;|\d+")
-_TAG = re.compile(r"(<[^>]*>)")
+# A tag ends at its ">" and has no "<" inside (Django escapes both in attributes): a
+# stray "<" is text, and a line of "<" is read in linear time.
+_TAG = re.compile(r"(<[^<>]*>)")
+_TAG_NAME = re.compile(r"</?([a-zA-Z0-9]*)")
 
 
 def _map_text(html: str, change, *, skip: tuple[str, ...]) -> str:
@@ -25,7 +28,7 @@ def _map_text(html: str, change, *, skip: tuple[str, ...]) -> str:
     skipping = None
     for piece in _TAG.split(html):
         if piece.startswith("<"):
-            name = re.match(r"</?([a-zA-Z0-9]*)", piece)[1].lower()
+            name = _TAG_NAME.match(piece)[1].lower()
             if skipping is None and name in skip and not piece.startswith("</"):
                 skipping = name
             elif skipping == name and piece.startswith("</"):

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from projects import thaidates
+from projects import spreadsheets, thaidates
 from reports.selectors import AgencyReport
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -26,19 +26,20 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 def _sheet(workbook, title, report: AgencyReport, headers, widths, *, first=False):
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = title
-    sheet.append([report.title])
+    spreadsheets.append(sheet, [report.title])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(
+    spreadsheets.append(
+        sheet,
         [
             _("%(period)s · ข้อมูล ณ วันที่ %(as_of)s")
             % {
                 "period": report.period.label,
                 "as_of": thaidates.format_thai_long(report.period.as_of),
             }
-        ]
+        ],
     )
-    sheet.append([])
-    sheet.append(headers)
+    spreadsheets.append(sheet, [])
+    spreadsheets.append(sheet, headers)
     for cell in sheet[4]:
         cell.font = BOLD
         cell.fill = HEADER_FILL
@@ -84,7 +85,8 @@ def agency_workbook(report: AgencyReport) -> bytes:
     )
     for number, row in enumerate(report.projects, start=1):
         project = row.project
-        summary.append(
+        spreadsheets.append(
+            summary,
             [
                 number,
                 project.agency.code,
@@ -102,7 +104,7 @@ def agency_workbook(report: AgencyReport) -> bytes:
                 row.late.late,
                 row.late.missing,
                 project.responsible,
-            ]
+            ],
         )
     for column in (6, 8, 9, 11):
         _format(summary, column, PERCENT_FORMAT)
@@ -127,7 +129,8 @@ def agency_workbook(report: AgencyReport) -> bytes:
     )
     for row in report.projects:
         for number, entry in enumerate(row.entries, start=1):
-            entries.append(
+            spreadsheets.append(
+                entries,
                 [
                     row.project.code,
                     row.project.name,
@@ -138,7 +141,7 @@ def agency_workbook(report: AgencyReport) -> bytes:
                     entry.narrative,
                     entry.problems,
                     entry.obstacles,
-                ]
+                ],
             )
     _format(entries, 4, DATE_FORMAT)
     _format(entries, 5, "mm/yyyy")
@@ -162,7 +165,8 @@ def agency_workbook(report: AgencyReport) -> bytes:
     )
     for row in report.projects:
         for step in row.plan.steps:
-            steps.append(
+            spreadsheets.append(
+                steps,
                 [
                     row.project.code,
                     step.order,
@@ -170,7 +174,7 @@ def agency_workbook(report: AgencyReport) -> bytes:
                     step.weight,
                     step.starts_on,
                     step.ends_on,
-                ]
+                ],
             )
     _format(steps, 4, PERCENT_FORMAT)
     _format(steps, 5, DATE_FORMAT)
@@ -192,7 +196,8 @@ def agency_workbook(report: AgencyReport) -> bytes:
     )
     for row in report.projects:
         for quarter in row.quarters:
-            quarters.append(
+            spreadsheets.append(
+                quarters,
                 [
                     row.project.code,
                     quarter.quarter,
@@ -200,7 +205,7 @@ def agency_workbook(report: AgencyReport) -> bytes:
                     quarter.criterion_21,
                     quarter.criterion_22,
                     quarter.project_score,
-                ]
+                ],
             )
     for column in (3, 4, 5, 6):
         _format(quarters, column, PERCENT_FORMAT)

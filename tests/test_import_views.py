@@ -357,6 +357,10 @@ def test_staff_moved_to_another_agency_cannot_confirm(staff, year, agency):
     url = plan_post(client, workbook())["Location"]
     staff.agency = AgencyFactory(code="02000000")
     staff.save()
+    # The move ends the session (issue 12, item 5); logged in again, the batch uploaded
+    # for the old agency is still not theirs to confirm.
+    assert client.get(url).status_code == 302
+    client.force_login(staff)
     assert client.get(url).status_code == 403
     assert client.post(url, {"digest": "x"}).status_code == 403
     assert not Project.objects.exists()

@@ -14,17 +14,25 @@ import re
 import secrets
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
 from django.core.files.base import ContentFile
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
+from tests import plotly_css
+from tests import test_permissions_matrix as matrix
 from tests.factories import EvidenceFileFactory, ProgressEntryFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The permission matrix's world: a project with this month's report, a KPI, a report job
+# and a user per role (for walking every page).
+world = matrix.world
 
 
 def production_env(tmp_path, **extra) -> dict:
@@ -42,6 +50,8 @@ def production_env(tmp_path, **extra) -> dict:
         DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         DJANGO_STATIC_COMPRESS="0",
+        # Behind one reverse proxy, as README's Production section sets it up.
+        BMA_PROXY_COUNT="1",
     )
     env.update(extra)
     return {key: value for key, value in env.items() if value is not None}
@@ -138,7 +148,9 @@ print(json.dumps({
     "plain_location": plain.get("Location"),
     "status": secure.status_code,
     "headers": dict(secure.headers),
-    "csrf_cookie": {"secure": csrf["secure"], "samesite": csrf["samesite"]},
+    "csrf_cookie": {
+        "secure": csrf["secure"], "samesite": csrf["samesite"], "httponly": csrf["httponly"]
+    },
     "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
     "session_cookie_httponly": settings.SESSION_COOKIE_HTTPONLY,
     "debug": settings.DEBUG,
@@ -165,7 +177,8 @@ def test_production_sends_hsts_secure_cookies_and_redirects_to_https(tmp_path):
     assert headers["X-Frame-Options"] == "DENY"
     assert "camera=()" in headers["Permissions-Policy"]
     assert "'unsafe-inline'" not in script_src(headers["Content-Security-Policy"])
-    assert seen["csrf_cookie"] == {"secure": True, "samesite": "Lax"}
+    assert directives(headers["Content-Security-Policy"])["style-src"] == ["'self'"]
+    assert seen["csrf_cookie"] == {"secure": True, "samesite": "Lax", "httponly": True}
     assert seen["session_cookie_secure"] is True
     assert seen["session_cookie_httponly"] is True
 
@@ -206,8 +219,8 @@ def test_pages_have_a_strict_script_policy_with_the_nonce_htmx_uses(staff_client
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["base-uri"] == ["'self'"]
     assert policy["form-action"] == ["'self'"]
-    # A nonce in style-src would switch 'unsafe-inline' off for Plotly's style attributes.
-    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    # Styles only from our files: no style="…" attribute, no <style> element, no nonce.
+    assert policy["style-src"] == ["'self'"]
 
 
 def test_each_response_gets_a_fresh_nonce(staff_client):
@@ -253,6 +266,154 @@ def test_templates_hold_no_inline_scripts_handlers_or_hx_on():
         if "javascript:" in text.lower():
             offenders.append(f"{path.relative_to(ROOT)}: javascript: URL")
     assert offenders == []
+
+
+# --- inline styles: none, for style-src 'self' (issue 12, item 10) ----------------------
+
+STYLE_ATTRIBUTE = re.compile(r"<[^>]*\sstyle\s*=", re.IGNORECASE)
+STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
+# What script could add that the policy refuses: a style attribute set as an attribute,
+# a <style> element, markup with style="…". Setting element.style.x (CSSOM) is allowed.
+SCRIPT_STYLE = re.compile(
+    r"setAttribute\(\s*[\"']style[\"']|createElement\(\s*[\"']style[\"']|style\s*=\s*[\\\"']",
+    re.IGNORECASE,
+)
+# Templates only ever rendered into PDFs by WeasyPrint (no browser, no policy) may style
+# inline; none does today: agency_report.html is PDF-only, the print view's templates
+# (project_print.html and what it includes, the SVG charts) are also served to browsers.
+PDF_ONLY_TEMPLATES: set[str] = set()
+
+
+def test_templates_and_scripts_hold_no_inline_styles():
+    offenders = []
+    for path in (ROOT / "templates").rglob("*.html"):
+        name = path.relative_to(ROOT / "templates").as_posix()
+        if name in PDF_ONLY_TEMPLATES:
+            continue
+        text = path.read_text(encoding="utf-8")
+        offenders += [f"{name}: {m.group(0)[:60]}" for m in STYLE_ATTRIBUTE.finditer(text)]
+        offenders += [f"{name}: <style>" for _ in STYLE_ELEMENT.finditer(text)]
+    for path in (ROOT / "static" / "js").rglob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        offenders += [f"{path.name}: {m.group(0)}" for m in SCRIPT_STYLE.finditer(text)]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "key", sorted(key for key, (method, _, _) in matrix.MATRIX.items() if method == "get")
+)
+def test_no_page_is_sent_with_an_inline_style(client, world, key):
+    """Every page of the site as it leaves the server, for an administrator and for the
+    project's agency staff (the forms): what templates, filters and widgets wrote."""
+    _method, spec, _expected = matrix.MATRIX[key]
+    offenders = []
+    for role in ("admin", "own staff"):
+        client.force_login(world["users"][role])
+        path = matrix.path_of(key, spec, world)
+        response = client.get(path, follow=True)
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        html = response.content.decode()
+        offenders += [f"{role}: {m.group(0)[:80]}" for m in STYLE_ATTRIBUTE.finditer(html)]
+        offenders += [f"{role}: <style>" for _ in STYLE_ELEMENT.finditer(html)]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("percent", "width"),
+    [
+        (Decimal("37.25"), "37.2%"),
+        (100, "100.0%"),
+        (Decimal("120"), "100.0%"),
+        (-5, "0.0%"),
+        (None, "0.0%"),
+        ("", "0.0%"),
+    ],
+)
+def test_a_progress_bar_is_an_svg_with_a_width_attribute(percent, width):
+    """{% bar %}: what the policy lets through, clamped to 0-100, nothing as 0."""
+    html = Template("{% bar percent %}").render(Context({"percent": percent}))
+    assert html == (
+        f'<svg class="bar" aria-hidden="true"><rect width="{width}" height="100%" rx="4"/></svg>'
+    )
+
+
+def test_the_plotly_styles_follow_the_bundle():
+    """static/vendor/plotly*.css and templates/includes/plotly.html hold what plotly.js
+    would have put in <style> elements of its own (tests/plotly_css.py): written again
+    with each new plotly.min.js."""
+    bundle = plotly_css.BUNDLE.read_text(encoding="utf-8")
+    assert len(plotly_css.rules(bundle)) > 50
+    expected = plotly_css.files(bundle)
+    assert len(expected) == 2 + len(plotly_css.whole_stylesheets(bundle))
+    stale = [
+        path.relative_to(ROOT).as_posix()
+        for path, text in expected.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
+    assert stale == [], "out of date: .venv/bin/python -m tests.plotly_css"
+
+
+def test_pages_with_charts_link_plotlys_styles_before_plotly(seed_project, client):
+    """plotly.js adds <style> elements of its own unless it finds these links when it loads."""
+    client.force_login(UserFactory(username="sec-charts", manager=True))
+    bundle = plotly_css.BUNDLE.read_text(encoding="utf-8")
+    links = [
+        '<link rel="stylesheet" id="plotly.js-style-global" class="no-inline-styles" '
+        'href="/static/vendor/plotly.css">',
+        *(
+            f'<link rel="stylesheet" id="{element_id}" href="/static/vendor/{name}">'
+            for name, element_id, _css in plotly_css.whole_stylesheets(bundle)
+        ),
+    ]
+    for path in (reverse("projects:detail", args=[seed_project.code]), "/dashboard/?year=2564"):
+        html = client.get(path).text
+        script = html.index('src="/static/vendor/plotly.min.js"')
+        assert [link in html[:script] for link in links] == [True] * len(links), path
+
+
+# --- the CSRF token: never read from a cookie by script (issue 12, item 10) ---------------
+
+
+def test_the_csrf_cookie_is_httponly(client, db):
+    """No script of ours reads the cookie: a script injected some day cannot either."""
+    cookie = client.get(reverse("login")).cookies["csrftoken"]
+    assert cookie.value
+    assert cookie["httponly"] is True
+
+
+# The cookie's name (CSRF_COOKIE_NAME), not the header htmx sends (X-CSRFToken).
+COOKIE_READ = re.compile(r"document\.cookie|\bcsrftoken\b")
+
+
+def test_no_script_or_template_reads_the_csrf_cookie():
+    """Every place script could take the token from: our static JS and the templates (the
+    token travels in <body hx-headers> and in forms' hidden inputs instead)."""
+    places = [*(ROOT / "static" / "js").rglob("*.js"), *(ROOT / "templates").rglob("*.html")]
+    assert len(places) > 10
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in places
+        for match in COOKIE_READ.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_an_htmx_post_with_the_token_from_hx_headers_passes_the_csrf_check(db):
+    """What htmx sends: the token written into <body hx-headers>, not the cookie's value."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(username="sec-htmx"))
+    page = client.get(reverse("projects:list"))
+    headers = re.search(r"<body hx-headers='([^']+)'>", page.text)
+    token = json.loads(headers.group(1))["X-CSRFToken"]
+    assert token != page.cookies["csrftoken"].value  # masked, as {% csrf_token %} writes it
+    refused = client.post(reverse("logout"), HTTP_HX_REQUEST="true")
+    assert refused.status_code == 403
+    response = client.post(reverse("logout"), HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
 
 
 # --- login lockout (django-axes) ----------------------------------------------------------

@@ -2,6 +2,7 @@
 preview's confirmation, the plan export form)."""
 
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -167,7 +168,38 @@ def test_plan_upload(client, staff, agency, year, name, content, hostile):
         http.assert_refused(response, before, stored())
 
 
+SEED_PAGE = (
+    Path(__file__).resolve().parent.parent.parent
+    / "fixtures"
+    / "pages"
+    / "bma-project-page-01000000-2462.txt"
+).read_text(encoding="utf-8")
+
+
+# Where a pattern of the importer reads a line of the seed page: each line replaced (or,
+# for a heading, followed) by a hostile line in turn.
+SEED_PLACES = (
+    "สํานักงานเลขานุการสภากรุงเทพมหานคร : (2564)\n",  # the agency line
+    "นางสุดา\n",  # the responsible person and phone
+    "สนับสนุนยุทธศาสตร์กรุงเทพมหานครฯ\n",  # + a strategy line
+    "ผลการดำเนินงาน\n",  # + an entry heading
+    ":5%\n",  # step 1's weight
+    "(คลิก) ขั้นตอนการปฏิบัติงานของโครงการ : 01000000-2462\n",  # the step link
+    "ค่าเป้าหมาย ระดับ : 5\n",  # a KPI's target
+    "ผลงานที่ทำได้ ระดับ : 3\n",  # … and what it achieved
+)
+
+
+def seed_page_with(line: str, place: str) -> bytes:
+    assert place in SEED_PAGE
+    new = (
+        place + line + "\n" if place.endswith("ฯ\n") or place == "ผลการดำเนินงาน\n" else line + "\n"
+    )
+    return SEED_PAGE.replace(place, new, 1).encode()
+
+
 PAGE_CONTENTS = st.one_of(
+    st.builds(seed_page_with, st.sampled_from(values.BACKTRACKING), st.sampled_from(SEED_PLACES)),
     st.sampled_from(
         [
             b"",

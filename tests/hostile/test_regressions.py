@@ -2,6 +2,7 @@
 form without saying why), so that a fix stays fixed whatever hypothesis draws."""
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 import pytest
@@ -15,8 +16,9 @@ from tests.factories import (
     QuarterLockFactory,
     UserFactory,
 )
-from tests.hostile import http
+from tests.hostile import http, values
 from tests.hostile.test_hostile_projects import valid_plan, valid_report
+from tests.hostile.test_hostile_reports_imports import SEED_PLACES, seed_page_with
 from tests.html import Page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
@@ -136,3 +138,14 @@ def test_thai_filters_show_nothing_for_what_is_not_a_date():
         assert thai_date(value) == be_date(value) == thai_date_long(value) == ""
     with pytest.raises(ValidationError):
         LoginForm(data={"username": "a\x00", "password": "x"}).fields["username"].clean("a\x00")
+
+
+@pytest.mark.parametrize("line", values.BACKTRACKING, ids=repr)
+def test_pages_of_backtracking_lines_are_read_in_a_moment(line):
+    """Issue 12, item 4: ":" + 5,000 spaces + "x" as a step's weight took 92 s."""
+    from projects import bma_page
+
+    for place in SEED_PLACES:
+        started = time.perf_counter()
+        bma_page.parse(seed_page_with(line, place))
+        assert time.perf_counter() - started < 1, place

