@@ -65,6 +65,8 @@ DEFAULT_DEADLINE_DAY = FiscalYear._meta.get_field("report_deadline_day").default
 
 def default_deadline(period: dt.date, deadline_day: int) -> dt.date:
     """The ``deadline_day`` of the month after ``period``: October → 10 November."""
+    if (period.year, period.month) == (dt.MAXYEAR, 12):
+        return dt.date.max  # the calendar's last month has no next one (a typed 31/12/9999)
     return thaidates.add_months(period, 1).replace(day=deadline_day)
 
 

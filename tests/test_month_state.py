@@ -218,3 +218,12 @@ def test_the_dashboard_page_says_missing_and_due_in_thai(client, reporting_year,
     cells = drilled.texts(".dash-projects tbody tr td:nth-child(7)")
     assert sorted(cells) == ["ขาดส่ง ต.ค. รอส่ง พ.ย.", "ขาดส่ง ต.ค. รอส่ง พ.ย.", "รอส่ง พ.ย."]
     cache.clear()
+
+
+def test_the_calendars_last_month_has_a_deadline_and_an_end():
+    """A date typed in the preview may reach December 9999, which has no next month."""
+    from projects import months, thaidates
+
+    assert months.default_deadline(dt.date(9999, 12, 1), 10) == dt.date.max
+    assert thaidates.month_end(dt.date(9999, 12, 5)) == dt.date(9999, 12, 31)
+    assert thaidates.month_end(dt.date(2024, 2, 10)) == dt.date(2024, 2, 29)
