@@ -5,41 +5,17 @@ accept Thai digits (๐–๙), do not change value under the mouse wheel, and l
 message to the server, in Thai, next to the field.
 """
 
+import dataclasses
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.services import EvaluationValues, IndicatorResultValues
-from projects import thaidates
-from projects.forms import ErrorsDescribedMixin, hidden_errors_to_form
+from projects.form_helpers import ErrorsDescribedMixin, ThaiDecimalField, hidden_errors_to_form
+from projects.templatetags import thai
 
 HUNDRED = Decimal(100)
-
-
-class ThaiDecimalField(forms.DecimalField):
-    default_error_messages = {
-        "invalid": _("กรุณากรอกตัวเลข เช่น 85 หรือ 87.50"),
-        "max_value": _("ต้องไม่เกิน %(limit_value)s"),
-        "min_value": _("ต้องไม่น้อยกว่า %(limit_value)s"),
-        "max_digits": _("ตัวเลขยาวเกินไป"),
-        "max_decimal_places": _("ทศนิยมได้ไม่เกิน %(max)s ตำแหน่ง"),
-        "max_whole_digits": _("ตัวเลขยาวเกินไป"),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("localize", False)
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        # No min/max/step attributes: the browser would block Enter with its own message.
-        return {"inputmode": "decimal", "autocomplete": "off"}
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = thaidates.arabic_digits(value).strip().replace(",", "")
-        return super().to_python(value)
 
 
 def _score_field(label):
@@ -53,19 +29,14 @@ def _score_field(label):
     )
 
 
-class QuarterEvaluationForm(ErrorsDescribedMixin, forms.Form):
-    """One row of the evaluation screen."""
+class ScoredQuarterForm(ErrorsDescribedMixin, forms.Form):
+    """One scored quarter row (indicators.models.ScoredQuarterRow): the criteria 2.1 / 2.2,
+    a comment and the version it was loaded at. Subclasses add their own values and name
+    the dataclass the service takes (``values_class``) and their fields' order."""
 
-    result_value = ThaiDecimalField(
-        label=_("ผลงาน"),
-        min_value=Decimal(0),
-        max_digits=7,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"class": "score-input", "size": 6}),
-    )
+    values_class: type
     criterion_21 = _score_field(_("ผลประเมิน 2.1"))
     criterion_22 = _score_field(_("ผลประเมิน 2.2"))
-    project_score = _score_field(_("คะแนนโครงการ"))
     comment = forms.CharField(
         label=_("ความเห็น"),
         required=False,
@@ -80,20 +51,55 @@ class QuarterEvaluationForm(ErrorsDescribedMixin, forms.Form):
         hidden_errors_to_form(self)
         return cleaned
 
-    def values(self) -> EvaluationValues:
+    def values(self):
         data = self.cleaned_data
-        return EvaluationValues(
-            result_value=data["result_value"],
-            criterion_21=data["criterion_21"],
-            criterion_22=data["criterion_22"],
-            project_score=data["project_score"],
-            comment=data["comment"].strip(),
+        names = [f.name for f in dataclasses.fields(self.values_class)]
+        return self.values_class(
+            **{n: data[n].strip() if n == "comment" else data[n] for n in names}
         )
 
+    def stored_values(self, row) -> list[tuple[str, str]]:
+        """(label, value as the page shows it) of each field of ``row``, a stored row shown
+        beside what was typed (the conflict message)."""
+        return [
+            (str(field.label), _shown(name, getattr(row, name)))
+            for name, field in self.fields.items()
+            if name != "version"
+        ]
 
-class IndicatorQuarterForm(ErrorsDescribedMixin, forms.Form):
+
+def _shown(name: str, value) -> str:
+    if name in ("criterion_21", "criterion_22"):
+        return thai.score(value)  # 0 when not scored, as the seed prints it
+    if value is None or value == "":
+        return "-"
+    if name == "project_score":
+        return thai.score(value)
+    if isinstance(value, Decimal):
+        return thai.pct(value)
+    return str(value)
+
+
+class QuarterEvaluationForm(ScoredQuarterForm):
+    """One row of the evaluation screen."""
+
+    values_class = EvaluationValues
+    field_order = ["result_value", "criterion_21", "criterion_22", "project_score", "comment"]
+    result_value = ThaiDecimalField(
+        label=_("ผลงาน"),
+        min_value=Decimal(0),
+        max_digits=7,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"class": "score-input", "size": 6}),
+    )
+    project_score = _score_field(_("คะแนนโครงการ"))
+
+
+class IndicatorQuarterForm(ScoredQuarterForm):
     """One quarter of a KPI: the achieved level and the criteria 2.1 / 2.2."""
 
+    values_class = IndicatorResultValues
+    field_order = ["achieved_level", "criterion_21", "criterion_22", "comment"]
     achieved_level = forms.TypedChoiceField(
         label=_("ผลงานที่ทำได้ ระดับ"),
         required=False,
@@ -102,30 +108,6 @@ class IndicatorQuarterForm(ErrorsDescribedMixin, forms.Form):
         choices=[("", "-")] + [(str(level), str(level)) for level in range(1, 6)],
         error_messages={"invalid_choice": _("ระดับต้องเป็น 1 ถึง 5")},
     )
-    criterion_21 = _score_field(_("ผลประเมิน 2.1"))
-    criterion_22 = _score_field(_("ผลประเมิน 2.2"))
-    comment = forms.CharField(
-        label=_("ความเห็น"),
-        required=False,
-        max_length=2000,
-        widget=forms.TextInput(attrs={"class": "comment-input", "autocomplete": "off"}),
-        error_messages={"max_length": _("ความเห็นยาวได้ไม่เกิน %(limit_value)d ตัวอักษร")},
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def clean(self):
-        cleaned = super().clean()
-        hidden_errors_to_form(self)
-        return cleaned
-
-    def values(self) -> IndicatorResultValues:
-        data = self.cleaned_data
-        return IndicatorResultValues(
-            achieved_level=data["achieved_level"],
-            criterion_21=data["criterion_21"],
-            criterion_22=data["criterion_22"],
-            comment=data["comment"].strip(),
-        )
 
 
 class IndicatorCriteriaForm(ErrorsDescribedMixin, forms.Form):

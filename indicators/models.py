@@ -11,12 +11,51 @@ LEVEL_RANGE = range(1, 6)
 QUARTERS = range(1, 5)
 
 
-def _score_0_100(field: str, prefix: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(**{f"{field}__isnull": True})
-        | (Q(**{f"{field}__gte": 0}) & Q(**{f"{field}__lte": 100})),
-        name=f"{prefix}_{field}_0_100",
+def _score_field(label) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=5, decimal_places=2, null=True, blank=True)
+
+
+class ScoredQuarterRow(models.Model):
+    """What สยป. enters for one fiscal quarter, of a project (QuarterEvaluation) or of a
+    KPI (IndicatorQuarterResult): the scores 0–100 of criteria 2.1 and 2.2 (None shows as
+    0, "not scored"), a comment, who and when, and the version that optimistic locking
+    checks (projects/locking.py). Saved by indicators.services._save_versioned, edited
+    through indicators.forms.ScoredQuarterForm."""
+
+    quarter = models.PositiveSmallIntegerField(_("ไตรมาสที่"))
+    criterion_21 = _score_field(_("ผลประเมิน 2.1"))
+    criterion_22 = _score_field(_("ผลประเมิน 2.2"))
+    comment = models.TextField(_("ความเห็นผู้ประเมิน"), blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ผู้ประเมิน"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
+    evaluated_at = models.DateTimeField(_("ประเมินเมื่อ"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("รุ่นของข้อมูล"), default=0)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def row_constraints(prefix: str, scores: tuple[str, ...]) -> list[models.CheckConstraint]:
+        """Quarter 1–4 and every score 0–100 (or empty), named ``<prefix>_…``."""
+        return [
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name=f"{prefix}_quarter_1_4"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True})
+                    | (Q(**{f"{field}__gte": 0}) & Q(**{f"{field}__lte": 100})),
+                    name=f"{prefix}_{field}_0_100",
+                )
+                for field in scores
+            ],
+        ]
 
 
 class Indicator(models.Model):
@@ -71,13 +110,11 @@ class Indicator(models.Model):
         return f"{self.code} {self.label}".strip()
 
 
-class QuarterEvaluation(models.Model):
+class QuarterEvaluation(ScoredQuarterRow):
     """สยป.'s result for one project in one fiscal quarter (ผลการประเมินโครงการรายไตรมาส).
 
     ``result_value`` is ผลงาน (by default the progress at the quarter's end);
-    ``criterion_21`` and ``criterion_22`` are the scores 0–100 of criteria 2.1 and 2.2
-    (None shows as 0, "not scored"); ``project_score`` makes the headline line
-    "สยป. ประเมินโครงการ : ไตรมาสที่ N score".
+    ``project_score`` makes the headline line "สยป. ประเมินโครงการ : ไตรมาสที่ N score".
     """
 
     project = models.ForeignKey(
@@ -86,32 +123,10 @@ class QuarterEvaluation(models.Model):
         on_delete=models.CASCADE,
         related_name="quarter_evaluations",
     )
-    quarter = models.PositiveSmallIntegerField(_("ไตรมาสที่"))
     result_value = models.DecimalField(
         _("ผลงาน"), max_digits=7, decimal_places=2, null=True, blank=True
     )
-    criterion_21 = models.DecimalField(
-        _("ผลประเมิน 2.1"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
-    criterion_22 = models.DecimalField(
-        _("ผลประเมิน 2.2"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
-    project_score = models.DecimalField(
-        _("คะแนนประเมินโครงการ"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
-    comment = models.TextField(_("ความเห็นผู้ประเมิน"), blank=True)
-    evaluated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ผู้ประเมิน"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    evaluated_at = models.DateTimeField(_("ประเมินเมื่อ"), null=True, blank=True)
-    # Optimistic locking: a save names the version it was edited from and is refused
-    # (services.quarter_evaluation_save) when somebody else saved the row meanwhile.
-    version = models.PositiveIntegerField(_("รุ่นของข้อมูล"), default=0)
+    project_score = _score_field(_("คะแนนประเมินโครงการ"))
 
     history = HistoricalRecords(verbose_name=_("ประวัติการประเมิน"))
 
@@ -123,17 +138,9 @@ class QuarterEvaluation(models.Model):
             models.UniqueConstraint(
                 fields=["project", "quarter"], name="evaluation_one_per_quarter"
             ),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="evaluation_quarter_1_4"
+            *ScoredQuarterRow.row_constraints(
+                "evaluation", ("criterion_21", "criterion_22", "project_score")
             ),
-            *[
-                models.CheckConstraint(
-                    condition=Q(**{f"{field}__isnull": True})
-                    | (Q(**{f"{field}__gte": 0}) & Q(**{f"{field}__lte": 100})),
-                    name=f"evaluation_{field}_0_100",
-                )
-                for field in ("criterion_21", "criterion_22", "project_score")
-            ],
         ]
 
     def __str__(self):
@@ -164,7 +171,7 @@ class IndicatorLevel(models.Model):
         return f"{self.indicator.code} {self.level}"
 
 
-class IndicatorQuarterResult(models.Model):
+class IndicatorQuarterResult(ScoredQuarterRow):
     """สยป.'s result for one KPI in one fiscal quarter: the achieved level (1–5) and the
     criteria 2.1 / 2.2 (ผลงานเทียบกับเป้าหมายรายไตรมาส)."""
 
@@ -177,25 +184,7 @@ class IndicatorQuarterResult(models.Model):
     fiscal_year = models.ForeignKey(
         FiscalYear, verbose_name=_("ปีงบประมาณ"), on_delete=models.PROTECT, related_name="+"
     )
-    quarter = models.PositiveSmallIntegerField(_("ไตรมาสที่"))
     achieved_level = models.PositiveSmallIntegerField(_("ผลงานที่ทำได้ ระดับ"), null=True, blank=True)
-    criterion_21 = models.DecimalField(
-        _("ผลประเมิน 2.1"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
-    criterion_22 = models.DecimalField(
-        _("ผลประเมิน 2.2"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
-    comment = models.TextField(_("ความเห็นผู้ประเมิน"), blank=True)
-    evaluated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ผู้ประเมิน"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    evaluated_at = models.DateTimeField(_("ประเมินเมื่อ"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("รุ่นของข้อมูล"), default=0)
 
     history = HistoricalRecords(verbose_name=_("ประวัติผลตัวชี้วัดรายไตรมาส"))
 
@@ -209,16 +198,11 @@ class IndicatorQuarterResult(models.Model):
                 name="indicator_result_one_per_quarter",
             ),
             models.CheckConstraint(
-                condition=Q(quarter__gte=1) & Q(quarter__lte=4),
-                name="indicator_result_quarter_1_4",
-            ),
-            models.CheckConstraint(
                 condition=Q(achieved_level__isnull=True)
                 | (Q(achieved_level__gte=1) & Q(achieved_level__lte=5)),
                 name="indicator_result_level_1_5",
             ),
-            _score_0_100("criterion_21", "indicator_result"),
-            _score_0_100("criterion_22", "indicator_result"),
+            *ScoredQuarterRow.row_constraints("indicator_result", ("criterion_21", "criterion_22")),
         ]
 
     def __str__(self):

@@ -13,15 +13,16 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Lag
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from indicators.models import (
+    QUARTERS,
     Indicator,
     IndicatorLevel,
     IndicatorQuarterResult,
@@ -30,8 +31,8 @@ from indicators.models import (
     QuarterLockEvent,
 )
 from indicators.services import BASELINE_REASON
-from projects import thaidates
-from projects.models import Agency, FiscalYear, ProgressEntry, Project
+from projects import progress, thaidates
+from projects.models import Agency, FiscalYear, Project
 
 CENT = Decimal("0.01")
 
@@ -84,22 +85,16 @@ def evaluation_projects(
 ) -> QuerySet[Project]:
     """The projects of a fiscal year for the evaluation screen of one quarter.
 
-    Each carries ``quarter_percent`` / ``quarter_reported_on``: the latest progress entry
-    of the fiscal year on or before the quarter's last day (domain.md: ผลงาน defaults to
+    Each carries ``quarter_percent`` / ``quarter_reported_on``: the report of the latest
+    month of the fiscal year up to the quarter's last month (domain.md: ผลงาน defaults to
     the progress reported at the quarter's end), and ``evaluations_in_quarter``: a list
     holding its QuarterEvaluation for the quarter, if any.
     """
     _, ends_on = thaidates.quarter_bounds(fiscal_year.year_be, quarter)
-    at_end = ProgressEntry.objects.filter(
-        project=OuterRef("pk"), reported_on__gte=fiscal_year.starts_on, reported_on__lte=ends_on
-    ).order_by("-reported_on", "-pk")
     projects = (
         Project.objects.filter(fiscal_year=fiscal_year)
         .select_related("agency", "fiscal_year")
-        .annotate(
-            quarter_percent=Subquery(at_end.values("percent")[:1]),
-            quarter_reported_on=Subquery(at_end.values("reported_on")[:1]),
-        )
+        .with_latest_progress(as_of=ends_on, since=fiscal_year.starts_on, prefix="quarter")
         .prefetch_related(
             Prefetch(
                 "quarter_evaluations",
@@ -173,6 +168,108 @@ def locked_quarters(fiscal_year: FiscalYear) -> set[int]:
         QuarterLock.objects.filter(fiscal_year=fiscal_year, is_locked=True).values_list(
             "quarter", flat=True
         )
+    )
+
+
+# --- A project's KPI and quarter blocks (its page, its print, agency reports) -------------
+
+
+def project_prefetches() -> list:
+    """What a project's KPI and quarter blocks read, as prefetches for many projects at
+    once (the printed reports): its KPIs and its quarter evaluations, one query each."""
+    return [
+        "indicators",
+        Prefetch(
+            "quarter_evaluations",
+            queryset=QuarterEvaluation.objects.select_related("evaluated_by").order_by("quarter"),
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    quarter: int
+    result_value: Decimal | None
+    result_is_default: bool
+    criterion_21: Decimal | None
+    criterion_22: Decimal | None
+    project_score: Decimal | None
+    evaluated_by: object
+    evaluated_at: dt.datetime | None
+    ends_on: dt.date
+
+
+def project_quarter_rows(
+    project: Project, points: list[progress.ProgressPoint], *, today: dt.date | None = None
+) -> list[QuarterRow]:
+    """All four quarters of the project's fiscal year, scored or not.
+
+    Where สยป. has entered no result value, ผลงาน defaults to the progress reported at
+    the quarter's end: the report of the latest month of the fiscal year up to the
+    quarter's last month (progress.progress_at over ``points``, the Python twin of the
+    evaluation screen's Project.objects.with_latest_progress(as_of=…)). A quarter that has
+    not begun yet has no default (it would only repeat today's progress).
+    """
+    evaluations = {e.quarter: e for e in project.quarter_evaluations.all()}
+    today = today or timezone.localdate()
+    fiscal_year = project.fiscal_year
+    rows = []
+    for quarter in QUARTERS:
+        starts_on, ends_on = thaidates.quarter_bounds(fiscal_year.year_be, quarter)
+        evaluation = evaluations.get(quarter)
+        stored = evaluation.result_value if evaluation else None
+        at_end = (
+            progress.progress_at(points, ends_on, since=fiscal_year.starts_on)
+            if starts_on <= today
+            else None
+        )
+        default = at_end.percent if at_end else None
+        rows.append(
+            QuarterRow(
+                quarter=quarter,
+                result_value=stored if stored is not None else default,
+                result_is_default=stored is None and default is not None,
+                criterion_21=evaluation.criterion_21 if evaluation else None,
+                criterion_22=evaluation.criterion_22 if evaluation else None,
+                project_score=evaluation.project_score if evaluation else None,
+                evaluated_by=evaluation.evaluated_by if evaluation else None,
+                # In Bangkok time: the date filters show the date part as it is.
+                evaluated_at=(
+                    timezone.localtime(evaluation.evaluated_at)
+                    if evaluation and evaluation.evaluated_at
+                    else None
+                ),
+                ends_on=ends_on,
+            )
+        )
+    return rows
+
+
+def headline_evaluation(rows: list[QuarterRow]) -> QuarterRow | None:
+    """The latest quarter that has a project score: "สยป. ประเมินโครงการ : ไตรมาสที่ N score"."""
+    scored = [row for row in rows if row.project_score is not None]
+    return scored[-1] if scored else None
+
+
+@dataclass(frozen=True)
+class ProjectBlocks:
+    """The KPI and quarter-evaluation blocks of a project's page."""
+
+    indicators: list[Indicator]
+    quarters: list[QuarterRow]
+    headline: QuarterRow | None
+
+
+def project_blocks(
+    project: Project, points: list[progress.ProgressPoint], *, today: dt.date | None = None
+) -> ProjectBlocks:
+    """Two queries (none for a project fetched with project_prefetches)."""
+    prefetch_related_objects([project], *project_prefetches())
+    quarters = project_quarter_rows(project, points, today=today)
+    return ProjectBlocks(
+        indicators=list(project.indicators.all()),
+        quarters=quarters,
+        headline=headline_evaluation(quarters),
     )
 
 

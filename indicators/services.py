@@ -1,9 +1,9 @@
 """Writes of the evaluation: project and KPI results per quarter, quarter locks, KPI criteria.
 
-Every function is keyword-only and atomic. Saves of a row use optimistic locking: the
-caller passes the ``version`` it edited, the UPDATE carries ``version = <that>`` in its
-WHERE clause and bumps it, so a row somebody else saved meanwhile is refused with
-``EvaluationConflict`` (holding their row) instead of being overwritten silently. Saves
+Every function is keyword-only and atomic. Saves of a row use optimistic locking
+(projects/locking.py): the caller passes the ``version`` it edited, and a row somebody else
+saved meanwhile is refused with ``EditConflict`` (holding their row) instead of being
+overwritten silently. Saves
 into a closed quarter raise ``QuarterLocked``; they hold the quarter's lock row
 (SELECT … FOR UPDATE) so that a save and a close of the same quarter cannot interleave.
 """
@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from indicators.models import (
     QuarterLockEvent,
 )
 from projects import revisions
+from projects.locking import EditConflict, claim_version
 from projects.models import FiscalYear, Project, User
 
 # history_change_reason of the record that keeps a row's values from before its history.
@@ -37,14 +37,6 @@ class QuarterLocked(Exception):
     def __init__(self, lock: QuarterLock):
         super().__init__(_("ไตรมาสนี้ปิดแล้ว แก้ไขผลการประเมินไม่ได้"))
         self.lock = lock
-
-
-class EvaluationConflict(Exception):
-    """Somebody else saved the row after the caller loaded it; ``current`` is their row."""
-
-    def __init__(self, current: Model):
-        super().__init__(_("มีผู้อื่นบันทึกแถวนี้ก่อนหน้าคุณ"))
-        self.current = current
 
 
 class LockStateError(Exception):
@@ -90,7 +82,7 @@ def _save_versioned(*, model, lookup: dict, version: int, values: dict, user: Us
     if current is None:
         if version != 0:
             # The row the caller edited was deleted meanwhile: treat as a conflict too.
-            raise EvaluationConflict(model(**lookup))
+            raise EditConflict(model(**lookup))
         row = model(**lookup, **values, evaluated_by=user, evaluated_at=timezone.now(), version=1)
         row._history_user = user
         try:
@@ -98,12 +90,10 @@ def _save_versioned(*, model, lookup: dict, version: int, values: dict, user: Us
                 row.save()
         except IntegrityError:
             # Somebody created it between our read and our insert.
-            raise EvaluationConflict(
-                model.objects.select_related("evaluated_by").get(**lookup)
-            ) from None
+            raise EditConflict(model.objects.select_related("evaluated_by").get(**lookup)) from None
         return row, True
     if current.version != version:
-        raise EvaluationConflict(current)
+        raise EditConflict(current)
     if all(getattr(current, name) == value for name, value in values.items()):
         return current, False
     now = timezone.now()
@@ -116,11 +106,12 @@ def _save_versioned(*, model, lookup: dict, version: int, values: dict, user: Us
             default_date=min(current.evaluated_at or now, now),
             default_change_reason=BASELINE_REASON,
         )
-    updated = model.objects.filter(**lookup, version=version).update(
-        **values, evaluated_by=user, evaluated_at=now, version=F("version") + 1
+    claim_version(
+        model.objects.filter(**lookup),
+        loaded=version,
+        values={**values, "evaluated_by": user, "evaluated_at": now},
+        stored=lambda: EditConflict(model.objects.select_related("evaluated_by").get(**lookup)),
     )
-    if not updated:
-        raise EvaluationConflict(model.objects.select_related("evaluated_by").get(**lookup))
     # QuerySet.update() sends no signals: record the change in the history ourselves, and
     # change the revision the project pages are kept under.
     row = model.objects.select_related("evaluated_by").get(**lookup)

@@ -8,7 +8,6 @@ typed is lost either way.
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators import selectors, services
+from indicators import rows, selectors, services
 from indicators.forms import (
     IndicatorCriteriaForm,
     IndicatorQuarterForm,
@@ -66,15 +65,11 @@ def _safe_next(request, fallback: str) -> str:
 # --- Evaluation screen -------------------------------------------------------------------
 
 
-@dataclass
-class EvaluationRow:
+@dataclass(kw_only=True)
+class EvaluationRow(rows.ScoredRow):
     project: Project
     quarter: int
-    form: QuarterEvaluationForm
     locked: bool
-    saved: bool = False
-    conflict: object = None
-    locked_now: bool = False
 
     @property
     def evaluation(self):
@@ -82,14 +77,10 @@ class EvaluationRow:
         return found[0] if found else None
 
     @property
-    def default_result(self):
-        return self.project.quarter_percent
-
-    @property
     def result_is_default(self) -> bool:
         evaluation = self.evaluation
         stored = evaluation.result_value if evaluation else None
-        return stored is None and self.default_result is not None
+        return stored is None and self.project.quarter_percent is not None
 
     @property
     def dom_id(self) -> str:
@@ -123,49 +114,9 @@ def _initial(project: Project) -> dict:
     }
 
 
-class RowSave(NamedTuple):
-    status: int  # 200 saved, 409 conflict, 422 invalid, 423 quarter locked
-    form: object
-    conflict: object | None = None
-    locked_now: bool = False
-
-
-def _save_row(request, make_form, *, version_field: str, save) -> RowSave:
-    """Validate the posted row (``make_form(data)``) and ``save(form)`` it. On a locked
-    quarter the form comes back greyed out with what was typed; on a conflict with what
-    was typed, now based on the stored version, so that a second save is a deliberate
-    overwrite, never a silent one."""
-    form = make_form(request.POST)
-    if not form.is_valid():
-        return RowSave(422, form)
-    try:
-        save(form)
-    except services.QuarterLocked:
-        for name, field in form.fields.items():
-            if name != "version":
-                # A disabled *widget* keeps what was typed (a disabled field would show
-                # the stored value instead).
-                field.widget.attrs["disabled"] = True
-        return RowSave(423, form, locked_now=True)
-    except services.EvaluationConflict as exc:
-        data = request.POST.copy()
-        data[version_field] = str(exc.current.version)
-        form = make_form(data)
-        form.is_valid()
-        return RowSave(409, form, conflict=exc.current)
-    return RowSave(200, form)
-
-
 def _row_form(project: Project, data=None) -> QuarterEvaluationForm:
-    prefix = _row_prefix(project)
-    form = QuarterEvaluationForm(data, initial=_initial(project), prefix=prefix)
-    form_id = f"form-{prefix}"
-    for name, field in form.fields.items():
-        if name != "version":
-            # The inputs sit in the row's cells; the <form> sits in the last cell.
-            field.widget.attrs["form"] = form_id
-            field.widget.attrs["aria-label"] = f"{field.label} {project.code}"
-    return form
+    form = QuarterEvaluationForm(data, initial=_initial(project), prefix=_row_prefix(project))
+    return rows.row_inputs(form, label=project.code)
 
 
 @login_required
@@ -236,7 +187,7 @@ def evaluation_row_save(request, year: int, quarter: int, code: str):
     fiscal_year = _fiscal_year_and_quarter(year, quarter)
     project = selectors.evaluation_row(fiscal_year=fiscal_year, quarter=quarter, code=code)
     screen = reverse("indicators:evaluation", args=[year, quarter])
-    status, form, conflict, locked_now = _save_row(
+    status, form, conflict, locked_now = rows.save_row(
         request,
         lambda data: _row_form(project, data),
         version_field=f"{_row_prefix(project)}-version",
@@ -459,15 +410,11 @@ def indicator_list(request):
     )
 
 
-@dataclass
-class IndicatorRow:
+@dataclass(kw_only=True)
+class IndicatorRow(rows.ScoredRow):
     indicator: Indicator
     fiscal_year: FiscalYear
     row: selectors.IndicatorQuarterRow
-    form: IndicatorQuarterForm
-    saved: bool = False
-    conflict: object = None
-    locked_now: bool = False
 
     @property
     def quarter(self) -> int:
@@ -492,16 +439,8 @@ def _indicator_form(row: selectors.IndicatorQuarterRow, data=None) -> IndicatorQ
             criterion_22=result.criterion_22,
             comment=result.comment,
         )
-    prefix = f"q{row.quarter}"
-    form = IndicatorQuarterForm(data, initial=initial, prefix=prefix)
-    for name, field in form.fields.items():
-        if name != "version":
-            field.widget.attrs["form"] = f"form-{prefix}"
-            field.widget.attrs["aria-label"] = _("%(label)s ไตรมาสที่ %(quarter)d") % {
-                "label": field.label,
-                "quarter": row.quarter,
-            }
-    return form
+    form = IndicatorQuarterForm(data, initial=initial, prefix=f"q{row.quarter}")
+    return rows.row_inputs(form, label=_("ไตรมาสที่ %(quarter)d") % {"quarter": row.quarter})
 
 
 @login_required
@@ -554,7 +493,7 @@ def indicator_quarter_save(request, code: str, year: int, quarter: int):
     indicator = get_object_or_404(Indicator, code=code)
     row = selectors.indicator_quarter_rows(indicator, fiscal_year)[quarter - 1]
     page = reverse("indicators:detail", args=[code]) + f"?year={year}"
-    status, form, conflict, locked_now = _save_row(
+    status, form, conflict, locked_now = rows.save_row(
         request,
         lambda data: _indicator_form(row, data),
         version_field=f"q{quarter}-version",

@@ -1,5 +1,6 @@
 """Forms of the projects app: parse and check what was typed, in Thai; the rules of the
-domain (deadlines, lower percent, conflicts) are in services.py."""
+domain (deadlines, lower percent, conflicts) are in services.py. Helpers shared with other
+apps' forms are in projects/form_helpers.py."""
 
 import datetime as dt
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from projects import evidence, thaidates, uploads
+from projects.form_helpers import ErrorsDescribedMixin, ThaiDateField, hidden_errors_to_form
 from projects.services import ReportInput, StepInput
 
 PERCENT_ERRORS = {
@@ -35,61 +37,6 @@ def percent_field(label, *, required=False, help_text=""):
         error_messages=PERCENT_ERRORS,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100"}),
     )
-
-
-TAMPERED = _("ข้อมูลที่ส่งมาไม่ครบหรือถูกแก้ไข กรุณาโหลดหน้านี้ใหม่ แล้วกรอกและบันทึกอีกครั้ง")
-
-
-def hidden_errors_to_form(form: forms.Form) -> None:
-    """A hidden input (entry, version) has no place on the page to show its error: say it
-    with the form's own errors. Only a truncated or tampered post gets here."""
-    if any(name in form.fields and form.fields[name].widget.is_hidden for name in form.errors):
-        form.add_error(None, TAMPERED)
-
-
-class ErrorsDescribedMixin:
-    """A field in error points at its message (aria-describedby="<id>_error", before its
-    help text), so that a screen reader reads the message with the field. The templates
-    give the message that id (projects/_field.html, the evaluation rows)."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            field = self.fields.get(name)
-            if field is None or field.widget.is_hidden:
-                continue
-            auto_id = self[name].auto_id
-            ids = [f"{auto_id}_error"] + ([f"{auto_id}_helptext"] if field.help_text else [])
-            field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-
-class ThaiDateField(forms.Field):
-    """A date typed as 22/09/2564 (dd/mm/BE) or 2021-09-22 (ISO); shown in BE."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={"placeholder": "วว/ดด/ปปปป", "inputmode": "numeric", "maxlength": "20"}
-            ),
-        )
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, dt.date):
-            return thaidates.format_be(value)
-        return value
-
-    def to_python(self, value):
-        if isinstance(value, dt.date):
-            return value
-        value = str(value or "").strip()[:40]
-        if not value:
-            return None
-        try:
-            return thaidates.parse_date(value)
-        except ValueError as error:
-            raise ValidationError(str(error), code="invalid") from None
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -216,14 +216,24 @@ class ProjectQuerySet(models.QuerySet):
     def for_agency(self, agency):
         return self.filter(agency=agency)
 
-    def with_latest_progress(self):
-        """Annotate ``latest_percent`` and ``latest_reported_on`` from the newest entry."""
-        newest = ProgressEntry.objects.filter(project=OuterRef("pk")).order_by(
-            "-reported_on", "-pk"
-        )
+    def with_latest_progress(
+        self, *, as_of: dt.date | None = None, since: dt.date | None = None, prefix="latest"
+    ):
+        """Annotate ``<prefix>_percent`` and ``<prefix>_reported_on`` from the project's
+        latest report (ProgressEntryQuerySet.newest_first: its latest *month*), among the
+        months from ``since`` to ``as_of`` when given. ``as_of=<a quarter's last day>`` is
+        the progress reported at the quarter's end (domain.md)."""
+        entries = ProgressEntry.objects.filter(project=OuterRef("pk"))
+        if as_of is not None:
+            entries = entries.filter(period__lte=as_of)
+        if since is not None:
+            entries = entries.filter(period__gte=since)
+        newest = entries.newest_first()
         return self.annotate(
-            latest_percent=Subquery(newest.values("percent")[:1]),
-            latest_reported_on=Subquery(newest.values("reported_on")[:1]),
+            **{
+                f"{prefix}_percent": Subquery(newest.values("percent")[:1]),
+                f"{prefix}_reported_on": Subquery(newest.values("reported_on")[:1]),
+            }
         )
 
 
@@ -373,6 +383,21 @@ class PlanStep(models.Model):
         return f"{self.order}. {self.title}"
 
 
+class ProgressEntryQuerySet(models.QuerySet):
+    """The one home of "a project's latest report": the report of its latest month
+    (``period``; one report per project per month). The day a report was written or
+    corrected on does not count: October corrected in December stays October's."""
+
+    def newest_first(self):
+        return self.order_by("-period", "-pk")
+
+    def oldest_first(self):
+        return self.order_by("period", "pk")
+
+    def latest_month(self) -> "ProgressEntry | None":
+        return self.newest_first().first()
+
+
 class ProgressEntry(models.Model):
     """A monthly report (ผลการดำเนินงาน): cumulative percent, narrative, problems, obstacles."""
 
@@ -427,11 +452,13 @@ class ProgressEntry(models.Model):
     updated_at = models.DateTimeField(_("แก้ไขเมื่อ"), auto_now=True)
 
     history = HistoricalRecords(verbose_name=_("ประวัติผลการดำเนินงาน"))
+    objects = ProgressEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ผลการดำเนินงาน")
         verbose_name_plural = _("ผลการดำเนินงาน")
-        ordering = ["project", "-reported_on", "-pk"]
+        # Newest month first, as ProgressEntryQuerySet.newest_first.
+        ordering = ["project", "-period", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["project", "period"], name="entry_one_per_month"),
             models.CheckConstraint(condition=PERCENT_RANGE, name="entry_percent_0_100"),
@@ -441,7 +468,6 @@ class ProgressEntry(models.Model):
                 name="entry_partial_percent_0_100",
             ),
         ]
-        indexes = [models.Index(fields=["project", "-reported_on"])]
 
     def __str__(self):
         return f"{self.project.code} {self.reported_on} {self.percent}"
@@ -449,6 +475,12 @@ class ProgressEntry(models.Model):
     @staticmethod
     def period_of(day: dt.date) -> dt.date:
         return day.replace(day=1)
+
+    @property
+    def written_after_its_month(self) -> bool:
+        """October's report written in November (as is usual) or corrected later: the
+        history then names the month beside the date, since it is ordered by month."""
+        return self.reported_on >= thaidates.add_months(self.period, 1)
 
 
 class ReportingDeadline(models.Model):

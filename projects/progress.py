@@ -1,16 +1,22 @@
-"""Progress arithmetic (domain.md): actual progress from ticked steps, planned progress at a
-date from the steps' weights and dates, and the behind-schedule test.
+"""Progress arithmetic (domain.md): actual progress from ticked steps, actual progress at a
+date from the monthly reports, planned progress at a date from the steps' weights and dates,
+and the behind-schedule test.
 
-Pure functions over anything with ``weight``, ``starts_on`` and ``ends_on`` attributes.
+Pure functions over anything with ``weight``, ``starts_on`` and ``ends_on`` attributes, and
+over the reports' ProgressPoints. planned_percent has one SQL twin
+(projects/progress_sql.py), progress_at one too (ProjectQuerySet.with_latest_progress):
+tests/test_planned.py and tests/test_latest_report.py keep each pair equal.
 """
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.conf import settings
+
+from projects import thaidates
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -93,3 +99,35 @@ def is_behind(actual: Decimal | None, planned: Decimal | None) -> bool:
         return False
     threshold = Decimal(str(settings.BMA_BEHIND_THRESHOLD))
     return planned - (actual or Decimal(0)) > threshold
+
+
+# --- Actual progress from the monthly reports --------------------------------------------
+
+
+class ProgressPoint(NamedTuple):
+    """One monthly report: its month, the day it was written, its percent."""
+
+    period: dt.date
+    reported_on: dt.date
+    percent: Decimal
+
+    @property
+    def day(self) -> dt.date:
+        """Where the report sits on a time axis: the day it was written, but never after its
+        month's last day (October's report, written on 5 November or corrected in December,
+        tells where the project stood in October)."""
+        return max(self.period, min(self.reported_on, thaidates.month_end(self.period)))
+
+
+def progress_at(
+    points: Sequence[ProgressPoint], day: dt.date, *, since: dt.date | None = None
+) -> ProgressPoint | None:
+    """The report of the latest month that has begun by ``day`` (from ``since``), of points
+    ordered by month: at a quarter's last day, the progress reported at the quarter's end."""
+    found = None
+    for point in points:
+        if point.period > day:
+            break
+        if since is None or point.period >= since:
+            found = point
+    return found

@@ -1,5 +1,6 @@
-"""Reads for monthly reporting: deadlines and locks, the report form's starting values,
-each project's status for a month, and the readable change history.
+"""Reads for monthly reporting: locked months and reopenings, the report form's starting
+values, each project's state for a month (the rule: projects/months.py), and the readable
+change history.
 
 Every function answers in a fixed number of queries, whatever the number of projects,
 entries or changes.
@@ -15,105 +16,25 @@ from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects import thaidates
+from projects import months, thaidates
 from projects.models import (
     Agency,
     EvidenceFile,
-    FiscalYear,
     MonthReopening,
     PlanStep,
     ProgressEntry,
     Project,
-    ReportingDeadline,
 )
 
-# --- Deadlines and locks -----------------------------------------------------------------
+# --- Locked months (the rule itself: projects/months.py) ----------------------------------
 
 
-def default_deadline(period: dt.date, deadline_day: int) -> dt.date:
-    """The ``deadline_day`` of the month after ``period``: October → 10 November."""
-    return thaidates.add_months(period, 1).replace(day=deadline_day)
-
-
-@dataclass(frozen=True)
-class MonthState:
-    """Where a project's reporting month stands on ``today``."""
-
-    period: dt.date
-    deadline: dt.date
-    today: dt.date
-    reopened_until: dt.date | None = None
-    reopened_by: object = None
-
-    @property
-    def past_deadline(self) -> bool:
-        return self.today > self.deadline
-
-    @property
-    def reopened(self) -> bool:
-        return self.reopened_until is not None and self.today <= self.reopened_until
-
-    @property
-    def locked(self) -> bool:
-        """Locked for agency staff: past the deadline and not reopened by สยป."""
-        return self.past_deadline and not self.reopened
-
-
-def _deadline_day(fiscal_year: FiscalYear, period: dt.date, years: dict[int, int]) -> int:
-    year_be = thaidates.fiscal_year_of(period)
-    if year_be == fiscal_year.year_be:
-        return fiscal_year.report_deadline_day
-    return years.get(year_be, FiscalYear._meta.get_field("report_deadline_day").default)
-
-
-def month_states(
-    project: Project, periods: list[dt.date], *, today: dt.date
-) -> dict[dt.date, MonthState]:
-    """The state of several months of one project: two or three queries."""
-    overrides = dict(
-        ReportingDeadline.objects.filter(period__in=periods).values_list("period", "due_on")
-    )
-    other_years = {thaidates.fiscal_year_of(p) for p in periods} - {project.fiscal_year.year_be}
-    years = (
-        dict(
-            FiscalYear.objects.filter(year_be__in=other_years).values_list(
-                "year_be", "report_deadline_day"
-            )
-        )
-        if other_years
-        else {}
-    )
-    reopenings = {}
-    for reopening in (
-        MonthReopening.objects.filter(project=project, period__in=periods, until__gte=today)
-        .select_related("reopened_by")
-        .order_by("until")
-    ):
-        reopenings[reopening.period] = reopening
-    states = {}
-    for period in periods:
-        reopening = reopenings.get(period)
-        states[period] = MonthState(
-            period=period,
-            deadline=overrides.get(period)
-            or default_deadline(period, _deadline_day(project.fiscal_year, period, years)),
-            today=today,
-            reopened_until=reopening.until if reopening else None,
-            reopened_by=reopening.reopened_by if reopening else None,
-        )
-    return states
-
-
-def month_state(project: Project, period: dt.date, *, today: dt.date) -> MonthState:
-    return month_states(project, [period], today=today)[period]
-
-
-def locked_months(project: Project, *, today: dt.date) -> list[MonthState]:
+def locked_months(project: Project, *, today: dt.date) -> list[months.MonthState]:
     """Months of the project's fiscal year, up to today, whose deadline has passed: the
     months สยป. may reopen. Newest first."""
-    months = [m for m in thaidates.fiscal_months(project.fiscal_year.year_be) if m <= today]
-    states = month_states(project, months, today=today)
-    return [states[m] for m in reversed(months) if states[m].past_deadline]
+    periods = [m for m in thaidates.fiscal_months(project.fiscal_year.year_be) if m <= today]
+    states = months.month_states(project, periods, today=today)
+    return [states[m] for m in reversed(periods) if states[m].past_deadline]
 
 
 def recent_reopenings(project: Project, limit: int = 5) -> list[MonthReopening]:
@@ -132,7 +53,7 @@ def done_steps(project: Project, *, history: Page | None = None) -> set[int]:
         return set(entries[0].completed_steps) if entries else set()
     ticked = (
         ProgressEntry.objects.filter(project=project)
-        .order_by("-reported_on", "-pk")
+        .newest_first()
         .values_list("completed_steps", flat=True)
         .first()
     )
@@ -188,26 +109,24 @@ def report_months(project: Project, *, today: dt.date) -> list[dt.date]:
 
 
 def default_period(
-    project: Project,
-    *,
-    today: dt.date,
-    latest: ProgressEntry | None,
-    states: dict[dt.date, MonthState] | None = None,
+    project: Project, *, today: dt.date, states: dict[dt.date, months.MonthState] | None = None
 ) -> dt.date:
-    """The month a new report is most likely about: last month while its report is still
-    due and missing (reports are written in the first days of the next month), else the
-    current month, kept inside the project's fiscal year. ``states`` may already hold
-    last month's state (see candidate_periods)."""
-    months = report_months(project, today=today)
-    if not months:
+    """The month a new report is most likely about: last month while its report is due
+    (รอส่ง: the month has ended, its deadline has not passed and it has no report; reports
+    are written in the first days of the next month), else the current month, kept inside
+    the project's fiscal year. ``states`` may already hold last month's state (see
+    candidate_periods)."""
+    periods = report_months(project, today=today)
+    if not periods:
         return project.fiscal_year.starts_on
     last_month = thaidates.add_months(ProgressEntry.period_of(today), -1)
-    if last_month in months and (latest is None or latest.period < last_month):
-        states = states or {}
-        state = states.get(last_month) or month_state(project, last_month, today=today)
-        if not state.past_deadline:
+    if last_month in periods:
+        state = (states or {}).get(last_month) or months.month_state(
+            project, last_month, today=today
+        )
+        if state.status == months.DUE:
             return last_month
-    return months[-1]
+    return periods[-1]
 
 
 def candidate_periods(today: dt.date) -> list[dt.date]:
@@ -226,16 +145,12 @@ def entry_for_period(project: Project, period: dt.date) -> ProgressEntry | None:
 
 
 def previous_entry(project: Project, period: dt.date) -> ProgressEntry | None:
-    """The latest entry of a month before ``period``: the one a new percent is compared to."""
-    return (
-        ProgressEntry.objects.filter(project=project, period__lt=period)
-        .order_by("-period", "-reported_on", "-pk")
-        .first()
-    )
+    """The report of the latest month before ``period``: the one a new percent is compared to."""
+    return ProgressEntry.objects.filter(project=project, period__lt=period).latest_month()
 
 
 def latest_entry(project: Project) -> ProgressEntry | None:
-    return ProgressEntry.objects.filter(project=project).order_by("-reported_on", "-pk").first()
+    return ProgressEntry.objects.filter(project=project).latest_month()
 
 
 def report_initial(
@@ -267,54 +182,30 @@ def report_initial(
     return initial
 
 
-# --- My agency: each project's status for a month ----------------------------------------
+# --- My agency: each project's state for a month ----------------------------------------
 
 
 @dataclass
-class MonthStatus:
-    code: str
-    label: str
-    entry: ProgressEntry | None
-    state: MonthState | None
+class AgencyMonth:
+    """One cell of my agency's table: the month's state and whether the person looking may
+    write its report (set by the view, through permissions)."""
+
+    state: months.MonthState
     can_report: bool = False
-
-
-SUBMITTED = "submitted"
-SUBMITTED_LATE = "submitted-late"
-DUE = "due"
-OVERDUE = "overdue"
-REOPENED = "reopened"
-NOT_YET = "not-yet"
-OUTSIDE = "outside"
-
-
-def _status(entry, state: MonthState | None, period: dt.date, today: dt.date) -> MonthStatus:
-    if state is None:
-        return MonthStatus(OUTSIDE, _("นอกปีงบประมาณ"), entry, None)
-    if entry is not None:
-        if entry.is_late:
-            return MonthStatus(SUBMITTED_LATE, _("ส่งแล้ว (ล่าช้า)"), entry, state)
-        return MonthStatus(SUBMITTED, _("ส่งแล้ว"), entry, state)
-    if period > today:
-        return MonthStatus(NOT_YET, _("ยังไม่ถึงเดือนรายงาน"), None, state)
-    if state.reopened:
-        return MonthStatus(REOPENED, _("เปิดรับย้อนหลัง"), None, state)
-    if state.past_deadline:
-        return MonthStatus(OVERDUE, _("ไม่ได้ส่ง (เลยกำหนด)"), None, state)
-    return MonthStatus(DUE, _("ยังไม่ส่ง"), None, state)
 
 
 @dataclass
 class AgencyRow:
     project: Project
-    statuses: list[MonthStatus] = field(default_factory=list)
+    months: list[AgencyMonth] = field(default_factory=list)
 
 
 def agency_month_status(
     agency: Agency, *, periods: list[dt.date], today: dt.date, page_number
 ) -> tuple[Page, list[AgencyRow]]:
     """One page of the agency's projects of the fiscal year of the last of ``periods``,
-    with the status of each period: four queries whatever the number of projects."""
+    with the state of each period (months.month_states_for): six queries whatever the
+    number of projects."""
     year_be = thaidates.fiscal_year_of(periods[-1])
     projects = (
         Project.objects.filter(agency=agency, fiscal_year__year_be=year_be)
@@ -324,35 +215,14 @@ def agency_month_status(
     )
     page = Paginator(projects, settings.BMA_PROJECTS_PAGE_SIZE).get_page(page_number)
     page_projects = list(page.object_list)
-    entries = {
-        (e.project_id, e.period): e
-        for e in ProgressEntry.objects.filter(project__in=page_projects, period__in=periods)
-    }
-    overrides = dict(
-        ReportingDeadline.objects.filter(period__in=periods).values_list("period", "due_on")
-    )
-    reopenings = {
-        (r.project_id, r.period): r.until
-        for r in MonthReopening.objects.filter(
-            project__in=page_projects, period__in=periods, until__gte=today
-        ).order_by("until")
-    }
-    rows = []
-    for project in page_projects:
-        row = AgencyRow(project=project)
-        for period in periods:
-            if thaidates.fiscal_year_of(period) != project.fiscal_year.year_be:
-                row.statuses.append(_status(None, None, period, today))
-                continue
-            state = MonthState(
-                period=period,
-                deadline=overrides.get(period)
-                or default_deadline(period, project.fiscal_year.report_deadline_day),
-                today=today,
-                reopened_until=reopenings.get((project.pk, period)),
-            )
-            row.statuses.append(_status(entries.get((project.pk, period)), state, period, today))
-        rows.append(row)
+    states = months.month_states_for(page_projects, periods, today=today)
+    rows = [
+        AgencyRow(
+            project=project,
+            months=[AgencyMonth(states[(project.pk, period)]) for period in periods],
+        )
+        for project in page_projects
+    ]
     return page, rows
 
 

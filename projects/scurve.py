@@ -46,63 +46,65 @@ def scurve_figure(fiscal_year, steps, points, *, day: dt.date) -> dict:
                 "hovertemplate": _("แผน") + " %{customdata}: %{y:.2f}%<extra></extra>",
             }
         )
-    shown = [(d, p) for d, p in points if first <= d <= last]
+    # Each report at the end of its month at the latest (ProgressPoint.day), oldest first.
+    shown = [p for p in points if first <= p.day <= last]
     data.append(
         {
             "type": "scatter",
             "mode": "lines+markers",
             "name": _("ผลการดำเนินงาน"),
-            "x": [d.isoformat() for d, _p in shown],
-            "y": [float(p) for _d, p in shown],
-            "customdata": [thaidates.format_be(d) for d, _p in shown],
+            "x": [p.day.isoformat() for p in shown],
+            "y": [float(p.percent) for p in shown],
+            "customdata": [thaidates.format_be(p.reported_on) for p in shown],
             "line": {"color": AMBER, "width": 3, "shape": "hv"},
             "marker": {"size": 8},
             "hovertemplate": _("รายงาน") + " %{customdata}: %{y:.2f}%<extra></extra>",
         }
     )
+    return {"data": data, "layout": _layout(fiscal_year, first, last, day)}
+
+
+def _layout(fiscal_year, first: dt.date, last: dt.date, day: dt.date) -> dict:
     months = thaidates.fiscal_months(fiscal_year.year_be)
     return {
-        "data": data,
-        "layout": {
-            "height": 300,
-            "margin": {"t": 10, "b": 50, "l": 45, "r": 10},
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "rgba(0,0,0,0)",
-            "font": {"family": FONT, "color": "#1f2d3d", "size": 13},
-            "legend": {"orientation": "h", "y": -0.22},
-            "xaxis": {
-                "type": "date",
-                "range": [first.isoformat(), (last + ONE_DAY).isoformat()],
-                "tickvals": [m.isoformat() for m in months],
-                "ticktext": [thaidates.MONTHS_SHORT[m.month - 1] for m in months],
-                "gridcolor": "#eef1f4",
-            },
-            "yaxis": {"range": [0, 105], "ticksuffix": "%", "gridcolor": "#e5e9ee"},
-            "shapes": [
-                {
-                    "type": "line",
-                    "xref": "x",
-                    "yref": "paper",
-                    "x0": day.isoformat(),
-                    "x1": day.isoformat(),
-                    "y0": 0,
-                    "y1": 1,
-                    "line": {"color": "#5b6b7b", "width": 1, "dash": "dash"},
-                }
-            ],
-            "annotations": [
-                {
-                    "x": day.isoformat(),
-                    "y": 1,
-                    "xref": "x",
-                    "yref": "paper",
-                    "text": thaidates.format_thai_short(day),
-                    "showarrow": False,
-                    # Inside the plot: left of the line in the second half of the year.
-                    "xanchor": "right" if day > first + (last - first) / 2 else "left",
-                    "yanchor": "top",
-                    "font": {"size": 11, "color": "#5b6b7b"},
-                }
-            ],
+        "height": 300,
+        "margin": {"t": 10, "b": 50, "l": 45, "r": 10},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"family": FONT, "color": "#1f2d3d", "size": 13},
+        "legend": {"orientation": "h", "y": -0.22},
+        "xaxis": {
+            "type": "date",
+            "range": [first.isoformat(), (last + ONE_DAY).isoformat()],
+            "tickvals": [m.isoformat() for m in months],
+            "ticktext": [thaidates.MONTHS_SHORT[m.month - 1] for m in months],
+            "gridcolor": "#eef1f4",
         },
+        "yaxis": {"range": [0, 105], "ticksuffix": "%", "gridcolor": "#e5e9ee"},
+        "shapes": [
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": day.isoformat(),
+                "x1": day.isoformat(),
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#5b6b7b", "width": 1, "dash": "dash"},
+            }
+        ],
+        "annotations": [
+            {
+                "x": day.isoformat(),
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "text": thaidates.format_thai_short(day),
+                "showarrow": False,
+                # Inside the plot: left of the line in the second half of the year.
+                "xanchor": "right" if day > first + (last - first) / 2 else "left",
+                "yanchor": "top",
+                "font": {"size": 11, "color": "#5b6b7b"},
+            }
+        ],
     }

@@ -4,8 +4,8 @@ core imports no importer.)
 
 Every function is keyword-only and runs in one transaction. Rule violations raise
 ValidationError keyed by the form field they belong to, with Thai messages; a save made
-from an out-of-date version raises EditConflict carrying what is now stored. Nothing is
-ever overwritten silently: versions are checked in the UPDATE's WHERE clause.
+from an out-of-date version raises EditConflict carrying what is now stored
+(projects/locking.py: versions are checked in the UPDATE's WHERE clause).
 """
 
 import datetime as dt
@@ -18,8 +18,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from projects import permissions, progress, reporting, revisions, thaidates
+from projects import months, permissions, progress, reporting, revisions, thaidates
 from projects.evidence import FileKind
+from projects.locking import EditConflict, claim_version
 from projects.models import (
     EvidenceFile,
     MonthReopening,
@@ -28,17 +29,6 @@ from projects.models import (
     Project,
     User,
 )
-
-
-class EditConflict(Exception):
-    """Somebody else saved first. ``current`` is what is stored now (an entry, or the list
-    of plan steps), to show beside what the person typed."""
-
-    def __init__(self, current, *, version: int):
-        super().__init__("edit conflict")
-        self.current = current
-        self.version = version
-
 
 # --- Monthly progress reports ------------------------------------------------------------
 
@@ -83,25 +73,47 @@ def progress_entry_compute(
     )
 
 
-def progress_entry_check(
-    *, project: Project, steps: Sequence[PlanStep], data: ReportInput, today: dt.date
-) -> tuple[Decimal | None, ProgressEntry | None, dict[str, list[str]]]:
-    """The rules of a report that do not depend on who sends it: the percent it comes to,
-    the previous month's entry, and the errors by field (empty when it may be saved)."""
+@dataclass(frozen=True)
+class ReportCheck:
+    """What the rules say of a report before it is saved (progress_entry_check): the month
+    it is about, the percent it comes to and how, the report of the month before, the
+    month's state (its deadline, lock and report, projects/months.py) and the errors by
+    form field, in Thai (none: it may be saved). The save and the live preview both ask."""
+
+    period: dt.date
+    computed: progress.ComputedPercent | None
+    percent: Decimal | None
+    previous: ProgressEntry | None
+    state: months.MonthState
+    errors: dict[str, list[str]]
+
+    @property
+    def lower(self) -> bool:
+        return _is_lower(self.percent, self.previous)
+
+    @property
+    def messages(self) -> list[str]:
+        return [message for messages in self.errors.values() for message in messages]
+
+
+def _is_lower(percent: Decimal | None, previous: ProgressEntry | None) -> bool:
+    """Lower than the report of the month before: allowed, with a reason."""
+    return percent is not None and previous is not None and percent < previous.percent
+
+
+def _date_errors(fiscal_year, period: dt.date, reported_on: dt.date, today: dt.date) -> dict:
     errors: dict[str, list[str]] = {}
-    fiscal_year = project.fiscal_year
-    period = report_period(data)
     if not fiscal_year.contains(period):
         errors.setdefault("period", []).append(
             _("เดือนที่รายงานต้องอยู่ในปีงบประมาณ %(year)s") % {"year": fiscal_year.year_be}
         )
     elif period > ProgressEntry.period_of(today):
         errors.setdefault("period", []).append(_("ยังรายงานผลของเดือนที่ยังไม่ถึงไม่ได้"))
-    if data.reported_on < period:
+    if reported_on < period:
         errors.setdefault("reported_on", []).append(
             _("วันที่รายงานต้องไม่ก่อนเดือนที่รายงาน (%(month)s)") % {"month": thaidates.month_label(period)}
         )
-    if not fiscal_year.contains(data.reported_on):
+    if not fiscal_year.contains(reported_on):
         errors.setdefault("reported_on", []).append(
             _("วันที่รายงานต้องอยู่ในปีงบประมาณ %(year)s (%(start)s ถึง %(end)s)")
             % {
@@ -110,10 +122,47 @@ def progress_entry_check(
                 "end": thaidates.format_be(fiscal_year.ends_on),
             }
         )
-    if data.reported_on > today:
+    if reported_on > today:
         errors.setdefault("reported_on", []).append(
             _("วันที่รายงานต้องไม่เกินวันนี้ (%(today)s)") % {"today": thaidates.format_be(today)}
         )
+    return errors
+
+
+def _lower_error(percent: Decimal, previous: ProgressEntry) -> str:
+    return _(
+        "ความคืบหน้าร้อยละ %(new)s น้อยกว่ารายงานครั้งก่อน (ร้อยละ %(old)s เมื่อ %(date)s) กรุณาระบุเหตุผล"
+    ) % {
+        "new": f"{percent:.2f}",
+        "old": f"{previous.percent:.2f}",
+        "date": thaidates.format_be(previous.reported_on),
+    }
+
+
+def _lock_error(state: months.MonthState) -> str:
+    return _(
+        "เลยกำหนดส่งรายงานของเดือน%(month)s (%(deadline)s) แล้ว เดือนนี้ปิดรับรายงาน "
+        "หากต้องการรายงานย้อนหลัง โปรดติดต่อ สยป. เพื่อขอเปิดรับรายงาน"
+    ) % {
+        "month": thaidates.month_label(state.period),
+        "deadline": thaidates.format_be(state.deadline),
+    }
+
+
+def progress_entry_check(
+    *,
+    project: Project,
+    user: User,
+    steps: Sequence[PlanStep],
+    data: ReportInput,
+    today: dt.date,
+    states: dict[dt.date, months.MonthState] | None = None,
+) -> ReportCheck:
+    """Every rule of a report, without writing: the month (in the project's fiscal year,
+    begun), the dates, the percent, a reason when it is lower than the month before's, and
+    the month's lock for ``user``. ``states`` may hold the month's state already read."""
+    period = report_period(data)
+    errors = _date_errors(project.fiscal_year, period, data.reported_on, today)
     computed = progress_entry_compute(steps=steps, data=data)
     percent = computed.percent if computed is not None else data.manual_percent
     if percent is None:
@@ -121,21 +170,12 @@ def progress_entry_check(
     elif not Decimal(0) <= percent <= Decimal(100):
         errors.setdefault("percent", []).append(_("ความคืบหน้าต้องอยู่ระหว่างร้อยละ 0 ถึง 100"))
     previous = reporting.previous_entry(project, period)
-    if (
-        percent is not None
-        and previous is not None
-        and percent < previous.percent
-        and not data.lower_reason.strip()
-    ):
-        errors.setdefault("lower_reason", []).append(
-            _("ความคืบหน้าร้อยละ %(new)s น้อยกว่ารายงานครั้งก่อน (ร้อยละ %(old)s เมื่อ %(date)s) กรุณาระบุเหตุผล")
-            % {
-                "new": f"{percent:.2f}",
-                "old": f"{previous.percent:.2f}",
-                "date": thaidates.format_be(previous.reported_on),
-            }
-        )
-    return percent, previous, errors
+    if _is_lower(percent, previous) and not data.lower_reason.strip():
+        errors.setdefault("lower_reason", []).append(_lower_error(percent, previous))
+    state = (states or {}).get(period) or months.month_state(project, period, today=today)
+    if "period" not in errors and not permissions.can_report_month(user, project, state):
+        errors.setdefault("period", []).append(_lock_error(state))
+    return ReportCheck(period, computed, percent, previous, state, errors)
 
 
 def progress_entry_submit(
@@ -185,25 +225,13 @@ def _progress_entry_save(
         # Before the entry's row is locked (projects/revisions.py, "Lock order").
         revisions.touch_projects([project.pk])
         steps = list(PlanStep.objects.filter(project=project).order_by("order"))
-        percent, previous, errors = progress_entry_check(
-            project=project, steps=steps, data=data, today=today
+        check = progress_entry_check(
+            project=project, user=user, steps=steps, data=data, today=today
         )
-        state = reporting.month_state(project, period, today=today)
-        if "period" not in errors and not permissions.can_report_month(user, project, state):
-            errors.setdefault("period", []).append(
-                _(
-                    "เลยกำหนดส่งรายงานของเดือน%(month)s (%(deadline)s) แล้ว เดือนนี้ปิดรับรายงาน "
-                    "หากต้องการรายงานย้อนหลัง โปรดติดต่อ สยป. เพื่อขอเปิดรับรายงาน"
-                )
-                % {
-                    "month": thaidates.month_label(period),
-                    "deadline": thaidates.format_be(state.deadline),
-                }
-            )
-        if errors:
-            raise ValidationError(errors)
+        if check.errors:
+            raise ValidationError(check.errors)
+        percent, state = check.percent, check.state
 
-        lower = previous is not None and percent < previous.percent
         values = {
             "reported_on": data.reported_on,
             "percent": percent,
@@ -217,10 +245,10 @@ def _progress_entry_save(
             "narrative": data.narrative.strip(),
             "problems": data.problems.strip(),
             "obstacles": data.obstacles.strip(),
-            "lower_reason": data.lower_reason.strip() if lower else "",
+            "lower_reason": data.lower_reason.strip() if check.lower else "",
             "updated_by": user,
         }
-        existing = ProgressEntry.objects.filter(project=project, period=period).first()
+        existing = state.entry
         if existing is None:
             entry = _entry_create(
                 project=project, period=period, values=values, user=user, late=state.past_deadline
@@ -248,21 +276,19 @@ def _entry_create(*, project, period, values, user, late) -> ProgressEntry:
             entry.save()
     except IntegrityError:
         # Somebody created this month's entry between our read and our insert.
-        current = ProgressEntry.objects.get(project=project, period=period)
-        raise EditConflict(current, version=current.version) from None
+        raise EditConflict(ProgressEntry.objects.get(project=project, period=period)) from None
     return entry
 
 
 def _entry_update(*, existing, loaded_entry_id, loaded_version, values, user) -> ProgressEntry:
     if loaded_entry_id != existing.pk:
         # The form showed a new report (or another month's) but this month has one already.
-        raise EditConflict(existing, version=existing.version)
-    claimed = ProgressEntry.objects.filter(pk=existing.pk, version=loaded_version).update(
-        version=F("version") + 1
+        raise EditConflict(existing)
+    claim_version(
+        ProgressEntry.objects.filter(pk=existing.pk),
+        loaded=loaded_version,
+        stored=lambda: EditConflict(ProgressEntry.objects.get(pk=existing.pk)),
     )
-    if not claimed:
-        current = ProgressEntry.objects.get(pk=existing.pk)
-        raise EditConflict(current, version=current.version)
     existing.refresh_from_db(fields=["version"])
     for name, value in values.items():
         setattr(existing, name, value)
@@ -294,7 +320,7 @@ def evidence_file_remove(*, evidence: EvidenceFile, user: User, today: dt.date) 
     """Remove an evidence file, under the same month lock as the report it belongs to."""
     entry = evidence.entry
     project = entry.project
-    state = reporting.month_state(project, entry.period, today=today)
+    state = months.month_state(project, entry.period, today=today)
     if not permissions.can_report_month(user, project, state):
         raise PermissionDenied
     with transaction.atomic():
@@ -318,7 +344,7 @@ def month_reopen(
     if not project.fiscal_year.contains(period):
         errors["period"] = [_("เดือนที่เลือกไม่อยู่ในปีงบประมาณของโครงการ")]
     else:
-        state = reporting.month_state(project, period, today=today)
+        state = months.month_state(project, period, today=today)
         if not state.past_deadline:
             errors["period"] = [
                 _("เดือนนี้ยังไม่ปิดรับรายงาน (กำหนดส่ง %(deadline)s)")
@@ -364,6 +390,13 @@ _STEP_FIELDS = ("order", "title", "weight", "starts_on", "ends_on")
 _PARKING = 20000
 
 
+def _plan_conflict(project: Project) -> EditConflict:
+    """The plan as stored now, and its version."""
+    steps = list(PlanStep.objects.filter(project=project).order_by("order"))
+    version = Project.objects.values_list("plan_version", flat=True).get(pk=project.pk)
+    return EditConflict(steps, version=version)
+
+
 def plan_save(
     *, project: Project, user: User, loaded_version: int, rows: Sequence[StepInput]
 ) -> PlanSaveResult:
@@ -379,13 +412,12 @@ def plan_save(
         # Before the project's row is locked by the claim (revisions: "Lock order"); the
         # steps are also moved with QuerySet.update() below, which sends no signal.
         revisions.touch_projects([project.pk])
-        claimed = Project.objects.filter(pk=project.pk, plan_version=loaded_version).update(
-            plan_version=F("plan_version") + 1
+        claim_version(
+            Project.objects.filter(pk=project.pk),
+            field="plan_version",
+            loaded=loaded_version,
+            stored=lambda: _plan_conflict(project),
         )
-        if not claimed:
-            current = Project.objects.get(pk=project.pk)
-            steps = list(PlanStep.objects.filter(project=project).order_by("order"))
-            raise EditConflict(steps, version=current.plan_version)
         existing = {s.pk: s for s in PlanStep.objects.filter(project=project)}
         unknown = [r.step_id for r in rows if r.step_id is not None and r.step_id not in existing]
         if unknown:

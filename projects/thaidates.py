@@ -6,6 +6,7 @@ year in which it ends: 2564 = 1 Oct 2020 – 30 Sep 2021. Q1 = Oct–Dec, Q2 = J
 Q3 = Apr–Jun, Q4 = Jul–Sep.
 """
 
+import calendar
 import datetime as dt
 import re
 
@@ -157,3 +158,9 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 def add_months(day: dt.date, months: int) -> dt.date:
     """First day of the month ``months`` after the month of ``day``."""
     return _add_months(day, months)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """Last day of the month of ``day``: 2024-02-10 → 2024-02-29 (and 9999-12-31, which
+    has no next month)."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])

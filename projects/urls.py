@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import views
+from projects import plan_views, views
 from reports import views as report_views
 
 app_name = "projects"
@@ -9,12 +9,12 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("my-agency/", views.my_agency, name="my_agency"),
     path("<str:code>/", views.project_detail, name="detail"),
-    path("<str:code>/steps/", views.plan_procedure, name="procedure"),
-    path("<str:code>/steps/timeline/", views.plan_timeline, name="timeline"),
+    path("<str:code>/steps/", plan_views.plan_procedure, name="procedure"),
+    path("<str:code>/steps/timeline/", plan_views.plan_timeline, name="timeline"),
     path("<str:code>/report/", views.project_report, name="report"),
     path("<str:code>/report/preview/", views.report_preview, name="report_preview"),
     path("<str:code>/reopen/", views.month_reopen, name="reopen"),
-    path("<str:code>/plan/edit/", views.plan_edit, name="plan_edit"),
+    path("<str:code>/plan/edit/", plan_views.plan_edit, name="plan_edit"),
     path("<str:code>/changes/", views.project_changes, name="changes"),
     path("<str:code>/evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("<str:code>/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),

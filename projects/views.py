@@ -1,6 +1,5 @@
 import contextlib
 import datetime as dt
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from indicators import selectors as evaluation_selectors
 from projects import (
     evidence,
+    months,
     pagecache,
     permissions,
     reporting,
@@ -29,8 +30,6 @@ from projects import (
 from projects.charts import gauge_figure
 from projects.forms import (
     MonthReopenForm,
-    PlanFormSet,
-    PlanVersionForm,
     PreviewForm,
     ProgressReportForm,
 )
@@ -45,17 +44,18 @@ from projects.models import (
 
 
 def _project_context(project: Project) -> dict:
-    """What the project page shows of ``project`` (from selectors.project_head)."""
+    """What the project page shows of ``project`` (from selectors.project_head): its own
+    lists from projects' selectors, its KPI and quarter blocks from indicators'."""
     project = selectors.with_page_lists(project)
     points = selectors.progress_points(project)
-    quarters = selectors.quarter_rows(project, points)
+    blocks = evaluation_selectors.project_blocks(project, points)
     return {
         "project": project,
         "page_title": pagecache.project_title(project),
         "plan": selectors.plan_summary(project),
-        "quarters": quarters,
-        "headline": selectors.headline_evaluation(quarters),
-        "indicators": list(project.indicators.all()),
+        "quarters": blocks.quarters,
+        "headline": blocks.headline,
+        "indicators": blocks.indicators,
         "gauge": gauge_figure(project.latest_percent),
         "scurve": selectors.project_scurve(project, points),
     }
@@ -107,29 +107,6 @@ def _add_history_context(request, context: dict, *, full: bool = True) -> None:
     if full:
         context["done_steps"] = reporting.done_steps(project, history=history)
         context["report"] = _report_context(request, project)
-
-
-@login_required
-def plan_procedure(request, code):
-    """(คลิก) ขั้นตอนการปฏิบัติงานของโครงการ: the steps in order with running weight."""
-    project = selectors.project_for_page(code)
-    return render(
-        request,
-        "projects/plan_procedure.html",
-        {"project": project, "plan": selectors.plan_summary(project)},
-    )
-
-
-@login_required
-def plan_timeline(request, code):
-    """(ทดสอบ) แสดงขั้นตอนการดำเนินงานโครงการ: the steps on the months of the fiscal year."""
-    project = selectors.project_for_page(code)
-    plan = selectors.plan_summary(project)
-    return render(
-        request,
-        "projects/plan_timeline.html",
-        {"project": project, "plan": plan, "timeline": selectors.plan_timeline(project, plan)},
-    )
 
 
 @login_required
@@ -221,14 +198,9 @@ def _preview_rows(computed, steps) -> list[dict]:
 
 
 def _report_context(request, project, *, form=None, conflict=None, saved=None, period=None) -> dict:
-    """What the report section (templates/projects/_report_form.html) needs.
-
-    Without a bound form the section starts from the query string: ``period`` (the month
-    to report, else the month now due), ``date`` (else today) and ``copy=last`` (take the
-    texts of the latest report).
-    """
+    """What the report section (templates/projects/_report_form.html) needs: the form for
+    those who may report, the reopening of locked months for สยป."""
     user = request.user
-    today = _today()
     context = {
         "can_report": permissions.can_report_progress(user, project),
         "can_reopen": permissions.can_reopen_month(user, project),
@@ -236,67 +208,10 @@ def _report_context(request, project, *, form=None, conflict=None, saved=None, p
     if not (context["can_report"] or context["can_reopen"]):
         return context
     if context["can_report"]:
-        steps = list(project.steps.all())
-        months = reporting.report_months(project, today=today)
-        period = period or (
-            _period_param(form["period"].value())
-            if form is not None
-            else _period_param(request.GET.get("period"))
-        )
-        # One pass over deadlines and reopenings for the months the form may show.
-        states = reporting.month_states(
-            project,
-            sorted({*reporting.candidate_periods(today), *([period] if period else [])}),
-            today=today,
-        )
-        if form is None:
-            latest = reporting.latest_entry(project)
-            period = period or reporting.default_period(
-                project, today=today, latest=latest, states=states
-            )
-            entry = reporting.entry_for_period(project, period)
-            reported_on = _date_param(request.GET.get("date")) or today
-            source = latest if request.GET.get("copy") == "last" and latest else entry
-            form = ProgressReportForm(
-                initial={
-                    **reporting.report_initial(source, reported_on=reported_on, ticks_from=latest),
-                    "period": period.isoformat(),
-                    "entry": entry.pk if entry else None,
-                    "version": entry.version if entry else 0,
-                },
-                steps=steps,
-                months=months,
-            )
-            context["copied_from"] = source if source is not None and source != entry else None
-        else:
-            period = period or ProgressEntry.period_of(today)
-            entry = reporting.entry_for_period(project, period)
-        state = states.get(period) or reporting.month_state(project, period, today=today)
-        previous = reporting.previous_entry(project, period)
-        preview = _report_preview(steps, form, months)
-        context.update(
-            form=form,
-            steps=steps,
-            ticked=_ticked(form),
-            plan_total=weights_total(steps),
-            entry=entry if form["entry"].value() else None,
-            state=state,
-            previous=previous,
-            conflict=conflict,
-            saved=saved,
-            is_admin=permissions.is_admin(user),
-            facts=_preview_facts(
-                project,
-                preview,
-                entry=entry,
-                previous=previous,
-                state=state,
-                loaded=form["entry"].value(),
-                user=user,
-                today=today,
-            ),
-        )
+        context.update(_report_form_context(request, project, form=form, period=period))
+        context.update(conflict=conflict, saved=saved)
     if context["can_reopen"]:
+        today = _today()
         reopenable = reporting.locked_months(project, today=today)
         context["reopen_form"] = MonthReopenForm(
             months=reopenable,
@@ -304,6 +219,54 @@ def _report_context(request, project, *, form=None, conflict=None, saved=None, p
         )
         context["reopenable"] = reopenable
     context["reopenings"] = reporting.recent_reopenings(project)
+    return context
+
+
+def _report_form_context(request, project, *, form, period) -> dict:
+    """The report form and its preview. Without a bound form it starts from the query
+    string: ``period`` (the month to report, else the month now due), ``date`` (else today)
+    and ``copy=last`` (take the texts of the latest report)."""
+    today = _today()
+    steps = list(project.steps.all())
+    choices = reporting.report_months(project, today=today)
+    raw = form["period"].value() if form is not None else request.GET.get("period")
+    period = period or _period_param(raw)
+    # One pass over deadlines, reports and reopenings for the months the form may show.
+    candidates = {*reporting.candidate_periods(today), *([period] if period else [])}
+    states = months.month_states(project, sorted(candidates), today=today)
+    context = {}
+    if form is None:
+        latest = reporting.latest_entry(project)
+        period = period or reporting.default_period(project, today=today, states=states)
+        entry = reporting.entry_for_period(project, period)
+        reported_on = _date_param(request.GET.get("date")) or today
+        source = latest if request.GET.get("copy") == "last" and latest else entry
+        form = ProgressReportForm(
+            initial={
+                **reporting.report_initial(source, reported_on=reported_on, ticks_from=latest),
+                "period": period.isoformat(),
+                "entry": entry.pk if entry else None,
+                "version": entry.version if entry else 0,
+            },
+            steps=steps,
+            months=choices,
+        )
+        context["copied_from"] = source if source is not None and source != entry else None
+    else:
+        entry = reporting.entry_for_period(project, period or ProgressEntry.period_of(today))
+    facts = _preview(project, request.user, steps, form, choices, today=today, states=states)
+    state = facts["check"].state
+    context.update(
+        form=form,
+        steps=steps,
+        ticked=_ticked(form),
+        plan_total=weights_total(steps),
+        entry=entry if form["entry"].value() else None,
+        state=state,
+        # The month is closed to this person (past its deadline, not reopened, not admin).
+        closed=not permissions.can_report_month(request.user, project, state),
+        facts=facts,
+    )
     return context
 
 
@@ -315,29 +278,25 @@ def _ticked(form) -> set[int]:
     return {int(v) for v in values if str(v).isdigit() and len(str(v)) <= 20}
 
 
-def _preview_facts(project, preview, *, entry, previous, state, loaded, user, today) -> dict:
-    """What the preview box says beside the percent: the previous report, whether the
-    percent went down, whether the month already has another entry, dates and locks."""
-    day, period, percent = preview["date"], preview["period"], preview["percent"]
-    facts = {
-        "preview": preview,
-        "previous": previous,
-        "state": state,
-        "is_admin": permissions.is_admin(user),
+def _preview(project, user, steps, form, choices, *, today, states=None) -> dict:
+    """The live preview of what ``form`` holds now: the percent and how it was reached, and
+    what the save would say of it, asked of the save's own check
+    (services.progress_entry_check); and whether the month already has another report."""
+    data = _preview_input(form, steps, choices, today=today)
+    check = services.progress_entry_check(
+        project=project, user=user, steps=steps, data=data, today=today, states=states
+    )
+    entry, loaded = check.state.entry, form["entry"].value()
+    return {
+        "check": check,
+        "rows": _preview_rows(check.computed, steps),
+        "partial": data.partial_percent,
         "other_entry": entry if entry is not None and str(entry.pk) != str(loaded or "") else None,
-        "lower": previous is not None and percent is not None and percent < previous.percent,
     }
-    if isinstance(day, dt.date):
-        facts.update(
-            outside_year=not project.fiscal_year.contains(day),
-            future=day > today,
-            before_period=period is not None and day < period,
-        )
-    return facts
 
 
-def _report_preview(steps, form, months) -> dict:
-    """The live computation for the preview box, from what the form holds now."""
+def _preview_input(form, steps, choices, *, today) -> services.ReportInput:
+    """What the form holds now, read leniently (PreviewForm): nothing is required."""
     if form.is_bound:
         query = form.data
     else:
@@ -347,27 +306,18 @@ def _report_preview(steps, form, months) -> dict:
                 query.setlist(key, [str(v) for v in value or []])
             elif value is not None:
                 query[key] = str(value)
-    preview_form = PreviewForm(query, steps=steps, months=months)
+    preview_form = PreviewForm(query, steps=steps, months=choices)
     preview_form.is_valid()
     data = preview_form.cleaned_data
-    report_input = services.ReportInput(
-        reported_on=data.get("reported_on") or _today(),
+    return services.ReportInput(
+        reported_on=data.get("reported_on") or today,
         period=data.get("period"),
         completed_step_ids=data.get("completed_steps") or [],
         in_progress_step_id=data.get("in_progress_step"),
         partial_percent=data.get("partial_percent"),
-        manual_percent=data.get("percent"),
+        manual_percent=data.get("percent") if not steps else None,
+        lower_reason=data.get("lower_reason") or "",
     )
-    computed = services.progress_entry_compute(steps=steps, data=report_input)
-    percent = computed.percent if computed else report_input.manual_percent
-    return {
-        "computed": computed,
-        "percent": percent,
-        "partial": report_input.partial_percent,
-        "rows": _preview_rows(computed, steps),
-        "date": data.get("reported_on"),
-        "period": data.get("period"),
-    }
 
 
 def _project_or_404(code: str) -> Project:
@@ -416,8 +366,8 @@ def _project_report(request, project):
     form = conflict = None
     if request.method == "POST":
         steps = list(project.steps.all())
-        months = reporting.report_months(project, today=_today())
-        form = ProgressReportForm(request.POST, request.FILES, steps=steps, months=months)
+        choices = reporting.report_months(project, today=_today())
+        form = ProgressReportForm(request.POST, request.FILES, steps=steps, months=choices)
         if form.is_valid():
             try:
                 entry = services.progress_entry_submit(
@@ -437,7 +387,7 @@ def _project_report(request, project):
                 data = request.POST.copy()
                 data["entry"] = str(conflict.pk)
                 data["version"] = str(error.version)
-                form = ProgressReportForm(data, steps=steps, months=months)
+                form = ProgressReportForm(data, steps=steps, months=choices)
                 form.is_valid()
             else:
                 return _report_saved(request, project, entry)
@@ -480,23 +430,9 @@ def report_preview(request, code):
         raise PermissionDenied
     today = _today()
     steps = list(project.steps.all())
-    months = reporting.report_months(project, today=today)
-    preview = _report_preview(steps, PreviewForm(request.GET, steps=steps, months=months), months)
-    entry = previous = state = None
-    if preview["period"] is not None:
-        entry = reporting.entry_for_period(project, preview["period"])
-        previous = reporting.previous_entry(project, preview["period"])
-        state = reporting.month_state(project, preview["period"], today=today)
-    facts = _preview_facts(
-        project,
-        preview,
-        entry=entry,
-        previous=previous,
-        state=state,
-        loaded=request.GET.get("entry"),
-        user=request.user,
-        today=today,
-    )
+    choices = reporting.report_months(project, today=today)
+    form = PreviewForm(request.GET, steps=steps, months=choices)
+    facts = _preview(project, request.user, steps, form, choices, today=today)
     return render(
         request, "projects/_report_form.html#report-preview", {"project": project, "facts": facts}
     )
@@ -558,9 +494,9 @@ def month_reopen(request, code):
     if not permissions.can_reopen_month(request.user, project):
         raise PermissionDenied
     today = _today()
-    months = reporting.locked_months(project, today=today)
+    choices = reporting.locked_months(project, today=today)
     if request.method == "POST":
-        form = MonthReopenForm(request.POST, months=months)
+        form = MonthReopenForm(request.POST, months=choices)
         if form.is_valid():
             try:
                 reopening = services.month_reopen(
@@ -585,7 +521,7 @@ def month_reopen(request, code):
                 return redirect(reverse("projects:detail", args=[code]) + "#report")
     else:
         form = MonthReopenForm(
-            months=months, initial={"until": thaidates.format_be(today + dt.timedelta(days=7))}
+            months=choices, initial={"until": thaidates.format_be(today + dt.timedelta(days=7))}
         )
     return render(
         request,
@@ -593,96 +529,10 @@ def month_reopen(request, code):
         {
             "project": project,
             "form": form,
-            "months": months,
+            "months": choices,
             "reopenings": reporting.recent_reopenings(project, limit=20),
         },
     )
-
-
-@login_required
-def plan_edit(request, code):
-    """Add, change, reorder and remove the plan's steps, with the running sum of weights."""
-    project = reporting.project_for_report(code)
-    if not permissions.can_edit_plan(request.user, project):
-        raise PermissionDenied
-    conflict = None
-    if request.method == "POST":
-        version_form = PlanVersionForm(request.POST)
-        formset = PlanFormSet(request.POST, prefix="steps")
-        if version_form.is_valid() and formset.is_valid():
-            try:
-                result = services.plan_save(
-                    project=project,
-                    user=request.user,
-                    loaded_version=version_form.cleaned_data["plan_version"],
-                    rows=formset.to_rows(),
-                )
-            except services.EditConflict as error:
-                conflict = {"steps": error.current, "last": reporting.last_plan_change(project)}
-                data = request.POST.copy()
-                data["plan_version"] = str(error.version)
-                version_form = PlanVersionForm(data)
-                formset = PlanFormSet(data, prefix="steps")
-                formset.is_valid()
-            except ValidationError as error:
-                formset._non_form_errors = formset.error_class(error.messages)
-            else:
-                messages.success(
-                    request,
-                    _("บันทึกแผนการดำเนินงานแล้ว (เพิ่ม %(a)s แก้ไข %(c)s ลบ %(r)s ขั้นตอน)")
-                    % {"a": result.added, "c": result.changed, "r": result.removed},
-                )
-                return redirect(reverse("projects:detail", args=[code]) + "#plan")
-    else:
-        steps = list(project.steps.all())
-        version_form = PlanVersionForm(initial={"plan_version": project.plan_version})
-        formset = PlanFormSet(
-            prefix="steps",
-            initial=[
-                {
-                    "step_id": s.pk,
-                    "order": s.order,
-                    "title": s.title,
-                    "weight": s.weight,
-                    "starts_on": s.starts_on,
-                    "ends_on": s.ends_on,
-                }
-                for s in steps
-            ],
-        )
-    rows = _plan_rows(formset)
-    return render(
-        request,
-        "projects/plan_edit.html",
-        {
-            "project": project,
-            "formset": formset,
-            "version_form": version_form,
-            "conflict": conflict,
-            "rows": rows,
-            "total": rows[-1]["running"] if rows else Decimal(0),
-        },
-    )
-
-
-def _plan_rows(formset) -> list[dict]:
-    """Each form with the running sum of weights up to it, as the page first shows it."""
-    running = Decimal(0)
-    rows = []
-    for form in formset.forms:
-        raw = form["weight"].value()
-        deleted = form["DELETE"].value() in (True, "on", "true", "1")
-        try:
-            weight = Decimal(str(raw)) if raw not in (None, "") else Decimal(0)
-        except (ArithmeticError, ValueError):
-            weight = Decimal(0)
-        if not weight.is_finite():
-            # NaN, sNaN, Infinity: refused by the form; the sum (sNaN raised) counts 0.
-            weight = Decimal(0)
-        if not deleted:
-            running += weight
-        rows.append({"form": form, "running": running})
-    return rows
 
 
 @login_required
@@ -733,15 +583,10 @@ def my_agency(request):
         page, rows = reporting.agency_month_status(
             agency, periods=periods, today=today, page_number=request.GET.get("page")
         )
-        admin = permissions.is_admin(request.user)
         for row in rows:
-            editable = permissions.can_edit_project(request.user, row.project)
-            for status in row.statuses:
-                status.can_report = bool(
-                    editable
-                    and status.state
-                    and status.state.period <= today
-                    and (admin or not status.state.locked)
+            for cell in row.months:
+                cell.can_report = cell.state.reportable and permissions.can_report_month(
+                    request.user, row.project, cell.state
                 )
         context.update(page=page, rows=rows)
     return render(request, "projects/my_agency.html", context)

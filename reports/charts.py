@@ -121,17 +121,18 @@ def s_curve(
     *,
     year_be: int,
     steps: Sequence[progress.StepLike],
-    points: Sequence[tuple[dt.date, Decimal]],
+    points: Sequence[progress.ProgressPoint],
     as_of: dt.date,
 ) -> SCurve:
-    """Actual progress (the reports, oldest first) against planned progress over the fiscal
-    year. Without a schedule (has_schedule) there is no planned line."""
+    """Actual progress (the reports, oldest month first, each at ProgressPoint.day) against
+    planned progress over the fiscal year. Without a schedule (has_schedule) there is no
+    planned line."""
     start, end = thaidates.fiscal_year_bounds(year_be)
     span = (end - start).days + 1
 
-    inside = [(day, pct) for day, pct in points if start <= day <= end]
+    inside = [p for p in points if start <= p.day <= end]
     actual_xy = [(PLOT_LEFT, _y(Decimal(0)))] if inside else []
-    actual_xy += [(_x(day, start, span), _y(pct)) for day, pct in inside]
+    actual_xy += [(_x(p.day, start, span), _y(p.percent)) for p in inside]
 
     scheduled = progress.has_schedule(steps)
     planned = None

@@ -1,12 +1,13 @@
 """Reads for the managers' dashboard (/dashboard/): per agency, for one fiscal year, the
 number of projects, average progress against plan, how many are behind schedule, how many
-have not reported this month and how many สยป. has evaluated; and the projects behind
-each number.
+reports are missing (ขาดส่ง: the latest month past its deadline) and due (รอส่ง: the latest
+ended month still before its deadline), as projects/months.py defines them, and how many
+สยป. has evaluated; and the projects behind each number.
 
 Everything is computed by the database in a fixed number of queries, whatever the number
-of projects, steps or entries: the planned percent of each project is a correlated
-aggregate over its steps (the same arithmetic as projects.progress.planned_percent), and
-the per-agency numbers are one GROUP BY over the per-project values. Nothing loops over
+of projects, steps or entries: the planned percent of each project is
+projects.progress_sql.planned_percent (the SQL twin of projects.progress.planned_percent),
+and the per-agency numbers are one GROUP BY over the per-project values. Nothing loops over
 projects in Python.
 """
 
@@ -17,37 +18,29 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import NotSupportedError, connection
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DateField,
-    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
-    Func,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import QuarterEvaluation
-from projects import thaidates
-from projects.models import Agency, FiscalYear, PlanStep, ProgressEntry, Project
+from projects import months, progress_sql, thaidates
+from projects.models import Agency, FiscalYear, ProgressEntry, Project
 
-PERCENT = DecimalField(max_digits=5, decimal_places=2)
-# Planned shares keep more places than a percent until the sum is rounded, like
-# planned_percent does with Decimals.
-FRACTION = DecimalField(max_digits=20, decimal_places=10)
+PERCENT = progress_sql.PERCENT
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -63,13 +56,15 @@ class Status:
     ON_TRACK = "on_track"
     UNSCHEDULED = "unscheduled"
     MISSING = "missing"
+    DUE = "due"
     UNEVALUATED = "unevaluated"
 
     CHOICES = (
         (BEHIND, _("ล่าช้ากว่าแผน")),
         (ON_TRACK, _("เป็นไปตามแผน")),
         (UNSCHEDULED, _("แผนยังไม่มีกำหนดวัน")),
-        (MISSING, _("ยังไม่รายงานเดือนนี้")),
+        (MISSING, _("ขาดส่งรายงาน (เลยกำหนดส่ง)")),
+        (DUE, _("รอส่งรายงาน (ยังไม่ถึงกำหนดส่ง)")),
         (UNEVALUATED, _("สยป. ยังไม่ประเมิน")),
     )
 
@@ -82,6 +77,7 @@ AGENCY_SORTS = {
     "gap": ("average_gap", True),
     "behind": ("behind", True),
     "missing": ("missing", True),
+    "due": ("due", True),
     "evaluated": ("evaluated_share", False),
 }
 PROJECT_SORTS = {
@@ -101,11 +97,21 @@ class DashboardFilters:
     project_sort: str
     # Planned progress is measured on this day: today, or the last day of a past year.
     day: dt.date
-    # "Missing reports this month": the month of ``day``, None before the year starts.
-    report_month: dt.date | None
+    # The months the missing (ขาดส่ง) and due (รอส่ง) counts are about today, with their
+    # deadlines (months.reporting_calendar); None when no month of the year is so.
+    missing_month: dt.date | None = None
+    missing_deadline: dt.date | None = None
+    due_month: dt.date | None = None
+    due_deadline: dt.date | None = None
     # "Evaluated": สยป. has scored the project for the latest quarter that has ended by
     # ``day`` (Q4 for a closed year); None before the first quarter ends.
     evaluation_quarter: int | None = None
+
+    @property
+    def current_month(self) -> dt.date | None:
+        """The month of the measuring day (the monthly chart stops there), None before the
+        year starts."""
+        return self.day.replace(day=1) if self.fiscal_year.contains(self.day) else None
 
     @property
     def drilled(self) -> bool:
@@ -126,14 +132,6 @@ def measuring_day(fiscal_year: FiscalYear, today: dt.date) -> dt.date:
     return min(today, fiscal_year.ends_on)
 
 
-def report_month_for(fiscal_year: FiscalYear, day: dt.date) -> dt.date | None:
-    # Issue 3's rule: one entry per project per month, period = first day of the month.
-    # Until a "missing reports" selector exists there, "this month" is the month of the
-    # measuring day, and a project misses it when it has no entry with that period.
-    month = day.replace(day=1)
-    return month if fiscal_year.contains(day) else None
-
-
 def evaluation_quarter_for(fiscal_year: FiscalYear, day: dt.date) -> int | None:
     ended = [
         quarter
@@ -149,7 +147,8 @@ def parse_filters(
     """Read the dashboard's GET parameters; unknown values fall back to the defaults.
 
     The default year is the current fiscal year when it has projects in ``years``, else the
-    newest one. None when there is no fiscal year at all.
+    newest one. None when there is no fiscal year at all. One query (the year's moved
+    deadlines, for the missing and due months).
     """
     if not years:
         return None
@@ -169,6 +168,7 @@ def parse_filters(
     if project_sort not in PROJECT_SORTS:
         project_sort = "gap"
     day = measuring_day(fiscal_year, today)
+    calendar = months.reporting_calendar(fiscal_year, today=today)
     return DashboardFilters(
         fiscal_year=fiscal_year,
         agency=agency,
@@ -176,99 +176,15 @@ def parse_filters(
         agency_sort=agency_sort,
         project_sort=project_sort,
         day=day,
-        report_month=report_month_for(fiscal_year, day),
+        missing_month=calendar.missing_month,
+        missing_deadline=calendar.missing_deadline,
+        due_month=calendar.due_month,
+        due_deadline=calendar.due_deadline,
         evaluation_quarter=evaluation_quarter_for(fiscal_year, day),
     )
 
 
 # --- Per-project values in SQL -----------------------------------------------------------
-
-
-class ElapsedWeight(Func):
-    """weight × (day − starts_on + 1) / (ends_on − starts_on + 1): the planned weight of a
-    step under way on ``day``, counting both ends as planned_percent does, and multiplying
-    before dividing as it does (PostgreSQL's numeric division keeps about twenty digits)."""
-
-    output_field = FRACTION
-
-    def __init__(self, weight, day: dt.date, starts_on, ends_on):
-        super().__init__(weight, Value(day, output_field=DateField()), starts_on, ends_on)
-
-    def _compiled(self, compiler):
-        return [compiler.compile(expression) for expression in self.get_source_expressions()]
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        parts = self._compiled(compiler)
-        (weight, w_params), (day, d_params), (start, s_params), (end, e_params) = parts
-        sql = f"(({weight}) * (({day})::date - {start} + 1) / ({end} - {start} + 1))"
-        return sql, (*w_params, *d_params, *s_params, *e_params, *s_params)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        parts = self._compiled(compiler)
-        (weight, w_params), (day, d_params), (start, s_params), (end, e_params) = parts
-        sql = (
-            f"(({weight}) * (julianday({day}) - julianday({start}) + 1) / "
-            f"(julianday({end}) - julianday({start}) + 1))"
-        )
-        return sql, (*w_params, *d_params, *s_params, *e_params, *s_params)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        raise NotSupportedError(f"ElapsedWeight is not written for {connection.vendor}")
-
-
-class RoundCents(Func):
-    """Round half up to two places, as projects.progress.quantize does. SQLite sums in
-    floating point, where 15.925 may come out as 15.92499…: a nudge far below a cent
-    puts such a value back on its half."""
-
-    output_field = PERCENT
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="ROUND(%(expressions)s, 2)")
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="ROUND(%(expressions)s + 1e-9, 2)")
-
-
-def planned_percent_subquery(day: dt.date) -> Subquery:
-    """projects.progress.planned_percent of the outer project on ``day``, in SQL.
-
-    The weight of steps that have ended, plus the elapsed share of steps under way,
-    rounded half up to two places and capped at 100; NULL when the plan has no schedule
-    (has_schedule: no dated step with a real span and fewer than two distinct end dates).
-    """
-    dated = Q(starts_on__isnull=False, ends_on__isnull=False)
-    contribution = Case(
-        When(dated & Q(ends_on__lte=day), then=F("weight")),
-        When(
-            dated & Q(starts_on__lte=day),
-            then=ElapsedWeight(F("weight"), day, F("starts_on"), F("ends_on")),
-        ),
-        default=Value(ZERO),
-        output_field=FRACTION,
-    )
-    steps = (
-        PlanStep.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(
-            spanning_steps=Count("pk", filter=dated & Q(ends_on__gt=F("starts_on"))),
-            end_dates=Count("ends_on", distinct=True, filter=dated),
-            planned_total=Sum(contribution),
-        )
-        .annotate(
-            planned=Case(
-                When(
-                    Q(spanning_steps__gt=0) | Q(end_dates__gt=1),
-                    then=Least(RoundCents(F("planned_total")), Value(HUNDRED)),
-                ),
-                default=None,
-                output_field=PERCENT,
-            )
-        )
-        .values("planned")
-    )
-    return Subquery(steps, output_field=PERCENT)
 
 
 def behind_margin() -> Decimal:
@@ -278,21 +194,22 @@ def behind_margin() -> Decimal:
     return Decimal(str(settings.BMA_BEHIND_THRESHOLD)) + Decimal("0.005")
 
 
+def _without_report(month: dt.date | None):
+    """True for a project without a report of ``month``; False for all when no month."""
+    if month is None:
+        return Value(False, output_field=BooleanField())
+    return ~Exists(ProgressEntry.objects.filter(project=OuterRef("pk"), period=month))
+
+
 def projects_with_status(filters: DashboardFilters) -> QuerySet[Project]:
     """The projects of the filters' year (and agency) annotated with ``actual`` (latest
     percent, 0 when never reported), ``planned`` (None without a schedule), ``gap``,
-    ``behind``, ``reported`` (this month; True when no month applies) and ``evaluated``
-    (สยป. has scored the latest ended quarter; False before one has ended)."""
+    ``behind``, ``missing`` (no report of the missing month: ขาดส่ง), ``due`` (no report
+    of the due month yet: รอส่ง) and ``evaluated`` (สยป. has scored the latest ended
+    quarter; False before one has ended)."""
     projects = Project.objects.filter(fiscal_year=filters.fiscal_year)
     if filters.agency is not None:
         projects = projects.filter(agency=filters.agency)
-    if filters.report_month is not None:
-        reported = Exists(
-            ProgressEntry.objects.filter(project=OuterRef("pk"), period=filters.report_month)
-        )
-    else:
-        # No month to report on (a year not yet begun): nobody is missing a report.
-        reported = Value(True, output_field=BooleanField())
     if filters.evaluation_quarter is not None:
         evaluated = Exists(
             QuarterEvaluation.objects.filter(
@@ -307,7 +224,7 @@ def projects_with_status(filters: DashboardFilters) -> QuerySet[Project]:
         projects.with_latest_progress()
         .annotate(
             actual=Coalesce(F("latest_percent"), Value(ZERO), output_field=PERCENT),
-            planned=planned_percent_subquery(filters.day),
+            planned=progress_sql.planned_percent(filters.day),
         )
         .annotate(
             gap=ExpressionWrapper(F("planned") - F("actual"), output_field=PERCENT),
@@ -319,7 +236,8 @@ def projects_with_status(filters: DashboardFilters) -> QuerySet[Project]:
                 default=Value(False),
                 output_field=BooleanField(),
             ),
-            reported=reported,
+            missing=_without_report(filters.missing_month),
+            due=_without_report(filters.due_month),
             evaluated=evaluated,
         )
     )
@@ -335,7 +253,9 @@ def filter_status(projects: QuerySet[Project], filters: DashboardFilters) -> Que
     if status == Status.UNSCHEDULED:
         return projects.filter(planned__isnull=True)
     if status == Status.MISSING:
-        return projects.filter(reported=False)
+        return projects.filter(missing=True)
+    if status == Status.DUE:
+        return projects.filter(due=True)
     if status == Status.UNEVALUATED:
         if filters.evaluation_quarter is None:
             return projects.none()  # no quarter has ended: nothing to evaluate yet
@@ -371,7 +291,10 @@ class AgencyRow:
     scheduled_actual_total: Decimal
     planned_total: Decimal
     behind: int
-    reported: int | None
+    # Projects without the report of the missing (ขาดส่ง) and due (รอส่ง) months; None when
+    # the filters have no such month.
+    missing: int | None
+    due: int | None
     evaluated: int | None
 
     @property
@@ -403,10 +326,6 @@ class AgencyRow:
         return self.projects - self.scheduled
 
     @property
-    def missing(self) -> int | None:
-        return None if self.reported is None else self.projects - self.reported
-
-    @property
     def evaluated_share(self) -> Decimal | None:
         if self.evaluated is None:
             return None
@@ -417,9 +336,11 @@ class AgencyRow:
         return _percent(Decimal(self.behind) * HUNDRED, self.projects)
 
 
-def _sum_rows(
-    rows: list[AgencyRow], *, reported_applies: bool, evaluated_applies: bool
-) -> AgencyRow:
+def _count(value, applies: bool) -> int | None:
+    return int(value or 0) if applies else None
+
+
+def _sum_rows(rows: list[AgencyRow], filters: DashboardFilters) -> AgencyRow:
     return AgencyRow(
         agency_id=None,
         agency_code="",
@@ -431,8 +352,11 @@ def _sum_rows(
         scheduled_actual_total=sum((r.scheduled_actual_total for r in rows), ZERO),
         planned_total=sum((r.planned_total for r in rows), ZERO),
         behind=sum(r.behind for r in rows),
-        reported=sum(r.reported or 0 for r in rows) if reported_applies else None,
-        evaluated=sum(r.evaluated or 0 for r in rows) if evaluated_applies else None,
+        missing=_count(sum(r.missing or 0 for r in rows), filters.missing_month is not None),
+        due=_count(sum(r.due or 0 for r in rows), filters.due_month is not None),
+        evaluated=_count(
+            sum(r.evaluated or 0 for r in rows), filters.evaluation_quarter is not None
+        ),
     )
 
 
@@ -452,7 +376,7 @@ def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
     per_project = (
         projects_with_status(filters)
         .order_by()
-        .values("agency_id", "actual", "planned", "reported", "evaluated")
+        .values("agency_id", "actual", "planned", "missing", "due", "evaluated")
     )
     inner_sql, inner_params = per_project.query.sql_with_params()
     true = "TRUE" if connection.vendor == "postgresql" else "1"
@@ -464,7 +388,8 @@ def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
                SUM(CASE WHEN p.planned IS NOT NULL THEN p.actual END),
                SUM(p.planned),
                SUM(CASE WHEN p.planned - p.actual > %s THEN 1 ELSE 0 END),
-               SUM(CASE WHEN p.reported = {true} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN p.missing = {true} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN p.due = {true} THEN 1 ELSE 0 END),
                SUM(CASE WHEN p.evaluated = {true} THEN 1 ELSE 0 END)
         FROM ({inner_sql}) p
         JOIN {Agency._meta.db_table} a ON a.id = p.agency_id
@@ -476,7 +401,6 @@ def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         raw = cursor.fetchall()
-    reported_applies = filters.report_month is not None
     return [
         AgencyRow(
             agency_id=agency_id,
@@ -489,8 +413,9 @@ def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
             scheduled_actual_total=_decimal(scheduled_actual),
             planned_total=_decimal(planned),
             behind=int(behind or 0),
-            reported=int(reported or 0) if reported_applies else None,
-            evaluated=int(evaluated or 0) if filters.evaluation_quarter else None,
+            missing=_count(missing, filters.missing_month is not None),
+            due=_count(due, filters.due_month is not None),
+            evaluated=_count(evaluated, filters.evaluation_quarter is not None),
         )
         for (
             agency_id,
@@ -503,7 +428,8 @@ def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
             scheduled_actual,
             planned,
             behind,
-            reported,
+            missing,
+            due,
             evaluated,
         ) in raw
     ]
@@ -558,7 +484,8 @@ def cache_key(filters: DashboardFilters) -> str:
             filters.fiscal_year.pk,
             filters.agency.pk if filters.agency else "all",
             filters.day.isoformat(),
-            filters.report_month or "-",
+            filters.missing_month or "-",
+            filters.due_month or "-",
             filters.evaluation_quarter or "-",
             settings.BMA_BEHIND_THRESHOLD,
         )
@@ -583,11 +510,7 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
     rows = agency_rows(filters)
     summary = DashboardSummary(
         rows=rows,
-        total=_sum_rows(
-            rows,
-            reported_applies=filters.report_month is not None,
-            evaluated_applies=filters.evaluation_quarter is not None,
-        ),
+        total=_sum_rows(rows, filters),
         monthly=monthly_reporting(filters),
         computed_at=timezone.now(),
     )

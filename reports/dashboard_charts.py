@@ -141,7 +141,7 @@ def progress_figure(rows) -> dict:
 def figures(summary, filters) -> dict:
     charts = {
         "status": status_figure(summary.total),
-        "monthly": monthly_figure(summary.monthly, summary.total.projects, filters.report_month),
+        "monthly": monthly_figure(summary.monthly, summary.total.projects, filters.current_month),
     }
     if filters.agency is None and summary.rows:
         charts["agencies"] = agencies_figure(summary.rows)

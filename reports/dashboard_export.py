@@ -27,8 +27,16 @@ def _yes_no(value) -> str:
     return _("ใช่") if value else _("ไม่")
 
 
-def _month(filters) -> str:
-    return thaidates.month_label(filters.report_month) if filters.report_month else "-"
+def _month(month) -> str:
+    return thaidates.month_label(month) if month else "-"
+
+
+def _missing_header(filters) -> str:
+    return _("ขาดส่งรายงานเดือน %(month)s") % {"month": _month(filters.missing_month)}
+
+
+def _due_header(filters) -> str:
+    return _("รอส่งรายงานเดือน %(month)s") % {"month": _month(filters.due_month)}
 
 
 def _quarter(filters) -> str:
@@ -46,7 +54,8 @@ def agency_table(filters, summary) -> Table:
         _("ล่าช้ากว่าแผน"),
         _("เป็นไปตามแผน"),
         _("แผนยังไม่มีกำหนดวัน"),
-        _("ยังไม่รายงานเดือน %(month)s") % {"month": _month(filters)},
+        _missing_header(filters),
+        _due_header(filters),
         _("สยป. ประเมินไตรมาสที่ %(quarter)s แล้ว") % {"quarter": _quarter(filters)},
         _("สยป. ประเมินไตรมาสที่ %(quarter)s แล้ว (ร้อยละ)") % {"quarter": _quarter(filters)},
     ]
@@ -62,6 +71,7 @@ def agency_table(filters, summary) -> Table:
             row.on_track,
             row.unscheduled,
             row.missing,
+            row.due,
             row.evaluated,
             row.evaluated_share,
         ]
@@ -85,7 +95,8 @@ def project_table(filters) -> Table:
         _("ต่ำกว่าแผน (จุด)"),
         _("ล่าช้ากว่าแผน"),
         _("รายงานล่าสุด"),
-        _("รายงานเดือน %(month)s แล้ว") % {"month": _month(filters)},
+        _missing_header(filters),
+        _due_header(filters),
         _("สยป. ประเมินไตรมาสที่ %(quarter)s แล้ว") % {"quarter": _quarter(filters)},
     ]
     rows = [
@@ -98,7 +109,8 @@ def project_table(filters) -> Table:
             project.gap,
             _yes_no(project.behind) if project.planned is not None else "-",
             thaidates.format_be(project.latest_reported_on) or "-",
-            _yes_no(project.reported) if filters.report_month else "-",
+            _yes_no(project.missing) if filters.missing_month else "-",
+            _yes_no(project.due) if filters.due_month else "-",
             _yes_no(project.evaluated) if filters.evaluation_quarter else "-",
         ]
         for project in dashboard.project_rows(filters)

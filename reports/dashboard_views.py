@@ -59,7 +59,9 @@ def dashboard_index(request):
 def _drilldown(request, filters, context, tokens) -> str:
     """The table of the projects drilled down to, kept under the revision tokens, the day
     and the query string (projects/pagecache.py): exact, unlike the overview's numbers."""
-    key = pagecache.list_key(request, "dashboard-projects", tokens=tokens, day=filters.day)
+    # The missing and due months follow today, not only the measuring day (a past year's).
+    part = f"dashboard-projects:{filters.missing_month}:{filters.due_month}"
+    key = pagecache.list_key(request, part, tokens=tokens, day=filters.day)
     body = pagecache.get(key)
     if body is None:
         paginator = Paginator(dashboard.project_rows(filters), settings.BMA_PROJECTS_PAGE_SIZE)

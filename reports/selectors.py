@@ -17,38 +17,29 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects import progress, selectors, thaidates
+from indicators import selectors as evaluation
+from projects import months, progress, selectors, thaidates
 from projects.models import Agency, FiscalYear, ProgressEntry, Project
 from reports import charts
 
 # --- Reporting deadlines -----------------------------------------------------------------
 
-# The rule is issue 3's (projects/reporting.py): a month's report is due on the fiscal
-# year's ``report_deadline_day`` (default 10) of the following month, unless a
-# ReportingDeadline row moves that month's date; an entry saved after it has ``is_late``.
-# reporting.month_states answers for one project; a report needs every project's months
-# at once, so the overrides are read here in one query for all of them.
+# The rule is projects/months.py's: a report needs every project's months at once, so the
+# deadlines of the period's months are read once (months.deadlines) and each project's
+# months are MonthStates of its prefetched entries.
 
 
 def reporting_deadlines(
-    fiscal_year: FiscalYear, months: Sequence[dt.date]
+    fiscal_year: FiscalYear, periods: Sequence[dt.date]
 ) -> dict[dt.date, dt.date]:
-    """Deadline of each month (first days) of ``fiscal_year``: one query for the overrides."""
-    from projects.models import ReportingDeadline
-    from projects.reporting import default_deadline
-
-    overrides = dict(
-        ReportingDeadline.objects.filter(period__in=list(months)).values_list("period", "due_on")
-    )
-    return {
-        month: overrides.get(month) or default_deadline(month, fiscal_year.report_deadline_day)
-        for month in months
-    }
+    """Deadline of each month (first days) of ``fiscal_year``: one query for the moved ones."""
+    return months.deadlines(periods, fiscal_years=[fiscal_year])
 
 
 @dataclass(frozen=True)
 class LateReports:
-    """Monthly reports of a period whose deadline had passed on the report's date."""
+    """The months of a period whose deadline had passed on the report's date: ``late``
+    reported late (MonthState.reported_late), ``missing`` not reported (MonthState.missing)."""
 
     due: int
     late: int
@@ -64,26 +55,24 @@ class LateReports:
 def late_reports(
     entries: Iterable[ProgressEntry], *, deadlines: dict[dt.date, dt.date], today: dt.date
 ) -> LateReports:
-    """For each month whose deadline has passed by ``today``: a report marked late or dated
-    after the deadline is late; no report at all is missing."""
+    """Count, over the months of ``deadlines`` past their deadline by ``today``, those
+    reported late and those missing."""
     by_period = {entry.period: entry for entry in entries}
-    late, missing = [], []
-    due = 0
-    for month, deadline in sorted(deadlines.items()):
-        if deadline >= today:
-            continue
-        due += 1
-        entry = by_period.get(month)
-        if entry is None:
-            missing.append(month)
-        elif entry.is_late or entry.reported_on > deadline:
-            late.append(month)
+    states = [
+        months.MonthState(
+            period=period, deadline=deadline, today=today, entry=by_period.get(period)
+        )
+        for period, deadline in sorted(deadlines.items())
+    ]
+    closed = [s for s in states if s.past_deadline]
+    late = tuple(s.period for s in closed if s.reported_late)
+    missing = tuple(s.period for s in closed if s.missing)
     return LateReports(
-        due=due,
+        due=len(closed),
         late=len(late),
         missing=len(missing),
-        late_months=tuple(late),
-        missing_months=tuple(missing),
+        late_months=late,
+        missing_months=missing,
     )
 
 
@@ -132,11 +121,11 @@ class ReportPeriod:
 
     @property
     def months(self) -> list[dt.date]:
-        months, month = [], self.starts_on.replace(day=1)
+        found, month = [], self.starts_on.replace(day=1)
         while month <= self.ends_on:
-            months.append(month)
+            found.append(month)
             month = thaidates.add_months(month, 1)
-        return months
+        return found
 
 
 # --- One project --------------------------------------------------------------------------
@@ -146,11 +135,11 @@ class ReportPeriod:
 class ProjectReport:
     project: Project
     period: ReportPeriod
-    entries: list[ProgressEntry]  # newest first; (1) is the newest
+    entries: list[ProgressEntry]  # newest month first; (1) is the newest
     plan: selectors.PlanSummary
     indicators: list
-    quarters: list[selectors.QuarterRow]
-    headline: selectors.QuarterRow | None
+    quarters: list[evaluation.QuarterRow]
+    headline: evaluation.QuarterRow | None
     actual: Decimal | None
     actual_on: dt.date | None
     planned: Decimal | None
@@ -173,7 +162,7 @@ class ProjectReport:
         return (self.actual or Decimal(0)) - self.planned
 
     @property
-    def score_row(self) -> selectors.QuarterRow | None:
+    def score_row(self) -> evaluation.QuarterRow | None:
         """The score the summary shows: the period's quarter, or the headline for a year."""
         if self.period.quarter:
             return self.quarters[self.period.quarter - 1]
@@ -194,31 +183,29 @@ def project_report(
 ) -> ProjectReport:
     """The report of a project prefetched by ``_report_queryset`` (no further queries).
 
-    ``only_period_entries`` keeps the entries reported inside the period (agency reports);
-    the project's own print shows its whole history.
+    ``only_period_entries`` keeps the reports of the period's months (agency reports); the
+    project's own print shows its whole history. ``actual`` is the report of the latest
+    month that has begun by the period's ``as_of`` (progress.progress_at).
     """
-    all_entries = sorted(project.entries.all(), key=lambda e: (e.reported_on, e.pk))
-    points = [(entry.reported_on, entry.percent) for entry in all_entries]
+    # Oldest month first (the prefetch's order, ProgressEntryQuerySet.oldest_first).
+    all_entries = list(project.entries.all())
+    points = [progress.ProgressPoint(e.period, e.reported_on, e.percent) for e in all_entries]
     plan = selectors.plan_summary(project)
-    quarters = selectors.quarter_rows(project, points)
-    actual_on = None
-    actual = None
-    for reported_on, percent in points:
-        if reported_on > period.as_of:
-            break
-        actual_on, actual = reported_on, percent
+    blocks = evaluation.project_blocks(project, points, today=period.today)
+    at = progress.progress_at(points, period.as_of)
+    actual, actual_on = (at.percent, at.reported_on) if at else (None, None)
     shown = all_entries
     if only_period_entries:
-        shown = [e for e in all_entries if period.contains(e.reported_on)]
+        shown = [e for e in all_entries if period.contains(e.period)]
     year_entries = [e for e in all_entries if period.contains(e.period)]
     return ProjectReport(
         project=project,
         period=period,
         entries=list(reversed(shown)),
         plan=plan,
-        indicators=list(project.indicators.all()),
-        quarters=quarters,
-        headline=selectors.headline_evaluation(quarters),
+        indicators=blocks.indicators,
+        quarters=blocks.quarters,
+        headline=blocks.headline,
         actual=actual,
         actual_on=actual_on,
         planned=progress.planned_percent(plan.steps, period.as_of),
@@ -236,7 +223,8 @@ def project_report(
 def _report_queryset():
     return Project.objects.select_related("agency", "fiscal_year").prefetch_related(
         *selectors.page_list_prefetches(),
-        Prefetch("entries", queryset=ProgressEntry.objects.order_by("reported_on", "pk")),
+        *evaluation.project_prefetches(),
+        Prefetch("entries", queryset=ProgressEntry.objects.oldest_first()),
     )
 
 

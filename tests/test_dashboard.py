@@ -147,7 +147,10 @@ def test_agency_rows_count_projects_progress_behind_missing_and_evaluated(year_d
         {"year": str(YEAR)}, years=[year_data["year"]], agencies=[], today=dt.date(2026, 11, 25)
     )
     assert filters.day == dt.date(2026, 9, 30)
-    assert filters.report_month == SEPTEMBER
+    # On 25 Nov 2026 September's deadline (10 Oct) has passed: its reports are missing
+    # (ขาดส่ง) where absent; no month of the year is still due (รอส่ง).
+    assert filters.missing_month == SEPTEMBER
+    assert filters.due_month is None
 
     council, district = dashboard.agency_rows(filters)
 
@@ -174,7 +177,7 @@ def test_overview_page_shows_tiles_charts_and_agency_table(manager_client, year_
     tiles = page.texts(".tile")
     assert any("โครงการ" in t and "5" in t for t in tiles)
     assert any("ล่าช้ากว่าแผน" in t and "2" in t for t in tiles)
-    assert any("ยังไม่รายงานเดือน กันยายน 2569" in t and "3" in t for t in tiles)
+    assert any("ขาดส่งรายงานเดือน กันยายน 2569" in t and "3" in t for t in tiles)
     assert "วัดแผน ณ วันที่ 30 กันยายน 2569" in page.text(".dash-meta")
 
     rows = rows_by_agency(page)
@@ -182,7 +185,7 @@ def test_overview_page_shows_tiles_charts_and_agency_table(manager_client, year_
     council = rows["สำนักงานเลขานุการสภากรุงเทพมหานคร"]
     assert council[0] == "3"
     assert council[1].endswith("40.0")
-    assert council[3:] == ["1", "1", "33%"]
+    assert council[3:] == ["1", "1", "-", "33%"]  # behind, missing, due (none), evaluated
     assert page.text(".dash-agencies tfoot").split()[1] == "5"
 
     for name in ("fig-status", "fig-monthly", "fig-agencies", "fig-progress"):
@@ -271,7 +274,10 @@ def test_defaults_to_the_current_fiscal_year_or_the_newest(year_data):
     current = dashboard.parse_filters({}, years=years, agencies=[], today=dt.date(2026, 3, 1))
     assert current.fiscal_year.year_be == YEAR
     assert current.day == dt.date(2026, 3, 1)
-    assert current.report_month == dt.date(2026, 3, 1)
+    # On 1 March: January is past its deadline (10 Feb), February is due until 10 March,
+    # March itself has only begun (projects/months.py).
+    assert current.missing_month == dt.date(2026, 1, 1)
+    assert current.due_month == dt.date(2026, 2, 1)
     newest = dashboard.parse_filters(
         {"year": "junk"}, years=years, agencies=[], today=dt.date(2030, 3, 1)
     )
@@ -279,7 +285,8 @@ def test_defaults_to_the_current_fiscal_year_or_the_newest(year_data):
     before = dashboard.parse_filters(
         {"year": str(YEAR)}, years=years, agencies=[], today=dt.date(2025, 8, 1)
     )
-    assert before.report_month is None  # the year has not begun: no report is due
+    # the year has not begun: no report is missing or due
+    assert (before.missing_month, before.due_month) == (None, None)
 
 
 @pytest.mark.django_db
@@ -301,7 +308,8 @@ def test_csv_of_the_agency_table(manager_client, year_data):
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["รหัสหน่วยงาน", "หน่วยงาน", "จำนวนโครงการ"]
-    assert rows[0][9] == "ยังไม่รายงานเดือน กันยายน 2569"
+    assert rows[0][9] == "ขาดส่งรายงานเดือน กันยายน 2569"
+    assert rows[0][10] == "รอส่งรายงานเดือน -"
     assert rows[1] == [
         "01000000",
         "สำนักงานเลขานุการสภากรุงเทพมหานคร",
@@ -313,6 +321,7 @@ def test_csv_of_the_agency_table(manager_client, year_data):
         "1",
         "1",
         "1",
+        "",
         "1",
         "33.33",
     ]
@@ -380,7 +389,8 @@ def more_projects(year_data, count, start):
         )
 
 
-# session, user, revision tokens, years, agencies, agency aggregate, monthly counts
+# session with its user and the revision tokens, years, agencies, moved deadlines, agency
+# aggregate, monthly counts
 OVERVIEW_QUERIES = 7
 # the same, plus the count and one page of the drilled-down projects
 DRILLED_QUERIES = 9
@@ -428,9 +438,10 @@ def test_export_query_count_does_not_grow(manager_client, year_data, django_asse
 def test_aggregates_are_cached_for_a_while(manager_client, year_data, django_assert_num_queries):
     manager_client.get(URL, {"year": YEAR})
     make_project(year_data["council"], year_data["year"], "01000000-8")
-    # the session with its user and the revision tokens (one query), years, agencies: the
-    # aggregates come from the cache.
-    with django_assert_num_queries(3):
+    # the session with its user and the revision tokens (one query), years, agencies, the
+    # year's moved deadlines (for the missing and due months): the aggregates come from
+    # the cache.
+    with django_assert_num_queries(4):
         page = page_of(manager_client.get(URL, {"year": YEAR, "sort": "-projects"}))
     assert rows_by_agency(page)["สำนักงานเลขานุการสภากรุงเทพมหานคร"][0] == "3"
     cache.clear()

@@ -113,7 +113,7 @@ def test_default_result_counts_a_report_on_the_quarters_last_day_not_the_day_aft
 
     # The project page's quarter table agrees with the evaluation screen.
     page_project = project_selectors.project_for_page(project.code)
-    rows = project_selectors.quarter_rows(page_project, project_selectors.progress_points(project))
+    rows = selectors.project_quarter_rows(page_project, project_selectors.progress_points(project))
     assert rows[quarter - 1].result_value == D("40.00")
     assert rows[quarter - 1].result_is_default
 
@@ -208,7 +208,7 @@ def test_a_stale_version_is_refused_and_the_other_persons_row_is_kept(
     services.quarter_evaluation_save(
         project=project, quarter=1, version=1, values=values(15, 60), user=other_evaluator
     )
-    with pytest.raises(services.EvaluationConflict) as caught:
+    with pytest.raises(services.EditConflict) as caught:
         services.quarter_evaluation_save(
             project=project, quarter=1, version=1, values=values(15, 99), user=evaluator
         )
@@ -222,7 +222,7 @@ def test_two_first_saves_of_the_same_row_conflict(project, evaluator, other_eval
     services.quarter_evaluation_save(
         project=project, quarter=3, version=0, values=values(score=70), user=evaluator
     )
-    with pytest.raises(services.EvaluationConflict):
+    with pytest.raises(services.EditConflict):
         services.quarter_evaluation_save(
             project=project, quarter=3, version=0, values=values(score=90), user=other_evaluator
         )
@@ -271,7 +271,7 @@ def test_concurrent_saves_from_two_threads_one_wins_one_conflicts():
                 project=project, quarter=1, version=1, values=values(10, score), user=user
             )
             outcomes.append(("saved", score))
-        except services.EvaluationConflict:
+        except services.EditConflict:
             outcomes.append(("conflict", score))
         finally:
             thread_connection.close()
@@ -860,7 +860,7 @@ def test_django_admin_respects_locks_and_bumps_the_version(client, project, eval
     row.refresh_from_db()
     assert (row.criterion_21, row.version) == (D("60.00"), 2)
     # An evaluator's screen loaded before the admin's edit is refused.
-    with pytest.raises(services.EvaluationConflict):
+    with pytest.raises(services.EditConflict):
         services.quarter_evaluation_save(
             project=project, quarter=1, version=1, values=values(15, 70), user=evaluator
         )
@@ -894,5 +894,5 @@ def test_project_page_gives_no_default_result_for_quarters_not_begun(db, monkeyp
     current = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=2570))
     ProgressEntryFactory(project=current, reported_on=dt.date(2026, 11, 5), percent=D("12.50"))
     page_project = project_selectors.project_for_page(current.code)
-    rows = project_selectors.quarter_rows(page_project, project_selectors.progress_points(current))
+    rows = selectors.project_quarter_rows(page_project, project_selectors.progress_points(current))
     assert [row.result_value for row in rows] == [D("12.50"), None, None, None]

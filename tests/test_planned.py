@@ -182,7 +182,7 @@ def test_project_page_says_when_the_plan_has_no_dates(client):
     assert "ล่าช้ากว่าแผน" not in page.text("#scurve")
 
 
-# --- The dashboard's SQL planned percent against projects.progress --------------------------
+# --- The SQL planned percent (projects/progress_sql.py) against projects.progress ----------
 
 
 def random_plan(rng: random.Random, project: Project) -> list[PlanStep]:
@@ -298,3 +298,31 @@ def test_behind_threshold_edge_in_sql(actual, behind):
     assert row.planned == Decimal("30.01")
     assert row.behind is behind
     assert dashboard.agency_rows(filters)[0].behind == int(behind)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [4, 5])
+def test_sql_planned_percent_equals_python_on_a_grid_of_days(seed):
+    """The two homes of planned percent, side by side: every project, every tenth day of
+    the year and its edges (projects.progress.planned_percent, progress_sql.planned_percent)."""
+    from projects import progress_sql
+
+    rng = random.Random(seed)
+    fiscal_year = FiscalYearFactory(year_be=YEAR)
+    plans = {}
+    for number in range(25):
+        project = ProjectFactory(fiscal_year=fiscal_year, code=f"78000000-{number}")
+        plans[project.pk] = random_plan(rng, project)
+    days = [START + dt.timedelta(days=n) for n in range(-1, 370, 10)] + [dt.date(2026, 9, 30)]
+    for day in days:
+        found = dict(
+            Project.objects.filter(fiscal_year=fiscal_year)
+            .annotate(planned=progress_sql.planned_percent(day))
+            .values_list("pk", "planned")
+        )
+        for pk, steps in plans.items():
+            expected = progress.planned_percent(steps, day)
+            value = found[pk]
+            if value is not None:
+                value = Decimal(str(value)).quantize(Decimal("0.01"))
+            assert value == expected, (day, [(s.weight, s.starts_on, s.ends_on) for s in steps])

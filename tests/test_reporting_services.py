@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from projects import reporting, services
+from projects import months, reporting, services
 from projects.models import MonthReopening, ProgressEntry
 from tests.factories import (
     FiscalYearFactory,
@@ -237,18 +237,18 @@ def test_project_without_steps_takes_a_typed_percent_within_0_100(staff):
 
 
 def test_default_deadline_is_the_tenth_of_the_next_month(project):
-    state = reporting.month_state(project, FEBRUARY, today=TODAY)
+    state = months.month_state(project, FEBRUARY, today=TODAY)
     assert state.deadline == dt.date(2026, 3, 10)
     assert not state.past_deadline and not state.locked
-    assert reporting.month_state(project, JANUARY, today=TODAY).locked
+    assert months.month_state(project, JANUARY, today=TODAY).locked
 
 
 def test_administrators_change_the_deadline_day_and_single_months(project):
     project.fiscal_year.report_deadline_day = 3
     project.fiscal_year.save()
-    assert reporting.month_state(project, FEBRUARY, today=TODAY).locked
+    assert months.month_state(project, FEBRUARY, today=TODAY).locked
     ReportingDeadlineFactory(period=FEBRUARY, due_on=dt.date(2026, 3, 16))
-    state = reporting.month_state(project, FEBRUARY, today=TODAY)
+    state = months.month_state(project, FEBRUARY, today=TODAY)
     assert state.deadline == dt.date(2026, 3, 16)
     assert not state.locked
 
@@ -321,12 +321,10 @@ def test_staff_of_another_agency_cannot_report(project, steps):
 
 
 def test_default_period_is_last_month_while_its_report_is_due(project, staff):
-    assert reporting.default_period(project, today=TODAY, latest=None) == FEBRUARY
-    february = ProgressEntryFactory(
-        project=project, period=FEBRUARY, reported_on=dt.date(2026, 2, 27)
-    )
-    assert reporting.default_period(project, today=TODAY, latest=february) == MARCH
-    assert reporting.default_period(project, today=dt.date(2026, 3, 11), latest=None) == MARCH
+    assert reporting.default_period(project, today=TODAY) == FEBRUARY
+    ProgressEntryFactory(project=project, period=FEBRUARY, reported_on=dt.date(2026, 2, 27))
+    assert reporting.default_period(project, today=TODAY) == MARCH
+    assert reporting.default_period(project, today=dt.date(2026, 3, 11)) == MARCH
 
 
 def test_report_initial_keeps_last_ticks_for_a_new_month(project, steps):

@@ -261,7 +261,11 @@ def test_the_preview_says_how_the_percent_was_computed(client, project, steps, s
     assert page.text(".preview__pct") == "35.00"
     assert page.texts(".preview__part") == ["ขั้นตอน 1 (20)", "ขั้นตอน 2: 50% ของ 30 = 15"]
     assert "รายงานครั้งก่อน (20/02/2569): ร้อยละ 60.00" in page.text(".preview__prev")
-    assert "ต้องระบุเหตุผล" in page.text()
+    # The save's own message (services.progress_entry_check), not a restatement of it.
+    assert (
+        "ความคืบหน้าร้อยละ 35.00 น้อยกว่ารายงานครั้งก่อน (ร้อยละ 60.00 เมื่อ 20/02/2569) กรุณาระบุเหตุผล"
+        in page.text(".preview__error")
+    )
     assert "กำหนดส่งรายงานเดือนมีนาคม 2569: 10/04/2569" in page.text()
 
 
@@ -275,7 +279,9 @@ def test_the_preview_warns_of_a_locked_month_and_of_an_existing_entry(client, pr
             url(project, "report/preview/"), {"period": "2026-01-01", "reported_on": "28/01/2569"}
         )
     )
-    assert "ปิดรับรายงานแล้ว (กำหนดส่ง 10/02/2569)" in page.text()
+    assert "เลยกำหนดส่งรายงานของเดือนมกราคม 2569 (10/02/2569) แล้ว เดือนนี้ปิดรับรายงาน" in page.text(
+        ".preview__error"
+    )
     assert "มีรายงานอยู่แล้ว" in page.text()
     assert page.one(".alert a").get("href") == url(project, "report/") + "?period=2026-01-01"
     assert existing.pk
@@ -377,9 +383,12 @@ def test_my_agency_shows_each_projects_status_with_one_click_to_report(client, s
     def statuses(name):
         return [c.get("class").split()[1] for c in within(rows[name], "td.status")]
 
-    assert statuses(on_time.name) == ["status--submitted", "status--submitted"]
-    assert statuses(late.name) == ["status--submitted-late", "status--due"]
-    assert statuses(missing.name) == ["status--due", "status--due"]
+    # On 5 March (projects/months.py): February has ended and is due until 10 March (รอส่ง),
+    # March is still under way (open).
+    assert statuses(on_time.name) == ["status--reported", "status--reported"]
+    assert statuses(late.name) == ["status--reported-late", "status--open"]
+    assert statuses(missing.name) == ["status--due", "status--open"]
+    assert "รอส่ง" in text_of(within(rows[missing.name], "td.status")[0])
     links = [a.get("href") for a in within(rows[missing.name], "a")]
     assert url(missing, "report/") + "?period=2026-02-01" in links
     assert url(missing, "report/") + "?period=2026-03-01" in links
@@ -392,10 +401,10 @@ def test_my_agency_marks_overdue_months_and_hides_their_report_link(
     client.force_login(staff)
     page = page_of(client.get("/projects/my-agency/?month=2026-03"))
     cells = page.all("table.agency-status tbody tr td.status")
-    assert "status--overdue" in cells[0].get("class")
-    assert "ไม่ได้ส่ง (เลยกำหนด)" in page.text("td.status--overdue")
-    assert not page.all("td.status--overdue a")
-    assert page.all("td.status--due a")
+    assert "status--late" in cells[0].get("class")
+    assert "ขาดส่ง (เลยกำหนด)" in page.text("td.status--late")
+    assert not page.all("td.status--late a")
+    assert page.all("td.status--open a")
 
 
 def test_my_agency_link_sits_in_the_top_navigation_for_staff(client, staff):
@@ -580,3 +589,33 @@ def test_the_preview_copes_with_an_empty_form(client, project, staff):
     response = client.get(url(project, "report/preview/"), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert page_of(response).text(".preview__pct") == "0.00"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"period": "2026-01-01", "reported_on": "28/01/2569"},  # locked month
+        {"reported_on": "06/03/2569"},  # after today
+        {"period": "2026-03-01", "reported_on": "27/02/2569"},  # before the month
+        {"ticks": 1},  # lower than February, no reason
+        {},  # nothing wrong
+    ],
+)
+def test_the_preview_says_what_the_save_says(client, project, steps, staff, changes):
+    """The preview asks the save's own check: its messages are the save's errors."""
+    ProgressEntryFactory(
+        project=project, period=FEBRUARY, reported_on=dt.date(2026, 2, 20), percent=Decimal(60)
+    )
+    client.force_login(staff)
+    changes = dict(changes)
+    data = {**form_data(steps[: changes.pop("ticks", 3)]), **changes}
+    preview = page_of(
+        client.get(url(project, "report/preview/"), data, HTTP_HX_REQUEST="true")
+    ).texts(".preview__error")
+    saved = page_of(client.post(url(project, "report/"), data, HTTP_HX_REQUEST="true"))
+    refused = saved.texts(".alert--error p") + saved.texts(".field__error")
+    assert bool(preview) == bool(data != form_data(steps)), preview
+    for message in preview:
+        assert message in refused, (message, refused)
+    if not preview:
+        assert ProgressEntry.objects.filter(project=project, period=MARCH).exists()

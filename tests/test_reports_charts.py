@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 
+from projects.progress import ProgressPoint
 from reports import charts, render
 
 
@@ -35,9 +36,10 @@ def test_s_curve_actual_inside_the_year_and_planned_line():
         step(60, dt.date(2021, 1, 1), dt.date(2021, 6, 30)),
     ]
     points = [
-        (dt.date(2020, 9, 1), Decimal(5)),  # before the year: not drawn
-        (dt.date(2020, 11, 15), Decimal(20)),
-        (dt.date(2021, 3, 15), Decimal(55)),
+        # before the year: not drawn
+        ProgressPoint(dt.date(2020, 9, 1), dt.date(2020, 9, 1), Decimal(5)),
+        ProgressPoint(dt.date(2020, 11, 1), dt.date(2020, 11, 15), Decimal(20)),
+        ProgressPoint(dt.date(2021, 3, 1), dt.date(2021, 3, 15), Decimal(55)),
     ]
     curve = charts.s_curve(year_be=2564, steps=steps, points=points, as_of=dt.date(2021, 3, 31))
     actual = parse(curve.actual)

@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from projects import thaidates
+from projects import months, thaidates
 from projects.demo import vocabulary
 from projects.demo.vocabulary import Habit, Theme
 from projects.progress import planned_percent, quantize
@@ -84,11 +84,9 @@ def project_rng(code: str) -> random.Random:
 
 
 def report_deadline(fiscal_year, period: dt.date, moved: dict) -> dt.date:
-    """When the report on ``period`` is due: a ReportingDeadline, else the year's day."""
-    # TODO(one home): use reporting's month state
-    if period in moved:
-        return moved[period]
-    return thaidates.add_months(period, 1).replace(day=fiscal_year.report_deadline_day)
+    """When the report on ``period`` is due: a ReportingDeadline (``moved``), else the
+    year's day (projects/months.py's rule)."""
+    return moved.get(period) or months.default_deadline(period, fiscal_year.report_deadline_day)
 
 
 def _last_day(month_first: dt.date) -> dt.date:
