@@ -5,7 +5,7 @@
 
 Each bomb (tests/hostile/bombs.py) is read in a fresh Python process, the way an upload
 is read: ``evidence.identify`` for the .docx whose ``[Content_Types].xml`` unpacks to
-400 MB (``docx``), ``plan_xlsx.read`` for the workbook whose shared strings unpack to
+400 MB (``docx``), ``workbook_read.read`` for the workbook whose shared strings unpack to
 190 MB (``workbook``). ``limit`` is no bomb but the costliest workbook still read:
 16 MB (the part limit, less a little) of short shared strings that all differ, which
 compress only a few times. The process's peak resident memory (``ru_maxrss``) is
@@ -42,7 +42,8 @@ def child(kind: str, path: str) -> None:
     setup_django()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from projects import evidence, plan_xlsx
+    from projects import evidence
+    from projects.imports import workbook_read
 
     data = Path(path).read_bytes()
     before = peak_mb()
@@ -53,7 +54,7 @@ def child(kind: str, path: str) -> None:
         except evidence.EvidenceRejected as refused:
             answer = f"refused: {refused}"
     else:  # a workbook
-        result = plan_xlsx.read(data, agency_code="01000000", fiscal_year_be=2564)
+        result = workbook_read.read(data, agency_code="01000000", fiscal_year_be=2564)
         answer = f"problems: {[str(p) for p in result.problems][:1]}" if result.problems else "read"
     seconds = time.perf_counter() - start
     print(

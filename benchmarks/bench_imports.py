@@ -80,7 +80,7 @@ def bench_pages(count: int) -> None:
 
 
 def bench_workbook(rows: int) -> None:
-    from projects import plan_xlsx, services
+    from projects.imports import services, workbook_read, workbook_write
     from projects.models import Agency, FiscalYear, Project, User
 
     agency, _ = Agency.objects.get_or_create(code=AGENCY, defaults={"name": "สำนักงานทดสอบความเร็ว"})
@@ -125,12 +125,12 @@ def bench_workbook(rows: int) -> None:
     )
     data, _ = timed(
         "write the workbook (openpyxl)",
-        lambda: plan_xlsx.build_workbook(projects=project_rows, steps=step_rows),
+        lambda: workbook_write.build_workbook(projects=project_rows, steps=step_rows),
     )
     print(f"  ({len(data) / 1024:.0f} KB)")
     result, _ = timed(
         "read only (bounded read_only reader)",
-        lambda: plan_xlsx.read(data, agency_code=AGENCY, fiscal_year_be=YEAR),
+        lambda: workbook_read.read(data, agency_code=AGENCY, fiscal_year_be=YEAR),
     )
     assert result.ok and len(result.steps) == len(step_rows), result.problems[:3]
 
@@ -147,7 +147,7 @@ def bench_workbook(rows: int) -> None:
     assert plan.applied and not plan.has_changes
     exported, _ = timed(
         "export the agency's plan",
-        lambda: plan_xlsx.export_workbook(agency=agency, fiscal_year=year),
+        lambda: workbook_write.export_workbook(agency=agency, fiscal_year=year),
     )
     plan, _ = timed("import the export (nothing changes)", run(exported, False))
     assert plan.applied and not plan.has_changes

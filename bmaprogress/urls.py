@@ -15,7 +15,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("indicators.urls")),
     path("dashboard/", include("reports.dashboard_urls")),
-    path("imports/", include("projects.imports_urls")),
+    path("imports/", include("projects.imports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -176,7 +176,7 @@ def can_download_report(user, job) -> bool:
     return can_read_agency_internal(user, job.agency_id)
 
 
-# --- Imports and the annual-plan spreadsheet (issue 8, projects/imports_views.py) ----------
+# --- Imports and the annual-plan spreadsheet (issue 8, projects/imports/views.py) ----------
 
 
 def can_import_pages(user) -> bool:

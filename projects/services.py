@@ -1,6 +1,6 @@
 """Business rules of the projects app: monthly progress reports, plan editing, reopening of
-locked months, evidence files; and, in the last block, the import of pages of today's
-system (its own owner).
+locked months, evidence files. (The import services are projects/imports/services.py: the
+core imports no importer.)
 
 Every function is keyword-only and runs in one transaction. Rule violations raise
 ValidationError keyed by the form field they belong to, with Thai messages; a save made
@@ -475,70 +475,3 @@ def plan_save(
             step.order = number
             result.steps.append(step)
     return result
-
-
-# --- Import of project pages of today's system (issue 8) ---------------------------------
-# Owner: the page importer. The parser is projects/bma_page.py, the comparison with the
-# database projects/bma_import.py; these two functions are the entry points.
-
-
-def bma_page_import(*, page: bytes | str, dry_run: bool, source: str = "", user=None):
-    """Create or update the project of one saved page of today's system, in one
-    transaction; with ``dry_run`` only say what would change. Returns an ImportPlan
-    (changes: created / updated / deleted / unchanged / kept, problems in Thai). A page
-    with problems writes nothing; importing the same page twice changes nothing."""
-    from projects import bma_import
-
-    return bma_import.page_import(page=page, dry_run=dry_run, source=source, user=user)
-
-
-def bma_pages_import(*, pages: Sequence[tuple[str, bytes | str]], dry_run: bool, user=None):
-    """``bma_page_import`` for several (name, content) files: all in one transaction, or
-    nothing at all when any file has a problem (two files of one project included)."""
-    from projects import bma_import
-
-    return bma_import.pages_import(pages=pages, dry_run=dry_run, user=user)
-
-
-# --- The annual-plan spreadsheet (issue 8) -----------------------------------------------
-# The template, reader, comparison and writer are projects/plan_xlsx.py.
-
-
-def plan_spreadsheet_import(
-    *,
-    data: bytes | None = None,
-    read_result=None,
-    agency,
-    fiscal_year,
-    dry_run: bool,
-    user,
-    expected_digest: str | None = None,
-):
-    """Create or update the agency's projects of ``fiscal_year`` from an annual-plan
-    workbook, in one transaction; with ``dry_run`` only say what would change. Returns a
-    PlanImport (per project: created / updated / unchanged / kept; problems by sheet, row
-    and column in Thai). Any problem writes nothing; the same file twice changes nothing.
-    The workbook comes as its bytes (``data``) or as the rows read from it at the upload
-    (``read_result``, a plan_xlsx.ReadResult: the file is not parsed again).
-    ``expected_digest`` (a preview's digest) refuses a confirmation made from a preview
-    the database has moved on from. PermissionDenied unless the user may import for the
-    agency."""
-    from projects import plan_xlsx
-
-    return plan_xlsx.plan_import(
-        data=data,
-        read_result=read_result,
-        agency=agency,
-        fiscal_year=fiscal_year,
-        dry_run=dry_run,
-        user=user,
-        expected_digest=expected_digest,
-    )
-
-
-def plan_spreadsheet_export(*, agency, fiscal_year) -> bytes:
-    """The agency's plan of ``fiscal_year`` as the import template, filled: importing it
-    back changes nothing."""
-    from projects import plan_xlsx
-
-    return plan_xlsx.export_workbook(agency=agency, fiscal_year=fiscal_year)

@@ -14,8 +14,8 @@ or carriage return before one) as a formula. A narrative such as
 - CSV has no cell types: text that starts like a formula gets a leading ``'`` (OWASP).
 - Numbers (int, Decimal, float), booleans and dates stay numbers, booleans and dates.
 
-Producers: projects/plan_xlsx.py (template and plan export), reports/xlsx.py (agency
-and whole-BMA reports), reports/dashboard_export.py (dashboard CSV and XLSX);
+Producers: projects/imports/workbook_write.py (template and plan export), reports/xlsx.py
+(agency and whole-BMA reports), reports/dashboard_export.py (dashboard CSV and XLSX);
 tests/hostile/test_spreadsheet_formulas.py walks each of them.
 """
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from projects import archives, plan_xlsx
+from projects import archives
+from projects.imports import workbook_columns, workbook_write
 from tests.hostile import bombs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,10 +217,10 @@ def test_a_workbook_is_read_through_the_bounded_parts(monkeypatch):
         return real_open(self, name, **kwargs)
 
     monkeypatch.setattr(archives.SafeArchive, "open", spy)
-    data = plan_xlsx.template_workbook()
+    data = workbook_write.template_workbook()
     with archives.open_archive(data, **LIMITS) as archive:
         book = archives.load_workbook(archive)
-        sheet = book[plan_xlsx.PROJECT_SHEET]
+        sheet = book[workbook_columns.PROJECT_SHEET]
         assert next(sheet.iter_rows(values_only=True))[0] == "รหัสโครงการ *"
         book.close()
     assert {"[Content_Types].xml", "xl/workbook.xml", "xl/styles.xml"} <= set(opened)
@@ -359,6 +360,7 @@ def test_the_source_check_finds_archive_openers(source, expected):
 def test_no_archive_is_opened_outside_the_helper():
     files = application_files()
     assert ROOT / "projects" / "evidence.py" in files and ROOT / "manage.py" in files
+    assert ROOT / "projects" / "imports" / "workbook_read.py" in files
     found, allowed_seen = [], set()
     for path in files:
         relative = path.relative_to(ROOT).as_posix()

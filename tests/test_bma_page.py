@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indicators.models import Indicator, QuarterEvaluation, QuarterLock
-from projects import bma_page, services
-from projects.bma_page import Problem
+from projects.imports import page_data, page_parser, page_top, services
+from projects.imports.page_data import Problem
 from projects.models import (
     Agency,
     FiscalYear,
@@ -101,7 +101,7 @@ NIKHAHIT_AA = "\u0e4d\u0e32"  # ํ + า, drawn like ำ but two characters
 
 @pytest.fixture(scope="module")
 def seed():
-    result = bma_page.parse(SEED_BYTES)
+    result = page_parser.parse(SEED_BYTES)
     assert result.problems == ()
     assert result.ok
     return result.page
@@ -130,7 +130,7 @@ def test_progress_responsible_and_headline_evaluation(seed):
     assert seed.progress_percent == Decimal("100")
     assert seed.responsible == "นางสุดา"
     assert seed.responsible_phone == ""
-    assert seed.evaluation == bma_page.PageEvaluation(quarter=1, score=Decimal("100"))
+    assert seed.evaluation == page_data.PageEvaluation(quarter=1, score=Decimal("100"))
 
 
 def test_rationale_and_codes(seed):
@@ -206,7 +206,7 @@ def test_plan_steps(seed):
 
 def test_kpi_block(seed):
     assert seed.indicators == (
-        bma_page.PageIndicator(
+        page_data.PageIndicator(
             code="0100-814",
             label="อ.2/2",
             name=KPI_NAME,
@@ -234,8 +234,8 @@ def test_quarter_table(seed):
 
 def test_windows_line_ends_and_a_byte_order_mark_read_the_same(seed):
     windows = b"\xef\xbb\xbf" + SEED_BYTES.replace(b"\n", b"\r\n")
-    assert bma_page.parse(windows).page == seed
-    assert bma_page.parse(SEED_TEXT).page == seed
+    assert page_parser.parse(windows).page == seed
+    assert page_parser.parse(SEED_TEXT).page == seed
 
 
 @pytest.mark.parametrize(
@@ -251,7 +251,7 @@ def test_windows_line_ends_and_a_byte_order_mark_read_the_same(seed):
     ],
 )
 def test_split_objectives(text, expected):
-    assert bma_page.split_objectives(text) == expected
+    assert page_top.split_objectives(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -266,7 +266,7 @@ def test_split_objectives(text, expected):
     ],
 )
 def test_split_label(header, kpi, expected):
-    assert bma_page.split_label(header, kpi) == expected
+    assert page_top.split_label(header, kpi) == expected
 
 
 # --- malformed pages: a clear Thai message, never an exception -----------------------------
@@ -448,7 +448,7 @@ MALFORMED = {
 @pytest.mark.parametrize("variant", MALFORMED, ids=list(MALFORMED))
 def test_malformed_page_gets_its_message(variant):
     data, expected = MALFORMED[variant]
-    result = bma_page.parse(data)
+    result = page_parser.parse(data)
     assert not result.ok
     assert expected in result.problems, "\n".join(str(p) for p in result.problems)
     # One mistake, one message (a truncated page also lacks its later sections).
@@ -457,7 +457,7 @@ def test_malformed_page_gets_its_message(variant):
 
 
 def test_truncated_page_also_names_the_missing_sections():
-    result = bma_page.parse("\n".join(SEED_TEXT.split("\n")[:150]))
+    result = page_parser.parse("\n".join(SEED_TEXT.split("\n")[:150]))
     messages = [p.message for p in result.problems]
     assert "ไม่พบหัวข้อ «แผนการดำเนินงานฯ» ในหน้า" in messages
     assert "ไม่พบหัวข้อ «สนับสนุนตัวชี้วัดตามแผนฯ» ในหน้า" in messages
@@ -478,7 +478,7 @@ def test_mangled_pages_never_raise(cuts, noise):
     data = SEED_BYTES
     for start, length in cuts:
         data = data[:start] + noise + data[start + length :]
-    result = bma_page.parse(data)
+    result = page_parser.parse(data)
     assert all("ข้อผิดพลาดของระบบ" not in p.message for p in result.problems)
     if data != SEED_BYTES and result.ok:
         # Whatever was cut, what is read is still a whole, consistent page.
@@ -799,13 +799,13 @@ def test_command_reports_problems_in_thai_and_fails(db, tmp_path, capsys):
 
 
 def test_responsible_with_a_phone_extension():
-    page = bma_page.parse(_replace("\nนางสุดา\n", "\nนางสุดา ใจดี โทร. 1234\n")).page
+    page = page_parser.parse(_replace("\nนางสุดา\n", "\nนางสุดา ใจดี โทร. 1234\n")).page
     assert (page.responsible, page.responsible_phone) == ("นางสุดา ใจดี", "1234")
 
 
 def test_page_without_an_evaluation_gives_no_project_score(db):
     data = _replace("*** สยป. ประเมินโครงการ : ไตรมาสที่ 1 100\n", "*** สยป. ประเมินโครงการ :\n")
-    assert bma_page.parse(data).page.evaluation is None
+    assert page_parser.parse(data).page.evaluation is None
     assert services.bma_page_import(page=data, dry_run=False).applied
     assert not QuarterEvaluation.objects.filter(project_score__isnull=False).exists()
     # The seed page then scores quarter 1: one row updated, nothing else.

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projects import bma_page
+from projects.imports import page_entries, page_indicators, page_steps, page_top
 
 # The patterns as they were before the rewrite (projects/bma_page.py, commit 3fafc8a).
 PLAIN = {
@@ -27,6 +27,17 @@ PLAIN = {
     "_KPI_TARGET": r"^ค่าเป้าหมาย\s*(?P<unit>\S*)\s*:\s*(?P<value>.*)$",
     "_KPI_ACHIEVED": r"^ผลงานที่ทำได้\s*(?P<unit>\S*)\s*:\s*(?P<value>.*)$",
     "_PHONE": r"^(?P<name>.*?)\s*(?:โทร(?:ศัพท์)?\.?|Tel\.?)\s*:?\s*(?P<phone>[\d\s\-,#/]+.*)$",
+}
+# Where each pattern lives now (one module per part of the page).
+MODULES = {
+    "_AGENCY_LINE": page_top,
+    "_ENTRY_HEAD": page_entries,
+    "_STEP_WEIGHT": page_steps,
+    "_STEP_LINK": page_steps,
+    "_STRATEGY": page_top,
+    "_KPI_TARGET": page_indicators,
+    "_KPI_ACHIEVED": page_indicators,
+    "_PHONE": page_top,
 }
 # Groups the importer reads from each (the link's title is not read, so not kept).
 READ = {
@@ -77,7 +88,7 @@ def read(pattern: re.Pattern, name: str, line: str):
 @pytest.mark.parametrize("name", sorted(PLAIN))
 def test_the_linear_pattern_reads_lines_as_the_plain_one(name):
     plain = re.compile(PLAIN[name])
-    linear = getattr(bma_page, name)
+    linear = getattr(MODULES[name], name)
 
     @settings(
         max_examples=800,
@@ -113,4 +124,6 @@ def test_the_linear_pattern_reads_lines_as_the_plain_one(name):
     ],
 )
 def test_edge_lines_read_as_before(name, line):
-    assert read(getattr(bma_page, name), name, line) == read(re.compile(PLAIN[name]), name, line)
+    assert read(getattr(MODULES[name], name), name, line) == read(
+        re.compile(PLAIN[name]), name, line
+    )

@@ -14,7 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 
-from projects import bma_page, import_uploads, plan_xlsx
+from projects.imports import batches as import_uploads
+from projects.imports import page_parser, workbook_columns, workbook_read
 from projects.models import PlanStep, Project, User
 from tests.factories import AgencyFactory, FiscalYearFactory, ProjectFactory, UserFactory
 from tests.html import page_of
@@ -224,7 +225,7 @@ def test_50_mb_page_gets_a_message_not_a_500(admin, media):
 def test_pages_over_the_total_of_one_upload_get_a_message(admin, media, monkeypatch):
     # Each file is bounded, and so is their sum: 100 files of 2 MB would be 200 MB held
     # by one request, then read back and parsed at every preview.
-    monkeypatch.setattr(bma_page, "MAX_UPLOAD_BYTES", 1024 * 1024)
+    monkeypatch.setattr(page_parser, "MAX_UPLOAD_BYTES", 1024 * 1024)
     files = [upload(f"{n}.txt", SEED_BYTES + b"\n" * 400_000) for n in range(3)]
     response = client_for(admin).post("/imports/pages/", {"files": files})
     assert response.status_code == 200
@@ -434,7 +435,7 @@ def test_export_then_import_through_the_web_changes_nothing(admin, agency, year)
     client = client_for(UserFactory(manager=True))
     response = client.get("/imports/plan/export/", {"agency": AGENCY, "fiscal_year": YEAR})
     assert response.status_code == 200
-    assert response["Content-Type"] == plan_xlsx.WORKBOOK_CONTENT_TYPE
+    assert response["Content-Type"] == workbook_columns.WORKBOOK_CONTENT_TYPE
     assert 'filename="plan-01000000-2564.xlsx"' in response["Content-Disposition"]
     data = response.content
     assert load_workbook(io.BytesIO(data))["โครงการ"]["A2"].value == f"{AGENCY}-5"
@@ -457,7 +458,7 @@ def test_export_form_errors_in_thai(staff):
 
 def test_template_download(staff):
     response = client_for(staff).get("/imports/plan/template.xlsx")
-    assert response["Content-Type"] == plan_xlsx.WORKBOOK_CONTENT_TYPE
+    assert response["Content-Type"] == workbook_columns.WORKBOOK_CONTENT_TYPE
     assert load_workbook(io.BytesIO(response.content)).sheetnames == ["คำอธิบาย", "โครงการ", "ขั้นตอน"]
 
 
@@ -504,13 +505,13 @@ def test_token_does_not_carry_the_file(admin):
 def reads(monkeypatch):
     """Every call of the workbook reader, counted."""
     calls = []
-    real = plan_xlsx.read
+    real = workbook_read.read
 
     def counted(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(plan_xlsx, "read", counted)
+    monkeypatch.setattr(workbook_read, "read", counted)
     return calls
 
 

@@ -14,10 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 NOT_CORE = {
     "projects/views.py",
     "projects/plan_views.py",
-    "projects/imports_views.py",
     "projects/urls.py",
     "projects/context_processors.py",
-    "projects/bma_import.py",
+    "projects/imports/",
     "projects/demo/",
 }
 

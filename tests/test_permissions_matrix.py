@@ -305,7 +305,7 @@ def test_everybody_opens_my_agency_without_choosing_and_chooses_among_their_own(
 
 def test_a_report_stays_with_the_agency_not_with_who_ordered_it(client, world):
     """Staff who ordered their agency's report and then moved to another agency no longer
-    see it or download it (as an import they started: projects/imports_views.py)."""
+    see it or download it (as an import they started: projects/imports/views.py)."""
     job, staff = world["job"], world["users"]["own staff"]
     staff.agency = world["users"]["other staff"].agency
     staff.save()

@@ -12,9 +12,20 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook, load_workbook
 
-from projects import plan_xlsx
+from projects.imports import (
+    workbook_columns,
+    workbook_import,
+    workbook_read,
+    workbook_rows,
+    workbook_write,
+)
+from projects.imports.workbook_columns import (
+    PROJECT_COLUMNS,
+    PROJECT_SHEET,
+    STEP_COLUMNS,
+    STEP_SHEET,
+)
 from projects.models import PlanStep, Project, ProjectObjective, StrategyLink, User
-from projects.plan_xlsx import PROJECT_COLUMNS, PROJECT_SHEET, STEP_COLUMNS, STEP_SHEET
 from tests.factories import (
     AgencyFactory,
     FiscalYearFactory,
@@ -57,7 +68,7 @@ def step_rows(code=f"{AGENCY}-2462", weights=(20, 30, 50)):
 
 
 def workbook(projects=None, steps=None) -> bytes:
-    return plan_xlsx.build_workbook(
+    return workbook_write.build_workbook(
         projects=[project_row()] if projects is None else projects,
         steps=step_rows() if steps is None else steps,
     )
@@ -95,7 +106,7 @@ def admin(db):
 
 
 def run(data, agency, year, user, *, dry_run=False, **kwargs):
-    return plan_xlsx.plan_import(
+    return workbook_import.plan_import(
         data=data, agency=agency, fiscal_year=year, dry_run=dry_run, user=user, **kwargs
     )
 
@@ -104,7 +115,7 @@ def run(data, agency, year, user, *, dry_run=False, **kwargs):
 
 
 def test_template_has_the_sheets_headers_validation_and_guide(settings):
-    book = load_workbook(io.BytesIO(plan_xlsx.template_workbook()))
+    book = load_workbook(io.BytesIO(workbook_write.template_workbook()))
     assert book.sheetnames == ["คำอธิบาย", PROJECT_SHEET, STEP_SHEET]
     projects = book[PROJECT_SHEET]
     assert [c.value for c in projects[1]] == [
@@ -145,7 +156,7 @@ def test_template_has_the_sheets_headers_validation_and_guide(settings):
 
 
 def test_template_imports_as_nothing(agency, year, admin):
-    plan = run(plan_xlsx.template_workbook(), agency, year, admin, dry_run=True)
+    plan = run(workbook_write.template_workbook(), agency, year, admin, dry_run=True)
     assert plan.ok
     assert plan.projects == []
 
@@ -187,7 +198,7 @@ def test_import_creates_the_projects_and_their_plan(agency, year, admin):
     # History names the importing user and the reason.
     record = project.history.get()
     assert record.history_user == admin and record.history_type == "+"
-    assert record.history_change_reason == plan_xlsx.CHANGE_REASON
+    assert record.history_change_reason == workbook_import.CHANGE_REASON
     assert PlanStep.history.filter(project_id=project.pk, history_user=admin).count() == 3
 
 
@@ -329,9 +340,9 @@ def test_excel_dates_and_text_dates_in_be_and_iso(agency, year, admin):
 
 
 def test_dates_as_excel_day_numbers():
-    assert plan_xlsx.read_date(44105) == dt.date(2020, 10, 1)
+    assert workbook_columns.read_date(44105) == dt.date(2020, 10, 1)
     with pytest.raises(ValueError, match="«5» ไม่ใช่วันที่"):
-        plan_xlsx.read_date(5)
+        workbook_columns.read_date(5)
 
 
 def test_codes_typed_as_numbers_get_their_leading_zeros_back(agency, year, admin):
@@ -355,7 +366,7 @@ def test_codes_typed_as_numbers_get_their_leading_zeros_back(agency, year, admin
     ],
 )
 def test_objective_cells(cell, expected):
-    assert plan_xlsx.read_objectives(cell) == expected
+    assert workbook_columns.read_objectives(cell) == expected
 
 
 @pytest.mark.parametrize(
@@ -368,7 +379,7 @@ def test_objective_cells(cell, expected):
     ],
 )
 def test_weights(value, expected):
-    assert plan_xlsx.read_weight(value) == expected
+    assert workbook_columns.read_weight(value) == expected
 
 
 # --- malformed workbooks: each with its message ----------------------------------------------
@@ -579,7 +590,7 @@ def test_malformed_workbook_gets_its_message(make, expected, agency, year, admin
 def test_zip_bomb_is_refused_before_anything_is_decompressed(agency, year, admin, monkeypatch):
     # 3 MB of spaces packs into a few kilobytes; the limit is lowered to keep the test small
     # (the real one is MAX_UNCOMPRESSED_BYTES, 200 MB).
-    monkeypatch.setattr(plan_xlsx, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(workbook_read, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)
     data = _zip({"xl/workbook.xml": b"<", "xl/worksheets/sheet1.xml": b" " * 3 * 1024 * 1024})
     assert len(data) < 20_000
     plan = run(data, agency, year, admin)
@@ -642,7 +653,7 @@ def test_a_code_of_another_agency_or_year_is_a_problem(agency, year, admin):
 
 
 def test_rows_beyond_the_cap_are_a_problem(agency, year, admin, monkeypatch):
-    monkeypatch.setattr(plan_xlsx, "MAX_ROWS", 3)
+    monkeypatch.setattr(workbook_read, "MAX_ROWS", 3)
     rows = [project_row(code=f"{AGENCY}-{n}") for n in range(1, 6)]
     plan = run(workbook(projects=rows, steps=[]), agency, year, admin)
     assert [(p.sheet, p.row, p.message) for p in plan.problems] == [
@@ -664,7 +675,7 @@ def test_problems_of_every_row_are_listed_together(agency, year, admin):
 
 def test_round_trip_of_the_seed_project_changes_nothing(seed_project, admin):
     agency, year = seed_project.agency, seed_project.fiscal_year
-    data = plan_xlsx.export_workbook(agency=agency, fiscal_year=year)
+    data = workbook_write.export_workbook(agency=agency, fiscal_year=year)
     plan = run(data, agency, year, admin, dry_run=True)
     assert plan.ok, [str(p) for p in plan.problems]
     assert not plan.has_changes
@@ -692,9 +703,9 @@ def test_round_trip_of_many_projects_with_awkward_text(agency, year, admin):
             PlanStepFactory(project=project, order=order, weight=weight)
         PlanStepFactory(project=project, order=4, weight=Decimal(0), starts_on=None, ends_on=None)
     ProjectFactory(code=f"{AGENCY}-9", agency=agency, fiscal_year=year)  # no plan at all
-    data = plan_xlsx.export_workbook(agency=agency, fiscal_year=year)
+    data = workbook_write.export_workbook(agency=agency, fiscal_year=year)
     book = load_workbook(io.BytesIO(data))
-    assert book[STEP_SHEET]["E2"].number_format == plan_xlsx.BE_DATE_FORMAT
+    assert book[STEP_SHEET]["E2"].number_format == workbook_write.BE_DATE_FORMAT
     assert book[STEP_SHEET]["E2"].is_date
     assert book[PROJECT_SHEET]["J2"].value == (
         "1. 1. ข้อความที่ขึ้นต้นด้วยเลข\n2. สํานักงาน (ํา) และ สำนักงาน (ำ)"
@@ -709,7 +720,7 @@ def test_round_trip_of_many_projects_with_awkward_text(agency, year, admin):
 
 def test_round_trip_after_an_import(agency, year, admin):
     run(workbook(), agency, year, admin)
-    data = plan_xlsx.export_workbook(agency=agency, fiscal_year=year)
+    data = workbook_write.export_workbook(agency=agency, fiscal_year=year)
     assert not run(data, agency, year, admin, dry_run=True).has_changes
 
 
@@ -720,7 +731,7 @@ def test_huge_shared_strings_are_refused_before_openpyxl_parses_them():
     from tests.hostile import bombs
 
     data = bombs.shared_strings_bomb()
-    result = plan_xlsx.read(data, agency_code=AGENCY, fiscal_year_be=YEAR)
+    result = workbook_read.read(data, agency_code=AGENCY, fiscal_year_be=YEAR)
     assert [(p.sheet, p.row, p.message) for p in result.problems] == [
         (
             "",
@@ -748,8 +759,8 @@ def test_every_part_is_bounded_whatever_its_name(monkeypatch):
     data = raw_workbook({P: [headers(PROJECT_COLUMNS), *rows]})
     data = _renamed(data, "xl/worksheets/sheet1.xml", "xl/notes/remarks.xml")
     assert load_workbook(io.BytesIO(data))[P]["G2"].value == "0 " + "ก" * 30_000
-    monkeypatch.setattr(plan_xlsx, "MAX_PART_BYTES", 1024 * 1024)
-    result = plan_xlsx.read(data, agency_code=AGENCY, fiscal_year_be=YEAR)
+    monkeypatch.setattr(workbook_read, "MAX_PART_BYTES", 1024 * 1024)
+    result = workbook_read.read(data, agency_code=AGENCY, fiscal_year_be=YEAR)
     assert [p.message for p in result.problems] == [
         "ส่วน «xl/notes/remarks.xml» ของไฟล์เมื่อคลายการบีบอัดจะใหญ่ 1.3 MB เกิน 1 MB ต่อส่วน "
         "จึงไม่อ่าน (ไฟล์แผนของหน่วยงานหนึ่งไม่ควรใหญ่ขนาดนี้)"
@@ -775,7 +786,7 @@ def test_reading_stops_at_the_deadline_and_keeps_no_rows():
     rows = [project_row(code=f"{AGENCY}-{n}") for n in range(1, 200)]
     data = workbook(projects=rows, steps=[])
     deadline = archives.Deadline(50, clock=Clock(step=1))
-    result = plan_xlsx.read(data, agency_code=AGENCY, fiscal_year_be=YEAR, deadline=deadline)
+    result = workbook_read.read(data, agency_code=AGENCY, fiscal_year_be=YEAR, deadline=deadline)
     assert [(p.sheet, p.row, p.message) for p in result.problems] == [
         (
             "",
@@ -792,7 +803,7 @@ def test_the_deadline_is_checked_at_every_row():
 
     rows = [project_row(code=f"{AGENCY}-{n}") for n in range(1, 300)]
     clock = Clock(step=0)
-    result = plan_xlsx.read(
+    result = workbook_read.read(
         workbook(projects=rows, steps=[]),
         agency_code=AGENCY,
         fiscal_year_be=YEAR,
@@ -809,15 +820,15 @@ def test_what_was_read_is_kept_as_json_and_comes_back_the_same():
         projects=[project_row(), project_row(code=f"{AGENCY}-7", name="")],
         steps=[*step_rows(), [f"{AGENCY}-2462", 4, "ขั้นสุดท้าย", "33.33", None, "30/09/2564"]],
     )
-    result = plan_xlsx.read(data, agency_code=AGENCY, fiscal_year_be=YEAR)
+    result = workbook_read.read(data, agency_code=AGENCY, fiscal_year_be=YEAR)
     assert result.projects and result.steps and result.problems  # all three kinds
     kept = json.loads(json.dumps(result.as_json()))
-    assert plan_xlsx.ReadResult.from_json(kept) == result
+    assert workbook_rows.ReadResult.from_json(kept) == result
 
 
 def test_kept_rows_of_another_agency_or_year_are_not_imported(agency, year, admin):
-    result = plan_xlsx.read(workbook(), agency_code=AGENCY, fiscal_year_be=YEAR + 1)
+    result = workbook_read.read(workbook(), agency_code=AGENCY, fiscal_year_be=YEAR + 1)
     with pytest.raises(ValueError):
-        plan_xlsx.plan_import(
+        workbook_import.plan_import(
             read_result=result, agency=agency, fiscal_year=year, dry_run=True, user=admin
         )

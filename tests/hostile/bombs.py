@@ -143,9 +143,9 @@ def docx_bomb(unpacked: int = 400 * MB) -> bytes:
 def workbook_bomb(part: str, content: Repeated, override: bytes = b"") -> bytes:
     """The plan template with ``part`` replaced (or added, and listed in the content
     types by ``override``) by ``content``."""
-    from projects import plan_xlsx
+    from projects.imports import workbook_write
 
-    template = zipfile.ZipFile(io.BytesIO(plan_xlsx.template_workbook()))
+    template = zipfile.ZipFile(io.BytesIO(workbook_write.template_workbook()))
     parts: dict[str, bytes | Repeated] = {}
     for info in template.infolist():
         data = template.read(info)
@@ -177,9 +177,9 @@ def distinct_shared_strings(unpacked: int) -> bytes:
     """Not a bomb: shared strings of ``unpacked`` bytes of short strings that all differ
     (``<si><t>1a</t></si>``, ``<si><t>1b</t></si>``…), which compress only a few times.
     Just under the part limit, this is the costliest workbook the reader still parses."""
-    from projects import plan_xlsx
+    from projects.imports import workbook_write
 
-    template = zipfile.ZipFile(io.BytesIO(plan_xlsx.template_workbook()))
+    template = zipfile.ZipFile(io.BytesIO(workbook_write.template_workbook()))
     parts = []
     size, number = 0, 0
     while size < unpacked - 64:

@@ -8,7 +8,7 @@ issue 12 the evidence form accepted the .docx after reading its 400 MB part whol
 the plan preview parsed 190 MB of shared strings (96.5 s, 1.1 GB).
 
 The places: the evidence upload of the monthly report (projects/evidence.py) and the
-annual-plan workbook upload and its preview (projects/plan_xlsx.py). A new place that
+annual-plan workbook upload and its preview (projects/imports/workbook_read.py). A new place that
 opens an archive is found by tests/test_archives.py::test_no_archive_is_opened_outside_the_helper.
 """
 

@@ -97,9 +97,9 @@ PATTERNS = app_patterns()
 
 def test_the_patterns_of_uploaded_text_are_collected():
     for name in (
-        "projects.bma_page._STEP_WEIGHT",
-        "projects.bma_page._ENTRY_HEAD",
-        "projects.plan_xlsx._NUMBERED_LINE",
+        "projects.imports.page_steps._STEP_WEIGHT",
+        "projects.imports.page_entries._ENTRY_HEAD",
+        "projects.imports.workbook_columns._NUMBERED_LINE",
         "projects.thaidates._DMY",
     ):
         assert name in PATTERNS
@@ -230,13 +230,13 @@ def test_each_regex_is_linear_on_100_kb_hostile_lines(name):
 
 
 def test_the_92_second_step_line_of_issue_12():
-    from projects import bma_page
+    from projects.imports import page_parser
 
     page = (ROOT / "fixtures" / "pages" / "bma-project-page-01000000-2462.txt").read_text()
     step = ":จัดทำแผนการดำเนินการตามโครงการ\n:5%\n"
     assert step in page
     hostile = page.replace(step, step.replace(":5%", ":" + " " * 5_000 + "x"), 1)
     started = time.perf_counter()
-    result = bma_page.parse(hostile)
+    result = page_parser.parse(hostile)
     assert time.perf_counter() - started < SECONDS
     assert [problem.field for problem in result.problems] == ["ขั้นตอน 1 น้ำหนัก"]

@@ -143,9 +143,9 @@ def test_thai_filters_show_nothing_for_what_is_not_a_date():
 @pytest.mark.parametrize("line", values.BACKTRACKING, ids=repr)
 def test_pages_of_backtracking_lines_are_read_in_a_moment(line):
     """Issue 12, item 4: ":" + 5,000 spaces + "x" as a step's weight took 92 s."""
-    from projects import bma_page
+    from projects.imports import page_parser
 
     for place in SEED_PLACES:
         started = time.perf_counter()
-        bma_page.parse(seed_page_with(line, place))
+        page_parser.parse(seed_page_with(line, place))
         assert time.perf_counter() - started < 1, place

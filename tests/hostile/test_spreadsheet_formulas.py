@@ -30,7 +30,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from indicators.models import QuarterEvaluation
-from projects import plan_xlsx, spreadsheets
+from projects import spreadsheets
+from projects.imports import workbook_import, workbook_write
 from projects.models import ProjectObjective, StrategyLink
 from reports.models import ReportJob
 from tests.factories import (
@@ -51,7 +52,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 YEAR = 2569  # 1 Oct 2025 – 30 Sep 2026, a closed year: its numbers are fixed
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 # The modules that write spreadsheets, each walked below.
-PRODUCERS = {"projects/plan_xlsx.py", "reports/xlsx.py", "reports/dashboard_export.py"}
+PRODUCERS = {"projects/imports/workbook_write.py", "reports/xlsx.py", "reports/dashboard_export.py"}
 
 
 def test_every_spreadsheet_producer_is_walked():
@@ -305,8 +306,8 @@ def test_plan_export_of_formula_text_imports_back_unchanged(hostile):
         project.steps.filter(title__regex=r"^[\t\r]").update(title="ขั้นตอนปกติ")
         project.objectives.filter(text__regex=r"^[\t\r]").update(text="วัตถุประสงค์ปกติ")
         project.strategy_links.filter(text__regex=r"^[\t\r]").update(text="ยุทธศาสตร์ปกติ")
-    data = plan_xlsx.export_workbook(agency=agency, fiscal_year=hostile["year"])
-    plan = plan_xlsx.plan_import(
+    data = workbook_write.export_workbook(agency=agency, fiscal_year=hostile["year"])
+    plan = workbook_import.plan_import(
         data=data,
         agency=agency,
         fiscal_year=hostile["year"],

@@ -4,13 +4,13 @@ this is for a nightly cron."""
 
 from django.core.management.base import BaseCommand
 
-from projects import import_uploads
+from projects.imports import batches
 
 
 class Command(BaseCommand):
     help = "ลบไฟล์นำเข้าที่อัปโหลดไว้แต่ไม่ได้ยืนยันและเกินเวลาที่กำหนด"
 
     def handle(self, *args, **options):
-        removed = import_uploads.cleanup()
+        removed = batches.cleanup()
         if options["verbosity"]:
             self.stdout.write(f"ลบชุดไฟล์นำเข้าที่หมดอายุแล้ว {removed} ชุด")

@@ -10,9 +10,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects import services
-from projects.bma_import import ACTIONS, ImportPlan
-from projects.bma_page import MAX_PAGE_BYTES, Problem
+from projects.imports import services
+from projects.imports.changes import ACTIONS
+from projects.imports.page_data import Problem
+from projects.imports.page_import import ImportPlan
+from projects.imports.page_parser import MAX_PAGE_BYTES
 
 
 class Command(BaseCommand):

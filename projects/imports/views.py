@@ -3,7 +3,7 @@
 own agency); the workbook's template and export (everybody who may read).
 
 Nothing is written before confirmation. The upload is kept server-side
-(projects/import_uploads.py) behind a signed token in the URL; the preview (GET) and the
+(projects/imports/batches.py) behind a signed token in the URL; the preview (GET) and the
 confirmation (POST) both compare it with the database as it is then. The confirmation
 carries the preview's digest: when the database changed in between, nothing is written
 and the new preview is shown instead.
@@ -34,8 +34,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from projects import bma_page, import_uploads, permissions, plan_xlsx, services, uploads
-from projects.imports_forms import PageUploadForm, PlanExportForm, PlanUploadForm
+from projects import permissions, uploads
+from projects.imports import (
+    batches,
+    page_parser,
+    services,
+    workbook_columns,
+    workbook_read,
+    workbook_rows,
+    workbook_write,
+)
+from projects.imports.forms import PageUploadForm, PlanExportForm, PlanUploadForm
 from projects.models import Agency, FiscalYear
 
 PAGES = "pages"
@@ -98,8 +107,8 @@ def pages_upload(request):
     if request.method == "POST":
         limits = _upload_limits(
             files=settings.DATA_UPLOAD_MAX_NUMBER_FILES,
-            file_bytes=bma_page.MAX_PAGE_BYTES,
-            total_bytes=bma_page.MAX_UPLOAD_BYTES,
+            file_bytes=page_parser.MAX_PAGE_BYTES,
+            total_bytes=page_parser.MAX_UPLOAD_BYTES,
         )
         if refused := _read_upload(request, limits):
             # Django refused the body (so the CSRF token in it is unreadable too): say why.
@@ -118,7 +127,7 @@ def _pages_upload(request):
         form = PageUploadForm(request.POST, request.FILES)
         if form.is_valid():
             files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
-            token = import_uploads.store(user=request.user, kind=PAGES, files=files)
+            token = batches.store(user=request.user, kind=PAGES, files=files)
             return redirect("imports:pages_preview", token=token)
     return render(request, "imports/pages_upload.html", {"form": form})
 
@@ -139,8 +148,8 @@ class _Stale(Exception):
 def pages_preview(request, token):
     _require(permissions.can_import_pages(request.user))
     try:
-        batch = import_uploads.load(token, user=request.user, kind=PAGES)
-    except import_uploads.BatchError as error:
+        batch = batches.load(token, user=request.user, kind=PAGES)
+    except batches.BatchError as error:
         return _batch_error(request, error, reverse("imports:pages"))
     stale = False
     if request.method == "POST":
@@ -156,7 +165,7 @@ def pages_preview(request, token):
             stale = True
             plans = None
         if plans is not None and all(plan.applied for plan in plans):
-            import_uploads.discard(batch)
+            batches.discard(batch)
             created = sum(plan.counts["created"] for plan in plans)
             updated = sum(plan.counts["updated"] for plan in plans)
             deleted = sum(plan.counts["deleted"] for plan in plans)
@@ -220,7 +229,7 @@ def _batch_error(request, error, upload_url):
 def plan_upload(request):
     _require(permissions.can_use_imports(request.user))
     if request.method == "POST":
-        limits = _upload_limits(files=1, file_bytes=plan_xlsx.max_file_bytes())
+        limits = _upload_limits(files=1, file_bytes=workbook_read.max_file_bytes())
         if refused := _read_upload(request, limits):
             # As in pages_upload: nothing stored or written, no CSRF check needed.
             form = PlanUploadForm(data={}, files={}, user=request.user)
@@ -241,11 +250,13 @@ def _plan_upload(request):
             _require(permissions.can_import_plan(user, agency))
             upload = form.cleaned_data["file"]
             data = upload.read()
-            rows = plan_xlsx.read(data, agency_code=agency.code, fiscal_year_be=fiscal_year.year_be)
+            rows = workbook_read.read(
+                data, agency_code=agency.code, fiscal_year_be=fiscal_year.year_be
+            )
             if problem := rows.file_problem:
                 form.add_error("file", problem.message)
             else:
-                token = import_uploads.store(
+                token = batches.store(
                     user=user,
                     kind=PLAN,
                     files=[(upload.name, data)],
@@ -264,11 +275,11 @@ def plan_preview(request, token):
     user = request.user
     _require(permissions.can_use_imports(user))
     try:
-        batch = import_uploads.load(token, user=user, kind=PLAN)
+        batch = batches.load(token, user=user, kind=PLAN)
         agency = Agency.objects.get(code=batch.params["agency"])
         fiscal_year = FiscalYear.objects.get(year_be=batch.params["year"])
-        rows = plan_xlsx.ReadResult.from_json(batch.rows)
-    except import_uploads.BatchError as error:
+        rows = workbook_rows.ReadResult.from_json(batch.rows)
+    except batches.BatchError as error:
         return _batch_error(request, error, reverse("imports:plan"))
     except (Agency.DoesNotExist, FiscalYear.DoesNotExist, KeyError):
         return _batch_error(
@@ -290,7 +301,7 @@ def plan_preview(request, token):
             expected_digest=request.POST.get("digest", ""),
         )
         if plan.applied:
-            import_uploads.discard(batch)
+            batches.discard(batch)
             counts = plan.counts
             messages.success(
                 request,
@@ -343,7 +354,7 @@ def plan_preview(request, token):
 @login_required
 def plan_template(request):
     _require(permissions.can_download_plan_template(request.user))
-    return _xlsx_response(plan_xlsx.template_workbook(), "plan-template.xlsx")
+    return _xlsx_response(workbook_write.template_workbook(), "plan-template.xlsx")
 
 
 @login_required
@@ -360,14 +371,14 @@ def plan_export(request):
         _require(permissions.can_export_plan(user, agency))
         data = services.plan_spreadsheet_export(agency=agency, fiscal_year=fiscal_year)
         return _xlsx_response(
-            data, plan_xlsx.export_filename(agency=agency, fiscal_year=fiscal_year)
+            data, workbook_write.export_filename(agency=agency, fiscal_year=fiscal_year)
         )
     _require(permissions.can_read(user))
     return render(request, "imports/plan_export.html", {"form": form})
 
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=plan_xlsx.WORKBOOK_CONTENT_TYPE)
+    response = HttpResponse(data, content_type=workbook_columns.WORKBOOK_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response

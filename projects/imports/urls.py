@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects import imports_views as views
+from projects.imports import views
 
 app_name = "imports"
 

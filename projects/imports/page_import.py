@@ -1,10 +1,11 @@
 """Import of project pages of today's system into the database (issue 8).
 
-``page_import`` turns one saved page (see projects/bma_page.py) into the agency, fiscal
-year, project, its objectives, strategy links, plan steps, progress entries, KPIs (with
-the project linked) and quarter evaluations. ``pages_import`` does the same for several
-files at once. The public entry points are ``services.bma_page_import`` and
-``services.bma_pages_import``.
+``page_import`` turns one saved page (see projects/imports/page_parser.py) into the
+agency, fiscal year, project, its objectives, strategy links, plan steps, progress
+entries, KPIs (with the project linked) and quarter evaluations. ``pages_import`` does
+the same for several files at once. The public entry points are
+``services.bma_page_import`` and ``services.bma_pages_import``
+(projects/imports/services.py).
 
 Safe by design:
 
@@ -44,8 +45,10 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import F
 
 from indicators.models import Indicator, QuarterEvaluation, QuarterLock
-from projects import bma_page, revisions, thaidates
-from projects.bma_page import BmaPage, ParseResult, Problem
+from projects import revisions, thaidates
+from projects.imports import page_parser
+from projects.imports.changes import ACTIONS, ImportChange
+from projects.imports.page_data import BmaPage, ParseResult, Problem
 from projects.models import (
     Agency,
     FiscalYear,
@@ -57,34 +60,6 @@ from projects.models import (
 )
 
 CHANGE_REASON = "นำเข้าจากหน้าโครงการของระบบเดิม"
-
-ACTIONS = {
-    "created": "สร้างใหม่",
-    "updated": "แก้ไข",
-    "deleted": "ลบ",
-    "unchanged": "ไม่เปลี่ยนแปลง",
-    "kept": "คงไว้ (ไม่มีในหน้า)",
-}
-
-
-@dataclass(frozen=True)
-class ImportChange:
-    """One row the import creates, updates, deletes or leaves alone.
-
-    ``model`` is the model's Thai name, ``key`` says which row ("ขั้นตอน 3"),
-    ``fields`` the Thai names of the fields an update changes.
-    """
-
-    model: str
-    key: str
-    action: str
-    fields: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        text = f"{ACTIONS[self.action]} {self.model} {self.key}"
-        if self.fields:
-            text += f" ({', '.join(self.fields)})"
-        return text
 
 
 @dataclass
@@ -121,7 +96,7 @@ def page_import(
     *, page: bytes | str | ParseResult, dry_run: bool, source: str = "", user=None
 ) -> ImportPlan:
     """Import one saved page, or only plan the import when ``dry_run``."""
-    result = page if isinstance(page, ParseResult) else bma_page.parse(page)
+    result = page if isinstance(page, ParseResult) else page_parser.parse(page)
     plan = ImportPlan(source=source, dry_run=dry_run)
     if result.page is not None:
         plan.project_code = result.page.header.code
@@ -150,7 +125,7 @@ def pages_import(
 ) -> list[ImportPlan]:
     """Import several files: all of them in one transaction, or none when any file has a
     problem (including two files of the same project). ``pages`` is (name, content)."""
-    parsed = [(name, bma_page.parse(data)) for name, data in pages]
+    parsed = [(name, page_parser.parse(data)) for name, data in pages]
     duplicates: dict[str, Problem] = {}
     first_file: dict[str, str] = {}
     for name, result in parsed:

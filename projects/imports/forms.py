@@ -7,7 +7,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects import bma_page, permissions, plan_xlsx, thaidates, uploads
+from projects import permissions, thaidates, uploads
+from projects.imports import page_parser, workbook_columns, workbook_read
 from projects.models import Agency, FiscalYear
 
 
@@ -41,7 +42,7 @@ class PageUploadForm(forms.Form):
         )
         % {
             "count": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
-            "size": bma_page.MAX_PAGE_BYTES // 1024 // 1024,
+            "size": page_parser.MAX_PAGE_BYTES // 1024 // 1024,
         },
         error_messages={
             "required": _("กรุณาเลือกไฟล์หน้าโครงการอย่างน้อยหนึ่งไฟล์"),
@@ -61,7 +62,7 @@ class PageUploadForm(forms.Form):
                     "ไฟล์ใหญ่เกิน %(limit)s MB ซึ่งเป็นขนาดสูงสุดของหน้าโครงการ: %(names)s "
                     "ไฟล์เหล่านี้ไม่ใช่หน้าโครงการที่บันทึกเป็นข้อความ นำออกแล้วอัปโหลดใหม่"
                 )
-                % {"limit": bma_page.MAX_PAGE_BYTES // 1024 // 1024, "names": names}
+                % {"limit": page_parser.MAX_PAGE_BYTES // 1024 // 1024, "names": names}
             )
         return files
 
@@ -110,7 +111,7 @@ class PlanUploadForm(AgencyYearForm):
     file = forms.FileField(
         label=_("ไฟล์แผนปฏิบัติราชการ (.xlsx)"),
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx," + plan_xlsx.WORKBOOK_CONTENT_TYPE}
+            attrs={"accept": ".xlsx," + workbook_columns.WORKBOOK_CONTENT_TYPE}
         ),
         help_text=_("ใช้แม่แบบที่ดาวน์โหลดจากระบบ ขนาดไม่เกิน %(size)s MB")
         % {"size": settings.BMA_IMPORT_MAX_XLSX_BYTES // 1024 // 1024},
@@ -126,12 +127,13 @@ class PlanUploadForm(AgencyYearForm):
             raise forms.ValidationError(refusals)
         if getattr(upload, "oversized", False):
             raise forms.ValidationError(
-                plan_xlsx.check_file(head=b"PK\x03\x04", size=upload.size) or _("ไฟล์ใหญ่เกินกำหนด")
+                workbook_read.check_file(head=b"PK\x03\x04", size=upload.size)
+                or _("ไฟล์ใหญ่เกินกำหนด")
             )
         upload.seek(0)
         head = upload.read(8)
         upload.seek(0)
-        if message := plan_xlsx.check_file(head=head, size=upload.size):
+        if message := workbook_read.check_file(head=head, size=upload.size):
             raise forms.ValidationError(message)
         return upload
 
