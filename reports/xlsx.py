@@ -58,6 +58,18 @@ def _format(sheet, column: int, number_format: str):
 
 def agency_workbook(report: AgencyReport) -> bytes:
     workbook = Workbook()
+    _summary_sheet(workbook, report)
+    _entries_sheet(workbook, report)
+    _steps_sheet(workbook, report)
+    _quarters_sheet(workbook, report)
+    workbook.properties.title = report.title
+    workbook.properties.created = timezone.now().replace(tzinfo=None)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _summary_sheet(workbook, report: AgencyReport) -> None:
     summary = _sheet(
         workbook,
         _("สรุป"),
@@ -110,6 +122,8 @@ def agency_workbook(report: AgencyReport) -> bytes:
         _format(summary, column, PERCENT_FORMAT)
     _format(summary, 7, DATE_FORMAT)
 
+
+def _entries_sheet(workbook, report: AgencyReport) -> None:
     entries = _sheet(
         workbook,
         _("ผลการดำเนินงาน"),
@@ -149,6 +163,8 @@ def agency_workbook(report: AgencyReport) -> bytes:
     for (cell,) in entries.iter_rows(min_row=5, min_col=7, max_col=7):
         cell.alignment = WRAP
 
+
+def _steps_sheet(workbook, report: AgencyReport) -> None:
     steps = _sheet(
         workbook,
         _("แผนการดำเนินงาน"),
@@ -180,6 +196,8 @@ def agency_workbook(report: AgencyReport) -> bytes:
     _format(steps, 5, DATE_FORMAT)
     _format(steps, 6, DATE_FORMAT)
 
+
+def _quarters_sheet(workbook, report: AgencyReport) -> None:
     quarters = _sheet(
         workbook,
         _("ผลการประเมิน"),
@@ -209,9 +227,3 @@ def agency_workbook(report: AgencyReport) -> bytes:
             )
     for column in (3, 4, 5, 6):
         _format(quarters, column, PERCENT_FORMAT)
-
-    workbook.properties.title = report.title
-    workbook.properties.created = timezone.now().replace(tzinfo=None)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
