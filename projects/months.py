@@ -25,10 +25,10 @@ Whatever the status: ``locked`` (T > D and not reopened: staff may not write the
 report; administrators always may, permissions.can_report_month), ``missing`` (T > D and
 no report: what every page counts as ขาดส่ง) and ``past_deadline``.
 
-Functions: MonthState (pure, the rule itself); month_states / month_state for one project's
-months and month_states_for for many projects, each in a fixed number of queries; and
-reporting_calendar, the months of a fiscal year that the dashboard's "missing" and "due"
-counts are about on a day.
+Functions: MonthState (pure, the rule itself); month_states / month_state / year_states for
+one project's months and month_states_for for many projects, each in a fixed number of
+queries; and reporting_calendar, the months of a fiscal year that the dashboard's "missing"
+and "due" counts are about on a day.
 """
 
 import datetime as dt
@@ -230,6 +230,11 @@ def month_states(
 
 def month_state(project: Project, period: dt.date, *, today: dt.date) -> MonthState:
     return month_states(project, [period], today=today)[period]
+
+
+def year_states(project: Project, *, today: dt.date) -> dict[dt.date, MonthState]:
+    """The state of each of the twelve months of the project's fiscal year (month_states)."""
+    return month_states(project, thaidates.fiscal_months(project.fiscal_year.year_be), today=today)
 
 
 # --- A fiscal year's calendar, for counts over many projects -----------------------------

@@ -3,6 +3,8 @@
 - September's report written on 5 October, before its deadline (10 October), is accepted:
   a report's date runs from its month's first day to the month's deadline (or the end of
   a reopening), not to the fiscal year's end (services.progress_entry_check).
+- Editing a report keeps its date: the form starts from the entry's own date.
+- The form opens on the earliest month this person may still report that has no report.
 """
 
 import datetime as dt
@@ -12,15 +14,17 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from projects import months, services
+from projects import months, reporting, services
 from projects.models import ProgressEntry
 from tests.factories import (
     FiscalYearFactory,
     MonthReopeningFactory,
     PlanStepFactory,
+    ProgressEntryFactory,
     ProjectFactory,
     UserFactory,
 )
+from tests.html import page_of, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +166,129 @@ def test_a_report_is_never_dated_before_its_month_nor_after_today(project, steps
             today=day,
         )
     assert "ต้องไม่เกินวันนี้ (05/10/2569)" in excinfo.value.message_dict["reported_on"][0]
+
+
+# --- Editing keeps the report's date ----------------------------------------------------
+
+
+TODAY = dt.date(2026, 3, 5)  # February's report is due until 10 March
+FEBRUARY = dt.date(2026, 2, 1)
+
+
+@pytest.fixture
+def fixed_today(monkeypatch):
+    monkeypatch.setattr("projects.views._today", lambda: TODAY)
+
+
+def form_values(page) -> dict:
+    """What the report form would send as it stands (its inputs, ticks and texts)."""
+    data: dict = {}
+    for field in page.all("#report-form input, #report-form textarea, #report-form select"):
+        name, tag = field.get("name"), field.tag.rpartition("}")[2]
+        if not name or field.get("type") in ("file", "submit"):
+            continue
+        if field.get("type") == "checkbox":
+            if field.get("checked") is not None:
+                data.setdefault(name, []).append(field.get("value"))
+        elif tag == "textarea":
+            data[name] = text_of(field)
+        elif tag == "select":
+            chosen = [o.get("value") for o in field.iter() if o.get("selected") is not None]
+            data[name] = chosen[0] if chosen else ""
+        else:
+            data[name] = field.get("value") or ""
+    return data
+
+
+def test_the_form_starts_from_the_entrys_own_date(project, steps):
+    entry = ProgressEntryFactory(project=project, period=FEBRUARY, reported_on=dt.date(2026, 2, 20))
+    initial = reporting.report_initial(entry, today=TODAY, ticks_from=entry)
+    assert initial["reported_on"] == "20/02/2569"
+    fresh = reporting.report_initial(None, today=TODAY, ticks_from=entry)
+    assert fresh["reported_on"] == "05/03/2569"
+
+
+def test_opening_and_saving_an_old_report_keeps_its_date(
+    client, project, steps, staff, fixed_today
+):
+    entry = ProgressEntryFactory(
+        project=project,
+        period=FEBRUARY,
+        reported_on=dt.date(2026, 2, 20),
+        completed_steps=[steps[0].pk],
+        percent=Decimal(40),
+        narrative="จัดประชุมคณะทำงานแล้ว",
+    )
+    client.force_login(staff)
+    page = page_of(client.get(f"/projects/{project.code}/report/?period=2026-02"))
+    assert page.one("#id_reported_on").get("value") == "20/02/2569"
+    data = form_values(page)
+    data["narrative"] = "จัดประชุมคณะทำงานแล้ว (แก้คำผิด)"
+    response = client.post(f"/projects/{project.code}/report/", data)
+    assert response.status_code == 302, page_of(response).text(".alert--error, .field__error")
+    entry.refresh_from_db()
+    assert entry.narrative.endswith("(แก้คำผิด)")
+    assert entry.reported_on == dt.date(2026, 2, 20)
+    assert entry.version == 2
+
+
+# --- The form opens on the earliest month still due ---------------------------------------
+
+# Fiscal year 2570: 1 Oct 2026 – 30 Sep 2027. On 5 December, October is past its deadline
+# (10 November), November's report is due until 10 December, December is under way.
+DECEMBER_5 = dt.date(2026, 12, 5)
+OCTOBER_70, NOVEMBER_70, DECEMBER_70 = (
+    dt.date(2026, 10, 1),
+    dt.date(2026, 11, 1),
+    dt.date(2026, 12, 1),
+)
+
+
+@pytest.fixture
+def project_2570():
+    project = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=2570))
+    PlanStepFactory(project=project, order=1, weight=Decimal(100))
+    return project
+
+
+def opened_on(client, project, monkeypatch, today) -> str:
+    monkeypatch.setattr("projects.views._today", lambda: today)
+    client.force_login(UserFactory(agency=project.agency))
+    return (
+        page_of(client.get(f"/projects/{project.code}/"))
+        .one("#id_period option[selected]")
+        .get("value")
+    )
+
+
+def test_with_october_reported_and_november_not_it_opens_on_november(
+    client, project_2570, monkeypatch
+):
+    ProgressEntryFactory(project=project_2570, period=OCTOBER_70, reported_on=dt.date(2026, 11, 6))
+    assert opened_on(client, project_2570, monkeypatch, DECEMBER_5) == "2026-11-01"
+
+
+def test_with_november_reported_and_october_reopened_and_empty_it_opens_on_october(
+    client, project_2570, monkeypatch
+):
+    ProgressEntryFactory(project=project_2570, period=NOVEMBER_70, reported_on=dt.date(2026, 12, 2))
+    MonthReopeningFactory(
+        project=project_2570,
+        period=OCTOBER_70,
+        until=dt.date(2026, 12, 12),
+        reopened_by=UserFactory(evaluator=True),
+    )
+    assert opened_on(client, project_2570, monkeypatch, DECEMBER_5) == "2026-10-01"
+
+
+def test_with_every_month_reported_it_opens_on_the_latest_one_to_edit(project_2570):
+    staff = UserFactory(agency=project_2570.agency)
+    for period in (OCTOBER_70, NOVEMBER_70, DECEMBER_70):
+        ProgressEntryFactory(project=project_2570, period=period, reported_on=DECEMBER_5)
+    assert reporting.default_period(project_2570, user=staff, today=DECEMBER_5) == DECEMBER_70
+
+
+def test_a_locked_empty_month_is_not_where_staff_are_sent(project_2570):
+    """October is missing and locked: staff cannot write it; November is what they can do."""
+    staff = UserFactory(agency=project_2570.agency)
+    assert reporting.default_period(project_2570, user=staff, today=DECEMBER_5) == NOVEMBER_70

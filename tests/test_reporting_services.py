@@ -322,10 +322,10 @@ def test_staff_of_another_agency_cannot_report(project, steps):
 
 
 def test_default_period_is_last_month_while_its_report_is_due(project, staff):
-    assert reporting.default_period(project, today=TODAY) == FEBRUARY
+    assert reporting.default_period(project, user=staff, today=TODAY) == FEBRUARY
     ProgressEntryFactory(project=project, period=FEBRUARY, reported_on=dt.date(2026, 2, 27))
-    assert reporting.default_period(project, today=TODAY) == MARCH
-    assert reporting.default_period(project, today=dt.date(2026, 3, 11)) == MARCH
+    assert reporting.default_period(project, user=staff, today=TODAY) == MARCH
+    assert reporting.default_period(project, user=staff, today=dt.date(2026, 3, 11)) == MARCH
 
 
 def test_report_initial_keeps_last_ticks_for_a_new_month(project, steps):
@@ -336,9 +336,9 @@ def test_report_initial_keeps_last_ticks_for_a_new_month(project, steps):
         completed_steps=[steps[0].pk],
         narrative="เดือนก่อน",
     )
-    fresh = reporting.report_initial(None, reported_on=TODAY, ticks_from=latest)
+    fresh = reporting.report_initial(None, today=TODAY, ticks_from=latest)
     assert fresh["completed_steps"] == [steps[0].pk]
     assert "narrative" not in fresh
-    copied = reporting.report_initial(latest, reported_on=TODAY, ticks_from=latest)
+    copied = reporting.report_initial(None, today=TODAY, ticks_from=latest, copy_from=latest)
     assert copied["narrative"] == "เดือนก่อน"
     assert copied["reported_on"] == "05/03/2569"
