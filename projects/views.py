@@ -199,7 +199,8 @@ def _preview_rows(computed, steps) -> list[dict]:
 
 def _report_context(request, project, *, form=None, conflict=None, saved=None, period=None) -> dict:
     """What the report section (templates/projects/_report_form.html) needs: the form for
-    those who may report, the reopening of locked months for สยป."""
+    those who may report, the reopening of locked months for สยป.; for a closed year
+    (months.year_closed) one line instead of the form, to all but administrators."""
     user = request.user
     context = {
         "can_report": permissions.can_report_progress(user, project),
@@ -210,7 +211,10 @@ def _report_context(request, project, *, form=None, conflict=None, saved=None, p
     today = _today()
     # One pass over deadlines, reports and reopenings for the year's months.
     states = months.year_states(project, today=today)
-    if context["can_report"]:
+    context["year_closed"] = months.year_closed(states.values()) and not any(
+        permissions.can_report_month(user, project, state) for state in states.values()
+    )
+    if context["can_report"] and not context["year_closed"]:
         context.update(
             _report_form_context(request, project, form=form, period=period, states=states)
         )
@@ -366,7 +370,8 @@ def _report_body_refused(request, project, refused: str):
     message = _("ส่งไฟล์ได้ครั้งละไม่เกิน %(count)s ไฟล์ กรุณาเลือกไฟล์ใหม่ไม่เกิน %(count)s ไฟล์")
     message %= {"count": limit}
     report = _report_context(request, project)
-    report["form"].errors["evidence"] = report["form"].error_class([message])
+    if "form" in report:  # not in a closed year, which shows no form
+        report["form"].errors["evidence"] = report["form"].error_class([message])
     context = {"project": project, "report": report, "standalone": not request.htmx}
     if request.htmx:
         return render(request, "projects/_report_form.html#report-form", context)

@@ -570,17 +570,18 @@ def test_query_counts_do_not_grow_with_the_data(
 
 
 @pytest.mark.parametrize("year_be", [2568, 2570])
-def test_projects_of_other_fiscal_years_show_their_form_without_error(client, year_be):
-    """A past year's months are all locked; a coming year's have not begun."""
+def test_projects_of_other_fiscal_years_show_their_section_without_error(client, year_be):
+    """A past year's months are all locked: the year is closed, and says so instead of
+    showing the form (tests/test_closed_years.py); a coming year's have not begun."""
     project = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=year_be))
     PlanStepFactory(project=project, order=1, weight=Decimal(100))
     client.force_login(UserFactory(agency=project.agency))
     page = page_of(client.get(url(project)))
-    assert page.all("#report-form")
     if year_be == 2568:
-        assert page.one("#id_period option[selected]").get("value") == "2025-09-01"
-        assert "ปิดรับรายงานแล้ว" in page.text("#report")
+        assert not page.all("#report-form")
+        assert "ปีงบประมาณ 2568 ปิดแล้ว" in page.text("#report .report__closed-year")
     else:
+        assert page.all("#report-form")
         assert not page.all("#id_period option")
 
 
