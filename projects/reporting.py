@@ -363,7 +363,7 @@ def _subject(kind: str, record, step_numbers: dict[int, int], evidence_names: bo
     if kind == "step":
         return _("ขั้นตอนที่ %(order)s") % {"order": record.order}
     if kind == "entry":
-        return _("ผลการดำเนินงาน เดือน%(month)s") % {"month": thaidates.month_label(record.period)}
+        return _("รายงานเดือน%(month)s") % {"month": thaidates.month_label(record.period)}
     if not evidence_names:
         return _("ไฟล์หลักฐาน")
     return _("ไฟล์หลักฐาน %(name)s") % {"name": record.original_name}

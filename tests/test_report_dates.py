@@ -5,6 +5,8 @@
   a reopening), not to the fiscal year's end (services.progress_entry_check).
 - Editing a report keeps its date: the form starts from the entry's own date.
 - The form opens on the earliest month this person may still report that has no report.
+- The history heads each report with the month it covers, and each item writes its dates
+  in one style only.
 """
 
 import datetime as dt
@@ -292,3 +294,88 @@ def test_a_locked_empty_month_is_not_where_staff_are_sent(project_2570):
     """October is missing and locked: staff cannot write it; November is what they can do."""
     staff = UserFactory(agency=project_2570.agency)
     assert reporting.default_period(project_2570, user=staff, today=DECEMBER_5) == NOVEMBER_70
+
+
+# --- The history names the month each report covers, in one date style -------------------
+
+
+def test_the_history_heads_each_report_with_its_month_and_one_date_style(
+    client, project_2570, monkeypatch
+):
+    """The issue's case: October, November and December's reports, all corrected on
+    6 December, used to read "6 ธ.ค. 2569" three times and nothing else."""
+    for period, day in (
+        (OCTOBER_70, dt.date(2026, 11, 5)),
+        (NOVEMBER_70, dt.date(2026, 12, 4)),
+        (DECEMBER_70, dt.date(2026, 12, 6)),
+    ):
+        ProgressEntryFactory(project=project_2570, period=period, reported_on=day)
+    monkeypatch.setattr("projects.views._today", lambda: dt.date(2026, 12, 6))
+    client.force_login(UserFactory(manager=True))
+    page = page_of(client.get(f"/projects/{project_2570.code}/"))
+    heads = page.texts("li.entry .entry__month")
+    assert heads == ["รายงานเดือนธันวาคม 2569", "รายงานเดือนพฤศจิกายน 2569", "รายงานเดือนตุลาคม 2569"]
+    assert page.texts("li.entry .entry__date") == [
+        "ส่งเมื่อ 6 ธ.ค. 2569",
+        "ส่งเมื่อ 4 ธ.ค. 2569",
+        "ส่งเมื่อ 5 พ.ย. 2569",
+    ]
+    for item in page.all("li.entry"):
+        assert date_styles(text_of(item)) == {"prose"}, text_of(item)
+
+
+def test_the_seed_history_keeps_what_people_wrote_and_reads_in_one_style(
+    seed_project, logged_in_client
+):
+    page = page_of(logged_in_client.get(f"/projects/{seed_project.code}/"))
+    first = page.all("li.entry")[0]
+    assert text_of(first.find(".//*[@class='entry__month']")) == "รายงานเดือนกันยายน 2564"
+    assert text_of(first.find(".//*[@class='entry__date']")) == "ส่งเมื่อ 22 ก.ย. 2564"
+    assert text_of(first.find(".//{*}time")) == "22 ก.ย. 2564"
+    assert first.find(".//{*}time").get("datetime") == "2021-09-22"
+    narrative = text_of(first.find(".//*[@class='entry__text']"))
+    assert narrative.startswith("- สำนักงานเลขานุการสภากรุงเทพมหานครได้กำหนดการจัดกิจกรรม")
+    for item in page.all("li.entry"):
+        assert date_styles(text_of(item)) <= {"prose"}, text_of(item)
+
+
+def test_the_change_history_heads_reports_with_their_month_in_one_date_style(
+    client, project, steps, staff
+):
+    day = dt.date(2026, 10, 5)
+    entry = report(project, staff, steps=steps[:1], period=SEPTEMBER, reported_on=day, today=day)
+    report(
+        project,
+        staff,
+        steps=steps,
+        period=SEPTEMBER,
+        reported_on=day,
+        today=dt.date(2026, 10, 6),
+        entry=entry.pk,
+        version=entry.version,
+    )
+    records = reporting.change_history(project, 1).object_list
+    assert [r.subject for r in records if r.kind == "entry"] == ["รายงานเดือนกันยายน 2569"] * 2
+    client.force_login(staff)
+    page = page_of(client.get(f"/projects/{project.code}/changes/"))
+    items = [i for i in page.all("li.change") if "รายงานเดือนกันยายน 2569" in text_of(i)]
+    assert len(items) == 2
+    for item in page.all("li.change"):
+        assert len(date_styles(text_of(item))) <= 1, text_of(item)
+    created = items[-1]
+    assert "05/10/2569" in text_of(created)  # วันที่รายงาน, as typed in the form
+
+
+def test_the_reopenings_list_writes_its_dates_in_one_style(client, project, staff):
+    MonthReopeningFactory(
+        project=project,
+        period=SEPTEMBER,
+        until=dt.date(2026, 10, 20),
+        reopened_by=UserFactory(evaluator=True),
+    )
+    client.force_login(UserFactory(evaluator=True))
+    for path in (f"/projects/{project.code}/", f"/projects/{project.code}/reopen/"):
+        items = page_of(client.get(path)).all(".reopenings li")
+        assert items, path
+        for item in items:
+            assert date_styles(text_of(item)) == {"prose"}, text_of(item)

@@ -343,7 +343,7 @@ def test_an_evaluator_reopens_a_month_from_the_project_page(client, project, sta
     )
     client.force_login(staff)
     page = page_of(client.get(url(project)))
-    assert "เปิดรับรายงานเดือนมกราคม 2569 ถึง 12/03/2569" in page.text(".reopenings")
+    assert "เปิดรับรายงานเดือนมกราคม 2569 ถึง 12 มี.ค. 2569" in page.text(".reopenings")
     response = client.post(url(project, "report/"), form_data(period="2026-01-01"))
     assert response.status_code == 302
     assert ProgressEntry.objects.get().is_late
