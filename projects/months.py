@@ -25,8 +25,9 @@ Whatever the status: ``locked`` (T > D and not reopened: staff may not write the
 report; administrators always may, permissions.can_report_month), ``missing`` (T > D and
 no report: what every page counts as ขาดส่ง) and ``past_deadline``.
 
-Functions: MonthState (pure, the rule itself); month_states / month_state for one project's
-months and month_states_for for many projects, each in a fixed number of queries; and
+Functions: MonthState (pure, the rule itself); month_states / month_state / year_states for
+one project's months and month_states_for for many projects, each in a fixed number of
+queries; year_closed, whether a project's year takes no more reports from its staff; and
 reporting_calendar, the months of a fiscal year that the dashboard's "missing" and "due"
 counts are about on a day.
 """
@@ -230,6 +231,20 @@ def month_states(
 
 def month_state(project: Project, period: dt.date, *, today: dt.date) -> MonthState:
     return month_states(project, [period], today=today)[period]
+
+
+def year_states(project: Project, *, today: dt.date) -> dict[dt.date, MonthState]:
+    """The state of each of the twelve months of the project's fiscal year (month_states)."""
+    return month_states(project, thaidates.fiscal_months(project.fiscal_year.year_be), today=today)
+
+
+def year_closed(states: Iterable[MonthState]) -> bool:
+    """A project's fiscal year is closed to agency staff when every month of it (of
+    ``states``: give the twelve, year_states) is past its deadline, September's in
+    October, and none is reopened for the project: no report can be written or corrected
+    but by administrators, or after สยป. reopens a month."""
+    states = [state for state in states if state.in_year]
+    return bool(states) and all(state.locked for state in states)
 
 
 # --- A fiscal year's calendar, for counts over many projects -----------------------------

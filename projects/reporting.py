@@ -16,7 +16,7 @@ from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects import months, thaidates
+from projects import months, permissions, thaidates
 from projects.models import (
     Agency,
     EvidenceFile,
@@ -29,11 +29,15 @@ from projects.models import (
 # --- Locked months (the rule itself: projects/months.py) ----------------------------------
 
 
-def locked_months(project: Project, *, today: dt.date) -> list[months.MonthState]:
+def locked_months(
+    project: Project, *, today: dt.date, states: dict[dt.date, months.MonthState] | None = None
+) -> list[months.MonthState]:
     """Months of the project's fiscal year, up to today, whose deadline has passed: the
-    months สยป. may reopen. Newest first."""
+    months สยป. may reopen. Newest first. ``states`` may hold the year's states
+    (months.year_states)."""
     periods = [m for m in thaidates.fiscal_months(project.fiscal_year.year_be) if m <= today]
-    states = months.month_states(project, periods, today=today)
+    if states is None or not all(p in states for p in periods):
+        states = months.month_states(project, periods, today=today)
     return [states[m] for m in reversed(periods) if states[m].past_deadline]
 
 
@@ -109,30 +113,29 @@ def report_months(project: Project, *, today: dt.date) -> list[dt.date]:
 
 
 def default_period(
-    project: Project, *, today: dt.date, states: dict[dt.date, months.MonthState] | None = None
+    project: Project,
+    *,
+    user,
+    today: dt.date,
+    states: dict[dt.date, months.MonthState] | None = None,
 ) -> dt.date:
-    """The month a new report is most likely about: last month while its report is due
-    (รอส่ง: the month has ended, its deadline has not passed and it has no report; reports
-    are written in the first days of the next month), else the current month, kept inside
-    the project's fiscal year. ``states`` may already hold last month's state (see
-    candidate_periods)."""
+    """The month the report form opens on: the earliest month of the project's year that
+    ``user`` may still report today (not locked for them, permissions.can_report_month)
+    and that has no report yet: November on 5 December when October is reported, October
+    while สยป. has reopened it and it is still empty. Else the latest month they may still
+    write (its report, to correct it); else the latest month that has begun (the year is
+    closed to them); a year not yet begun opens on its first month. ``states`` may hold
+    the year's states (months.year_states)."""
     periods = report_months(project, today=today)
     if not periods:
         return project.fiscal_year.starts_on
-    last_month = thaidates.add_months(ProgressEntry.period_of(today), -1)
-    if last_month in periods:
-        state = (states or {}).get(last_month) or months.month_state(
-            project, last_month, today=today
-        )
-        if state.status == months.DUE:
-            return last_month
-    return periods[-1]
-
-
-def candidate_periods(today: dt.date) -> list[dt.date]:
-    """The months a report form may default to: last month and this month."""
-    current = ProgressEntry.period_of(today)
-    return [thaidates.add_months(current, -1), current]
+    if states is None or not all(p in states for p in periods):
+        states = months.month_states(project, periods, today=today)
+    writable = [p for p in periods if permissions.can_report_month(user, project, states[p])]
+    empty = [p for p in writable if not states[p].reported]
+    if empty:
+        return empty[0]
+    return writable[-1] if writable else periods[-1]
 
 
 def entry_for_period(project: Project, period: dt.date) -> ProgressEntry | None:
@@ -154,27 +157,36 @@ def latest_entry(project: Project) -> ProgressEntry | None:
 
 
 def report_initial(
-    entry: ProgressEntry | None, *, reported_on: dt.date, ticks_from: ProgressEntry | None
+    entry: ProgressEntry | None,
+    *,
+    today: dt.date,
+    ticks_from: ProgressEntry | None,
+    copy_from: ProgressEntry | None = None,
+    reported_on: dt.date | None = None,
 ) -> dict:
     """Starting values of the report form.
 
-    Editing this month's entry shows it as saved. A new report keeps the steps ticked last
-    time (progress is cumulative) with an empty narrative; "copy last month" passes the
-    latest entry as ``entry`` with the new date, so its texts come along too.
+    Editing the month's report (``entry``) shows it as saved, its date included: opening
+    and saving a report again never re-dates it. A new report is dated ``today`` and keeps
+    the steps ticked last time (``ticks_from``: progress is cumulative) with an empty
+    narrative. "Copy last month" passes the latest report as ``copy_from``: its texts and
+    ticks come along, not its date. ``reported_on``: a date asked for (``?date=``).
     """
-    if entry is not None:
+    day = reported_on or (entry.reported_on if entry is not None else today)
+    source = copy_from or entry
+    if source is not None:
         return {
-            "reported_on": thaidates.format_be(reported_on),
-            "completed_steps": list(entry.completed_steps),
-            "in_progress_step": entry.in_progress_step_id,
-            "partial_percent": entry.partial_percent,
-            "percent": entry.percent,
-            "narrative": entry.narrative,
-            "problems": entry.problems,
-            "obstacles": entry.obstacles,
-            "lower_reason": entry.lower_reason,
+            "reported_on": thaidates.format_be(day),
+            "completed_steps": list(source.completed_steps),
+            "in_progress_step": source.in_progress_step_id,
+            "partial_percent": source.partial_percent,
+            "percent": source.percent,
+            "narrative": source.narrative,
+            "problems": source.problems,
+            "obstacles": source.obstacles,
+            "lower_reason": source.lower_reason,
         }
-    initial = {"reported_on": thaidates.format_be(reported_on)}
+    initial = {"reported_on": thaidates.format_be(day)}
     if ticks_from is not None:
         initial["completed_steps"] = list(ticks_from.completed_steps)
         initial["in_progress_step"] = ticks_from.in_progress_step_id
@@ -351,7 +363,7 @@ def _subject(kind: str, record, step_numbers: dict[int, int], evidence_names: bo
     if kind == "step":
         return _("ขั้นตอนที่ %(order)s") % {"order": record.order}
     if kind == "entry":
-        return _("ผลการดำเนินงาน เดือน%(month)s") % {"month": thaidates.month_label(record.period)}
+        return _("รายงานเดือน%(month)s") % {"month": thaidates.month_label(record.period)}
     if not evidence_names:
         return _("ไฟล์หลักฐาน")
     return _("ไฟล์หลักฐาน %(name)s") % {"name": record.original_name}

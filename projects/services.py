@@ -101,7 +101,20 @@ def _is_lower(percent: Decimal | None, previous: ProgressEntry | None) -> bool:
     return percent is not None and previous is not None and percent < previous.percent
 
 
-def _date_errors(fiscal_year, period: dt.date, reported_on: dt.date, today: dt.date) -> dict:
+def _date_errors(
+    fiscal_year, state: months.MonthState, reported_on: dt.date, today: dt.date
+) -> dict:
+    """The month and the date of a report about ``state.period``.
+
+    The month is one of the project's fiscal year that has begun. The report's date runs
+    from the month's first day to today: a report is about its month, and is often written
+    in the next one (September's on 5 October, after the fiscal year's end). For agency
+    staff it also ends at the month's deadline, or at the end of a reopening in force: the
+    month's lock (progress_entry_check, permissions.can_report_month) refuses a save after
+    that day, and a date after today is refused here, so no date past the deadline gets
+    through unless สยป. reopened the month; administrators, never locked, may date a late
+    report up to today."""
+    period = state.period
     errors: dict[str, list[str]] = {}
     if not fiscal_year.contains(period):
         errors.setdefault("period", []).append(
@@ -112,15 +125,6 @@ def _date_errors(fiscal_year, period: dt.date, reported_on: dt.date, today: dt.d
     if reported_on < period:
         errors.setdefault("reported_on", []).append(
             _("วันที่รายงานต้องไม่ก่อนเดือนที่รายงาน (%(month)s)") % {"month": thaidates.month_label(period)}
-        )
-    if not fiscal_year.contains(reported_on):
-        errors.setdefault("reported_on", []).append(
-            _("วันที่รายงานต้องอยู่ในปีงบประมาณ %(year)s (%(start)s ถึง %(end)s)")
-            % {
-                "year": fiscal_year.year_be,
-                "start": thaidates.format_be(fiscal_year.starts_on),
-                "end": thaidates.format_be(fiscal_year.ends_on),
-            }
         )
     if reported_on > today:
         errors.setdefault("reported_on", []).append(
@@ -159,10 +163,11 @@ def progress_entry_check(
     states: dict[dt.date, months.MonthState] | None = None,
 ) -> ReportCheck:
     """Every rule of a report, without writing: the month (in the project's fiscal year,
-    begun), the dates, the percent, a reason when it is lower than the month before's, and
-    the month's lock for ``user``. ``states`` may hold the month's state already read."""
+    begun), its date (_date_errors), the percent, a reason when it is lower than the month
+    before's, and the month's lock for ``user``. ``states`` may hold the month's state already read."""
     period = report_period(data)
-    errors = _date_errors(project.fiscal_year, period, data.reported_on, today)
+    state = (states or {}).get(period) or months.month_state(project, period, today=today)
+    errors = _date_errors(project.fiscal_year, state, data.reported_on, today)
     computed = progress_entry_compute(steps=steps, data=data)
     percent = computed.percent if computed is not None else data.manual_percent
     if percent is None:
@@ -172,7 +177,6 @@ def progress_entry_check(
     previous = reporting.previous_entry(project, period)
     if _is_lower(percent, previous) and not data.lower_reason.strip():
         errors.setdefault("lower_reason", []).append(_lower_error(percent, previous))
-    state = (states or {}).get(period) or months.month_state(project, period, today=today)
     if "period" not in errors and not permissions.can_report_month(user, project, state):
         errors.setdefault("period", []).append(_lock_error(state))
     return ReportCheck(period, computed, percent, previous, state, errors)

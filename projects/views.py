@@ -199,7 +199,8 @@ def _preview_rows(computed, steps) -> list[dict]:
 
 def _report_context(request, project, *, form=None, conflict=None, saved=None, period=None) -> dict:
     """What the report section (templates/projects/_report_form.html) needs: the form for
-    those who may report, the reopening of locked months for สยป."""
+    those who may report, the reopening of locked months for สยป.; for a closed year
+    (months.year_closed) one line instead of the form, to all but administrators."""
     user = request.user
     context = {
         "can_report": permissions.can_report_progress(user, project),
@@ -207,12 +208,19 @@ def _report_context(request, project, *, form=None, conflict=None, saved=None, p
     }
     if not (context["can_report"] or context["can_reopen"]):
         return context
-    if context["can_report"]:
-        context.update(_report_form_context(request, project, form=form, period=period))
+    today = _today()
+    # One pass over deadlines, reports and reopenings for the year's months.
+    states = months.year_states(project, today=today)
+    context["year_closed"] = months.year_closed(states.values()) and not any(
+        permissions.can_report_month(user, project, state) for state in states.values()
+    )
+    if context["can_report"] and not context["year_closed"]:
+        context.update(
+            _report_form_context(request, project, form=form, period=period, states=states)
+        )
         context.update(conflict=conflict, saved=saved)
     if context["can_reopen"]:
-        today = _today()
-        reopenable = reporting.locked_months(project, today=today)
+        reopenable = reporting.locked_months(project, today=today, states=states)
         context["reopen_form"] = MonthReopenForm(
             months=reopenable,
             initial={"until": thaidates.format_be(today + dt.timedelta(days=7))},
@@ -222,28 +230,36 @@ def _report_context(request, project, *, form=None, conflict=None, saved=None, p
     return context
 
 
-def _report_form_context(request, project, *, form, period) -> dict:
+def _report_form_context(request, project, *, form, period, states) -> dict:
     """The report form and its preview. Without a bound form it starts from the query
-    string: ``period`` (the month to report, else the month now due), ``date`` (else today)
-    and ``copy=last`` (take the texts of the latest report)."""
+    string: ``period`` (the month to report, else the earliest month still to report:
+    reporting.default_period), ``date`` (else the report's own date, or today for a new
+    one) and ``copy=last`` (take the texts of the latest report). ``states``: the year's
+    months (months.year_states)."""
     today = _today()
     steps = list(project.steps.all())
     choices = reporting.report_months(project, today=today)
     raw = form["period"].value() if form is not None else request.GET.get("period")
     period = period or _period_param(raw)
-    # One pass over deadlines, reports and reopenings for the months the form may show.
-    candidates = {*reporting.candidate_periods(today), *([period] if period else [])}
-    states = months.month_states(project, sorted(candidates), today=today)
+    if period is not None and period not in states:
+        states = {**states, **months.month_states(project, [period], today=today)}
     context = {}
     if form is None:
         latest = reporting.latest_entry(project)
-        period = period or reporting.default_period(project, today=today, states=states)
+        period = period or reporting.default_period(
+            project, user=request.user, today=today, states=states
+        )
         entry = reporting.entry_for_period(project, period)
-        reported_on = _date_param(request.GET.get("date")) or today
-        source = latest if request.GET.get("copy") == "last" and latest else entry
+        copy_from = latest if request.GET.get("copy") == "last" else None
         form = ProgressReportForm(
             initial={
-                **reporting.report_initial(source, reported_on=reported_on, ticks_from=latest),
+                **reporting.report_initial(
+                    entry,
+                    today=today,
+                    ticks_from=latest,
+                    copy_from=copy_from,
+                    reported_on=_date_param(request.GET.get("date")),
+                ),
                 "period": period.isoformat(),
                 "entry": entry.pk if entry else None,
                 "version": entry.version if entry else 0,
@@ -251,7 +267,7 @@ def _report_form_context(request, project, *, form, period) -> dict:
             steps=steps,
             months=choices,
         )
-        context["copied_from"] = source if source is not None and source != entry else None
+        context["copied_from"] = copy_from if copy_from is not None and copy_from != entry else None
     else:
         entry = reporting.entry_for_period(project, period or ProgressEntry.period_of(today))
     facts = _preview(project, request.user, steps, form, choices, today=today, states=states)
@@ -354,7 +370,8 @@ def _report_body_refused(request, project, refused: str):
     message = _("ส่งไฟล์ได้ครั้งละไม่เกิน %(count)s ไฟล์ กรุณาเลือกไฟล์ใหม่ไม่เกิน %(count)s ไฟล์")
     message %= {"count": limit}
     report = _report_context(request, project)
-    report["form"].errors["evidence"] = report["form"].error_class([message])
+    if "form" in report:  # not in a closed year, which shows no form
+        report["form"].errors["evidence"] = report["form"].error_class([message])
     context = {"project": project, "report": report, "standalone": not request.htmx}
     if request.htmx:
         return render(request, "projects/_report_form.html#report-form", context)

@@ -168,9 +168,8 @@ def test_the_quarter_result_defaults_to_the_latest_month_of_the_quarter(correcte
 def test_the_history_names_the_month_of_a_report_written_later(client, corrected):
     client.force_login(UserFactory(manager=True))
     page = page_of(client.get(f"/projects/{corrected['project'].code}/"))
-    months = [" ".join(entry.itertext()).count("รายงานของเดือน") for entry in page.all(".entry")]
-    assert months == [1, 1]  # November written on 3 Dec, October corrected on 5 Dec
-    assert "รายงานของเดือนพฤศจิกายน 2569" in page.text(".entry")
+    # November written on 3 Dec, October corrected on 5 Dec: each heads with its month.
+    assert page.texts(".entry .entry__month") == ["รายงานเดือนพฤศจิกายน 2569", "รายงานเดือนตุลาคม 2569"]
 
 
 def test_the_s_curve_ends_at_the_latest_month(corrected):

@@ -57,12 +57,13 @@ def entry_numbers(page):
 
 
 def entry_rows(page):
-    """(number, percent, dd/mm/BE) of each entry on the page, as shown."""
+    """(number, percent, dd/mm/BE) of each entry on the page (its date as the
+    ``<time datetime>`` of its heading)."""
     return [
         (
             int(text_of(item.find(".//*[@class='entry__no']")).strip("()")),
             text_of(item.find(".//*[@class='entry__pct']")),
-            text_of(item.find(".//*[@class='entry__date-inline']")).rstrip(" :"),
+            thaidates.format_be(dt.date.fromisoformat(item.find(".//{*}time").get("datetime"))),
         )
         for item in page.all("li.entry")
     ]
@@ -136,8 +137,12 @@ def test_history_first_page_numbered_newest_first(seed_page):
     first = seed_page.all("li.entry")[0]
     assert first.find(".//{*}time").get("datetime") == "2021-09-22"
     assert text_of(first.find(".//{*}time")) == "22 ก.ย. 2564"
+    # "(1) … (2021-09-22)" and "22/09/2564 : …" of the seed page: the month the report is
+    # about and its date head the entry, in one date style (tests/test_report_dates.py);
+    # the narrative is what was written.
+    assert text_of(first.find(".//*[@class='entry__month']")) == "รายงานเดือนกันยายน 2564"
     narrative = text_of(first.find(".//*[@class='entry__text']"))
-    assert narrative.startswith("22/09/2564 : - สำนักงานเลขานุการสภากรุงเทพมหานครได้กำหนดการจัดกิจกรรม")
+    assert narrative.startswith("- สำนักงานเลขานุการสภากรุงเทพมหานครได้กำหนดการจัดกิจกรรม")
     assert narrative.endswith("พิจารณาดำเนินการต่อไป")
 
 

@@ -60,7 +60,7 @@ def test_an_edited_entry_reads_as_field_old_to_new_with_who_and_when(project, st
     newest = page.object_list[0]
     assert newest.kind == "entry" and newest.action == "~"
     assert str(newest.who) == "สุดา ใจดี"
-    assert newest.subject == "ผลการดำเนินงาน เดือนมีนาคม 2569"
+    assert newest.subject == "รายงานเดือนมีนาคม 2569"
     changes = {c.label: (c.old, c.new) for c in newest.changes}
     assert changes["ความคืบหน้า (ร้อยละ)"] == ("40.00", "100.00")
     assert changes["ขั้นตอนที่แล้วเสร็จ"] == ("1", "1, 2")

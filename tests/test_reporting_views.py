@@ -343,7 +343,7 @@ def test_an_evaluator_reopens_a_month_from_the_project_page(client, project, sta
     )
     client.force_login(staff)
     page = page_of(client.get(url(project)))
-    assert "เปิดรับรายงานเดือนมกราคม 2569 ถึง 12/03/2569" in page.text(".reopenings")
+    assert "เปิดรับรายงานเดือนมกราคม 2569 ถึง 12 มี.ค. 2569" in page.text(".reopenings")
     response = client.post(url(project, "report/"), form_data(period="2026-01-01"))
     assert response.status_code == 302
     assert ProgressEntry.objects.get().is_late
@@ -570,17 +570,18 @@ def test_query_counts_do_not_grow_with_the_data(
 
 
 @pytest.mark.parametrize("year_be", [2568, 2570])
-def test_projects_of_other_fiscal_years_show_their_form_without_error(client, year_be):
-    """A past year's months are all locked; a coming year's have not begun."""
+def test_projects_of_other_fiscal_years_show_their_section_without_error(client, year_be):
+    """A past year's months are all locked: the year is closed, and says so instead of
+    showing the form (tests/test_closed_years.py); a coming year's have not begun."""
     project = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=year_be))
     PlanStepFactory(project=project, order=1, weight=Decimal(100))
     client.force_login(UserFactory(agency=project.agency))
     page = page_of(client.get(url(project)))
-    assert page.all("#report-form")
     if year_be == 2568:
-        assert page.one("#id_period option[selected]").get("value") == "2025-09-01"
-        assert "ปิดรับรายงานแล้ว" in page.text("#report")
+        assert not page.all("#report-form")
+        assert "ปีงบประมาณ 2568 ปิดแล้ว" in page.text("#report .report__closed-year")
     else:
+        assert page.all("#report-form")
         assert not page.all("#id_period option")
 
 
