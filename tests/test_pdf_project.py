@@ -36,9 +36,11 @@ def test_seed_pdf_text_has_name_agency_and_be_dates(seed_pdf, seed_project):
     assert nfkc(seed_project.name) in text
     assert nfkc(seed_project.agency.name) in text
     assert "(2564)" in text
-    # The newest entry, as the seed page prints it: list form and prose form, BE years.
-    assert "22/09/2564 :" in text
-    assert nfkc("ร้อยละ 100.00 (22 ก.ย. 2564)") in text
+    # The newest entry as the project page shows it: the month it covers, then its date
+    # in prose; one date style per item (issue 14), BE years.
+    assert nfkc("รายงานเดือนกันยายน 2564 · ส่งเมื่อ 22 ก.ย. 2564") in text
+    assert nfkc("ความคืบหน้าโครงการฯ ร้อยละ 100.00") in text
+    assert "22/09/2564 :" not in text
     assert "2021" not in text
     # Printed today, in BE.
     today = timezone.localdate()
@@ -107,11 +109,11 @@ def test_scheduled_plan_draws_planned_line_and_planned_percent(db):
 def test_thai_digits_option(seed_project, logged_in_client):
     response = logged_in_client.get(reverse("projects:print_pdf", args=[SEED]) + "?digits=thai")
     text = pdf_text(response.content)
-    assert "๒๒/๐๙/๒๕๖๔" in text
+    assert nfkc("ส่งเมื่อ ๒๒ ก.ย. ๒๕๖๔") in text
     assert "๐๑๐๐๐๐๐๐-๒๔๖๒" in text
     total = thaidates.thai_digits(page_count(response.content))
     assert nfkc(f"หน้า ๑ / {total}") in text
-    assert "22/09/2564" not in text
+    assert "2564" not in text
 
 
 def test_thai_digits_leave_markup_alone():
@@ -147,10 +149,10 @@ def test_two_hundred_entries_page_count(db, client):
     for number, page in enumerate(pages, start=1):
         assert nfkc(f"หน้า {number} / {total}") in page, number
     text = "".join(pages)
-    numbers = [int(n) for n in re.findall(r"^\((\d+)\) ความคืบหน้า", text, flags=re.M)]
+    numbers = [int(n) for n in re.findall(r"^\((\d+)\) รายงานเดือน", text, flags=re.M)]
     assert numbers == list(range(1, 201))
     # (1) is the newest: reported 15 May 2020 (BE 2563).
-    assert "15/05/2563" in text and "15/02/2547" in text
+    assert nfkc("ส่งเมื่อ 15 พ.ค. 2563") in text and nfkc("ส่งเมื่อ 15 ก.พ. 2547") in text
 
 
 def test_long_narrative_flows_over_pages(db):
@@ -165,8 +167,13 @@ def test_long_narrative_flows_over_pages(db):
     data = render.project_pdf(selectors.project_report_for_code(project.code))
     text = pdf_text(data)
     assert page_count(data) >= 3
-    # Nothing clipped: every repetition and the last words are there.
-    assert text.replace("\n", "").count(nfkc("คณะทำงานเพื่อพิจารณา")) == 120
+    # Nothing clipped: every repetition and the last words are there (read without the
+    # pages' running heads and feet, which a page break puts inside a sentence).
+    furniture = (nfkc("พิมพ์เมื่อ"), nfkc("ระบบติดตาม"), project.code)
+    body = "".join(
+        line for line in text.splitlines() if not any(part in line for part in furniture)
+    )
+    assert body.count(nfkc("คณะทำงานเพื่อพิจารณา")) == 120
     assert nfkc("จบรายงานฉบับยาว") in text
 
 
@@ -222,12 +229,13 @@ def test_html_print_view(seed_project, logged_in_client):
     assert seed_project.name in page.text("h1")
     assert page.one(".toolbar a.btn").get("href") == reverse("projects:print_pdf", args=[SEED])
     assert page.all('link[href$="css/report.css"]')
-    assert "22/09/2564" in page.text(".entry__text")
+    assert "ส่งเมื่อ 22 ก.ย. 2564" in page.text(".entry__date")
+    assert "22/09/2564" not in page.text(".entry")  # one date style per item
     assert not page.all("script")
     thai = Page(
         logged_in_client.get(reverse("projects:print", args=[SEED]) + "?digits=thai").content
     )
-    assert "๒๒/๐๙/๒๕๖๔" in thai.text(".entry__text")
+    assert "ส่งเมื่อ ๒๒ ก.ย. ๒๕๖๔" in thai.text(".entry__date")
 
 
 def test_print_requires_login(seed_project, client):
