@@ -131,7 +131,12 @@ def test_htmx_save_answers_with_the_form_and_updated_gauge_history_and_plan(
     )
     assert response.status_code == 200
     page = page_of(response)
-    assert "บันทึกรายงานเดือนมีนาคม 2569 แล้ว: ความคืบหน้าร้อยละ 55.00" in page.text(".message")
+    # Beside the button: the status stays on the page (hx-preserve), the message reaches it
+    # out of band (issue 14, item 2).
+    assert page.one("#report-form #report-status[role=status]").get("hx-preserve") is not None
+    assert page.texts('template #report-status[hx-swap-oob="innerHTML"]') == [
+        "บันทึกรายงานเดือนมีนาคม 2569 แล้ว: ความคืบหน้าร้อยละ 55.00"
+    ]
     gauge = page.one('#gauge[hx-swap-oob="true"]')
     figure = json.loads(page.one("#gauge-figure").text)
     assert figure["data"][0]["value"] == 55.0
