@@ -237,6 +237,10 @@ def test_conflict_shows_the_stored_values_and_keeps_mine(client, project, steps,
     assert "สมศรี" in conflict and "รายงานของเพื่อนร่วมงาน" in conflict and "50.00" in conflict
     assert page.one("#id_narrative").text == "รายงานของฉัน"
     assert page.one('input[name="entry"]').get("value") == str(theirs.pk)
+    # Said beside the button too, where the person is looking (issue 14, item 2).
+    assert page.texts('template #report-status[hx-swap-oob="innerHTML"]') == [
+        "ยังไม่ได้บันทึก: มีผู้อื่นบันทึกรายงานของเดือนนี้ก่อนคุณ ดูรายละเอียดด้านบน"
+    ]
     theirs.refresh_from_db()
     assert theirs.narrative == "รายงานของเพื่อนร่วมงาน"
     # Saving again, having seen theirs, replaces it.
