@@ -19,6 +19,7 @@ test-results/form-feedback/.
 """
 
 import contextlib
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -209,6 +210,40 @@ def test_report_confirmation_is_beside_the_button_on_a_phone(
     status = page.locator("#report-status")
     expect(status).to_contain_text("บันทึกรายงานเดือน", timeout=10_000)
     beside(page, status, page.locator("#report-submit"))
+
+
+def test_the_wait_for_an_answer_starts_once_the_evidence_is_sent(
+    project, staff, live_server, login, page, media, tmp_path, problems
+):
+    """The timeout is for the server's answer: a report with evidence files on a slow line
+    takes longer than that to send, and is not given up on meanwhile."""
+    login(staff)
+    page.goto(f"{live_server.url}/projects/{project.code}/")
+    fill_report(page)
+    evidence = tmp_path / "หนังสืออนุมัติ.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n" + b"0" * 400_000)
+    page.set_input_files("#id_evidence", str(evidence))
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    throttle = {"offline": False, "latency": 0, "downloadThroughput": -1}
+    cdp.send("Network.emulateNetworkConditions", {**throttle, "uploadThroughput": 100_000})
+    page.evaluate("ms => { htmx.config.timeout = ms; }", TEST_TIMEOUT_MS)
+    started = time.monotonic()
+    page.click("#report-submit")
+    expect(page.locator("#report-status")).to_contain_text("บันทึกรายงานเดือน", timeout=30_000)
+    assert time.monotonic() - started > TEST_TIMEOUT_MS / 1000  # sending took longer
+    assert ProgressEntry.objects.get().evidence.count() == 1
+
+    # Sent, and then no answer: given up on after the wait, as without files.
+    outage = Outage(page, f"**/projects/{project.code}/report/")
+    outage.mode = "timeout"
+    page.set_input_files("#id_evidence", str(evidence))
+    page.click("#report-submit")
+    expect(page.locator("#report-status")).to_contain_text(
+        "เซิร์ฟเวอร์ไม่ตอบภายใน 2 วินาที", timeout=30_000
+    )
+    outage.back()
+    assert problems == []
 
 
 def test_a_session_that_ended_keeps_the_text_and_the_login_opens_in_a_new_tab(

@@ -100,6 +100,27 @@
     show(status, say("busy"), "busy");
   });
 
+  // The timeout is for the server's answer, not for sending files: evidence (up to 50 MB) on a
+  // slow line takes longer than that to send. With files, each step of the sending and its
+  // end start the clock again: given up on only after that long without progress, or without
+  // an answer once all is sent. (A timeout set while the request runs counts from its start.)
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var form = savingForm(event);
+    var xhr = event.detail.xhr;
+    if (!form || !xhr.timeout) return;
+    var files = Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+      return input.files && input.files.length > 0;
+    });
+    if (!files) return;
+    var wait = xhr.timeout;
+    var started = Date.now();
+    var again = function () {
+      xhr.timeout = Date.now() - started + wait;
+    };
+    xhr.upload.addEventListener("progress", again);
+    xhr.upload.addEventListener("load", again);
+  });
+
   // A session that ended: the request was redirected to the login page, which htmx would put
   // in place of the form (or of the live preview). Keep the form; say so beside its button.
   document.addEventListener("htmx:beforeSwap", function (event) {
