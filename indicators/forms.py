@@ -12,7 +12,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.services import EvaluationValues, IndicatorResultValues
-from projects.form_helpers import ErrorsDescribedMixin, ThaiDecimalField, hidden_errors_to_form
+from projects.form_helpers import (
+    ErrorsDescribedMixin,
+    LengthLimitsMixin,
+    ThaiDecimalField,
+    hidden_errors_to_form,
+    limit_lengths,
+)
 from projects.templatetags import thai
 
 HUNDRED = Decimal(100)
@@ -29,7 +35,7 @@ def _score_field(label):
     )
 
 
-class ScoredQuarterForm(ErrorsDescribedMixin, forms.Form):
+class ScoredQuarterForm(LengthLimitsMixin, ErrorsDescribedMixin, forms.Form):
     """One scored quarter row (indicators.models.ScoredQuarterRow): the criteria 2.1 / 2.2,
     a comment and the version it was loaded at. Subclasses add their own values and name
     the dataclass the service takes (``values_class``) and their fields' order."""
@@ -42,7 +48,6 @@ class ScoredQuarterForm(ErrorsDescribedMixin, forms.Form):
         required=False,
         max_length=2000,
         widget=forms.TextInput(attrs={"class": "comment-input", "autocomplete": "off"}),
-        error_messages={"max_length": _("ความเห็นยาวได้ไม่เกิน %(limit_value)d ตัวอักษร")},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -121,22 +126,19 @@ class IndicatorCriteriaForm(ErrorsDescribedMixin, forms.Form):
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                error_messages={
-                    "max_length": _("ยาวได้ไม่เกิน %(limit_value)d ตัวอักษร"),
-                },
             )
+        limit_lengths(self)
 
     def descriptions(self) -> dict[int, str]:
         return {level: self.cleaned_data[f"level_{level}"] for level in range(1, 6)}
 
 
-class QuarterReopenForm(ErrorsDescribedMixin, forms.Form):
+class QuarterReopenForm(LengthLimitsMixin, ErrorsDescribedMixin, forms.Form):
     reason = forms.CharField(
         label=_("เหตุผลที่เปิดไตรมาสอีกครั้ง"),
         max_length=1000,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={
             "required": _("กรุณาระบุเหตุผลที่เปิดไตรมาสอีกครั้ง"),
-            "max_length": _("ยาวได้ไม่เกิน %(limit_value)d ตัวอักษร"),
         },
     )

@@ -1,11 +1,13 @@
 """Form helpers that any app's forms may use (indicators' do): errors read with their
-field by screen readers, a hidden input's error said on the form, dates typed in BE and
-numbers typed in Thai digits. They import nothing of the domain."""
+field by screen readers, a hidden input's error said on the form, texts checked against
+their length by the server only, dates typed in BE and numbers typed in Thai digits. They
+import nothing of the domain."""
 
 import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from projects import thaidates
@@ -36,15 +38,59 @@ class ErrorsDescribedMixin:
             field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
+class TextLengthValidator(MaxLengthValidator):
+    """A text longer than its limit, said with both numbers (60,000 and 20,000). A line
+    break counts as one character, as the page's counter counts it (static/js/forms.js):
+    browsers send it as CR LF."""
+
+    message = _("ข้อความยาว %(length)s ตัวอักษร เกินกำหนด %(limit)s ตัวอักษร กรุณาตัดให้สั้นลง")
+
+    def clean(self, x):
+        return len(x.replace("\r\n", "\n"))
+
+    def __call__(self, value):
+        length = self.clean(value)
+        if length > self.limit_value:
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={"length": f"{length:,}", "limit": f"{self.limit_value:,}"},
+            )
+
+
+def limit_lengths(form: forms.BaseForm) -> None:
+    """Each field with a ``max_length`` is checked by the server only (TextLengthValidator),
+    and tells the page its limit as ``data-maxlength`` for the live counter. No
+    ``maxlength`` attribute: the browser would cut a pasted text at the limit without a word,
+    and the person would save the first 20,000 characters of 60,000 unknowingly."""
+    for field in form.fields.values():
+        limit = getattr(field, "max_length", None)
+        if limit is None or field.widget.is_hidden:
+            continue
+        field.widget.attrs.pop("maxlength", None)
+        field.widget.attrs["data-maxlength"] = str(limit)
+        field.validators = [
+            v for v in field.validators if not isinstance(v, MaxLengthValidator)
+        ] + [TextLengthValidator(limit)]
+
+
+class LengthLimitsMixin:
+    """limit_lengths() for the form's declared fields; a form that adds fields in its
+    ``__init__`` calls limit_lengths(self) after adding them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_lengths(self)
+
+
 class ThaiDateField(forms.Field):
     """A date typed as 22/09/2564 (dd/mm/BE) or 2021-09-22 (ISO); shown in BE."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "widget",
-            forms.TextInput(
-                attrs={"placeholder": "วว/ดด/ปปปป", "inputmode": "numeric", "maxlength": "20"}
-            ),
+            # No maxlength: a longer paste is refused whole, with what was typed in view.
+            forms.TextInput(attrs={"placeholder": "วว/ดด/ปปปป", "inputmode": "numeric"}),
         )
         super().__init__(*args, **kwargs)
 

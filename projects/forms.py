@@ -8,11 +8,15 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from projects import evidence, thaidates, uploads
-from projects.form_helpers import ErrorsDescribedMixin, ThaiDateField, hidden_errors_to_form
+from projects.form_helpers import (
+    ErrorsDescribedMixin,
+    LengthLimitsMixin,
+    ThaiDateField,
+    hidden_errors_to_form,
+)
 from projects.services import ReportInput, StepInput
 
 PERCENT_ERRORS = {
@@ -94,7 +98,7 @@ class EvidenceField(forms.FileField):
         return cleaned
 
 
-class ProgressReportForm(ErrorsDescribedMixin, forms.Form):
+class ProgressReportForm(LengthLimitsMixin, ErrorsDescribedMixin, forms.Form):
     """รายงานผลการดำเนินงาน: tick the steps done, the percent is computed from them."""
 
     period = forms.TypedChoiceField(
@@ -237,7 +241,7 @@ class PreviewForm(ProgressReportForm):
         return self.cleaned_data
 
 
-class MonthReopenForm(ErrorsDescribedMixin, forms.Form):
+class MonthReopenForm(LengthLimitsMixin, ErrorsDescribedMixin, forms.Form):
     period = forms.DateField(
         label=_("เดือนที่เปิดรับรายงาน"),
         widget=forms.Select,
@@ -258,7 +262,7 @@ class MonthReopenForm(ErrorsDescribedMixin, forms.Form):
         ]
 
 
-class PlanStepForm(forms.Form):
+class PlanStepForm(LengthLimitsMixin, forms.Form):
     step_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     order = forms.IntegerField(
         label=_("ลำดับ"),
@@ -356,14 +360,10 @@ class PlanVersionForm(forms.Form):
         return cleaned
 
 
-class LoginForm(AuthenticationForm):
-    """Django's login form, with the username's length checked on the server too.
+class LoginForm(LengthLimitsMixin, AuthenticationForm):
+    """Django's login form, with the username's length checked on the server (and not
+    by the browser: LengthLimitsMixin).
 
     AuthenticationForm sets the length only as the input's maxlength, so a longer username
     went on to authenticate() and to django-axes, whose record of the failed attempt holds
     255 characters: PostgreSQL refused the row and the login answered 500."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["username"]
-        field.validators.append(MaxLengthValidator(field.max_length))

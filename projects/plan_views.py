@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from projects import permissions, reporting, selectors, services
 from projects.forms import PlanFormSet, PlanVersionForm
@@ -38,7 +39,9 @@ def plan_timeline(request, code):
 
 @login_required
 def plan_edit(request, code):
-    """Add, change, reorder and remove the plan's steps, with the running sum of weights."""
+    """Add, change, reorder and remove the plan's steps, with the running sum of weights.
+    Posted with htmx, a refusal answers with the editor alone and a save with a redirect the
+    browser follows (HX-Redirect); without JavaScript, the page and a redirect."""
     project = reporting.project_for_report(code)
     if not permissions.can_edit_plan(request.user, project):
         raise PermissionDenied
@@ -69,7 +72,10 @@ def plan_edit(request, code):
                     _("บันทึกแผนการดำเนินงานแล้ว (เพิ่ม %(a)s แก้ไข %(c)s ลบ %(r)s ขั้นตอน)")
                     % {"a": result.added, "c": result.changed, "r": result.removed},
                 )
-                return redirect(reverse("projects:detail", args=[code]) + "#plan")
+                page = reverse("projects:detail", args=[code]) + "#plan"
+                if request.htmx:
+                    return HttpResponseClientRedirect(page)
+                return redirect(page)
     else:
         steps = list(project.steps.all())
         version_form = PlanVersionForm(initial={"plan_version": project.plan_version})
@@ -88,9 +94,11 @@ def plan_edit(request, code):
             ],
         )
     rows = _plan_rows(formset)
+    # Over htmx (static/js/forms.js), only the editor: a refusal is shown in place.
+    template = "projects/_plan_editor.html" if request.htmx else "projects/plan_edit.html"
     return render(
         request,
-        "projects/plan_edit.html",
+        template,
         {
             "project": project,
             "formset": formset,

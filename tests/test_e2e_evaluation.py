@@ -64,7 +64,7 @@ def test_evaluator_scores_with_the_keyboard_and_the_headline_changes(
     page.keyboard.type("ติดตามต่อเนื่อง")
     page.keyboard.press("Enter")
 
-    page.locator(f"#eval-{seed_project.pk} .eval-saved").wait_for(timeout=10_000)
+    page.locator(f"#eval-{seed_project.pk}-status", has_text="บันทึกแล้ว").wait_for(timeout=10_000)
     assert "สมศรี" in page.locator(f"#eval-{seed_project.pk} .eval-who").first.inner_text()
     # Focus went on to the next project's first field.
     page.wait_for_function(

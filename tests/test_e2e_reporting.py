@@ -78,8 +78,8 @@ def test_staff_report_a_step_and_the_gauge_follows(
 
     with page.expect_response(lambda r: r.url.endswith("/report/") and r.request.method == "POST"):
         page.click("#report-form button[type=submit]")
-    page.locator("#report-form-wrap .message").wait_for()
-    assert "ความคืบหน้าร้อยละ 45.00" in page.locator("#report-form-wrap .message").inner_text()
+    page.locator("#report-status", has_text="บันทึกรายงานเดือน").wait_for()
+    assert "ความคืบหน้าร้อยละ 45.00" in page.locator("#report-status").inner_text()
 
     # In place, without a page load: gauge (redrawn by Plotly), history, plan, latest date.
     page.locator(".gauge figcaption", has_text="ร้อยละ 45").wait_for()

@@ -307,4 +307,4 @@ def test_evaluator_edits_level_texts(client, kpi, evaluator):
     }
     too_long = client.post(url, {"level_1": "ก" * 2001})
     assert too_long.status_code == 422
-    assert "ยาวได้ไม่เกิน 2000 ตัวอักษร" in too_long.content.decode()
+    assert "ข้อความยาว 2,001 ตัวอักษร เกินกำหนด 2,000 ตัวอักษร" in too_long.content.decode()

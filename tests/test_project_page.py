@@ -470,9 +470,11 @@ def test_print_view_renders_the_whole_project(seed_project, logged_in_client):
     # all twelve entries, not one page of them, newest first
     entries = page.texts(".entry")
     assert len(entries) == 12
-    assert entries[0].startswith("(1) ความคืบหน้าโครงการฯ ร้อยละ 100.00")
-    assert entries[-1].startswith("(12) ความคืบหน้าโครงการฯ ร้อยละ 5.00")
-    assert "22/10/2563 :" in entries[-1]
+    assert entries[0].startswith(
+        "(1) รายงานเดือนกันยายน 2564 · ส่งเมื่อ 22 ก.ย. 2564 · ความคืบหน้าโครงการฯ ร้อยละ 100.00"
+    )
+    assert entries[-1].startswith("(12) รายงานเดือนตุลาคม 2563 · ส่งเมื่อ 22 ต.ค. 2563")
+    assert entries[-1].split("·")[-1].startswith(" ความคืบหน้าโครงการฯ ร้อยละ 5.00")
 
 
 @pytest.mark.parametrize("role", ["own_staff", "evaluator", "admin"])

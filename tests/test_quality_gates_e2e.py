@@ -346,4 +346,4 @@ def test_the_evaluation_row_works_from_the_keyboard(keyboard_world, live_server,
     page.keyboard.press("Control+A")
     page.keyboard.type("80")
     page.keyboard.press("Enter")
-    page.locator(f"#eval-{evaluated.pk} .eval-saved").wait_for(timeout=10_000)
+    page.locator(f"#eval-{evaluated.pk}-status", has_text="บันทึกแล้ว").wait_for(timeout=10_000)

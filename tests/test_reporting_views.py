@@ -131,7 +131,12 @@ def test_htmx_save_answers_with_the_form_and_updated_gauge_history_and_plan(
     )
     assert response.status_code == 200
     page = page_of(response)
-    assert "บันทึกรายงานเดือนมีนาคม 2569 แล้ว: ความคืบหน้าร้อยละ 55.00" in page.text(".message")
+    # Beside the button: the status stays on the page (hx-preserve), the message reaches it
+    # out of band (issue 14, item 2).
+    assert page.one("#report-form #report-status[role=status]").get("hx-preserve") is not None
+    assert page.texts('template #report-status[hx-swap-oob="innerHTML"]') == [
+        "บันทึกรายงานเดือนมีนาคม 2569 แล้ว: ความคืบหน้าร้อยละ 55.00"
+    ]
     gauge = page.one('#gauge[hx-swap-oob="true"]')
     figure = json.loads(page.one("#gauge-figure").text)
     assert figure["data"][0]["value"] == 55.0
@@ -232,6 +237,10 @@ def test_conflict_shows_the_stored_values_and_keeps_mine(client, project, steps,
     assert "สมศรี" in conflict and "รายงานของเพื่อนร่วมงาน" in conflict and "50.00" in conflict
     assert page.one("#id_narrative").text == "รายงานของฉัน"
     assert page.one('input[name="entry"]').get("value") == str(theirs.pk)
+    # Said beside the button too, where the person is looking (issue 14, item 2).
+    assert page.texts('template #report-status[hx-swap-oob="innerHTML"]') == [
+        "ยังไม่ได้บันทึก: มีผู้อื่นบันทึกรายงานของเดือนนี้ก่อนคุณ ดูรายละเอียดด้านบน"
+    ]
     theirs.refresh_from_db()
     assert theirs.narrative == "รายงานของเพื่อนร่วมงาน"
     # Saving again, having seen theirs, replaces it.

@@ -241,10 +241,15 @@ def test_the_usual_headers(client, db):
 
 
 def test_htmx_is_configured_for_the_policy(staff_client):
-    """No inline indicator styles, no eval (hx-on / js: would need 'unsafe-eval')."""
+    """No inline indicator styles, no eval (hx-on / js: would need 'unsafe-eval'); a request
+    with no answer in 30 s fails, and static/js/forms.js says so beside the button."""
     html = staff_client.get(reverse("projects:list")).text
     config = re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", html)
-    assert json.loads(config.group(1)) == {"includeIndicatorStyles": False, "allowEval": False}
+    assert json.loads(config.group(1)) == {
+        "includeIndicatorStyles": False,
+        "allowEval": False,
+        "timeout": 30000,
+    }
 
 
 INLINE_HANDLER = re.compile(r"<[^>]+\s(on[a-z]+|hx-on[:\-][^=\s]*)\s*=", re.IGNORECASE)

@@ -162,7 +162,7 @@ def test_evaluation_screen_saves_a_row_under_the_policy(
     page.focus(field)
     page.keyboard.type("80")
     page.keyboard.press("Enter")
-    page.locator(f"#eval-{seed_project.pk} .eval-saved").wait_for(timeout=10_000)
+    page.locator(f"#eval-{seed_project.pk}-status", has_text="บันทึกแล้ว").wait_for(timeout=10_000)
     assert violations(page) == []
     assert watched == []
 

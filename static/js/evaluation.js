@@ -21,19 +21,15 @@
     fields(row).forEach(function (f) { f.readOnly = true; });
   });
 
-  // A network failure or a server error: the row was not replaced; give it back as it was.
-  function release(event) {
+  // Whatever the answer, or none (a server error, no connection, no answer in time, a session
+  // that ended): a row that was not replaced is given back as it was. static/js/forms.js says
+  // why beside the row's button.
+  document.addEventListener("htmx:afterRequest", function (event) {
     var row = rowOf(event.detail.elt);
     if (!row) return;
     row.removeAttribute("aria-busy");
     fields(row).forEach(function (f) { f.readOnly = false; });
-    if (event.type === "htmx:sendError" || (event.detail.xhr && event.detail.xhr.status >= 500)) {
-      var status = row.querySelector("[data-row-status]");
-      if (status) status.textContent = status.dataset.failText || "";
-    }
-  }
-  document.addEventListener("htmx:sendError", release);
-  document.addEventListener("htmx:responseError", release);
+  });
 
   document.addEventListener("htmx:afterSettle", function () {
     var row = document.querySelector("[data-row][data-focus]");

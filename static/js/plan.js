@@ -105,7 +105,13 @@
     recompute(form);
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("form[data-plan-editor]").forEach(init);
-  });
+  // On load, and again when a refused save brings the editor back (htmx swaps the form).
+  function initAll() {
+    document.querySelectorAll("form[data-plan-editor]:not([data-plan-ready])").forEach(function (form) {
+      form.dataset.planReady = "true";
+      init(form);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", initAll);
+  document.addEventListener("htmx:afterSettle", initAll);
 })();

@@ -73,7 +73,9 @@ def text_refused(sent: str | None, *, max_length: int, required: bool = False) -
     if sent is None:
         return required
     value = received(sent).strip()
-    return "\x00" in value or len(value) > max_length or (required and not value)
+    # A line break counts as one character, CR LF too (projects.form_helpers.TextLengthValidator).
+    length = len(value.replace("\r\n", "\n"))
+    return "\x00" in value or length > max_length or (required and not value)
 
 
 def stored():

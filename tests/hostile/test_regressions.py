@@ -66,13 +66,13 @@ def test_a_percent_posted_for_a_plan_with_steps_is_ignored(client, project, staf
 def test_a_username_over_its_length_never_reaches_authenticate():
     form = LoginForm(data={"username": "x" * 300, "password": "demo"})
     assert not form.is_valid()
-    assert form.errors["username"] == ["ยาวได้ไม่เกิน 150 ตัวอักษร (กรอกมา 300 ตัวอักษร)"]
+    assert form.errors["username"] == ["ข้อความยาว 300 ตัวอักษร เกินกำหนด 150 ตัวอักษร กรุณาตัดให้สั้นลง"]
 
 
 def test_a_one_megabyte_username_gets_the_login_form_again(client, staff):
     response = client.post("/accounts/login/", {"username": "x" * 1_000_000, "password": "x"})
     assert response.status_code == 200
-    assert "ยาวได้ไม่เกิน 150 ตัวอักษร" in response.content.decode()
+    assert "ข้อความยาว 1,000,000 ตัวอักษร เกินกำหนด 150 ตัวอักษร" in response.content.decode()
 
 
 def test_a_nul_in_text_is_refused_in_thai(client, project, staff):
