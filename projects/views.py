@@ -578,6 +578,7 @@ def my_agency(request):
         "period": period,
         "today": today,
         "months": thaidates.fiscal_months(thaidates.fiscal_year_of(today)),
+        "can_create_project": permissions.can_create_project(request.user, agency),
     }
     if agency is not None:
         page, rows = reporting.agency_month_status(

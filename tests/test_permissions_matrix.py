@@ -87,6 +87,8 @@ MATRIX = {
     "projects:report": ("get", {"code": "project"}, EDITORS),
     "projects:report_preview": ("get", {"code": "project"}, EDITORS),
     "projects:plan_edit": ("get", {"code": "project"}, EDITORS),
+    # a new project of the agency (staff choose no other agency: theirs)
+    "projects:create": ("get", {"?agency": "agency"}, EDITORS),
     "projects:evidence_delete": ("post", {"code": "project", "pk": "evidence"}, EDITORS),
     "projects:reopen": ("get", {"code": "project"}, EVALUATORS),
     # reports and dashboards

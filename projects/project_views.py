@@ -1,0 +1,146 @@
+"""A new project from the screen (โครงการใหม่): the form, then the plan editor.
+
+Many projects at once come from the annual-plan workbook (/imports/plan/). The project is
+created by projects.services.project_create and its KPIs are linked by indicators' own
+service, both in one transaction here: the projects app's core knows nothing of KPIs.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from indicators import services as indicator_services
+from indicators.models import Indicator
+from projects import permissions, services, thaidates
+from projects.forms import ProjectCreateForm
+from projects.models import Agency, FiscalYear
+
+
+@login_required
+def project_create(request):
+    """GET: the empty form (``?agency=`` picks the agency for an administrator); with htmx,
+    only the KPIs offered for the agency and year chosen. POST: create, then the plan
+    editor; on bad input the form again with what was typed and the errors by field."""
+    user = request.user
+    if not permissions.can_create_projects(user):
+        raise PermissionDenied
+    params = request.POST if request.method == "POST" else request.GET
+    choose_agency = permissions.is_admin(user)
+    agency = _agency(user, params.get("agency"), choose_agency=choose_agency)
+    fiscal_year = _fiscal_year(params.get("fiscal_year"))
+    offered = _offered_indicators(agency, fiscal_year)
+    duplicate = None
+    if request.method == "POST":
+        form = ProjectCreateForm(request.POST, choose_agency=choose_agency, indicators=offered)
+        if form.is_valid():
+            data = form.cleaned_data
+            agency = data.get("agency", agency)
+            try:
+                with transaction.atomic():
+                    project = services.project_create(
+                        user=user,
+                        agency=agency,
+                        fiscal_year=data["fiscal_year"],
+                        code=data["code"],
+                        name=data["name"],
+                        responsible=data["responsible"],
+                        responsible_phone=data["responsible_phone"],
+                        rationale=data["rationale"],
+                        targets=data["targets"],
+                        objectives=data["objectives"],
+                        strategy_links=data["strategy_links"],
+                        budget_code=data["budget_code"],
+                        organisation_code=data["organisation_code"],
+                    )
+                    indicator_services.project_indicators_add(
+                        project=project,
+                        indicators=[i for i in offered if i.pk in set(data["indicators"])],
+                        user=user,
+                    )
+            except ValidationError as error:
+                duplicate = _duplicate_code(error)
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("สร้างโครงการ %(code)s แล้ว ขั้นต่อไป: เพิ่มขั้นตอนการดำเนินงาน ให้น้ำหนักรวมครบ 100%%")
+                    % {"code": project.code},
+                )
+                return redirect("projects:plan_edit", code=project.code)
+    else:
+        form = ProjectCreateForm(
+            choose_agency=choose_agency,
+            indicators=offered,
+            initial={
+                "agency": agency.code if agency else None,
+                "fiscal_year": fiscal_year.year_be if fiscal_year else None,
+                "code": f"{agency.code}-" if agency else "",
+                "indicators": params.getlist("indicators"),
+            },
+        )
+    if duplicate is not None:
+        _link_duplicate(form, duplicate)
+    checked = {str(value) for value in form["indicators"].value() or []}
+    context = {
+        "form": form,
+        "agency": agency,
+        "choose_agency": choose_agency,
+        "fiscal_year": fiscal_year,
+        "offered": [(indicator, str(indicator.pk) in checked) for indicator in offered],
+    }
+    template_name = "projects/project_form.html"
+    if request.htmx and request.htmx.target == "kpi-choices":
+        template_name += "#kpis"
+    return render(request, template_name, context)
+
+
+def _agency(user, raw: str | None, *, choose_agency: bool) -> Agency | None:
+    """The agency of the new project: the one named for an administrator (none yet: the
+    form asks), always their own for staff, who may not name another (403)."""
+    if choose_agency:
+        return Agency.objects.filter(code=raw).first() if raw else None
+    agency = user.agency
+    if raw and raw != agency.code:
+        raise PermissionDenied
+    return agency
+
+
+def _fiscal_year(raw: str | None) -> FiscalYear | None:
+    """The year named, else the current fiscal year (if it is in the system)."""
+    if raw is None:
+        year_be = thaidates.fiscal_year_of(timezone.localdate())
+    elif raw.isascii() and raw.isdigit() and len(raw) == 4:
+        year_be = int(raw)
+    else:
+        return None
+    return FiscalYear.objects.filter(year_be=year_be).first()
+
+
+def _offered_indicators(agency, fiscal_year) -> list[Indicator]:
+    if agency is None or fiscal_year is None:
+        return []
+    return list(
+        Indicator.objects.supportable_by(agency=agency, fiscal_year=fiscal_year).order_by("code")
+    )
+
+
+def _duplicate_code(error: ValidationError) -> str | None:
+    """The code of the project that already has the code typed, if that was the refusal."""
+    for item in getattr(error, "error_dict", {}).get("code", []):
+        if item.code == "duplicate":
+            return item.params["code"]
+    return None
+
+
+def _link_duplicate(form, code: str) -> None:
+    """The message names the project that has the code, as a link to its page."""
+    url = reverse("projects:detail", args=[code])
+    form.errors["code"] = form.error_class(
+        [format_html('{} <a href="{}">{}</a>', _("มีโครงการรหัสนี้แล้ว:"), url, code)]
+    )
