@@ -102,13 +102,14 @@ def project_create(request):
 
 def _agency(user, raw: str | None, *, choose_agency: bool) -> Agency | None:
     """The agency of the new project: the one named for an administrator (none yet: the
-    form asks), always their own for staff, who may not name another (403)."""
+    form asks), always their own for staff, who may not name another agency (403; a
+    code of no agency is left alone)."""
+    named = Agency.objects.filter(code=raw).first() if raw and len(raw) <= 8 else None
     if choose_agency:
-        return Agency.objects.filter(code=raw).first() if raw else None
-    agency = user.agency
-    if raw and raw != agency.code:
+        return named
+    if named is not None and named.pk != user.agency_id:
         raise PermissionDenied
-    return agency
+    return user.agency
 
 
 def _fiscal_year(raw: str | None) -> FiscalYear | None:
