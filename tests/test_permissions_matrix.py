@@ -69,7 +69,8 @@ GONE_IS_ALLOWED = {"imports:pages_preview", "imports:plan_preview"}
 
 # url name (or route when unnamed): (method, kwargs from the world, expected per role)
 MATRIX = {
-    "/": ("get", {}, PUBLIC),
+    # where each role lands (bmaprogress.views.home)
+    "home": ("get", {}, EVERYBODY),
     "login": ("get", {}, PUBLIC),
     # Logging out ends on the login page, whoever you were.
     "logout": ("post", {}, dict.fromkeys(ROLES, LOGIN)),
