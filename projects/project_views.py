@@ -35,7 +35,6 @@ def project_create(request):
     agency = _agency(user, params.get("agency"), choose_agency=choose_agency)
     fiscal_year = _fiscal_year(params.get("fiscal_year"))
     offered = _offered_indicators(agency, fiscal_year)
-    duplicate = None
     if request.method == "POST":
         form = ProjectCreateForm(request.POST, choose_agency=choose_agency, indicators=offered)
         if form.is_valid():
@@ -64,7 +63,6 @@ def project_create(request):
                         user=user,
                     )
             except ValidationError as error:
-                duplicate = _duplicate_code(error)
                 form.add_error(None, error)
             else:
                 messages.success(
@@ -73,6 +71,9 @@ def project_create(request):
                     % {"code": project.code},
                 )
                 return redirect("projects:plan_edit", code=project.code)
+        else:
+            _add_code_errors(form, agency)
+        _link_duplicate(form)
     else:
         form = ProjectCreateForm(
             choose_agency=choose_agency,
@@ -84,8 +85,6 @@ def project_create(request):
                 "indicators": params.getlist("indicators"),
             },
         )
-    if duplicate is not None:
-        _link_duplicate(form, duplicate)
     checked = {str(value) for value in form["indicators"].value() or []}
     context = {
         "form": form,
@@ -131,17 +130,28 @@ def _offered_indicators(agency, fiscal_year) -> list[Indicator]:
     )
 
 
-def _duplicate_code(error: ValidationError) -> str | None:
-    """The code of the project that already has the code typed, if that was the refusal."""
-    for item in getattr(error, "error_dict", {}).get("code", []):
-        if item.code == "duplicate":
-            return item.params["code"]
-    return None
+def _add_code_errors(form, agency) -> None:
+    """The form refused something else: say too what is wrong with the code, if it is,
+    so that all is said at once (the service says it again when the code is saved)."""
+    code = form.cleaned_data.get("code")
+    agency = form.cleaned_data.get("agency", agency)
+    if not code or agency is None:
+        return
+    fiscal_year = form.cleaned_data.get("fiscal_year")
+    year_be = fiscal_year.year_be if fiscal_year else thaidates.fiscal_year_of(timezone.localdate())
+    for error in services.project_code_errors(agency=agency, code=code, year_be=year_be):
+        form.add_error("code", error)
 
 
-def _link_duplicate(form, code: str) -> None:
-    """The message names the project that has the code, as a link to its page."""
-    url = reverse("projects:detail", args=[code])
-    form.errors["code"] = form.error_class(
-        [format_html('{} <a href="{}">{}</a>', _("มีโครงการรหัสนี้แล้ว:"), url, code)]
-    )
+def _link_duplicate(form) -> None:
+    """The message of a taken code names the project that has it, as a link to its page."""
+    errors = form.errors.get("code")
+    if not errors:
+        return
+    for index, error in enumerate(errors.data):
+        if isinstance(error, ValidationError) and error.code == "duplicate":
+            code = error.params["code"]
+            url = reverse("projects:detail", args=[code])
+            errors.data[index] = format_html(
+                '{} <a href="{}">{}</a>', _("มีโครงการรหัสนี้แล้ว:"), url, code
+            )

@@ -392,18 +392,16 @@ def project_create(
 ) -> Project:
     """A new project of ``agency`` in ``fiscal_year``, its objectives and strategy links
     numbered 1..n in the order given. The code is the agency's code, a dash and a number,
-    and no other project has it. Its plan steps come next, in the plan editor."""
+    and no other project has it (project_code_errors). Its plan steps come next, in the
+    plan editor."""
     if not permissions.can_create_project(user, agency):
         raise PermissionDenied
     code, name = code.strip(), name.strip()
     objectives = [text.strip() for text in objectives if text.strip()]
     strategy_links = [text.strip() for text in strategy_links if text.strip()]
-    errors: dict[str, list[str]] = {}
-    if not agency.owns_project_code(code):
-        errors["code"] = [
-            _("รหัสโครงการต้องเป็นรหัสหน่วยงาน %(agency)s ตามด้วยขีดและตัวเลข เช่น %(example)s")
-            % {"agency": agency.code, "example": f"{agency.code}-{fiscal_year.year_be}"}
-        ]
+    errors: dict[str, list] = {}
+    if code_errors := project_code_errors(agency=agency, code=code, year_be=fiscal_year.year_be):
+        errors["code"] = code_errors
     if not name:
         errors["name"] = [_("กรุณากรอกชื่อโครงการ")]
     for number, text in enumerate(strategy_links, start=1):
@@ -415,8 +413,6 @@ def project_create(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        if Project.objects.filter(code=code).exists():
-            raise _duplicate_code(code)
         project = Project(
             code=code,
             name=name,
@@ -435,7 +431,7 @@ def project_create(
                 project.save()
         except IntegrityError:
             # Somebody created a project of this code between our check and our insert.
-            raise _duplicate_code(code) from None
+            raise ValidationError({"code": [_taken(code)]}) from None
         # Without signals: the project's revision is new in this transaction, so no kept
         # page of it can exist yet (projects/revisions.py).
         ProjectObjective.objects.bulk_create(
@@ -449,15 +445,27 @@ def project_create(
     return project
 
 
-def _duplicate_code(code: str) -> ValidationError:
-    """The code is taken; ``params`` name the code so that the page may link the project."""
-    return ValidationError(
-        {
-            "code": ValidationError(
-                _("มีโครงการรหัสนี้แล้ว: %(code)s"), code="duplicate", params={"code": code}
+def project_code_errors(*, agency: Agency, code: str, year_be: int) -> list[ValidationError]:
+    """What stops ``code`` from being the code of a new project of ``agency``: it is not
+    the agency's code, a dash and a number (``year_be`` makes the example), or another
+    project has it (code "duplicate", ``params`` name the code: the page links to it).
+    The form asks too when something else is wrong, so that all is said at once."""
+    code = code.strip()
+    if not agency.owns_project_code(code):
+        message = _("รหัสโครงการต้องเป็นรหัสหน่วยงาน %(agency)s ตามด้วยขีดและตัวเลข เช่น %(example)s")
+        return [
+            ValidationError(
+                message % {"agency": agency.code, "example": f"{agency.code}-{year_be}"},
+                code="prefix",
             )
-        }
-    )
+        ]
+    if Project.objects.filter(code=code).exists():
+        return [_taken(code)]
+    return []
+
+
+def _taken(code: str) -> ValidationError:
+    return ValidationError(_("มีโครงการรหัสนี้แล้ว: %(code)s"), code="duplicate", params={"code": code})
 
 
 # --- Plan editing ------------------------------------------------------------------------

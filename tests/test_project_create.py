@@ -312,3 +312,15 @@ def test_only_the_agencys_kpis_of_the_year_may_be_linked(world):
         project=project, indicators=[world["kpis"]["new"]], user=world["staff"]
     )
     assert list(project.indicators.all()) == [world["kpis"]["new"]]
+
+
+def test_a_taken_code_is_said_with_the_other_mistakes_at_once(client, world):
+    """The code is checked even when the form refuses something else (seen on the page: a
+    missing name first, then, on the next try, the code)."""
+    client.force_login(world["staff"])
+    response = client.post(URL, filled(world, code="01000000-7001", name=""))
+    assert error_of(response, "name") == "กรุณากรอกชื่อโครงการ"
+    assert "มีโครงการรหัสนี้แล้ว: 01000000-7001" in error_of(response, "code")
+    assert page_of(response).one("#id_code_error a").get("href") == "/projects/01000000-7001/"
+    response = client.post(URL, filled(world, code="09000000-1", name=""))
+    assert "ต้องเป็นรหัสหน่วยงาน 01000000" in error_of(response, "code")
