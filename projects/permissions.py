@@ -85,7 +85,7 @@ def can_edit_plan(user, project) -> bool:
 def can_create_project(user, agency) -> bool:
     """Create a project of ``agency`` from the screen (and then its plan): the agency's
     staff, administrators for every agency."""
-    return is_admin(user) or (agency is not None and _staff_of(user, agency.pk))
+    return agency is not None and (is_admin(user) or _staff_of(user, agency.pk))
 
 
 def can_create_projects(user) -> bool:

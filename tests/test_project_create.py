@@ -324,3 +324,10 @@ def test_a_taken_code_is_said_with_the_other_mistakes_at_once(client, world):
     assert page_of(response).one("#id_code_error a").get("href") == "/projects/01000000-7001/"
     response = client.post(URL, filled(world, code="09000000-1", name=""))
     assert "ต้องเป็นรหัสหน่วยงาน 01000000" in error_of(response, "code")
+
+
+def test_no_new_project_button_before_an_agency_is_chosen(client, world):
+    """An administrator's my-agency page without an agency has nothing to create for."""
+    client.force_login(world["admin"])
+    page = page_of(client.get(reverse("projects:my_agency")))
+    assert not page.all(f"a[href^='{URL}']")
