@@ -115,8 +115,9 @@ print(json.dumps({
     scenarios = {
         "bare": ["/bench/bare/"],
         "project": [f"/projects/{code}/" for code in info["codes"]],
-        "list": ["/projects/"] + [f"/projects/?page={n}" for n in range(2, pages + 1)],
-        "search": [f"/projects/?q={urllib.request.quote(term)}" for term in SEARCH_TERMS],
+        # Every year (year=, ทุกปี): /projects/ alone redirects to the current year's.
+        "list": ["/projects/?year="] + [f"/projects/?year=&page={n}" for n in range(2, pages + 1)],
+        "search": [f"/projects/?year=&q={urllib.request.quote(term)}" for term in SEARCH_TERMS],
         "dashboard": ["/dashboard/"],
         # Dashboard drilled down to one agency's projects (all, or those behind schedule):
         # the agency's numbers come from the cache, its project list is queried each time.

@@ -156,7 +156,7 @@ BMA_PROXY_COUNT = env_int("BMA_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "bmaprogress.auth_backends.client_address"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "projects:list"
+LOGIN_REDIRECT_URL = "home"  # by role: bmaprogress.views.home
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "th"

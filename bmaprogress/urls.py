@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from bmaprogress.views import home
 from projects.forms import LoginForm
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="projects:list", permanent=False)),
+    path("", home, name="home"),
     path(
         "accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"
     ),

@@ -1,10 +1,14 @@
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views import defaults
 
 from bmaprogress.middleware import database_unavailable_response
+from indicators import selectors as evaluation_selectors
+from projects.models import FiscalYear, User
+from projects.permissions import is_admin
 
 
 def login_locked_out(request, original_response=None, credentials=None):
@@ -39,3 +43,23 @@ def _database_may_be_down(handler):
 
 page_not_found = _database_may_be_down(defaults.page_not_found)
 permission_denied = _database_may_be_down(defaults.permission_denied)
+
+
+@login_required
+def home(request):
+    """Where people land after logging in (LOGIN_REDIRECT_URL) and at the site's root:
+    administrators and executives on the dashboard, สยป. on the current quarter's
+    evaluation, an agency's staff on its monthly reporting status (หน่วยงานของฉัน);
+    anybody else on the project list."""
+    user = request.user
+    if is_admin(user) or user.role == User.Role.MANAGER:
+        return redirect("dashboard:index")
+    if user.role == User.Role.EVALUATOR:
+        fiscal_year = evaluation_selectors.default_fiscal_year(list(FiscalYear.objects.all()))
+        if fiscal_year is None:
+            return redirect("indicators:evaluation-home")
+        quarter = evaluation_selectors.default_quarter(fiscal_year)
+        return redirect("indicators:evaluation", year=fiscal_year.year_be, quarter=quarter)
+    if user.role == User.Role.STAFF and user.agency_id is not None:
+        return redirect("projects:my_agency")
+    return redirect("projects:list")

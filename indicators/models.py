@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -58,6 +58,38 @@ class ScoredQuarterRow(models.Model):
         ]
 
 
+class IndicatorQuerySet(models.QuerySet):
+    """Whose and which year's a KPI is. A KPI has no year of its own (its results are kept
+    per fiscal year): it is of a fiscal year when it supports a project of that year or
+    has a quarter result in it. It is an agency's when its code starts with the agency's
+    four-digit prefix (0100-814: domain.md)."""
+
+    def of_agency(self, agency):
+        return self.filter(code__startswith=f"{agency.kpi_prefix}-")
+
+    def of_year(self, fiscal_year):
+        return self.filter(_of_year(fiscal_year))
+
+    def supportable_by(self, *, agency, fiscal_year):
+        """What a project of ``agency`` in ``fiscal_year`` may support: the agency's KPIs of
+        that year, and its KPIs of no year yet (new ones, that no project supports and
+        nobody has scored)."""
+        unused = ~Exists(Project.objects.filter(indicators=OuterRef("pk"))) & ~Exists(
+            IndicatorQuarterResult.objects.filter(indicator=OuterRef("pk"))
+        )
+        return self.of_agency(agency).filter(_of_year(fiscal_year) | unused)
+
+
+def _of_year(fiscal_year) -> Q:
+    return Q(
+        Exists(Project.objects.filter(indicators=OuterRef("pk"), fiscal_year=fiscal_year))
+    ) | Q(
+        Exists(
+            IndicatorQuarterResult.objects.filter(indicator=OuterRef("pk"), fiscal_year=fiscal_year)
+        )
+    )
+
+
 class Indicator(models.Model):
     """A KPI (ตัวชี้วัด) of the development plan, e.g. 0100-814 อ.2/2."""
 
@@ -89,6 +121,7 @@ class Indicator(models.Model):
     )
 
     history = HistoricalRecords(verbose_name=_("ประวัติตัวชี้วัด"))
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ตัวชี้วัด")

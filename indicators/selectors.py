@@ -498,8 +498,23 @@ def indicator_result_history(indicator: Indicator) -> QuerySet:
 # --- KPIs --------------------------------------------------------------------------------
 
 
-def indicator_list(*, query: str = "", kind: str = "") -> QuerySet[Indicator]:
-    indicators = Indicator.objects.annotate(project_count=Count("projects"))
+def indicator_list(
+    *,
+    query: str = "",
+    kind: str = "",
+    fiscal_year: FiscalYear | None = None,
+    agency: Agency | None = None,
+) -> QuerySet[Indicator]:
+    """The KPIs, each with its number of supporting projects (of ``fiscal_year`` when one is
+    chosen: the KPIs of that year, IndicatorQuerySet.of_year); of ``agency`` by its code."""
+    if fiscal_year is None:
+        indicators = Indicator.objects.annotate(project_count=Count("projects"))
+    else:
+        indicators = Indicator.objects.of_year(fiscal_year).annotate(
+            project_count=Count("projects", filter=Q(projects__fiscal_year=fiscal_year))
+        )
+    if agency is not None:
+        indicators = indicators.of_agency(agency)
     if kind:
         indicators = indicators.filter(kind=kind)
     if query:

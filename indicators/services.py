@@ -8,9 +8,11 @@ into a closed quarter raise ``QuarterLocked``; they hold the quarter's lock row
 (SELECT … FOR UPDATE) so that a save and a close of the same quarter cannot interleave.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ from indicators.models import (
 from projects import revisions
 from projects.locking import EditConflict, claim_version
 from projects.models import FiscalYear, Project, User
+from projects.permissions import can_edit_project
 
 # history_change_reason of the record that keeps a row's values from before its history.
 BASELINE_REASON = "baseline"
@@ -191,6 +194,32 @@ def indicator_criteria_save(
         elif not text and current is not None:
             current.delete()
     return list(IndicatorLevel.objects.filter(indicator=indicator).order_by("level"))
+
+
+@transaction.atomic
+def project_indicators_add(
+    *, project: Project, indicators: Sequence[Indicator], user: User
+) -> None:
+    """Link ``project`` to KPIs it supports (สนับสนุนตัวชี้วัดตามแผนฯ): only its agency's
+    KPIs of its fiscal year, or its KPIs of no year yet (IndicatorQuerySet.supportable_by).
+    Called by the new-project view in the transaction that created the project."""
+    if not can_edit_project(user, project):
+        raise PermissionDenied
+    wanted = {indicator.pk for indicator in indicators}
+    allowed = set(
+        Indicator.objects.supportable_by(agency=project.agency, fiscal_year=project.fiscal_year)
+        .filter(pk__in=wanted)
+        .values_list("pk", flat=True)
+    )
+    if wanted - allowed:
+        raise ValidationError(
+            {
+                "indicators": _("เลือกได้เฉพาะตัวชี้วัดของหน่วยงานนี้ในปีงบประมาณ %(year)s")
+                % {"year": project.fiscal_year.year_be}
+            }
+        )
+    if wanted:
+        project.indicators.add(*wanted)
 
 
 @transaction.atomic

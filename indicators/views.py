@@ -29,6 +29,7 @@ from indicators.forms import (
 )
 from indicators.models import Indicator, IndicatorQuarterResult, QuarterEvaluation
 from indicators.permissions import can_view_evaluation_summary
+from projects import list_filters
 from projects.models import Agency, FiscalYear, Project
 from projects.permissions import can_evaluate, can_read, require
 
@@ -393,12 +394,21 @@ def quarter_evaluation_history(request, year: int, quarter: int):
 @login_required
 @require(can_read)
 def indicator_list(request):
+    """The KPIs, filtered and searched; without any filter it starts on the current year
+    and the staff's agency, as the project list does (projects/list_filters.py)."""
+    if start := list_filters.redirect_to_start(request):
+        return start
+    years = list(FiscalYear.objects.all())
+    agencies = list(Agency.objects.all())
+    fiscal_year = _pick(years, "year_be", request.GET.get("year"))
+    agency = _pick(agencies, "code", request.GET.get("agency"))
     query = (request.GET.get("q") or "").strip()[:200]
     kind = request.GET.get("kind") or ""
     if kind not in Indicator.Kind.values:
         kind = ""
     page = Paginator(
-        selectors.indicator_list(query=query, kind=kind), settings.BMA_PROJECTS_PAGE_SIZE
+        selectors.indicator_list(query=query, kind=kind, fiscal_year=fiscal_year, agency=agency),
+        settings.BMA_PROJECTS_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     template_name = "indicators/indicator_list.html"
     if request.htmx and request.htmx.target == "kpi-results":
@@ -406,7 +416,16 @@ def indicator_list(request):
     return render(
         request,
         template_name,
-        {"page": page, "query": query, "kind": kind, "kinds": Indicator.Kind.choices},
+        {
+            "page": page,
+            "query": query,
+            "kind": kind,
+            "kinds": Indicator.Kind.choices,
+            "years": years,
+            "fiscal_year": fiscal_year,
+            "agencies": agencies,
+            "agency": agency,
+        },
     )
 
 

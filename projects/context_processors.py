@@ -4,6 +4,7 @@ def navigation(request):
     role = user.role if user is not None and user.is_authenticated else None
     from indicators.permissions import can_view_evaluation_summary
     from projects.permissions import (
+        can_create_projects,
         can_evaluate,
         can_use_imports,
         can_use_reports,
@@ -17,4 +18,6 @@ def navigation(request):
         "nav_can_evaluate": can_evaluate(user),
         "nav_can_view_evaluation_summary": can_view_evaluation_summary(user),
         "nav_can_import": can_use_imports(user),
+        # The project list's "โครงการใหม่" button: outside its kept body (projects/pagecache.py).
+        "nav_can_create_project": can_create_projects(user),
     }

@@ -3,6 +3,7 @@ domain (deadlines, lower percent, conflicts) are in services.py. Helpers shared 
 apps' forms are in projects/form_helpers.py."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django import forms
@@ -17,6 +18,7 @@ from projects.form_helpers import (
     ThaiDateField,
     hidden_errors_to_form,
 )
+from projects.models import Agency, FiscalYear
 from projects.services import ReportInput, StepInput
 
 PERCENT_ERRORS = {
@@ -260,6 +262,128 @@ class MonthReopenForm(LengthLimitsMixin, ErrorsDescribedMixin, forms.Form):
         self.fields["period"].widget.choices = [
             (m.period.isoformat(), thaidates.month_label(m.period)) for m in months
         ]
+
+
+_NUMBERED_LINE = re.compile(r"^(\d{1,3})\s*[.)]?\s+(.*)$")
+
+
+def typed_lines(text: str) -> list[str]:
+    """A list typed one item per line: blank lines dropped, "-" alone is none, and the
+    numbers 1., 2., … before the lines dropped when every line has its own in order (the
+    page numbers them)."""
+    lines = [line.strip() for line in (text or "").splitlines()]
+    lines = [line for line in lines if line]
+    if lines == ["-"]:
+        return []
+    numbered = [_NUMBERED_LINE.match(line) for line in lines]
+    if lines and all(m and int(m.group(1)) == i for i, m in enumerate(numbered, start=1)):
+        return [m.group(2).strip() for m in numbered]
+    return lines
+
+
+def _text(label, *, max_length, required=False, rows=None, **kwargs):
+    # The length message is LengthLimitsMixin's, as on every form.
+    messages = kwargs.pop("error_messages", {})
+    if rows:
+        kwargs["widget"] = forms.Textarea(attrs={"rows": rows, **kwargs.pop("attrs", {})})
+    elif "attrs" in kwargs:
+        kwargs["widget"] = forms.TextInput(attrs=kwargs.pop("attrs"))
+    return forms.CharField(
+        label=label, max_length=max_length, required=required, error_messages=messages, **kwargs
+    )
+
+
+class ProjectCreateForm(LengthLimitsMixin, ErrorsDescribedMixin, forms.Form):
+    """โครงการใหม่: what the project page shows before its plan. The code's rules (the
+    agency's prefix, no other project with it) are services.project_create's; the KPIs
+    offered are the agency's of the year (the view gives them)."""
+
+    agency = forms.ModelChoiceField(
+        label=_("หน่วยงาน"),
+        queryset=Agency.objects.all(),
+        to_field_name="code",
+        empty_label=_("— เลือกหน่วยงาน —"),
+        error_messages={"required": _("เลือกหน่วยงาน"), "invalid_choice": _("เลือกหน่วยงาน")},
+    )
+    fiscal_year = forms.ModelChoiceField(
+        label=_("ปีงบประมาณ"),
+        queryset=FiscalYear.objects.all(),
+        to_field_name="year_be",
+        empty_label=_("— เลือกปีงบประมาณ —"),
+        error_messages={
+            "required": _("เลือกปีงบประมาณ"),
+            "invalid_choice": _("เลือกปีงบประมาณที่มีในระบบ"),
+        },
+    )
+    code = _text(
+        _("รหัสโครงการ"),
+        max_length=30,
+        required=True,
+        help_text=_("รหัสหน่วยงาน 8 หลัก ขีด และเลขลำดับ เช่น 01000000-2570"),
+        attrs={"autocomplete": "off", "spellcheck": "false"},
+        error_messages={"required": _("กรุณากรอกรหัสโครงการ")},
+    )
+    name = _text(
+        _("ชื่อโครงการ"),
+        max_length=500,
+        required=True,
+        rows=2,
+        error_messages={"required": _("กรุณากรอกชื่อโครงการ")},
+    )
+    responsible = _text(_("ผู้รับผิดชอบ"), max_length=255, attrs={"autocomplete": "name"})
+    responsible_phone = _text(
+        _("โทรศัพท์ผู้รับผิดชอบ"),
+        max_length=50,
+        help_text=_("หมายเลขโทรศัพท์หรือเลขภายใน"),
+        attrs={"inputmode": "tel", "autocomplete": "tel"},
+    )
+    rationale = _text(_("หลักการและเหตุผล"), max_length=20000, rows=5)
+    objectives = _text(
+        _("วัตถุประสงค์ของโครงการ"),
+        max_length=20000,
+        rows=4,
+        help_text=_("ข้อละหนึ่งบรรทัด ระบบจะใส่เลขข้อ 1. 2. 3. ให้"),
+    )
+    targets = _text(
+        _("เป้าหมายของโครงการ"),
+        max_length=20000,
+        rows=3,
+        help_text=_("ใส่ - ถ้าไม่มี"),
+    )
+    strategy_links = _text(
+        _("สนับสนุนยุทธศาสตร์กรุงเทพมหานคร"),
+        max_length=20000,
+        rows=3,
+        help_text=_(
+            "รายการละหนึ่งบรรทัด เช่น ด้านที่ 5 มหานครประชาธิปไตย / มิติที่ 5.5 / เป้าหมายที่ 5.5.1 "
+            "หรือ ภารกิจงานประจำของหน่วยงาน"
+        ),
+    )
+    budget_code = _text(_("รหัสงบประมาณ"), max_length=30, help_text=_("เช่น 01000800"))
+    organisation_code = _text(_("รหัสหน่วยงานเจ้าของงบ"), max_length=30, help_text=_("เช่น 01000800"))
+    indicators = forms.TypedMultipleChoiceField(
+        label=_("สนับสนุนตัวชี้วัดตามแผนฯ"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("เลือกได้เฉพาะตัวชี้วัดของหน่วยงานในปีงบประมาณที่เลือก")},
+    )
+
+    def __init__(self, *args, choose_agency: bool, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not choose_agency:
+            # Staff create their own agency's projects: there is nothing to choose.
+            del self.fields["agency"]
+        self.fields["indicators"].choices = [
+            (indicator.pk, str(indicator)) for indicator in indicators
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("objectives", "strategy_links"):
+            if name in cleaned:
+                cleaned[name] = typed_lines(cleaned[name])
+        return cleaned
 
 
 class PlanStepForm(LengthLimitsMixin, forms.Form):

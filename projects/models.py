@@ -33,6 +33,12 @@ class Agency(models.Model):
     def __str__(self):
         return self.name
 
+    def owns_project_code(self, code: str) -> bool:
+        """A project code of this agency: its eight digits, a dash and a number of one to
+        eight digits (01000000-2462, domain.md)."""
+        number = code.removeprefix(f"{self.code}-")
+        return number != code and 1 <= len(number) <= 8 and number.isascii() and number.isdigit()
+
     @property
     def kpi_prefix(self) -> str:
         """KPI codes start with the first four digits of the agency code: 0100-814."""

@@ -82,6 +82,20 @@ def can_edit_plan(user, project) -> bool:
     return can_edit_project(user, project)
 
 
+def can_create_project(user, agency) -> bool:
+    """Create a project of ``agency`` from the screen (and then its plan): the agency's
+    staff, administrators for every agency."""
+    return agency is not None and (is_admin(user) or _staff_of(user, agency.pk))
+
+
+def can_create_projects(user) -> bool:
+    """Open the new-project form (and see its button): whoever may create a project of
+    some agency. Staff choose no agency: theirs is the one."""
+    return is_admin(user) or (
+        _active(user) and user.role == User.Role.STAFF and user.agency_id is not None
+    )
+
+
 def can_reopen_month(user, project) -> bool:
     """Reopen a locked reporting month for one project: สยป. (and administrators)."""
     return can_evaluate(user)

@@ -22,11 +22,15 @@ from projects import months, permissions, progress, reporting, revisions, thaida
 from projects.evidence import FileKind
 from projects.locking import EditConflict, claim_version
 from projects.models import (
+    Agency,
     EvidenceFile,
+    FiscalYear,
     MonthReopening,
     PlanStep,
     ProgressEntry,
     Project,
+    ProjectObjective,
+    StrategyLink,
     User,
 )
 
@@ -364,6 +368,108 @@ def month_reopen(
         return MonthReopening.objects.create(
             project=project, period=period, until=until, reason=reason.strip(), reopened_by=user
         )
+
+
+# --- A new project from the screen ---------------------------------------------------------
+# Many projects at once come from the annual-plan workbook (plan_spreadsheet_import).
+# Its KPIs are indicators' business: the view links them (indicators.services.
+# project_indicators_add) in the same transaction.
+
+STRATEGY_LINK_MAX = StrategyLink._meta.get_field("text").max_length
+
+
+def project_create(
+    *,
+    user: User,
+    agency: Agency,
+    fiscal_year: FiscalYear,
+    code: str,
+    name: str,
+    responsible: str = "",
+    responsible_phone: str = "",
+    rationale: str = "",
+    targets: str = "",
+    objectives: Sequence[str] = (),
+    strategy_links: Sequence[str] = (),
+    budget_code: str = "",
+    organisation_code: str = "",
+) -> Project:
+    """A new project of ``agency`` in ``fiscal_year``, its objectives and strategy links
+    numbered 1..n in the order given. The code is the agency's code, a dash and a number,
+    and no other project has it (project_code_errors). Its plan steps come next, in the
+    plan editor."""
+    if not permissions.can_create_project(user, agency):
+        raise PermissionDenied
+    code, name = code.strip(), name.strip()
+    objectives = [text.strip() for text in objectives if text.strip()]
+    strategy_links = [text.strip() for text in strategy_links if text.strip()]
+    errors: dict[str, list] = {}
+    if code_errors := project_code_errors(agency=agency, code=code, year_be=fiscal_year.year_be):
+        errors["code"] = code_errors
+    if not name:
+        errors["name"] = [_("กรุณากรอกชื่อโครงการ")]
+    for number, text in enumerate(strategy_links, start=1):
+        if len(text) > STRATEGY_LINK_MAX:
+            errors.setdefault("strategy_links", []).append(
+                _("บรรทัดที่ %(number)s ยาวเกิน %(limit)s ตัวอักษร")
+                % {"number": number, "limit": STRATEGY_LINK_MAX}
+            )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        project = Project(
+            code=code,
+            name=name,
+            agency=agency,
+            fiscal_year=fiscal_year,
+            responsible=responsible.strip(),
+            responsible_phone=responsible_phone.strip(),
+            rationale=rationale.strip(),
+            targets=targets.strip(),
+            budget_code=budget_code.strip(),
+            organisation_code=organisation_code.strip(),
+        )
+        project._history_user = user
+        try:
+            with transaction.atomic():
+                project.save()
+        except IntegrityError:
+            # Somebody created a project of this code between our check and our insert.
+            raise ValidationError({"code": [_taken(code)]}) from None
+        # Without signals: the project's revision is new in this transaction, so no kept
+        # page of it can exist yet (projects/revisions.py).
+        ProjectObjective.objects.bulk_create(
+            ProjectObjective(project=project, order=order, text=text)
+            for order, text in enumerate(objectives, start=1)
+        )
+        StrategyLink.objects.bulk_create(
+            StrategyLink(project=project, order=order, text=text)
+            for order, text in enumerate(strategy_links, start=1)
+        )
+    return project
+
+
+def project_code_errors(*, agency: Agency, code: str, year_be: int) -> list[ValidationError]:
+    """What stops ``code`` from being the code of a new project of ``agency``: it is not
+    the agency's code, a dash and a number (``year_be`` makes the example), or another
+    project has it (code "duplicate", ``params`` name the code: the page links to it).
+    The form asks too when something else is wrong, so that all is said at once."""
+    code = code.strip()
+    if not agency.owns_project_code(code):
+        message = _("รหัสโครงการต้องเป็นรหัสหน่วยงาน %(agency)s ตามด้วยขีดและตัวเลข เช่น %(example)s")
+        return [
+            ValidationError(
+                message % {"agency": agency.code, "example": f"{agency.code}-{year_be}"},
+                code="prefix",
+            )
+        ]
+    if Project.objects.filter(code=code).exists():
+        return [_taken(code)]
+    return []
+
+
+def _taken(code: str) -> ValidationError:
+    return ValidationError(_("มีโครงการรหัสนี้แล้ว: %(code)s"), code="duplicate", params={"code": code})
 
 
 # --- Plan editing ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import plan_views, views
+from projects import plan_views, project_views, views
 from reports import views as report_views
 
 app_name = "projects"
@@ -8,6 +8,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("my-agency/", views.my_agency, name="my_agency"),
+    path("new/", project_views.project_create, name="create"),
     path("<str:code>/", views.project_detail, name="detail"),
     path("<str:code>/steps/", plan_views.plan_procedure, name="procedure"),
     path("<str:code>/steps/timeline/", plan_views.plan_timeline, name="timeline"),

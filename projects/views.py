@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from indicators import selectors as evaluation_selectors
 from projects import (
     evidence,
+    list_filters,
     months,
     pagecache,
     permissions,
@@ -112,7 +113,10 @@ def _add_history_context(request, context: dict, *, full: bool = True) -> None:
 @login_required
 def project_list(request):
     """The projects, filtered and searched. What it shows is the same for everybody: it is
-    kept (projects/pagecache.py) under the query string and the revision tokens."""
+    kept (projects/pagecache.py) under the query string and the revision tokens. Without
+    any filter it starts on the current year and the staff's agency (list_filters)."""
+    if start := list_filters.redirect_to_start(request):
+        return start
     template_name = "projects/project_list.html"
     part = "#results" if request.htmx else "#body"
     key = pagecache.list_key(request, part)
@@ -595,6 +599,7 @@ def my_agency(request):
         "period": period,
         "today": today,
         "months": thaidates.fiscal_months(thaidates.fiscal_year_of(today)),
+        "can_create_project": permissions.can_create_project(request.user, agency),
     }
     if agency is not None:
         page, rows = reporting.agency_month_status(

@@ -11,12 +11,15 @@ from django.urls import reverse
 from indicators import services
 from indicators.models import Indicator, IndicatorLevel, IndicatorQuarterResult
 from tests.factories import (
+    AgencyFactory,
     FiscalYearFactory,
     IndicatorFactory,
     IndicatorLevelFactory,
+    IndicatorQuarterResultFactory,
     ProgressEntryFactory,
     ProjectFactory,
     UserFactory,
+    current_fiscal_year_be,
 )
 from tests.html import Page, page_of, text_of
 
@@ -86,7 +89,7 @@ def result_values(level=None, c21=None, c22=None, comment=""):
 def test_list_shows_code_label_name_kind_levels_and_projects(client, kpi):
     IndicatorFactory(code="0200-001", kind=Indicator.Kind.ROUTINE, name="ร้อยละของงานประจำ")
     client.force_login(UserFactory())
-    page = page_of(client.get(reverse("indicators:list")))
+    page = page_of(client.get(reverse("indicators:list"), {"year": ""}))
     rows = [text_of(tr) for tr in page.all("table.kpi-list tbody tr")]
     assert rows[0].startswith("0100-814 อ.2/2ระดับความสำเร็จในการนำข้อมูล")
     assert "ตัวชี้วัดเชิงยุทธศาสตร์" in rows[0] and "ระดับ 5" in rows[0]
@@ -105,8 +108,10 @@ def test_list_is_paginated_and_its_queries_do_not_grow(
     for _ in range(25):
         IndicatorFactory(projects=projects)
     client.force_login(UserFactory())
-    with django_assert_max_num_queries(5):
-        response = client.get(reverse("indicators:list"))
+    # The session with its user, fiscal years and agencies (the filters), the count, one
+    # page of KPIs, the user's agency in the top bar.
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("indicators:list"), {"year": ""})
     assert len(page_of(response).all("table.kpi-list tbody tr")) == 10
 
 
@@ -308,3 +313,73 @@ def test_evaluator_edits_level_texts(client, kpi, evaluator):
     too_long = client.post(url, {"level_1": "ก" * 2001})
     assert too_long.status_code == 422
     assert "ข้อความยาว 2,001 ตัวอักษร เกินกำหนด 2,000 ตัวอักษร" in too_long.content.decode()
+
+
+# --- filters by fiscal year and agency (issue 14, item 6) ----------------------------------
+
+
+@pytest.fixture
+def kpis_of_two_years(db):
+    """KPIs of agencies 0100 and 0900 this year and last year: of a year by their projects
+    or by a quarter result of that year."""
+    this_year = FiscalYearFactory(year_be=current_fiscal_year_be())
+    last_year = FiscalYearFactory(year_be=current_fiscal_year_be() - 1)
+    council = AgencyFactory(code="01000000")
+    works = AgencyFactory(code="09000000")
+    IndicatorFactory(
+        code="0100-701", projects=[ProjectFactory(agency=council, fiscal_year=this_year)]
+    )
+    IndicatorQuarterResultFactory(
+        indicator=IndicatorFactory(code="0100-702"), fiscal_year=this_year
+    )
+    IndicatorFactory(
+        code="0100-601", projects=[ProjectFactory(agency=council, fiscal_year=last_year)]
+    )
+    IndicatorFactory(
+        code="0900-701", projects=[ProjectFactory(agency=works, fiscal_year=this_year)]
+    )
+    IndicatorFactory(code="0100-999")  # no year yet
+    return {"year": this_year.year_be, "council": council, "works": works}
+
+
+def listed(client, params):
+    response = client.get(reverse("indicators:list"), params)
+    assert response.status_code == 200
+    return [text_of(a) for a in page_of(response).all("tbody td:first-child a")]
+
+
+def test_kpis_start_on_the_current_year(client, kpis_of_two_years):
+    year = kpis_of_two_years["year"]
+    client.force_login(UserFactory(manager=True))
+    response = client.get(reverse("indicators:list"))
+    assert response["Location"] == f"{reverse('indicators:list')}?year={year}"
+    client.force_login(UserFactory(agency=kpis_of_two_years["council"]))
+    response = client.get(reverse("indicators:list"))
+    assert response["Location"] == f"{reverse('indicators:list')}?year={year}&agency=01000000"
+    page = page_of(client.get(response["Location"]))
+    assert page.one("#id_year option[selected]").get("value") == str(year)
+    assert page.one("#id_agency option[selected]").get("value") == "01000000"
+    assert [text_of(a) for a in page.all("tbody td:first-child a")] == ["0100-701", "0100-702"]
+
+
+def test_kpis_filtered_by_year_and_agency(client, kpis_of_two_years):
+    year = kpis_of_two_years["year"]
+    client.force_login(UserFactory(manager=True))
+    assert listed(client, {"year": year}) == ["0100-701", "0100-702", "0900-701"]
+    assert listed(client, {"year": year - 1}) == ["0100-601"]
+    assert listed(client, {"year": "", "agency": "09000000"}) == ["0900-701"]
+    assert listed(client, {"year": "", "agency": ""}) == [
+        "0100-601",
+        "0100-701",
+        "0100-702",
+        "0100-999",
+        "0900-701",
+    ]
+
+
+def test_the_kpi_filters_survive_paging(client, kpis_of_two_years, settings):
+    settings.BMA_PROJECTS_PAGE_SIZE = 1
+    client.force_login(UserFactory(manager=True))
+    response = client.get(reverse("indicators:list"), {"year": "", "agency": "01000000"})
+    next_link = page_of(response).one("nav.pager a[rel=next]").get("href")
+    assert next_link == "?year=&agency=01000000&page=2"

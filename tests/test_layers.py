@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOT_CORE = {
     "projects/views.py",
     "projects/plan_views.py",
+    "projects/project_views.py",
     "projects/urls.py",
     "projects/context_processors.py",
     "projects/imports/",

@@ -69,7 +69,8 @@ GONE_IS_ALLOWED = {"imports:pages_preview", "imports:plan_preview"}
 
 # url name (or route when unnamed): (method, kwargs from the world, expected per role)
 MATRIX = {
-    "/": ("get", {}, PUBLIC),
+    # where each role lands (bmaprogress.views.home)
+    "home": ("get", {}, EVERYBODY),
     "login": ("get", {}, PUBLIC),
     # Logging out ends on the login page, whoever you were.
     "logout": ("post", {}, dict.fromkeys(ROLES, LOGIN)),
@@ -87,6 +88,8 @@ MATRIX = {
     "projects:report": ("get", {"code": "project"}, EDITORS),
     "projects:report_preview": ("get", {"code": "project"}, EDITORS),
     "projects:plan_edit": ("get", {"code": "project"}, EDITORS),
+    # a new project of the agency (staff choose no other agency: theirs)
+    "projects:create": ("get", {"?agency": "agency"}, EDITORS),
     "projects:evidence_delete": ("post", {"code": "project", "pk": "evidence"}, EDITORS),
     "projects:reopen": ("get", {"code": "project"}, EVALUATORS),
     # reports and dashboards

@@ -10,7 +10,13 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import AgencyFactory, ProgressEntryFactory, ProjectFactory, UserFactory
+from tests.factories import (
+    AgencyFactory,
+    ProgressEntryFactory,
+    ProjectFactory,
+    UserFactory,
+    current_fiscal_year_be,
+)
 from tests.html import page_of, text_of
 
 URL = "/projects/"
@@ -50,14 +56,8 @@ def test_list_needs_login(client, db):
     assert response["Location"] == f"/accounts/login/?next={URL}"
 
 
-def test_root_redirects_to_the_list(logged_in_client):
-    response = logged_in_client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == URL
-
-
 def test_list_shows_every_project_newest_year_first(logged_in_client, two_agencies_two_years):
-    response = logged_in_client.get(URL)
+    response = logged_in_client.get(URL, {"year": ""})  # ทุกปี
     assert response.status_code == 200
     assert codes(response) == ["01000000-3001", "09000000-1002", "01000000-2462", "09000000-1001"]
     assert "พบ 4 โครงการ" in page_of(response).text("#results")
@@ -132,7 +132,7 @@ def test_progress_bar_per_project(logged_in_client, db):
     ProgressEntryFactory(project=project, reported_on=dt.date(2020, 11, 27), percent=Decimal(10))
     ProgressEntryFactory(project=project, reported_on=dt.date(2021, 9, 22), percent=Decimal(100))
     ProjectFactory(fiscal_year__year_be=2564)  # not reported yet
-    page = page_of(logged_in_client.get(URL))
+    page = page_of(logged_in_client.get(URL, {"year": "2564"}))
     bars = page.all(".progress")
     assert [bar.get("aria-label") for bar in bars] == [
         "ความคืบหน้า ร้อยละ 100",
@@ -185,17 +185,70 @@ def test_list_query_count_does_not_grow_with_projects(logged_in_client, db, sett
     few_agency = AgencyFactory()
     for project in ProjectFactory.create_batch(3, agency=few_agency, fiscal_year__year_be=2564):
         ProgressEntryFactory(project=project)
-    few, _ = _count(logged_in_client, {})
+    few, _ = _count(logged_in_client, {"year": ""})
 
     for _ in range(6):
         agency = AgencyFactory()
         for project in ProjectFactory.create_batch(7, agency=agency, fiscal_year__year_be=2565):
             ProgressEntryFactory(project=project)
             ProgressEntryFactory(project=project, reported_on=dt.date(2021, 1, 5))
-    many, response = _count(logged_in_client, {})
+    many, response = _count(logged_in_client, {"year": ""})
     assert "พบ 45 โครงการ" in page_of(response).text("#results")
     assert len(codes(response)) == 25
     assert many == few
     assert many <= 6
     filtered, _ = _count(logged_in_client, {"year": "2565", "agency": agency.code, "q": "โครงการ"})
     assert filtered == few
+
+
+# --- Where the list starts (issue 14, item 6) ----------------------------------------------
+
+
+@pytest.fixture
+def this_year_and_last(db):
+    year = current_fiscal_year_be()
+    council = AgencyFactory(code="01000000", name="สำนักงานเลขานุการสภากรุงเทพมหานคร")
+    works = AgencyFactory(code="09000000", name="สำนักการโยธา")
+    for agency in (council, works):
+        for year_be in (year, year - 1):
+            ProjectFactory(agency=agency, fiscal_year__year_be=year_be)
+    return {"year": year, "council": council, "works": works}
+
+
+def test_the_list_starts_on_the_current_fiscal_year(client, this_year_and_last):
+    client.force_login(UserFactory(manager=True))
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?year={this_year_and_last['year']}"
+    page = page_of(client.get(response["Location"]))
+    assert page.one("#id_year option[selected]").get("value") == str(this_year_and_last["year"])
+    assert len(codes(client.get(response["Location"]))) == 2
+
+
+def test_staff_start_on_their_agencys_projects_of_the_year(client, this_year_and_last):
+    client.force_login(UserFactory(agency=this_year_and_last["council"]))
+    response = client.get(URL)
+    year = this_year_and_last["year"]
+    assert response["Location"] == f"{URL}?year={year}&agency=01000000"
+    page = client.get(response["Location"])
+    assert [code.split("-")[0] for code in codes(page)] == ["01000000"]
+    assert page_of(page).one("#id_agency option[selected]").get("value") == "01000000"
+    # ทุกปี, ทุกหน่วยงาน: every project.
+    assert page_of(page).one("#id_year option[value='']").text == "ทุกปี"
+    assert len(codes(client.get(URL, {"year": "", "agency": ""}))) == 4
+    # Another agency, as chosen.
+    assert len(codes(client.get(URL, {"year": year, "agency": "09000000"}))) == 1
+
+
+def test_a_filter_in_the_address_is_taken_as_it_is(client, this_year_and_last):
+    client.force_login(UserFactory(agency=this_year_and_last["council"]))
+    response = client.get(URL, {"agency": "09000000"})  # no year: every year
+    assert response.status_code == 200
+    assert len(codes(response)) == 2
+
+
+def test_without_this_years_row_the_list_starts_on_the_latest_year(client, db):
+    ProjectFactory(fiscal_year__year_be=2564)
+    ProjectFactory(fiscal_year__year_be=2563)
+    client.force_login(UserFactory(manager=True))
+    assert client.get(URL)["Location"] == f"{URL}?year=2564"

@@ -96,6 +96,7 @@ def main_pages(demo) -> list[tuple[str, str | None, str, int]]:
         ("report form page", "staff", f"/projects/{current}/report/", 200),
         ("plan editor", "staff", f"/projects/{current}/plan/edit/", 200),
         ("my agency", "staff", "/projects/my-agency/", 200),
+        ("new project form", "staff", "/projects/new/", 200),
         ("change history", "staff", f"/projects/{current}/changes/", 200),
         ("KPI list", "staff", "/indicators/", 200),
         ("KPI page", "staff", f"/indicators/{demo['indicator'].code}/", 200),

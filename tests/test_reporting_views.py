@@ -418,7 +418,7 @@ def test_my_agency_marks_overdue_months_and_hides_their_report_link(
 
 def test_my_agency_link_sits_in_the_top_navigation_for_staff(client, staff):
     client.force_login(staff)
-    page = page_of(client.get("/projects/"))
+    page = page_of(client.get("/projects/?year="))
     assert page.all('.mainnav a[href="/projects/my-agency/"]')
 
 

@@ -207,7 +207,7 @@ def staff_client(client, db):
 
 
 def test_pages_have_a_strict_script_policy_with_the_nonce_htmx_uses(staff_client):
-    response = staff_client.get(reverse("projects:list"))
+    response = staff_client.get(reverse("projects:list"), {"year": ""})
     assert response.status_code == 200
     policy = directives(response["Content-Security-Policy"])
     nonce = re.search(r'<script src="[^"]*htmx[^"]*"[^>]* nonce="([^"]+)"', response.text)
@@ -224,8 +224,8 @@ def test_pages_have_a_strict_script_policy_with_the_nonce_htmx_uses(staff_client
 
 
 def test_each_response_gets_a_fresh_nonce(staff_client):
-    first = staff_client.get(reverse("projects:list"))["Content-Security-Policy"]
-    second = staff_client.get(reverse("projects:list"))["Content-Security-Policy"]
+    first = staff_client.get(reverse("projects:list"), {"year": ""})["Content-Security-Policy"]
+    second = staff_client.get(reverse("projects:list"), {"year": ""})["Content-Security-Policy"]
     assert script_src(first) != script_src(second)
 
 
@@ -243,7 +243,7 @@ def test_the_usual_headers(client, db):
 def test_htmx_is_configured_for_the_policy(staff_client):
     """No inline indicator styles, no eval (hx-on / js: would need 'unsafe-eval'); a request
     with no answer in 30 s fails, and static/js/forms.js says so beside the button."""
-    html = staff_client.get(reverse("projects:list")).text
+    html = staff_client.get(reverse("projects:list"), {"year": ""}).text
     config = re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", html)
     assert json.loads(config.group(1)) == {
         "includeIndicatorStyles": False,
@@ -410,7 +410,7 @@ def test_an_htmx_post_with_the_token_from_hx_headers_passes_the_csrf_check(db):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(UserFactory(username="sec-htmx"))
-    page = client.get(reverse("projects:list"))
+    page = client.get(reverse("projects:list"), {"year": ""})
     headers = re.search(r"<body hx-headers='([^']+)'>", page.text)
     token = json.loads(headers.group(1))["X-CSRFToken"]
     assert token != page.cookies["csrftoken"].value  # masked, as {% csrf_token %} writes it
@@ -488,7 +488,7 @@ def test_force_login_and_test_client_login_still_work(client, person):
     client.logout()
     assert not client.login(username="somchai", password="wrong")
     client.force_login(person)
-    assert client.get(reverse("projects:list")).status_code == 200
+    assert client.get(reverse("projects:list"), {"year": ""}).status_code == 200
 
 
 # --- files are downloads, never pages ------------------------------------------------------

@@ -94,7 +94,7 @@ def browser(user) -> tuple[Client, str]:
     """A client that checks CSRF as production does, logged in, with its CSRF token."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
-    client.get(reverse("projects:list"))
+    client.get(reverse("projects:list"), {"year": ""})
     return client, client.cookies["csrftoken"].value
 
 

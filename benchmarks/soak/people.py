@@ -196,7 +196,7 @@ class Person(threading.Thread):
         self.client.close()
 
     def relogin(self):
-        page = self.call("page", "GET", "/projects/")
+        page = self.call("page", "GET", "/projects/?year=")
         if page is None:
             return
         self.call(
@@ -205,7 +205,7 @@ class Person(threading.Thread):
             "/accounts/logout/",
             302,
             fields={"csrfmiddlewaretoken": page.csrf_token()},
-            referer="/projects/",
+            referer="/projects/?year=",
         )
         self.client.cookies.pop("sessionid", None)
         login = self.client.login(self.person["username"], PASSWORD)
@@ -243,7 +243,8 @@ class Person(threading.Thread):
         self.call("page", "GET", "/projects/my-agency/")
 
     def indicators(self):
-        self.call("page", "GET", "/indicators/")
+        # Every year's: /indicators/ alone redirects to the current year's (list_filters).
+        self.call("page", "GET", "/indicators/?year=")
 
     def dashboard(self):
         query = self.rng.choice(

@@ -49,10 +49,10 @@ def warm_up(port: int, data: dict, shared: Shared) -> float:
             raise RuntimeError(f"warm-up: ordering a report answered {answer.status}")
         jobs.append(int((answer.header("Location") or "").rsplit("#job-", 1)[-1]))
     for path in (
-        "/projects/",
+        "/projects/?year=",
         f"/projects/{SEED_CODE}/",
         "/dashboard/",
-        "/indicators/",
+        "/indicators/?year=",
         f"/projects/{SEED_CODE}/print/",
         "/reports/",
     ):
