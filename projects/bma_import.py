@@ -44,7 +44,7 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import F
 
 from indicators.models import Indicator, QuarterEvaluation, QuarterLock
-from projects import bma_page, revisions, thaidates
+from projects import bma_page, thaidates
 from projects.bma_page import BmaPage, ParseResult, Problem
 from projects.models import (
     Agency,
@@ -55,6 +55,7 @@ from projects.models import (
     ProjectObjective,
     StrategyLink,
 )
+from projects.signals import rows_written
 
 CHANGE_REASON = "นำเข้าจากหน้าโครงการของระบบเดิม"
 
@@ -270,8 +271,8 @@ class _Importer:
     def run(self, page: BmaPage) -> None:
         header = page.header
         if self.write:
-            # Rows are written in bulk, without signals: kept project pages are out of date.
-            revisions.touch_site()
+            # Rows are written in bulk, without post_save: say so (kept pages show them).
+            rows_written.send(sender=Project, project_ids=None)
         fiscal_year, _ = self.sync(
             FiscalYear,
             FiscalYear.objects.filter(year_be=header.fiscal_year_be).first(),

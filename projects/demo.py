@@ -25,8 +25,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from projects import revisions, thaidates
+from projects import thaidates
 from projects.progress import planned_percent, quantize
+from projects.signals import rows_written
 
 SEED = "bma-progress-demo"
 DEMO_PASSWORD = "demo"
@@ -1147,7 +1148,9 @@ def make_demo(*, today: dt.date | None = None) -> DemoReport:
         _ensure_indicators(report, year_be, projects, years, users["evaluator"])
         _ensure_evaluations(report, projects, today, users["evaluator"])
         if +report.created or +report.updated:
-            revisions.touch_site()  # some rows are written in bulk, without signals
+            from projects.models import Project
+
+            rows_written.send(sender=Project, project_ids=None)  # some rows in bulk
     return report
 
 

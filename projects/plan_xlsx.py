@@ -66,7 +66,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from projects import permissions, revisions, thaidates
+from projects import permissions, thaidates
 from projects.bma_import import ACTIONS, ImportChange
 from projects.models import (
     Agency,
@@ -76,6 +76,7 @@ from projects.models import (
     ProjectObjective,
     StrategyLink,
 )
+from projects.signals import rows_written
 
 logger = logging.getLogger(__name__)
 
@@ -1026,9 +1027,8 @@ class _PlanImporter:
             )
 
     def write(self) -> None:
-        # Bulk writes send no signals: every kept project page is out of date. First,
-        # before any project row is locked (projects/revisions.py, "Lock order").
-        revisions.touch_site()
+        # Bulk writes send no post_save: say so (kept pages show these rows).
+        rows_written.send(sender=Project, project_ids=None)
         history = {"default_user": self.user, "default_change_reason": CHANGE_REASON}
         now = timezone.now()
         if self.create[Project]:

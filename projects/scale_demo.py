@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from projects import demo, revisions, thaidates
+from projects import demo, thaidates
+from projects.signals import rows_written
 
 SEED = "bma-progress-scale"
 STEPS_PER_PROJECT = 10
@@ -453,7 +454,7 @@ def generate(
 
         report.timed("kpis_links_levels_results", insert_kpis)
 
-    revisions.touch_site()  # bulk inserts send no signals
+    rows_written.send(sender=Project, project_ids=None)  # bulk inserts send no post_save
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from projects import permissions, progress, reporting, revisions, thaidates
+from projects import permissions, progress, reporting, thaidates
 from projects.evidence import FileKind
 from projects.models import (
     EvidenceFile,
@@ -28,6 +28,7 @@ from projects.models import (
     Project,
     User,
 )
+from projects.signals import rows_written
 
 
 class EditConflict(Exception):
@@ -182,8 +183,6 @@ def _progress_entry_save(
     *, project, user, data, period, loaded_entry_id, loaded_version, evidence, today, written
 ) -> ProgressEntry:
     with transaction.atomic():
-        # Before the entry's row is locked (projects/revisions.py, "Lock order").
-        revisions.touch_projects([project.pk])
         steps = list(PlanStep.objects.filter(project=project).order_by("order"))
         percent, previous, errors = progress_entry_check(
             project=project, steps=steps, data=data, today=today
@@ -376,9 +375,8 @@ def plan_save(
     if not permissions.can_edit_plan(user, project):
         raise PermissionDenied
     with transaction.atomic():
-        # Before the project's row is locked by the claim (revisions: "Lock order"); the
-        # steps are also moved with QuerySet.update() below, which sends no signal.
-        revisions.touch_projects([project.pk])
+        # The steps are moved with QuerySet.update() below, which sends no post_save.
+        rows_written.send(sender=PlanStep, project_ids=[project.pk])
         claimed = Project.objects.filter(pk=project.pk, plan_version=loaded_version).update(
             plan_version=F("plan_version") + 1
         )

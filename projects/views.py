@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,7 +42,7 @@ def _project_context(project: Project) -> dict:
     quarters = selectors.quarter_rows(project, points)
     return {
         "project": project,
-        "page_title": pagecache.project_title(project),
+        "page_title": _project_title(project),
         "plan": selectors.plan_summary(project),
         "quarters": quarters,
         "headline": selectors.headline_evaluation(quarters),
@@ -51,25 +52,57 @@ def _project_context(project: Project) -> dict:
     }
 
 
-@pagecache.asks_for_project
+def _project_title(project) -> str:
+    """The project page's title (the page's <title>)."""
+    name = project.name
+    if len(name) > 60:  # (Truncator counts no combining marks: shorter is never cut)
+        name = Truncator(name).chars(60)
+    return f"{project.code} {name}"
+
+
+def _kept_for_readers(request, project) -> bool:
+    """Whether this view of ``project`` is answered from the body kept for readers
+    (projects/pagecache.py): the first page of a read-only view, not an htmx request. The
+    agency's staff and สยป. get forms in the body and are rendered each time."""
+    user = request.user
+    return (
+        not request.GET
+        and not request.htmx
+        and not permissions.can_report_progress(user, project)
+        and not permissions.can_reopen_month(user, project)
+    )
+
+
 @login_required
 def project_detail(request, code):
     template_name = "projects/project_detail.html"
-    stamp = pagecache.project_stamp(code, request)
-    if pagecache.applies(request, stamp):
-        # A reader's view: the body is the same for every reader until the data changes.
-        key = pagecache.key(stamp, today=_today(), user=request.user)
-        body = pagecache.get_bytes(key)
-        if body is None:
+    project = get_object_or_404(Project.objects.only("code", "name", "agency_id"), code=code)
+    if _kept_for_readers(request, project):
+        # Versions first, then the data the body shows (pagecache's docstring).
+        scopes = pagecache.versions(pagecache.SITE, pagecache.project(project.pk))
+        key = pagecache.key(
+            "project",
+            project.pk,
+            *scopes,
+            _today(),  # planned progress, "behind schedule" and the quarters depend on it
+            settings.BMA_BEHIND_THRESHOLD,
+            int(permissions.can_evaluate(request.user)),
+        )
+
+        def render_body():
             context = _project_context(selectors.project_head(code))
             _add_history_context(request, context)
-            body = pagecache.put(key, render_to_string(template_name + "#body", context, request))
-        return pagecache.render_page(
-            request, template_name, body=body, title=pagecache.project_title(stamp)
+            return render_to_string(template_name + "#body", context, request)
+
+        body = pagecache.kept(key, render_body)
+        return render(
+            request,
+            template_name,
+            {"kept_body": body, "page_title": _project_title(project)},
         )
     if request.htmx and request.htmx.target == "history-more":
         # "ดูเพิ่มเติม": only the next page of the history (which needs only the code).
-        context = {"project": stamp}
+        context = {"project": project}
         template_name += "#history"
     else:
         context = _project_context(selectors.project_head(code))
@@ -115,17 +148,18 @@ def plan_timeline(request, code):
 @login_required
 def project_list(request):
     """The projects, filtered and searched. What it shows is the same for everybody: it is
-    kept (projects/pagecache.py) under the query string and the revision tokens."""
+    kept (projects/pagecache.py) under the query string."""
     template_name = "projects/project_list.html"
     part = "#results" if request.htmx else "#body"
-    key = pagecache.list_key(request, part)
-    body = pagecache.get_bytes(key)
-    if body is None:
-        context = _project_list_context(request)
-        body = pagecache.put(key, render_to_string(template_name + part, context, request))
+    scopes = pagecache.versions(pagecache.SITE, pagecache.PROJECTS)
+    key = pagecache.key("list", part, *scopes, pagecache.query(request))
+    body = pagecache.kept(
+        key,
+        lambda: render_to_string(template_name + part, _project_list_context(request), request),
+    )
     if request.htmx:
         return HttpResponse(body)
-    return pagecache.render_page(request, template_name, body=body)
+    return render(request, template_name, {"kept_body": body})
 
 
 def _project_list_context(request) -> dict:

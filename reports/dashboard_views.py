@@ -27,7 +27,7 @@ def _filters(request):
 @vary_on_headers("HX-Request")
 def dashboard_index(request):
     # Read before anything the drill-down shows: it is kept under them (_drilldown).
-    tokens = pagecache.page_tokens(request)
+    scopes = pagecache.versions(pagecache.SITE, pagecache.PROJECTS)
     filters, years, agencies = _filters(request)
     context = {
         "filters": filters,
@@ -49,27 +49,28 @@ def dashboard_index(request):
         context["summary_key"] = dashboard.cache_key(filters)
         context["cache_seconds"] = dashboard.cache_seconds()
         if filters.drilled:
-            context["kept_projects"] = _drilldown(request, filters, context, tokens)
+            context["kept_projects"] = _drilldown(request, filters, context, scopes)
     template_name = "reports/dashboard.html"
     if request.htmx:
         template_name += "#body"
     return render(request, template_name, context)
 
 
-def _drilldown(request, filters, context, tokens) -> str:
-    """The table of the projects drilled down to, kept under the revision tokens, the day
-    and the query string (projects/pagecache.py): exact, unlike the overview's numbers."""
-    key = pagecache.list_key(request, "dashboard-projects", tokens=tokens, day=filters.day)
-    body = pagecache.get(key)
-    if body is None:
+def _drilldown(request, filters, context, scopes) -> str:
+    """The table of the projects drilled down to, kept under the versions of the projects
+    and the site, the day and the query string (projects/pagecache.py): exact, unlike the
+    overview's numbers."""
+    key = pagecache.key("dashboard-projects", *scopes, filters.day, pagecache.query(request))
+
+    def render_table():
         paginator = Paginator(dashboard.project_rows(filters), settings.BMA_PROJECTS_PAGE_SIZE)
-        body = render_to_string(
+        return render_to_string(
             "reports/dashboard.html#projects",
             {**context, "page": paginator.get_page(request.GET.get("page"))},
             request,
         )
-        pagecache.put(key, body)
-    return body
+
+    return pagecache.kept(key, render_table)
 
 
 @login_required
