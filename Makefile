@@ -97,7 +97,7 @@ restore: $(STAMP)
 # for SOAK_MINUTES (default 10) against its own PostgreSQL database bma_soak (SOAK_DB).
 SOAK_MINUTES ?= 10
 soak: install
-	$(BIN)/python benchmarks/soak.py --minutes $(SOAK_MINUTES)
+	$(BIN)/python -m benchmarks.soak --minutes $(SOAK_MINUTES)
 
 # Web benchmark (benchmarks/bench_web.py) on the 20,000-project data: BENCH_DB (bma_scale)
 # is made by generate_demo when it has no projects yet. wrk comes from Debian.

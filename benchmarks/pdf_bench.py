@@ -57,22 +57,10 @@ def prepare_database(projects: int) -> None:
 def make_agency_projects(count: int) -> None:
     """``count`` projects of one agency, each with the seed project's texts and entries, and
     plan steps spread over the fiscal year so the planned curve is drawn."""
-    from indicators.models import Indicator, QuarterEvaluation
-    from projects import thaidates
-    from projects.models import (
-        Agency,
-        PlanStep,
-        ProgressEntry,
-        Project,
-        ProjectObjective,
-        StrategyLink,
-    )
+    from indicators.models import Indicator
+    from projects.models import Agency, Project
 
     seed = Project.objects.get(code=SEED_CODE)
-    year = seed.fiscal_year
-    entries = list(seed.entries.order_by("reported_on"))
-    objectives = list(seed.objectives.all())
-    links = list(seed.strategy_links.all())
     agency = Agency.objects.create(code=BENCH_AGENCY, name="สำนักทดสอบความเร็วรายงาน")
     indicator = Indicator.objects.create(
         code="0999-001",
@@ -83,13 +71,12 @@ def make_agency_projects(count: int) -> None:
         target_level=5,
         achieved_level=3,
     )
-    months = thaidates.fiscal_months(year.year_be)
     projects = Project.objects.bulk_create(
         Project(
             code=f"{BENCH_AGENCY}-{n:04d}",
             name=f"{seed.name} (ชุดทดสอบที่ {n})",
             agency=agency,
-            fiscal_year=year,
+            fiscal_year=seed.fiscal_year,
             responsible=seed.responsible,
             rationale=seed.rationale,
             budget_code=seed.budget_code,
@@ -98,6 +85,20 @@ def make_agency_projects(count: int) -> None:
         )
         for n in range(1, count + 1)
     )
+    _fill_like_the_seed(projects, seed)
+    indicator.projects.add(*projects)
+
+
+def _fill_like_the_seed(projects, seed) -> None:
+    """Ten dated steps each, and the seed's entries, objectives, strategy links; a score."""
+    from indicators.models import QuarterEvaluation
+    from projects import thaidates
+    from projects.models import PlanStep, ProgressEntry, ProjectObjective, StrategyLink
+
+    entries = list(seed.entries.order_by("reported_on"))
+    objectives = list(seed.objectives.all())
+    links = list(seed.strategy_links.all())
+    months = thaidates.fiscal_months(seed.fiscal_year.year_be)
     steps, rows, objs, strategy, scores = [], [], [], [], []
     for project in projects:
         for order in range(1, 11):
@@ -141,7 +142,6 @@ def make_agency_projects(count: int) -> None:
     ProjectObjective.objects.bulk_create(objs)
     StrategyLink.objects.bulk_create(strategy)
     QuarterEvaluation.objects.bulk_create(scores)
-    indicator.projects.add(*projects)
 
 
 def bench_project_pdf(rounds: int, warmup: int) -> None:

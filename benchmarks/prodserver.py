@@ -1,5 +1,5 @@
 """Start the app as production runs it, on loopback: gunicorn with DJANGO_ENV=production
-and a django-tasks-db worker, for the soak test (benchmarks/soak.py) and the fault tests
+and a django-tasks-db worker, for the soak test (benchmarks/soak/) and the fault tests
 (tests/test_faults.py). Processes are started in their own process group and stopped by
 their own pid; memory is read from /proc.
 """

@@ -151,12 +151,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "bmaprogress.views.login_locked_out"
 # No start-up banner on every manage.py command; lockouts are still logged as warnings.
 AXES_VERBOSE = False
-# Behind a reverse proxy, the client's address is the right-most X-Forwarded-For entry
-# the proxy added: BMA_PROXY_COUNT=1 (none by default: REMOTE_ADDR).
-if env_int("BMA_PROXY_COUNT", 0):
-    AXES_IPWARE_PROXY_COUNT = env_int("BMA_PROXY_COUNT", 0)
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Reverse proxies in front of the app that append the address they were connected from to
+# X-Forwarded-For: the client's address is the entry that many places from the right
+# (BMA_PROXY_COUNT=1 behind one nginx). 0, the default, believes no header: REMOTE_ADDR.
+# Wrong either way, lockouts go wrong (README, Production); check --deploy warns about 0
+# behind a proxy (bmaprogress/checks.py).
+BMA_PROXY_COUNT = env_int("BMA_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "bmaprogress.auth_backends.client_address"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:list"
@@ -303,13 +304,27 @@ BMA_REPORT_RETENTION_DAYS = env_int("BMA_REPORT_RETENTION_DAYS", 7)
 BMA_REPORT_MAX_ATTEMPTS = env_int("BMA_REPORT_MAX_ATTEMPTS", 3)
 BMA_REPORT_RETRY_SECONDS = env_int("BMA_REPORT_RETRY_SECONDS", 10)
 
-# Uploads. Form fields (not files) above DATA_UPLOAD_MAX_MEMORY_SIZE are refused by Django;
-# uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not to memory.
-# The import pages (projects/imports_views.py) stop keeping a file's bytes past its own
-# limit and say how big it was: a 50 MB file gets a message, never a 500.
+# Uploads (projects/uploads.py). Every request's files pass BoundedUploadHandler before
+# Django keeps them (in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, else in a temporary file):
+# a page takes no file unless its view says how many and how big, and past a limit nothing
+# more is written; the form says so next to the field and keeps what was typed.
+# - the report form's evidence: BMA_EVIDENCE_MAX_FILES files of BMA_EVIDENCE_MAX_FILE_BYTES;
+# - every page that takes files: BMA_UPLOAD_MAX_REQUEST_BYTES of files per request in all;
+# - DATA_UPLOAD_MAX_NUMBER_FILES: Django's own last stop, where it stops reading the body
+#   (what was typed is lost then): the most files one page takes, the import of pages of
+#   today's system (administrators), which takes this many;
+# - DATA_UPLOAD_MAX_MEMORY_SIZE: the form's fields (not files), refused by Django above it.
+FILE_UPLOAD_HANDLERS = [
+    "projects.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+BMA_EVIDENCE_MAX_FILES = env_int("BMA_EVIDENCE_MAX_FILES", 10)
+BMA_EVIDENCE_MAX_FILE_BYTES = env_int("BMA_EVIDENCE_MAX_FILE_BYTES", 10 * 1024 * 1024)
+BMA_UPLOAD_MAX_REQUEST_BYTES = env_int("BMA_UPLOAD_MAX_REQUEST_BYTES", 50 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
-DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 # Imports (issue 8): largest annual-plan workbook, and how long an uploaded batch waits
 # under MEDIA_ROOT/imports/ for its confirmation before it is removed.
 BMA_IMPORT_MAX_XLSX_BYTES = env_int("BMA_IMPORT_MAX_XLSX_BYTES", 10 * 1024 * 1024)

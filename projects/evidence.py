@@ -5,6 +5,10 @@ by the main part declared in [Content_Types].xml) and legacy Office files (.doc,
 .ppt: OLE2 compound files, told apart by the name of their main stream). Anything else
 (HTML, SVG, scripts, archives, macro-enabled Office files) is refused. The extension the
 person gave must agree with the content.
+
+How many files a report takes and how big (settings ``BMA_EVIDENCE_MAX_FILES``,
+``BMA_EVIDENCE_MAX_FILE_BYTES``, ``BMA_UPLOAD_MAX_REQUEST_BYTES``) is enforced while the
+request is read (projects/uploads.py), before anything is stored.
 """
 
 import re
@@ -12,9 +16,19 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-MAX_BYTES = 10 * 1024 * 1024
+from projects import uploads
+
+
+def upload_limits() -> uploads.UploadLimits:
+    """What one save of the report form may bring."""
+    return uploads.UploadLimits(
+        files=settings.BMA_EVIDENCE_MAX_FILES,
+        file_bytes=settings.BMA_EVIDENCE_MAX_FILE_BYTES,
+        total_bytes=settings.BMA_UPLOAD_MAX_REQUEST_BYTES,
+    )
 
 
 @dataclass(frozen=True)
@@ -86,10 +100,15 @@ class EvidenceRejected(ValueError):
 
 def identify(uploaded) -> FileKind:
     """The kind of ``uploaded`` (a Django UploadedFile), or EvidenceRejected."""
-    if uploaded.size > MAX_BYTES:
+    limit = settings.BMA_EVIDENCE_MAX_FILE_BYTES
+    if uploaded.size > limit:
         raise EvidenceRejected(
-            _("ไฟล์ %(name)s มีขนาด %(size)s MB เกินกำหนด 10 MB ต่อไฟล์")
-            % {"name": uploaded.name, "size": f"{uploaded.size / 1024 / 1024:.1f}"}
+            _("ไฟล์ %(name)s มีขนาด %(size)s MB เกินกำหนด %(limit)s MB ต่อไฟล์")
+            % {
+                "name": uploaded.name,
+                "size": f"{uploaded.size / uploads.MB:.1f}",
+                "limit": uploads.megabytes(limit),
+            }
         )
     if uploaded.size == 0:
         raise EvidenceRejected(_("ไฟล์ %(name)s ว่างเปล่า") % {"name": uploaded.name})

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from projects import evidence, thaidates
+from projects import evidence, thaidates, uploads
 from projects.services import ReportInput, StepInput
 
 PERCENT_ERRORS = {
@@ -97,7 +97,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class EvidenceField(forms.FileField):
-    """Several files at once; each identified by its content (projects/evidence.py)."""
+    """Several files at once; each identified by its content (projects/evidence.py). Files
+    the upload handler refused (projects/uploads.py: too many, too big, too much in all)
+    arrive without content and refuse the whole form."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": evidence.ACCEPT_ATTRIBUTE}))
@@ -106,9 +108,37 @@ class EvidenceField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         cleaned, errors = [], []
+        if too_many := uploads.refused(files, uploads.RefusedUpload.COUNT):
+            errors.append(
+                ValidationError(
+                    _(
+                        "แนบไฟล์หลักฐานได้ครั้งละไม่เกิน %(limit)s ไฟล์ (เลือกมา %(count)s ไฟล์) "
+                        "กรุณาแนบไฟล์ที่เหลือเมื่อแก้ไขรายงานนี้อีกครั้ง"
+                    )
+                    % {"limit": too_many[0].limits.files, "count": uploads.files_sent(too_many)},
+                    code="evidence_count",
+                )
+            )
+        if too_much := uploads.refused(files, uploads.RefusedUpload.TOTAL):
+            errors.append(
+                ValidationError(
+                    _(
+                        "ไฟล์ที่แนบรวมกันเกิน %(limit)s MB ต่อครั้ง (ไม่ได้รับ: %(names)s) "
+                        "กรุณาแบ่งแนบเมื่อแก้ไขรายงานนี้อีกครั้ง"
+                    )
+                    % {
+                        "limit": uploads.megabytes(too_much[0].limits.total_bytes),
+                        "names": ", ".join(f.name for f in too_much),
+                    },
+                    code="evidence_total",
+                )
+            )
         for uploaded in files:
+            if getattr(uploaded, "refused", False) and not uploaded.oversized:
+                continue  # said above
             uploaded = super().clean(uploaded, initial)
             try:
+                # An oversized file is refused here by its size, with the others' reasons.
                 cleaned.append((uploaded, evidence.identify(uploaded)))
             except evidence.EvidenceRejected as rejected:
                 errors.append(ValidationError(str(rejected), code="evidence"))
@@ -181,11 +211,7 @@ class ProgressReportForm(ErrorsDescribedMixin, forms.Form):
         help_text=_("กรอกเมื่อความคืบหน้าน้อยกว่ารายงานครั้งก่อน"),
         max_length=5000,
     )
-    evidence = EvidenceField(
-        label=_("ไฟล์หลักฐาน"),
-        required=False,
-        help_text=_("PDF, รูปภาพ, Word, Excel, PowerPoint ไม่เกิน 10 MB ต่อไฟล์"),
-    )
+    evidence = EvidenceField(label=_("ไฟล์หลักฐาน"), required=False)
     entry = forms.IntegerField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
@@ -198,6 +224,10 @@ class ProgressReportForm(ErrorsDescribedMixin, forms.Form):
         choices = [(step.pk, f"{step.order}. {step.title}") for step in self.steps]
         self.fields["completed_steps"].choices = choices
         self.fields["in_progress_step"].choices = [("", _("— ไม่มี —")), *choices]
+        limits = evidence.upload_limits()
+        self.fields["evidence"].help_text = _(
+            "PDF, รูปภาพ, Word, Excel, PowerPoint ไม่เกิน %(size)s MB ต่อไฟล์ ครั้งละไม่เกิน %(count)s ไฟล์"
+        ) % {"size": uploads.megabytes(limits.file_bytes), "count": limits.files}
         # The page shows either the steps to tick or, for a plan without steps, the percent:
         # a field it does not show could only refuse the form with a message nobody sees.
         hidden = (

@@ -12,9 +12,9 @@ database as it is then; the client never sends the data back.
 Batches older than ``settings.BMA_IMPORT_BATCH_MAX_AGE`` are removed by ``cleanup``
 (run at every upload, and by ``manage.py cleanup_imports``).
 
-``LimitedUploadHandler`` keeps upload sizes bounded: past its limit a file's bytes are
-dropped (still counted) and the file arrives as an ``OversizedUpload`` saying how big it
-was, so a 50 MB file gets a clear message instead of filling memory or disk.
+How many files an upload takes and how big is bounded while the request is read
+(projects/uploads.py): a 50 MB file arrives as a ``RefusedUpload`` saying how big it was,
+so it gets a clear message instead of filling memory or disk.
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
-from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
 
 SALT = "projects.import_uploads"
 _BATCH_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -154,46 +152,3 @@ def cleanup(*, now: float | None = None) -> int:
         except OSError:
             continue
     return removed
-
-
-# --- bounded uploads ------------------------------------------------------------------------
-
-
-class OversizedUpload(UploadedFile):
-    """A file that was larger than the upload's limit: no content, only its name and size."""
-
-    oversized = True
-
-    def __init__(self, name: str, size: int, content_type: str | None):
-        import io
-
-        super().__init__(io.BytesIO(b""), name, content_type, size)
-
-
-class LimitedUploadHandler(FileUploadHandler):
-    """First of the request's handlers: passes each file's chunks on until the file passes
-    ``max_bytes``, then drops the rest (still counting it) and ends the file as an
-    ``OversizedUpload``. Install before the request body is read (see imports_views)."""
-
-    def __init__(self, request, max_bytes: int):
-        super().__init__(request)
-        self.max_bytes = max_bytes
-        self.received = 0
-        self.over = False
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.received = 0
-        self.over = False
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > self.max_bytes:
-            self.over = True
-            return None
-        return raw_data
-
-    def file_complete(self, file_size):
-        if self.over:
-            return OversizedUpload(self.file_name, self.received, self.content_type)
-        return None

@@ -1,13 +1,13 @@
 """Forms of the import pages (issue 8): pages of today's system, the annual-plan workbook,
 its export. Errors in Thai next to the field; sizes are checked on what the bounded
-upload handler let through (projects/import_uploads.py)."""
+upload handler let through (projects/uploads.py)."""
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects import bma_page, permissions, plan_xlsx, thaidates
+from projects import bma_page, permissions, plan_xlsx, thaidates, uploads
 from projects.models import Agency, FiscalYear
 
 
@@ -51,6 +51,8 @@ class PageUploadForm(forms.Form):
 
     def clean_files(self):
         files = self.cleaned_data["files"]
+        if refusals := uploads.refusal_messages(files):
+            raise forms.ValidationError(refusals)
         too_big = [f for f in files if getattr(f, "oversized", False)]
         if too_big:
             names = ", ".join(f"{f.name} ({_megabytes(f.size)})" for f in too_big)
@@ -120,6 +122,8 @@ class PlanUploadForm(AgencyYearForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if refusals := uploads.refusal_messages([upload]):
+            raise forms.ValidationError(refusals)
         if getattr(upload, "oversized", False):
             raise forms.ValidationError(
                 plan_xlsx.check_file(head=b"PK\x03\x04", size=upload.size) or _("ไฟล์ใหญ่เกินกำหนด")
@@ -133,7 +137,11 @@ class PlanUploadForm(AgencyYearForm):
 
 
 class PlanExportForm(AgencyYearForm):
+    """The agencies whose plan ``user`` may export: all for สยป., executives and
+    administrators, their own for staff (permissions.can_export_plan)."""
+
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, all_agencies=True, **kwargs)
+        all_agencies = permissions.oversees_every_agency(user)
+        super().__init__(*args, user=user, all_agencies=all_agencies, **kwargs)
         if user.agency_id and not self.is_bound:
             self.fields["agency"].initial = user.agency.code

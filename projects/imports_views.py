@@ -8,8 +8,8 @@ confirmation (POST) both re-read the stored bytes and compare them with the data
 it is then. The confirmation carries the preview's digest: when the database changed in
 between, nothing is written and the new preview is shown instead.
 
-The upload views are ``csrf_exempt`` only so that the bounded upload handler can be
-installed before the body is read; ``csrf_protect`` then checks the token as usual
+The upload views are ``csrf_exempt`` only so that their limits on files
+(projects/uploads.py) are set before the body is read; ``csrf_protect`` then checks the token as usual
 (Django's documented pattern for custom upload handlers).
 """
 
@@ -18,7 +18,7 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from projects import bma_page, import_uploads, permissions, plan_xlsx, services
+from projects import bma_page, import_uploads, permissions, plan_xlsx, services, uploads
 from projects.imports_forms import PageUploadForm, PlanExportForm, PlanUploadForm
 from projects.models import Agency, FiscalYear
 
@@ -43,17 +43,22 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _read_upload(request) -> str:
-    """Parse the multipart body; a Thai message when Django refuses it."""
-    try:
-        request.POST  # noqa: B018 - parses the body (and the files) once
-        request.FILES  # noqa: B018
-    except TooManyFilesSent:
+def _upload_limits(*, files: int, file_bytes: int) -> uploads.UploadLimits:
+    return uploads.UploadLimits(
+        files=files, file_bytes=file_bytes, total_bytes=settings.BMA_UPLOAD_MAX_REQUEST_BYTES
+    )
+
+
+def _read_upload(request, limits: uploads.UploadLimits) -> str:
+    """Read the multipart body with ``limits`` on its files; a Thai message when Django
+    refuses it."""
+    refused = uploads.read_body(request, limits)
+    if refused == uploads.TOO_MANY_FILES:
         return _(
             "ส่งไฟล์ได้ครั้งละไม่เกิน %(count)s ไฟล์ กรุณาแบ่งส่งหลายครั้ง "
             "หรือให้ผู้ดูแลระบบใช้คำสั่ง manage.py import_bma_page"
         ) % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
-    except RequestDataTooBig:
+    if refused == uploads.TOO_MUCH_DATA:
         return _("ข้อมูลในแบบฟอร์มใหญ่เกินกำหนด")
     return ""
 
@@ -82,10 +87,10 @@ def index(request):
 def pages_upload(request):
     _require(permissions.can_import_pages(request.user))
     if request.method == "POST":
-        request.upload_handlers.insert(
-            0, import_uploads.LimitedUploadHandler(request, bma_page.MAX_PAGE_BYTES)
+        limits = _upload_limits(
+            files=settings.DATA_UPLOAD_MAX_NUMBER_FILES, file_bytes=bma_page.MAX_PAGE_BYTES
         )
-        if refused := _read_upload(request):
+        if refused := _read_upload(request, limits):
             # Django refused the body (so the CSRF token in it is unreadable too): say why.
             # Nothing was stored or written, so this answer needs no CSRF check.
             form = PageUploadForm(data={}, files={})
@@ -204,10 +209,8 @@ def _batch_error(request, error, upload_url):
 def plan_upload(request):
     _require(permissions.can_use_imports(request.user))
     if request.method == "POST":
-        request.upload_handlers.insert(
-            0, import_uploads.LimitedUploadHandler(request, plan_xlsx.max_file_bytes())
-        )
-        if refused := _read_upload(request):
+        limits = _upload_limits(files=1, file_bytes=plan_xlsx.max_file_bytes())
+        if refused := _read_upload(request, limits):
             # As in pages_upload: nothing stored or written, no CSRF check needed.
             form = PlanUploadForm(data={}, files={}, user=request.user)
             form.is_valid()
@@ -325,6 +328,10 @@ def plan_template(request):
 @login_required
 def plan_export(request):
     user = request.user
+    # Another agency's plan: 403, not "no such agency" (the form offers only one's own).
+    asked = Agency.objects.filter(code=str(request.GET.get("agency", ""))).first()
+    if asked is not None:
+        _require(permissions.can_export_plan(user, asked))
     form = PlanExportForm(request.GET or None, user=user)
     if form.is_bound and form.is_valid():
         agency = form.cleaned_data["agency"]

@@ -2,7 +2,20 @@
 
 Roles (domain.md): agency staff change only their own agency's projects; evaluators (สยป.)
 score quarters and KPIs and lock quarters; managers read everything and print reports;
-administrators do everything. Everybody logged in may read.
+administrators do everything.
+
+Reading (issue 12, item 11), as a Thai government agency keeps its records:
+
+- a project as published (its page, its print, the lists, KPIs): everybody logged in;
+- what an agency keeps for itself and for those who oversee it (its annual-plan workbook,
+  which may still be a draft; its monthly reporting status, หน่วยงานของฉัน; the change
+  history of its projects, with earlier drafts and who typed them): its own staff, and
+  สยป., executives and administrators, who follow every agency. Not other agencies' staff;
+- evidence files (letters, contracts, photos, minutes sent as proof of progress): the
+  agency's staff, สยป. who evaluate on them, administrators. Not executives, whose
+  dashboards and reports need the results, not the papers; not other agencies.
+
+Whatever a kept page (projects/pagecache.py) shows by these rules is part of its key.
 """
 
 from functools import wraps
@@ -20,20 +33,23 @@ def is_admin(user) -> bool:
     return _active(user) and (user.is_superuser or user.role == User.Role.ADMIN)
 
 
+def _staff_of(user, agency_id) -> bool:
+    return (
+        _active(user)
+        and user.role == User.Role.STAFF
+        and agency_id is not None
+        and user.agency_id is not None
+        and user.agency_id == agency_id
+    )
+
+
 def can_read(user) -> bool:
     return _active(user)
 
 
 def can_edit_project(user, project) -> bool:
     """Report progress, edit the plan: staff of the project's own agency, or an administrator."""
-    if is_admin(user):
-        return True
-    return (
-        _active(user)
-        and user.role == User.Role.STAFF
-        and user.agency_id is not None
-        and user.agency_id == project.agency_id
-    )
+    return is_admin(user) or _staff_of(user, project.agency_id)
 
 
 def can_evaluate(user) -> bool:
@@ -71,14 +87,46 @@ def can_reopen_month(user, project) -> bool:
     return can_evaluate(user)
 
 
+def oversees_every_agency(user) -> bool:
+    """สยป., executives and administrators follow every agency's plans and reporting."""
+    return can_view_dashboards(user)
+
+
+def can_read_agency_internal(user, agency_id) -> bool:
+    """What an agency keeps for itself and those who oversee it: its own staff, สยป.,
+    executives, administrators (see the module's docstring)."""
+    return oversees_every_agency(user) or _staff_of(user, agency_id)
+
+
+def internal_scope(user) -> str:
+    """Which agencies' internals ``user`` may read, as a part of a cache key: "all", one
+    agency ("agency-<id>") or "none". Readers with the same scope pass
+    ``can_read_agency_internal`` for the same agencies."""
+    if oversees_every_agency(user):
+        return "all"
+    if _staff_of(user, getattr(user, "agency_id", None)):
+        return f"agency-{user.agency_id}"
+    return "none"
+
+
+def can_open_evidence(user, project) -> bool:
+    """Evidence files of ``project``: staff of its agency, สยป. and administrators."""
+    return can_evaluate(user) or _staff_of(user, project.agency_id)
+
+
 def can_download_evidence(user, evidence) -> bool:
-    """Evidence files are read like the rest of a project: by everybody logged in."""
-    return can_read(user)
+    return can_open_evidence(user, evidence.entry.project)
+
+
+def can_view_project_changes(user, project) -> bool:
+    """The change history of a project (ประวัติการแก้ไข): an agency's internal record."""
+    return can_read_agency_internal(user, project.agency_id)
 
 
 def can_view_agency_status(user, agency) -> bool:
-    """The monthly status page of an agency (หน่วยงานของฉัน): a read-only page."""
-    return can_read(user)
+    """The monthly status page of an agency (หน่วยงานของฉัน): which projects have not
+    reported, which are late. Its own staff, and those who follow up every agency."""
+    return can_read_agency_internal(user, agency.pk)
 
 
 def require(rule):
@@ -105,15 +153,7 @@ def require(rule):
 def can_request_agency_report(user, agency) -> bool:
     """Order an agency's report (PDF/XLSX): managers, evaluators and administrators for
     every agency; agency staff for their own agency only."""
-    if can_view_dashboards(user):
-        return True
-    return (
-        _active(user)
-        and user.role == User.Role.STAFF
-        and agency is not None
-        and user.agency_id is not None
-        and user.agency_id == agency.pk
-    )
+    return agency is not None and can_read_agency_internal(user, agency.pk)
 
 
 def can_request_bma_report(user) -> bool:
@@ -129,14 +169,11 @@ def can_use_reports(user) -> bool:
 
 
 def can_download_report(user, job) -> bool:
-    """See and download an ordered report: its requester, or anyone who may order it."""
-    if not _active(user):
-        return False
-    if job.requested_by_id == user.pk:
-        return True
+    """See and download an ordered report: whoever may order it now. The report belongs
+    to its agency, not to who ordered it: staff moved to another agency lose it."""
     if job.agency_id is None:
         return can_request_bma_report(user)
-    return can_request_agency_report(user, job.agency)
+    return can_read_agency_internal(user, job.agency_id)
 
 
 # --- Imports and the annual-plan spreadsheet (issue 8, projects/imports_views.py) ----------
@@ -150,15 +187,7 @@ def can_import_pages(user) -> bool:
 def can_import_plan(user, agency) -> bool:
     """Import an annual-plan spreadsheet for ``agency``: administrators for every agency,
     agency staff for their own agency only."""
-    if is_admin(user):
-        return True
-    return (
-        _active(user)
-        and user.role == User.Role.STAFF
-        and agency is not None
-        and user.agency_id is not None
-        and user.agency_id == agency.pk
-    )
+    return is_admin(user) or (agency is not None and _staff_of(user, agency.pk))
 
 
 def can_use_imports(user) -> bool:
@@ -169,8 +198,9 @@ def can_use_imports(user) -> bool:
 
 
 def can_export_plan(user, agency) -> bool:
-    """Download an agency's annual plan as the spreadsheet: everybody who may read."""
-    return can_read(user)
+    """Download an agency's annual plan as the spreadsheet: the plan may be a draft still,
+    internal to the agency and those who oversee it."""
+    return can_read_agency_internal(user, agency.pk)
 
 
 def can_download_plan_template(user) -> bool:

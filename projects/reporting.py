@@ -379,6 +379,7 @@ _HIDDEN_FIELDS = {
     "uploaded_by",
     "period",
 }
+_HIDDEN_EVIDENCE_NAMES = _HIDDEN_FIELDS | {"original_name"}
 # What a new object is summarised by.
 _CREATED_FIELDS = {
     "project": ("code", "name"),
@@ -418,9 +419,12 @@ def _sources(project: Project):
     }
 
 
-def change_history(project: Project, page_number, *, per_page: int | None = None) -> Page:
+def change_history(
+    project: Project, page_number, *, per_page: int | None = None, evidence_names: bool = True
+) -> Page:
     """One page of every recorded change to the project, its steps, entries and evidence,
-    newest first, each with its field changes (old → new).
+    newest first, each with its field changes (old → new). Without ``evidence_names``
+    (a reader who may not open the files) an evidence file is shown without its name.
 
     Queries: the count and the page of (kind, history id) over a UNION of the four history
     tables, then per kind on the page one query for its rows with the previous version's
@@ -464,27 +468,28 @@ def change_history(project: Project, page_number, *, per_page: int | None = None
 
     step_numbers = dict(PlanStep.objects.filter(project=project).values_list("pk", "order"))
     page.object_list = [
-        _describe(kind, rows[(kind, hid)], previous[(kind, hid)], step_numbers)
+        _describe(kind, rows[(kind, hid)], previous[(kind, hid)], step_numbers, evidence_names)
         for _date, hid, kind in keys
         if (kind, hid) in rows
     ]
     return page
 
 
-def _subject(kind: str, record, step_numbers: dict[int, int]) -> str:
+def _subject(kind: str, record, step_numbers: dict[int, int], evidence_names: bool) -> str:
     if kind == "project":
         return _("ข้อมูลโครงการ")
     if kind == "step":
         return _("ขั้นตอนที่ %(order)s") % {"order": record.order}
     if kind == "entry":
         return _("ผลการดำเนินงาน เดือน%(month)s") % {"month": thaidates.month_label(record.period)}
+    if not evidence_names:
+        return _("ไฟล์หลักฐาน")
     return _("ไฟล์หลักฐาน %(name)s") % {"name": record.original_name}
 
 
-def _describe(kind, record, older, step_numbers) -> ChangeRecord:
-    fields = [
-        f for f in record.instance_type._meta.fields if f.name not in _HIDDEN_FIELDS and f.editable
-    ]
+def _describe(kind, record, older, step_numbers, evidence_names=True) -> ChangeRecord:
+    hidden = _HIDDEN_FIELDS if evidence_names or kind != "evidence" else _HIDDEN_EVIDENCE_NAMES
+    fields = [f for f in record.instance_type._meta.fields if f.name not in hidden and f.editable]
     changes = []
     if record.history_type == "~" and older is not None:
         for f in fields:
@@ -505,7 +510,7 @@ def _describe(kind, record, older, step_numbers) -> ChangeRecord:
         kind=kind,
         action=record.history_type,
         action_label=_ACTIONS.get(record.history_type, record.history_type),
-        subject=_subject(kind, record, step_numbers),
+        subject=_subject(kind, record, step_numbers, evidence_names),
         changes=changes,
     )
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,9 +14,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from projects import pagecache, permissions, reporting, selectors, services, thaidates
+from projects import (
+    evidence,
+    pagecache,
+    permissions,
+    reporting,
+    selectors,
+    services,
+    thaidates,
+    uploads,
+)
 from projects.charts import gauge_figure
 from projects.forms import (
     MonthReopenForm,
@@ -86,7 +96,7 @@ def project_detail(request, code):
             *scopes,
             _today(),  # planned progress, "behind schedule" and the quarters depend on it
             settings.BMA_BEHIND_THRESHOLD,
-            int(permissions.can_evaluate(request.user)),
+            _reader_key(request.user, project),
         )
 
         def render_body():
@@ -110,6 +120,22 @@ def project_detail(request, code):
     return render(request, template_name, context)
 
 
+def _reader_context(user, project) -> dict:
+    """What of a project page depends on who reads it beyond the forms: links to evidence
+    files and the change history. Each is a part of the kept page's key (_reader_key)."""
+    return {
+        "can_open_evidence": permissions.can_open_evidence(user, project),
+        "can_view_changes": permissions.can_view_project_changes(user, project),
+    }
+
+
+def _reader_key(user, project) -> str:
+    """What the kept body of ``project``'s page shows by who reads it, one digit per rule:
+    a body is shared only by readers for whom every rule says the same."""
+    rules = [permissions.can_evaluate(user), *_reader_context(user, project).values()]
+    return "".join(str(int(rule)) for rule in rules)
+
+
 def _add_history_context(request, context: dict, *, full: bool = True) -> None:
     """The page of reports asked for and, for the whole page, the ticked steps and the
     report section."""
@@ -117,6 +143,7 @@ def _add_history_context(request, context: dict, *, full: bool = True) -> None:
     history = selectors.progress_history(project, request.GET.get("page"))
     reporting.attach_evidence(history)
     context["history"] = history
+    context.update(_reader_context(request.user, project))
     if full:
         context["done_steps"] = reporting.done_steps(project, history=history)
         context["report"] = _report_context(request, project)
@@ -152,7 +179,9 @@ def project_list(request):
     template_name = "projects/project_list.html"
     part = "#results" if request.htmx else "#body"
     scopes = pagecache.versions(pagecache.SITE, pagecache.PROJECTS)
-    key = pagecache.key("list", part, *scopes, pagecache.query(request))
+    # A list of one agency links to its plan workbook for those who may export it.
+    exports = permissions.internal_scope(request.user) if request.GET.get("agency") else "-"
+    key = pagecache.key("list", part, *scopes, pagecache.query(request), exports)
     body = pagecache.kept(
         key,
         lambda: render_to_string(template_name + part, _project_list_context(request), request),
@@ -179,6 +208,8 @@ def _project_list_context(request) -> dict:
         "fiscal_year": fiscal_year,
         "agency": agency,
         "query": query,
+        # Part of the kept list's key (project_list: the reader's internal_scope).
+        "can_export_plan": agency is not None and permissions.can_export_plan(request.user, agency),
     }
 
 
@@ -386,13 +417,45 @@ def _project_or_404(code: str) -> Project:
     return get_object_or_404(Project.objects.select_related("agency", "fiscal_year"), code=code)
 
 
+@csrf_exempt
 @login_required
 def project_report(request, code):
     """รายงานผลการดำเนินงาน: the form on its own page (GET, and the normal-POST fallback);
-    from the project page it is posted with htmx and answers with the updated fragments."""
+    from the project page it is posted with htmx and answers with the updated fragments.
+
+    ``csrf_exempt`` only so that the evidence files are bounded before the body is read
+    (projects/uploads.py), after the permission check; the token is checked by
+    ``csrf_protect`` on ``_project_report``."""
     project = reporting.project_for_report(code)
     if not permissions.can_report_progress(request.user, project):
         raise PermissionDenied
+    if request.method == "POST":
+        refused = uploads.read_body(request, evidence.upload_limits())
+        if refused is not None:
+            return _report_body_refused(request, project, refused)
+    return _project_report(request, project)
+
+
+def _report_body_refused(request, project, refused: str):
+    """Django stopped reading the body: nothing of it is kept, the CSRF token in it neither,
+    so nothing is saved and no check is needed. Too many files: the form again, as first
+    shown, with the reason by the evidence field. Fields too big: the Thai 400 page, as for
+    every form (which field it was is not known any more)."""
+    if refused == uploads.TOO_MUCH_DATA:
+        raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
+    limit = evidence.upload_limits().files
+    message = _("ส่งไฟล์ได้ครั้งละไม่เกิน %(count)s ไฟล์ กรุณาเลือกไฟล์ใหม่ไม่เกิน %(count)s ไฟล์")
+    message %= {"count": limit}
+    report = _report_context(request, project)
+    report["form"].errors["evidence"] = report["form"].error_class([message])
+    context = {"project": project, "report": report, "standalone": not request.htmx}
+    if request.htmx:
+        return render(request, "projects/_report_form.html#report-form", context)
+    return render(request, "projects/report_page.html", context)
+
+
+@csrf_protect
+def _project_report(request, project):
     form = conflict = None
     if request.method == "POST":
         steps = list(project.steps.all())
@@ -447,6 +510,7 @@ def _report_saved(request, project, entry):
     reporting.attach_evidence(history)
     context["done_steps"] = reporting.done_steps(fresh, history=history)
     context["report"] = _report_context(request, fresh, saved=message, period=entry.period)
+    context.update(_reader_context(request.user, fresh))
     context["oob"] = True
     return render(request, "projects/_report_saved.html", context)
 
@@ -485,20 +549,20 @@ def report_preview(request, code):
 def evidence_download(request, code, pk):
     """An evidence file, always as a download with its checked type: never rendered by the
     browser (nosniff, attachment, sandboxed)."""
-    evidence = get_object_or_404(
+    evidence_file = get_object_or_404(
         EvidenceFile.objects.select_related("entry__project"), pk=pk, entry__project__code=code
     )
-    if not permissions.can_download_evidence(request.user, evidence):
+    if not permissions.can_download_evidence(request.user, evidence_file):
         raise PermissionDenied
     try:
-        handle = evidence.file.open("rb")
+        handle = evidence_file.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("ไม่พบไฟล์")) from None
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+        filename=evidence_file.original_name,
+        content_type=evidence_file.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -509,24 +573,25 @@ def evidence_download(request, code, pk):
 @login_required
 @require_POST
 def evidence_delete(request, code, pk):
-    evidence = get_object_or_404(
+    evidence_file = get_object_or_404(
         EvidenceFile.objects.select_related("entry__project__fiscal_year"),
         pk=pk,
         entry__project__code=code,
     )
-    project = evidence.entry.project
+    project = evidence_file.entry.project
     if not permissions.can_report_progress(request.user, project):
         raise PermissionDenied
-    services.evidence_file_remove(evidence=evidence, user=request.user, today=_today())
+    services.evidence_file_remove(evidence=evidence_file, user=request.user, today=_today())
     if request.htmx:
-        entry = reporting.entry_for_period(project, evidence.entry.period)
+        entry = reporting.entry_for_period(project, evidence_file.entry.period)
         return render(
             request,
             "projects/_report_form.html#evidence-list",
             {"project": project, "report": {"entry": entry, "can_report": True}},
         )
-    messages.success(request, _("ลบไฟล์ %(name)s แล้ว") % {"name": evidence.original_name})
-    return redirect(reverse("projects:report", args=[code]) + f"?period={evidence.entry.period}")
+    messages.success(request, _("ลบไฟล์ %(name)s แล้ว") % {"name": evidence_file.original_name})
+    period = evidence_file.entry.period
+    return redirect(reverse("projects:report", args=[code]) + f"?period={period}")
 
 
 @login_required
@@ -667,11 +732,14 @@ def _plan_rows(formset) -> list[dict]:
 def project_changes(request, code):
     """ประวัติการแก้ไข: who changed what and when, old → new, newest first, paginated."""
     project = _project_or_404(code)
-    if not permissions.can_read(request.user):
+    if not permissions.can_view_project_changes(request.user, project):
         raise PermissionDenied
     compact = request.GET.get("compact") == "1"
     page = reporting.change_history(
-        project, request.GET.get("page"), per_page=5 if compact else None
+        project,
+        request.GET.get("page"),
+        per_page=5 if compact else None,
+        evidence_names=permissions.can_open_evidence(request.user, project),
     )
     context = {"project": project, "changes": page, "compact": compact}
     template_name = "projects/project_changes.html"
@@ -683,12 +751,14 @@ def project_changes(request, code):
 @login_required
 def my_agency(request):
     """หน่วยงานของฉัน: this month's and last month's report status of each project of an
-    agency, with one click to report. Staff see their own agency; others choose one."""
+    agency, with one click to report. Staff see their own agency; สยป., executives and
+    administrators choose one (the chooser lists only the agencies one may open)."""
     today = _today()
     agencies = list(Agency.objects.all())
     agency = _pick(agencies, "code", request.GET.get("agency")) or request.user.agency
     if agency is not None and not permissions.can_view_agency_status(request.user, agency):
         raise PermissionDenied
+    agencies = [a for a in agencies if permissions.can_view_agency_status(request.user, a)]
     period = ProgressEntry.period_of(today)
     raw_month = request.GET.get("month") or ""
     if len(raw_month) == 7 and (month := _period_param(raw_month)):

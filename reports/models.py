@@ -11,14 +11,16 @@ from projects.models import Agency, FiscalYear
 
 class ReportJobQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Jobs a user may see on the reports page: their own, and for staff their agency's."""
+        """Jobs a user may see on the reports page: those they may download
+        (permissions.can_download_report): every job for those who follow every agency,
+        their agency's for staff, whoever ordered them."""
         from projects import permissions
 
-        if permissions.can_view_dashboards(user):
+        if permissions.oversees_every_agency(user):
             return self
-        if user.agency_id:
-            return self.filter(Q(requested_by=user) | Q(agency_id=user.agency_id))
-        return self.filter(requested_by=user)
+        if permissions.can_read_agency_internal(user, user.agency_id):
+            return self.filter(agency_id=user.agency_id)
+        return self.none()
 
     def finished_before(self, moment: dt.datetime):
         return self.filter(

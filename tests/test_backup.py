@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from projects import demo
+from projects.demo import load
 from projects.models import Agency, EvidenceFile, ProgressEntry, Project, User
 from tests.factories import EvidenceFileFactory, ProgressEntryFactory, UserFactory
 
@@ -32,7 +32,7 @@ def snapshot() -> dict[str, list[tuple]]:
 def data(transactional_db, media):
     """The demo data (users, projects, steps, entries, evaluations, history rows), an
     evidence file on disk, a failed-login record and a queued task."""
-    demo.make_demo(today=TODAY)
+    load.make_demo(today=TODAY)
     EvidenceFileFactory(
         entry=ProgressEntryFactory(),
         file=ContentFile("%PDF-1.4\nหลักฐาน\n%%EOF\n".encode(), name="e.pdf"),

@@ -1,4 +1,4 @@
-"""The demo data (projects/demo.py, ``manage.py demo``): idempotent, deterministic, and
+"""The demo data (projects/demo/, ``manage.py demo``): idempotent, deterministic, and
 consistent with the domain rules, on a "today" passed in rather than the clock's."""
 
 import datetime as dt
@@ -14,7 +14,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from indicators.models import Indicator, IndicatorQuarterResult, QuarterEvaluation
-from projects import demo, thaidates
+from projects import thaidates
+from projects.demo import load, specs, vocabulary
 from projects.models import PlanStep, ProgressEntry, Project, User
 from projects.permissions import can_edit_project
 from projects.progress import computed_percent
@@ -91,6 +92,79 @@ def test_command_refuses_an_impossible_date():
         call_command("demo", today="31/02/2570", stdout=io.StringIO())
 
 
+# --- Never in production by accident (issue 12, item 6) ----------------------------------------
+
+FORCE = "--force-demo-users-in-production"
+
+
+def test_command_refuses_to_run_with_production_settings(settings):
+    """It made admin/demo on a production database: refused, and nothing written."""
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError) as refused:
+        call_command("demo", stdout=io.StringIO())
+    message = str(refused.value)
+    assert "DJANGO_ENV=production" in message
+    assert 'password "demo"' in message and FORCE in message
+    assert "staff, staff2, evaluator, manager, admin" in message
+    assert 'รหัสผ่าน "demo"' in message  # and in Thai
+    assert not User.objects.exists() and not Project.objects.exists()
+
+
+def test_command_runs_with_production_settings_when_forced(settings):
+    settings.PRODUCTION = True
+    out, err = io.StringIO(), io.StringIO()
+    call_command("demo", FORCE, today="2026-11-25", stdout=out, stderr=err)
+    assert User.objects.get(username="admin").check_password("demo")
+    assert 'password "demo"' in err.getvalue()  # says what it did
+
+
+def test_the_loader_itself_refuses_production_settings(settings):
+    """Whatever calls it (the shell, another command), not only manage.py demo."""
+    settings.PRODUCTION = True
+    with pytest.raises(load.RefusedInProduction, match='password "demo"'):
+        load.make_demo(today=TODAY)
+    assert not User.objects.exists()
+    load.make_demo(today=TODAY, force_in_production=True)
+    assert User.objects.filter(username="admin", is_superuser=True).exists()
+
+
+def test_the_force_flag_says_what_it_does():
+    from projects.management.commands.demo import Command
+
+    help_text = " ".join(Command().create_parser("manage.py", "demo").format_help().split())
+    assert FORCE in help_text
+    assert 'password "demo"' in help_text
+
+
+def test_manage_py_demo_exits_non_zero_with_production_settings(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BMA_"))}
+    env.update(
+        DJANGO_ENV="production",
+        DJANGO_SETTINGS_MODULE="bmaprogress.settings",
+        DJANGO_SECRET_KEY="x" * 20 + "-production-like-secret-key-for-tests-0123456789",
+        DJANGO_ALLOWED_HOSTS="bma.example",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "demo"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert FORCE in result.stderr and "รหัสผ่าน" in result.stderr
+    assert not (tmp_path / "prod.sqlite3").exists()  # refused before touching the database
+
+
 def test_staff_belongs_to_the_seed_projects_agency():
     call_command("demo", today="2026-11-25", stdout=io.StringIO())
     seed = Project.objects.get(code=SEED_CODE)
@@ -104,9 +178,9 @@ def test_staff_belongs_to_the_seed_projects_agency():
 
 
 def test_second_run_on_the_same_day_creates_and_changes_nothing():
-    first = demo.make_demo(today=TODAY)
+    first = load.make_demo(today=TODAY)
     before = all_rows()
-    second = demo.make_demo(today=TODAY)
+    second = load.make_demo(today=TODAY)
 
     assert sum(second.created.values()) == 0
     assert sum(second.updated.values()) == 0
@@ -116,10 +190,10 @@ def test_second_run_on_the_same_day_creates_and_changes_nothing():
 
 
 def test_a_later_run_adds_the_reports_due_since_and_keeps_the_old_ones():
-    demo.make_demo(today=TODAY)
+    load.make_demo(today=TODAY)
     old = list(ProgressEntry.objects.order_by("pk").values())
 
-    later = demo.make_demo(today=dt.date(2027, 2, 20))
+    later = load.make_demo(today=dt.date(2027, 2, 20))
 
     assert later.created["projects"] == 0
     assert later.created["entries"] > 0
@@ -132,7 +206,7 @@ def test_a_later_run_adds_the_reports_due_since_and_keeps_the_old_ones():
 
 
 def test_a_later_run_never_reports_below_a_report_typed_by_hand():
-    demo.make_demo(today=TODAY)
+    load.make_demo(today=TODAY)
     project = Project.objects.get(code="01000000-7001")
     staff = User.objects.get(username="staff")
     typed = ProgressEntry.objects.create(
@@ -144,7 +218,7 @@ def test_a_later_run_never_reports_below_a_report_typed_by_hand():
         created_by=staff,
     )
 
-    demo.make_demo(today=dt.date(2027, 1, 20))
+    load.make_demo(today=dt.date(2027, 1, 20))
 
     typed.refresh_from_db()
     assert typed.percent == Decimal("50.00") and typed.narrative == "รายงานโดยผู้ใช้"
@@ -154,14 +228,14 @@ def test_a_later_run_never_reports_below_a_report_typed_by_hand():
 
 
 def test_demo_users_are_put_back_to_their_demo_role_and_password():
-    demo.make_demo(today=TODAY)
+    load.make_demo(today=TODAY)
     staff = User.objects.get(username="staff")
     staff.role = User.Role.MANAGER
     staff.agency = None
     staff.set_password("something-else")
     staff.save()
 
-    report = demo.make_demo(today=TODAY)
+    report = load.make_demo(today=TODAY)
 
     staff.refresh_from_db()
     assert report.updated["users"] == 1
@@ -170,15 +244,15 @@ def test_demo_users_are_put_back_to_their_demo_role_and_password():
 
 
 def test_specs_are_the_same_on_every_run():
-    assert demo.demo_specs(2570) == demo.demo_specs(2570)
-    assert demo.demo_specs(2570) != demo.demo_specs(2571)
+    assert specs.demo_specs(2570) == specs.demo_specs(2570)
+    assert specs.demo_specs(2570) != specs.demo_specs(2571)
 
 
 # --- Users ---------------------------------------------------------------------------------
 
 
 def test_demo_users_log_in_with_demo_and_have_their_roles(client):
-    demo.make_demo(today=TODAY)
+    load.make_demo(today=TODAY)
     expected = {
         "staff": ("staff", "สำนักงานเลขานุการสภากรุงเทพมหานคร"),
         "staff2": ("staff", "สำนักการโยธา"),
@@ -202,13 +276,13 @@ def test_demo_users_log_in_with_demo_and_have_their_roles(client):
 
 
 def test_admin_reaches_the_django_admin(client):
-    demo.make_demo(today=TODAY)
+    load.make_demo(today=TODAY)
     client.login(username="admin", password="demo")
     assert client.get("/admin/").status_code == 200
 
 
 def test_staff2_may_not_edit_the_other_agencys_projects():
-    demo.make_demo(today=TODAY)
+    load.make_demo(today=TODAY)
     staff, staff2 = User.objects.get(username="staff"), User.objects.get(username="staff2")
     own = current_projects().filter(agency=staff.agency).first()
     other = current_projects().filter(agency=staff2.agency).first()
@@ -220,7 +294,7 @@ def test_staff2_may_not_edit_the_other_agencys_projects():
 
 
 def test_current_year_projects_with_plans_summing_to_100_but_one():
-    demo.make_demo(today=TODAY)
+    load.make_demo(today=TODAY)
     projects = current_projects().prefetch_related("steps", "objectives", "strategy_links")
     assert projects.count() == 8
     assert projects.values("agency").distinct().count() == 4
@@ -248,7 +322,7 @@ def test_current_year_projects_with_plans_summing_to_100_but_one():
     [TODAY, dt.date(2026, 10, 3), dt.date(2027, 3, 12), dt.date(2027, 6, 3), dt.date(2027, 9, 30)],
 )
 def test_reports_follow_the_rules_whatever_the_day(today):
-    demo.make_demo(today=today)
+    load.make_demo(today=today)
     check_entries(today=today)
 
 
@@ -279,7 +353,7 @@ def check_entries(*, today):
 
 
 def test_this_month_some_projects_have_reported_and_some_have_not():
-    demo.make_demo(today=TODAY)
+    load.make_demo(today=TODAY)
     last_month = thaidates.add_months(TODAY, -1)
     reported = set(
         ProgressEntry.objects.filter(project__in=current_projects(), period=last_month).values_list(
@@ -296,7 +370,7 @@ def test_this_month_some_projects_have_reported_and_some_have_not():
 
 
 def test_last_years_projects_have_all_twelve_reports():
-    demo.make_demo(today=TODAY)
+    load.make_demo(today=TODAY)
     previous = Project.objects.filter(fiscal_year__year_be=2569)
     assert previous.count() == 4
     for project in previous:
@@ -307,7 +381,7 @@ def test_last_years_projects_have_all_twelve_reports():
 
 
 def test_no_report_is_dated_in_the_future_at_the_start_of_a_year():
-    demo.make_demo(today=dt.date(2026, 10, 3))
+    load.make_demo(today=dt.date(2026, 10, 3))
     assert not ProgressEntry.objects.filter(reported_on__gt=dt.date(2026, 10, 3)).exists()
     assert Project.objects.filter(fiscal_year__year_be=2570).count() == 8
 
@@ -316,7 +390,7 @@ def test_no_report_is_dated_in_the_future_at_the_start_of_a_year():
 
 
 def test_kpis_link_projects_and_define_five_levels():
-    demo.make_demo(today=TODAY)
+    load.make_demo(today=TODAY)
     indicators = Indicator.objects.prefetch_related("projects__agency", "levels")
     assert indicators.count() >= 8
     for indicator in indicators:
@@ -335,7 +409,7 @@ def test_kpis_link_projects_and_define_five_levels():
 
 
 def test_quarter_evaluations_of_past_quarters_by_the_evaluator():
-    demo.make_demo(today=TODAY)
+    load.make_demo(today=TODAY)
     evaluator = User.objects.get(username="evaluator")
     evaluations = QuarterEvaluation.objects.filter(project__fiscal_year__year_be=2569)
     assert evaluations.count() == 16
@@ -357,7 +431,7 @@ def test_quarter_evaluations_of_past_quarters_by_the_evaluator():
 
 
 def test_quarter_one_is_scored_once_its_evaluation_is_due():
-    demo.make_demo(today=dt.date(2027, 2, 20))
+    load.make_demo(today=dt.date(2027, 2, 20))
     scored = QuarterEvaluation.objects.filter(project__fiscal_year__year_be=2570)
     assert set(scored.values_list("quarter", flat=True)) == {1}
     assert scored.count() == 7  # all but the project never scored
@@ -370,9 +444,9 @@ def test_random_project_specs_keep_the_rules():
     for n in range(150):
         rng = random.Random(n)
         year = rng.choice((2569, 2570, 2571))
-        district = rng.randrange(len(demo.DISTRICTS))
-        agency = demo.district_agency_code(district)
-        spec = demo.random_project_spec(
+        district = rng.randrange(len(vocabulary.districts()))
+        agency = vocabulary.district_agency_code(district)
+        spec = specs.random_project_spec(
             rng, code=f"{agency}-{n:04d}", agency_code=agency, year_be=year
         )
         start, end = thaidates.fiscal_year_bounds(year)
@@ -384,3 +458,29 @@ def test_random_project_specs_keep_the_rules():
         assert percents == sorted(percents) and percents[-1] <= 100
         assert all(start <= e.reported_on <= end for e in spec.entries)
         assert "{place}" not in spec.name + spec.rationale
+
+
+# --- The data files (fixtures/demo/*.toml) -------------------------------------------------
+
+
+def test_the_data_files_refer_to_what_they_define():
+    agencies = {a.code for a in vocabulary.demo_agencies()}
+    themes = {t.key: t for t in vocabulary.themes()}
+    assert len(themes) == len(vocabulary.themes())
+    assert len(vocabulary.districts()) == 50
+    for theme in themes.values():
+        assert 0 <= theme.main_step < len(theme.steps) <= 10
+        assert theme.objectives and theme.strategies and theme.targets
+    projects = vocabulary.current_projects() + vocabulary.previous_projects()
+    for project in projects:
+        assert project.agency_code in agencies and project.theme in themes
+    for user in vocabulary.demo_users():
+        assert user.agency_code is None or user.agency_code in agencies
+    for which, year_projects in (
+        ("current", vocabulary.current_projects()),
+        ("previous", vocabulary.previous_projects()),
+    ):
+        for kpi in vocabulary.demo_kpis(which):
+            own = {p.theme for p in year_projects if p.agency_code == kpi.agency}
+            assert kpi.themes and set(kpi.themes) <= own, kpi
+    assert len(vocabulary.kpi_texts().levels) == 5

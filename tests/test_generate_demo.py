@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 
 from indicators.models import Indicator, QuarterEvaluation
-from projects import scale_demo, thaidates
+from projects import thaidates
+from projects.demo import scale
 from projects.models import Agency, FiscalYear, PlanStep, ProgressEntry, Project
 from reports import dashboard
 
@@ -18,7 +19,7 @@ TODAY = dt.date(2026, 11, 25)  # fiscal year 2570 has begun; 2566–2569 are clo
 
 @pytest.fixture
 def generated(db):
-    return scale_demo.generate(projects=120, agencies=80, years=5, today=TODAY)
+    return scale.generate(projects=120, agencies=80, years=5, today=TODAY)
 
 
 @pytest.mark.django_db

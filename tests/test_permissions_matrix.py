@@ -4,6 +4,9 @@ The patterns are read from the URL resolver, so a view added later fails
 ``test_every_url_pattern_is_in_the_matrix`` until its row is written here. Django's admin
 (its own is_staff checks) is the only part left out.
 
+A row's kwargs may hold query-string parameters too (names starting with "?"): the
+rules about one agency are tried on the project's own agency.
+
 Outcomes: ALLOWED (200 or 302, or 422 for a POST whose empty form is refused by
 validation, i.e. after the permission check), FORBIDDEN (403), LOGIN (302 to the login
 page, for anonymous visitors).
@@ -15,6 +18,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from projects.models import ProgressEntry
 from reports.models import ReportJob
@@ -28,6 +32,7 @@ from tests.factories import (
     UserFactory,
     current_fiscal_year_be,
 )
+from tests.html import page_of
 
 ROLES = ("anonymous", "own staff", "other staff", "evaluator", "manager", "admin")
 LOGGED_IN = ROLES[1:]
@@ -46,6 +51,11 @@ def only(*roles):
 
 
 EVERYBODY = only(*LOGGED_IN)  # read-only pages (domain.md: everybody logged in may read)
+# What an agency keeps for itself and those who oversee it (its plan workbook, its monthly
+# reporting status, its projects' change history): its own staff, สยป., executives, admins.
+AGENCY_INTERNAL = only("own staff", "evaluator", "manager", "admin")
+# Evidence files: the agency's, สยป.'s (who evaluate on them) and administrators'.
+EVIDENCE = only("own staff", "evaluator", "admin")
 PUBLIC = dict.fromkeys(ROLES, ALLOWED)
 EDITORS = only("own staff", "admin")  # the project's agency staff, administrators
 EVALUATORS = only("evaluator", "admin")  # สยป.
@@ -65,12 +75,12 @@ MATRIX = {
     "logout": ("post", {}, dict.fromkeys(ROLES, LOGIN)),
     # projects: reading
     "projects:list": ("get", {}, EVERYBODY),
-    "projects:my_agency": ("get", {}, EVERYBODY),
+    "projects:my_agency": ("get", {"?agency": "agency"}, AGENCY_INTERNAL),
     "projects:detail": ("get", {"code": "project"}, EVERYBODY),
     "projects:procedure": ("get", {"code": "project"}, EVERYBODY),
     "projects:timeline": ("get", {"code": "project"}, EVERYBODY),
-    "projects:changes": ("get", {"code": "project"}, EVERYBODY),
-    "projects:evidence": ("get", {"code": "project", "pk": "evidence"}, EVERYBODY),
+    "projects:changes": ("get", {"code": "project"}, AGENCY_INTERNAL),
+    "projects:evidence": ("get", {"code": "project", "pk": "evidence"}, EVIDENCE),
     "projects:print": ("get", {"code": "project"}, EVERYBODY),
     "projects:print_pdf": ("get", {"code": "project"}, EVERYBODY),
     # projects: reporting and plan, by the agency's staff
@@ -114,7 +124,11 @@ MATRIX = {
     "imports:plan": ("get", {}, IMPORTERS),
     "imports:plan_preview": ("get", {"token": "no-such-upload"}, IMPORTERS),
     "imports:plan_template": ("get", {}, EVERYBODY),
-    "imports:plan_export": ("get", {}, EVERYBODY),
+    "imports:plan_export": (
+        "get",
+        {"?agency": "agency", "?fiscal_year": "year"},
+        AGENCY_INTERNAL,
+    ),
     # KPIs and evaluation history: read-only
     "indicators:list": ("get", {}, EVERYBODY),
     "indicators:detail": ("get", {"code": "indicator"}, EVERYBODY),
@@ -196,7 +210,9 @@ def world(db, settings, tmp_path):
 def resolve_kwargs(spec: dict, world: dict) -> dict:
     values = {}
     for name, value in spec.items():
-        if value == "project":
+        if value == "agency":
+            values[name] = world["project"].agency.code
+        elif value == "project":
             values[name] = world["project"].code
         elif value == "indicator":
             values[name] = world["indicator"].code
@@ -209,6 +225,17 @@ def resolve_kwargs(spec: dict, world: dict) -> dict:
         else:
             values[name] = value
     return values
+
+
+def path_of(key: str, spec: dict, world: dict) -> str:
+    """The URL of a row: its pattern with the kwargs, then its query string."""
+    if key.startswith("/"):
+        return key
+    values = resolve_kwargs(spec, world)
+    query = {name[1:]: value for name, value in values.items() if name.startswith("?")}
+    kwargs = {name: value for name, value in values.items() if not name.startswith("?")}
+    path = reverse(key, kwargs=kwargs)
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def outcome(response, *, gone_is_allowed=False) -> str:
@@ -230,7 +257,7 @@ def test_role_by_url(client, world, key):
         client.logout()
         if role != "anonymous":
             client.force_login(world["users"][role])
-        path = key if key.startswith("/") else reverse(key, kwargs=resolve_kwargs(spec, world))
+        path = path_of(key, spec, world)
         response = getattr(client, method)(path)
         seen[role] = outcome(response, gone_is_allowed=key in GONE_IS_ALLOWED)
     assert seen == expected
@@ -254,3 +281,36 @@ def test_reports_of_a_past_month_stay_locked_even_for_own_staff(client, world):
     path = reverse("projects:evidence_delete", args=[project.code, evidence.pk])
     assert client.post(path).status_code == 403
     assert client.get(reverse("projects:detail", args=[project.code])).status_code == 200
+
+
+def test_everybody_opens_my_agency_without_choosing_and_chooses_among_their_own(client, world):
+    """Without ?agency= staff see their own agency and the others a chooser; the chooser
+    lists only the agencies one may open."""
+    own = world["project"].agency
+    for role in LOGGED_IN:
+        client.force_login(world["users"][role])
+        response = client.get(reverse("projects:my_agency"))
+        assert response.status_code == 200, role
+        options = [
+            o.get("value")
+            for o in page_of(response).all("select[name=agency] option")
+            if o.get("value")
+        ]
+        user = world["users"][role]
+        if role in ("own staff", "other staff"):
+            assert options == [user.agency.code], role
+        else:
+            assert own.code in options and world["users"]["other staff"].agency.code in options
+
+
+def test_a_report_stays_with_the_agency_not_with_who_ordered_it(client, world):
+    """Staff who ordered their agency's report and then moved to another agency no longer
+    see it or download it (as an import they started: projects/imports_views.py)."""
+    job, staff = world["job"], world["users"]["own staff"]
+    staff.agency = world["users"]["other staff"].agency
+    staff.save()
+    client.force_login(staff)
+    assert client.get(reverse("reports:download", args=[job.pk])).status_code == 403
+    assert client.get(reverse("reports:job", args=[job.pk])).status_code == 403
+    listed = page_of(client.get(reverse("reports:index"))).all(f"#job-{job.pk}")
+    assert not listed

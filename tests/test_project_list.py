@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import AgencyFactory, ProgressEntryFactory, ProjectFactory
+from tests.factories import AgencyFactory, ProgressEntryFactory, ProjectFactory, UserFactory
 from tests.html import page_of, text_of
 
 URL = "/projects/"
@@ -80,16 +80,23 @@ def test_filter_by_year_and_agency(logged_in_client, two_agencies_two_years):
     assert codes(response) == ["01000000-2462"]
 
 
-def test_export_link_only_once_agency_and_year_are_chosen(logged_in_client, two_agencies_two_years):
-    both = page_of(logged_in_client.get(URL, {"agency": "01000000", "year": "2564"}))
+def test_export_link_only_once_agency_and_year_are_chosen(client, two_agencies_two_years):
+    client.force_login(UserFactory(manager=True))
+    both = page_of(client.get(URL, {"agency": "01000000", "year": "2564"}))
     links = [a.get("href") for a in both.all("#results a") if "Excel" in text_of(a)]
     assert links == ["/imports/plan/export/?agency=01000000&fiscal_year=2564"]
-    export = logged_in_client.get(links[0])
+    export = client.get(links[0])
     assert export.status_code == 200
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
 
-    year_only = page_of(logged_in_client.get(URL, {"year": "2564"}))
+    year_only = page_of(client.get(URL, {"year": "2564"}))
     assert not [a for a in year_only.all("#results a") if "Excel" in text_of(a)]
+
+
+def test_no_export_link_to_another_agencys_plan(logged_in_client, two_agencies_two_years):
+    """Staff see other agencies' projects, not their plan workbooks (permissions.py)."""
+    other = page_of(logged_in_client.get(URL, {"agency": "01000000", "year": "2564"}))
+    assert not [a for a in other.all("#results a") if "Excel" in text_of(a)]
 
 
 def test_unknown_filter_values_are_ignored(logged_in_client, two_agencies_two_years):

@@ -1,5 +1,6 @@
 """Evidence files: type checked by content, stored under MEDIA_ROOT with a random name,
-downloaded only by logged-in users as an attachment with nosniff."""
+downloaded as an attachment with nosniff, only by the agency's staff, สยป. and
+administrators (who may open what: tests/test_permissions_matrix.py, test_read_access.py)."""
 
 import io
 import zipfile
@@ -147,7 +148,7 @@ def test_upload_stores_a_random_name_and_downloads_as_attachment(client, media, 
     assert (media / stored.file.name).read_bytes() == PDF
     assert stored.history.first().history_user == staff
 
-    reader = UserFactory(manager=True)
+    reader = UserFactory(evaluator=True)
     client.force_login(reader)
     response = client.get(f"/projects/{project.code}/evidence/{stored.pk}/")
     assert response.status_code == 200
@@ -162,7 +163,7 @@ def test_upload_stores_a_random_name_and_downloads_as_attachment(client, media, 
 def test_evidence_is_listed_on_the_project_page(client, media, project):
     entry = ProgressEntryFactory(project=project)
     file = EvidenceFileFactory(entry=entry, original_name="ภาพกิจกรรม.pdf")
-    client.force_login(UserFactory(manager=True))
+    client.force_login(UserFactory(evaluator=True))
     body = client.get(f"/projects/{project.code}/").content.decode()
     assert f'href="/projects/{project.code}/evidence/{file.pk}/"' in body
     assert "ภาพกิจกรรม.pdf" in body
@@ -179,7 +180,7 @@ def test_anonymous_users_are_sent_to_login_and_media_is_not_served(client, media
 def test_evidence_of_another_project_is_not_found(client, media, project):
     file = EvidenceFileFactory(entry=ProgressEntryFactory(project=project))
     other = ProjectFactory()
-    client.force_login(UserFactory(manager=True))
+    client.force_login(UserFactory(evaluator=True))
     assert client.get(f"/projects/{other.code}/evidence/{file.pk}/").status_code == 404
 
 

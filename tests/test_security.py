@@ -42,6 +42,8 @@ def production_env(tmp_path, **extra) -> dict:
         DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         DJANGO_STATIC_COMPRESS="0",
+        # Behind one reverse proxy, as README's Production section sets it up.
+        BMA_PROXY_COUNT="1",
     )
     env.update(extra)
     return {key: value for key, value in env.items() if value is not None}

@@ -1,4 +1,4 @@
-"""A short soak (benchmarks/soak.py, 20 s): gunicorn with the production settings and a
+"""A short soak (benchmarks/soak/, 20 s): gunicorn with the production settings and a
 task worker on loopback, 20 simulated people logging in, reading and reporting through
 the real forms. No error, nothing lost or doubled, every report ordered is built, memory
 flat. The 10-minute run is `make soak`.

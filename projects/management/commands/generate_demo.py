@@ -4,14 +4,14 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects import scale_demo
+from projects.demo import scale
 
 
 class Command(BaseCommand):
     help = (
         "สร้างข้อมูลจำลองจำนวนมากด้วย bulk insert: หน่วยงานราว 80 แห่ง โครงการกระจายหลาย"
         "ปีงบประมาณ ขั้นตอน 10 ขั้นและรายงานรายเดือนต่อโครงการ ตัวชี้วัด และผลประเมินรายไตรมาส "
-        "/ Generate scale data with bulk inserts (see projects/scale_demo.py)."
+        "/ Generate scale data with bulk inserts (see projects/demo/scale.py)."
     )
 
     def add_arguments(self, parser):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--years", type=int, default=5, help="fiscal years up to the current one"
         )
-        parser.add_argument("--seed", default=scale_demo.SEED)
+        parser.add_argument("--seed", default=scale.SEED)
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument(
             "--replace",
@@ -32,19 +32,19 @@ class Command(BaseCommand):
         if projects < 1 or agencies < 1 or years < 1:
             raise CommandError("--projects, --agencies and --years must be at least 1")
         started = time.perf_counter()
-        existing = scale_demo.generated_projects().count()
+        existing = scale.generated_projects().count()
         if existing and not replace:
             raise CommandError(
                 f"มีโครงการที่สร้างไว้แล้ว {existing} โครงการ / {existing} generated projects "
                 "exist already: add --replace to delete them first."
             )
         if existing:
-            deleted = scale_demo.delete_generated()
+            deleted = scale.delete_generated()
             self.stdout.write(
                 f"deleted earlier generated data: {sum(deleted.values())} rows "
                 f"({time.perf_counter() - started:.1f} s)"
             )
-        report = scale_demo.generate(
+        report = scale.generate(
             projects=projects,
             agencies=agencies,
             years=years,
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         for name, count in report.counts.items():
             self.stdout.write(f"  {name}: {count} rows, {report.seconds[name]:.1f} s")
         self.stdout.write(f"  specs (Python, no database): {report.seconds['specs']:.1f} s")
-        totals = ", ".join(f"{k} {v}" for k, v in scale_demo.row_counts().items())
+        totals = ", ".join(f"{k} {v}" for k, v in scale.row_counts().items())
         self.stdout.write(self.style.SUCCESS(f"in the database now: {totals}"))
         self.stdout.write(
             self.style.SUCCESS(f"generate_demo took {time.perf_counter() - started:.1f} s")

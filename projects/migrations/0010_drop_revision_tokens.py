@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0008_login_sessions'),
+        ('projects', '0009_user_session_stamp'),
     ]
 
     operations = [

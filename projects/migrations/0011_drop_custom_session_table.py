@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0009_drop_revision_tokens'),
+        ('projects', '0010_drop_revision_tokens'),
     ]
 
     operations = [
