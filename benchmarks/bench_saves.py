@@ -44,7 +44,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import prodserver  # noqa: E402
-from benchmarks.soak import report_form  # noqa: E402
+from benchmarks.soak.people import report_form  # noqa: E402
 from benchmarks.webclient import WebClient  # noqa: E402
 
 PASSWORD = "bench-saves-2569"
