@@ -9,21 +9,21 @@ cache: Redis when ``REDIS_URL`` is set, one copy for every worker of every app s
 the process's memory otherwise (``make run``). The page around it (the top bar with the
 reader's name, the CSRF token, the script nonce) is rendered for every request.
 
-Keys carry versions (pretix's namespaced cache versions). Each scope has a version, a
-random token kept in the same cache:
+Versions, as pretix's namespaced cache versions: each scope has one, a random token kept
+in the same cache:
 
 - ``project(id)``: a project and the rows that belong to it (its steps, reports, evidence,
   objectives, reopened months, quarter evaluations...);
 - ``PROJECTS``: the lists, which show every project;
 - ``SITE``: what many pages share (agencies, fiscal years, deadlines, KPIs, users' names).
 
-A kept body's key holds the versions of the scopes it shows (``versions()``, read before
-the data the body is rendered from), so a write makes the bodies it changes unreachable
-by giving its scopes new versions (``bump()``). Versions change only once the writer's
-transaction has committed: a reader never meets a new version before the new data, and a
-body rendered from newer data may be kept under an older key, never the reverse. Nothing
-is locked and nothing is shared between writers but the cache's keys: two report saves
-on different projects never wait for each other.
+A body is kept with the versions of the scopes it shows, as read before the data it was
+rendered from, and served only while they are still the current ones (``kept()``: the
+body and the versions in one round trip to the cache). A write gives its scopes new
+versions (``bump()``) once its transaction has committed: a reader never meets a new
+version before the new data, and a body rendered from newer data may be kept with older
+versions, never the reverse. Nothing is locked and nothing is shared between writers but
+the cache's keys: two report saves on different projects never wait for each other.
 
 Which write bumps which scope is derived from the models, not listed (``classify()``):
 a model with a foreign-key path to ``Project`` (``ProgressEntry.project``,
@@ -73,15 +73,30 @@ def project(pk) -> str:
 
 def versions(*scopes: str) -> list[str]:
     """The current version of each scope, in one round trip to the cache (a scope that has
-    none yet gets one). Read them before the data of the body they key."""
-    keys = [_version_key(scope) for scope in scopes]
-    found = cache.get_many(keys)
-    return [found.get(key) or cache.get_or_set(key, _new_version, timeout=None) for key in keys]
+    none yet gets one). For ``kept(..., versions=)`` when the body shows data read earlier."""
+    return _current(scopes, cache.get_many([_version_key(scope) for scope in scopes]))
 
 
-def key(*parts) -> str:
-    """The key of a kept body: what it shows (its versions among them) and the language."""
-    return ":".join(str(part) for part in ("page", *parts, translation.get_language()))
+def kept(parts: tuple, scopes: tuple[str, ...], render: Callable[[], str], *, versions=None):
+    """The body kept for ``parts`` (what it shows besides its scopes) if it was rendered
+    under the current versions of ``scopes``; else ``render()``, kept with those versions
+    for ``BMA_PAGE_CACHE_SECONDS``. The versions and the body come in one round trip, and
+    ``render`` reads its data after them; ``versions`` (from ``versions()``) are for a
+    body that shows data read before this call."""
+    seconds = settings.BMA_PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        return render()
+    key = ":".join(str(part) for part in ("page", *parts, translation.get_language()))
+    version_keys = [] if versions is not None else [_version_key(scope) for scope in scopes]
+    found = cache.get_many([key, *version_keys])
+    if versions is None:
+        versions = _current(scopes, found)
+    stored = found.get(key)
+    if stored is not None and stored[0] == versions:
+        return stored[1]
+    body = render()
+    cache.set(key, (versions, body), seconds)
+    return body
 
 
 def query(request) -> str:
@@ -89,15 +104,11 @@ def query(request) -> str:
     return hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()[:32]
 
 
-def kept(key: str, render: Callable[[], str]) -> str:
-    """The body kept under ``key``, or ``render()`` kept for ``BMA_PAGE_CACHE_SECONDS``."""
-    seconds = settings.BMA_PAGE_CACHE_SECONDS
-    body = cache.get(key) if seconds > 0 else None
-    if body is None:
-        body = render()
-        if seconds > 0:
-            cache.set(key, body, seconds)
-    return body
+def _current(scopes, found: dict) -> list[str]:
+    return [
+        found.get(key) or cache.get_or_set(key, _new_version, timeout=None)
+        for key in map(_version_key, scopes)
+    ]
 
 
 # --- writing ---------------------------------------------------------------------------------

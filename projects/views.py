@@ -88,12 +88,9 @@ def project_detail(request, code):
     template_name = "projects/project_detail.html"
     project = get_object_or_404(Project.objects.only("code", "name", "agency_id"), code=code)
     if _kept_for_readers(request, project):
-        # Versions first, then the data the body shows (pagecache's docstring).
-        scopes = pagecache.versions(pagecache.SITE, pagecache.project(project.pk))
-        key = pagecache.key(
+        parts = (
             "project",
             project.pk,
-            *scopes,
             _today(),  # planned progress, "behind schedule" and the quarters depend on it
             settings.BMA_BEHIND_THRESHOLD,
             _reader_key(request.user, project),
@@ -104,7 +101,8 @@ def project_detail(request, code):
             _add_history_context(request, context)
             return render_to_string(template_name + "#body", context, request)
 
-        body = pagecache.kept(key, render_body)
+        scopes = (pagecache.SITE, pagecache.project(project.pk))
+        body = pagecache.kept(parts, scopes, render_body)
         return render(
             request,
             template_name,
@@ -178,12 +176,11 @@ def project_list(request):
     kept (projects/pagecache.py) under the query string."""
     template_name = "projects/project_list.html"
     part = "#results" if request.htmx else "#body"
-    scopes = pagecache.versions(pagecache.SITE, pagecache.PROJECTS)
     # A list of one agency links to its plan workbook for those who may export it.
     exports = permissions.internal_scope(request.user) if request.GET.get("agency") else "-"
-    key = pagecache.key("list", part, *scopes, pagecache.query(request), exports)
     body = pagecache.kept(
-        key,
+        ("list", part, pagecache.query(request), exports),
+        (pagecache.SITE, pagecache.PROJECTS),
         lambda: render_to_string(template_name + part, _project_list_context(request), request),
     )
     if request.htmx:

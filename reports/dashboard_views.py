@@ -14,6 +14,9 @@ from projects.models import Agency, FiscalYear
 from projects.permissions import can_view_dashboards, require
 from reports import dashboard, dashboard_export
 
+# What the drill-down's kept table shows: the projects, and names of the site.
+DRILLDOWN_SCOPES = (pagecache.SITE, pagecache.PROJECTS)
+
 
 def _filters(request):
     years = list(FiscalYear.objects.all())
@@ -26,8 +29,8 @@ def _filters(request):
 @require(can_view_dashboards)
 @vary_on_headers("HX-Request")
 def dashboard_index(request):
-    # Read before anything the drill-down shows: it is kept under them (_drilldown).
-    scopes = pagecache.versions(pagecache.SITE, pagecache.PROJECTS)
+    # Read before anything the drill-down shows: it is kept with them (_drilldown).
+    versions = pagecache.versions(*DRILLDOWN_SCOPES)
     filters, years, agencies = _filters(request)
     context = {
         "filters": filters,
@@ -49,18 +52,18 @@ def dashboard_index(request):
         context["summary_key"] = dashboard.cache_key(filters)
         context["cache_seconds"] = dashboard.cache_seconds()
         if filters.drilled:
-            context["kept_projects"] = _drilldown(request, filters, context, scopes)
+            context["kept_projects"] = _drilldown(request, filters, context, versions)
     template_name = "reports/dashboard.html"
     if request.htmx:
         template_name += "#body"
     return render(request, template_name, context)
 
 
-def _drilldown(request, filters, context, scopes) -> str:
-    """The table of the projects drilled down to, kept under the versions of the projects
-    and the site, the day and the query string (projects/pagecache.py): exact, unlike the
-    overview's numbers."""
-    key = pagecache.key("dashboard-projects", *scopes, filters.day, pagecache.query(request))
+def _drilldown(request, filters, context, versions) -> str:
+    """The table of the projects drilled down to, kept with the versions of the projects
+    and the site read before the filters, for the day and the query string
+    (projects/pagecache.py): exact, unlike the overview's numbers."""
+    parts = ("dashboard-projects", filters.day, pagecache.query(request))
 
     def render_table():
         paginator = Paginator(dashboard.project_rows(filters), settings.BMA_PROJECTS_PAGE_SIZE)
@@ -70,7 +73,7 @@ def _drilldown(request, filters, context, scopes) -> str:
             request,
         )
 
-    return pagecache.kept(key, render_table)
+    return pagecache.kept(parts, DRILLDOWN_SCOPES, render_table, versions=versions)
 
 
 @login_required
