@@ -42,7 +42,6 @@ pagecache.bump(pagecache.SITE)"`` makes every kept page unreachable at once.
 """
 
 import hashlib
-import logging
 import uuid
 from collections.abc import Callable
 
@@ -56,8 +55,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
 from projects.signals import rows_written
-
-logger = logging.getLogger(__name__)
 
 SITE = "site"
 PROJECTS = "projects"
