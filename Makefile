@@ -21,7 +21,7 @@ A11Y_STAMP := tests/a11y/node_modules/.installed
 # poppler-utils (pdftoppm, pdftotext) to look at generated PDFs.
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install system-packages run demo migrate test lint format worker clean backup restore soak bench lock upgrade
+.PHONY: install system-packages run demo migrate test lint format worker clean backup restore soak bench lock upgrade redis
 
 install: $(STAMP) system-packages $(A11Y_STAMP)
 
@@ -99,11 +99,28 @@ SOAK_MINUTES ?= 10
 soak: install
 	$(BIN)/python -m benchmarks.soak --minutes $(SOAK_MINUTES)
 
-# Web benchmark (benchmarks/bench_web.py) on the 20,000-project data: BENCH_DB (bma_scale)
-# is made by generate_demo when it has no projects yet. wrk comes from Debian.
+# Redis, the shared cache of production, CI and the benchmarks (settings.py: REDIS_URL):
+# started on 127.0.0.1:6379 when it does not answer, without persistence (a cache).
+# `make run` needs none: without REDIS_URL the cache is in the server's memory.
+redis:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+		command -v redis-server >/dev/null 2>&1 || { $(APT_GET) update && $(APT_GET) install -y redis-server; }; \
+		echo "Redis is down: starting it"; \
+		mkdir -p /var/lib/redis /var/log/redis; \
+		redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" \
+			--appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log; \
+		for i in $$(seq 1 100); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.1; done; \
+		redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis did not start" >&2; exit 1; }; \
+	}
+
+# Benchmarks on the 20,000-project data (BENCH_DB, bma_scale, made by generate_demo when it
+# has no projects yet) with Redis (BENCH_REDIS, its database 2): the web benchmark
+# (benchmarks/bench_web.py, wrk from Debian), then report saves at the deadline
+# (benchmarks/bench_saves.py: 50 staff save at once, round after round).
 BENCH_DB ?= bma_scale
 BENCH_URL := postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
-bench: install
+BENCH_REDIS ?= redis://127.0.0.1:6379/2
+bench: install redis
 	@command -v wrk >/dev/null 2>&1 || $(APT_GET) install -y wrk
 	@psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw $(BENCH_DB) || \
 		psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(BENCH_DB)"
@@ -111,7 +128,8 @@ bench: install
 	@DATABASE_URL=$(BENCH_URL) $(MANAGE) shell -c "from projects.models import Project; \
 		raise SystemExit(0 if Project.objects.exists() else 1)" || \
 		DATABASE_URL=$(BENCH_URL) $(MANAGE) generate_demo --projects 20000
-	DATABASE_URL=$(BENCH_URL) $(BIN)/python benchmarks/bench_web.py $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_URL) REDIS_URL=$(BENCH_REDIS) $(BIN)/python benchmarks/bench_web.py $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_URL) REDIS_URL=$(BENCH_REDIS) $(BIN)/python benchmarks/bench_saves.py $(SAVES_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -92,7 +92,9 @@ def stop(process: subprocess.Popen, timeout: float = 20) -> None:
         process.wait(10)
 
 
-def start_gunicorn(env: dict, port: int, *, workers: int = 2, threads: int = 4, log=None):
+def start_gunicorn(
+    env: dict, port: int, *, workers: int = 2, threads: int = 4, worker_class="gthread", log=None
+):
     process = subprocess.Popen(
         [
             str(GUNICORN),
@@ -104,7 +106,7 @@ def start_gunicorn(env: dict, port: int, *, workers: int = 2, threads: int = 4, 
             "--threads",
             str(threads),
             "--worker-class",
-            "gthread",
+            worker_class,
             "--timeout",
             "60",
             "--graceful-timeout",

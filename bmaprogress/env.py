@@ -101,8 +101,7 @@ def database_from_url(url: str) -> dict:
         }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         return {
-            # Django's backend, the session query prepared (bmaprogress/postgresql).
-            "ENGINE": "bmaprogress.postgresql",
+            "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),

@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from bmaprogress.env import (
     database_from_url,
@@ -105,6 +106,13 @@ TEMPLATES = [
     },
 ]
 
+# redis://host:6379/0: the shared cache (CACHES below). Unset: each process's memory.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL must be redis://, rediss:// or unix://, not {REDIS_URL!r}"
+    )
+
 DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
 }
@@ -137,8 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # through, as there is no address to lock.
 AUTHENTICATION_BACKENDS = [
     "bmaprogress.auth_backends.LoginLockoutBackend",
-    # ModelBackend that takes the user read with the session (projects/sessions.py).
-    "projects.sessions.SessionUserBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("BMA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("BMA_LOGIN_COOLOFF_MINUTES", 15))
@@ -194,9 +201,14 @@ TASKS = {
     }
 }
 
-# Django's database sessions, read with their user and the page's revision tokens in one
-# query (projects/sessions.py).
-SESSION_ENGINE = "projects.sessions"
+# Sessions live in the database and, with a shared cache (REDIS_URL), are read from the
+# cache. Without one, straight from the database: a cache in each process's memory would
+# keep a session alive in the other workers after its logout.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True
 # No script reads the CSRF cookie: htmx sends the token written into <body hx-headers>,
@@ -265,24 +277,31 @@ BMA_BEHIND_THRESHOLD = env_int("BMA_BEHIND_THRESHOLD", 10)
 # 0 recomputes them on every view.
 BMA_DASHBOARD_CACHE_SECONDS = env_int("BMA_DASHBOARD_CACHE_SECONDS", 60)
 
-# In-process caches: "default" (the dashboard's numbers) and "pages" (the body of project
-# pages for readers, under keys that change with the data: projects/pagecache.py). Each app
-# server keeps its own; a kept page is never out of date, so nothing is shared.
-# BMA_PAGE_CACHE_ENTRIES=0 keeps no page (every view is rendered: for measuring).
-BMA_PAGE_CACHE_ENTRIES = env_int("BMA_PAGE_CACHE_ENTRIES", 2000)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": (
-        {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "bma-pages",
-            "TIMEOUT": 3600,
-            "OPTIONS": {"MAX_ENTRIES": BMA_PAGE_CACHE_ENTRIES},
+# Seconds a rendered page body is kept (projects/pagecache.py). Kept bodies are found
+# under versions that every write changes once it commits; this bounds how long one can
+# outlive its data when that step is lost (a process killed right after its commit, SQL
+# written by hand). 0 keeps nothing: every view is rendered (for measuring).
+BMA_PAGE_CACHE_SECONDS = env_int("BMA_PAGE_CACHE_SECONDS", 300)
+# One cache for kept pages, sessions and the dashboard's numbers: Redis when REDIS_URL is
+# set (production, CI, benchmarks: one copy for every worker of every app server), else
+# the process's own memory (make run, nothing to install).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "bma",
+            # A Redis that stops answering costs a request seconds, not minutes.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
-        if BMA_PAGE_CACHE_ENTRIES > 0
-        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    ),
-}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # Printed reports (reports/): projects per part of a background PDF (workers share the
 # parts), and days a finished report file is kept before cleanup_reports removes it.

@@ -25,10 +25,10 @@ from indicators.models import (
     QuarterLock,
     QuarterLockEvent,
 )
-from projects import revisions
 from projects.locking import EditConflict, claim_version
 from projects.models import FiscalYear, Project, User
 from projects.permissions import can_edit_project
+from projects.signals import rows_written
 
 # history_change_reason of the record that keeps a row's values from before its history.
 BASELINE_REASON = "baseline"
@@ -116,9 +116,10 @@ def _save_versioned(*, model, lookup: dict, version: int, values: dict, user: Us
         stored=lambda: EditConflict(model.objects.select_related("evaluated_by").get(**lookup)),
     )
     # QuerySet.update() sends no signals: record the change in the history ourselves, and
-    # change the revision the project pages are kept under.
+    # say which rows changed (kept pages show them).
     row = model.objects.select_related("evaluated_by").get(**lookup)
-    revisions.touch_for(row)
+    project_id = getattr(row, "project_id", None)
+    rows_written.send(sender=model, project_ids=None if project_id is None else [project_id])
     model.history.bulk_history_create([row], update=True, default_user=user, default_date=now)
     return row, True
 

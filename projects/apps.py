@@ -7,6 +7,6 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from projects import revisions
+        from projects import pagecache
 
-        revisions.connect()
+        pagecache.connect()

@@ -6,7 +6,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.crypto import salted_hmac
@@ -261,15 +260,10 @@ class Project(models.Model):
     # Optimistic lock of the plan: every change to the steps bumps it, and a save made
     # from an older version is refused (services.plan_save).
     plan_version = models.PositiveIntegerField(_("รุ่นของแผน"), default=1, editable=False)
-    # Changes on every write to the project or to what belongs to it (steps, reports,
-    # objectives, evaluations...): the rendered project page is kept under it
-    # (projects/revisions.py, projects/pagecache.py). Random rather than counted, so that a
-    # value is never met again after a rollback, a restore or in another test.
-    revision = models.UUIDField(_("รุ่นของข้อมูล"), default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
     updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 
-    history = HistoricalRecords(verbose_name=_("ประวัติโครงการ"), excluded_fields=["revision"])
+    history = HistoricalRecords(verbose_name=_("ประวัติโครงการ"))
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
@@ -280,44 +274,6 @@ class Project(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
-
-
-class RevisionToken(models.Model):
-    """Tokens that change on every write to what many pages show (projects/revisions.py):
-    "site" for agencies, fiscal years, KPIs, users' names, deadlines; "projects" for any
-    project or what belongs to one (the project list shows every project's progress)."""
-
-    SITE = "site"
-    PROJECTS = "projects"
-
-    scope = models.CharField(max_length=20, primary_key=True)
-    token = models.UUIDField(default=uuid.uuid4)
-
-    class Meta:
-        verbose_name = _("รุ่นของข้อมูลส่วนกลาง")
-
-    def __str__(self):
-        return f"{self.scope}: {self.token}"
-
-
-class Session(AbstractBaseSession):
-    """A login session (projects/sessions.py): Django's session row with its user's id as a
-    column, so that reading the session brings its user in the same query, and deleting a
-    user ends their sessions."""
-
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=True
-    )
-
-    class Meta(AbstractBaseSession.Meta):
-        verbose_name = _("เซสชันการเข้าใช้งาน")
-        verbose_name_plural = _("เซสชันการเข้าใช้งาน")
-
-    @classmethod
-    def get_session_store_class(cls):
-        from projects.sessions import SessionStore
-
-        return SessionStore
 
 
 class ProjectObjective(models.Model):
@@ -547,8 +503,6 @@ class MonthReopening(models.Model):
 def evidence_path(instance, filename: str) -> str:
     """A random name under evidence/<project id>/: the person's file name is kept only in
     ``original_name``, never used as a path."""
-    import uuid
-
     extension = instance.extension or ""
     return f"evidence/{instance.entry.project_id}/{uuid.uuid4().hex}{extension}"
 

@@ -1,255 +1,299 @@
-"""Rendered pages kept between requests: the project page for its readers, the project list.
+"""Rendered page bodies kept in the shared cache: the project page for its readers, the
+project list, the dashboard's drill-down.
 
 Rendering a project page costs some twenty milliseconds of Python (the S-curve, the gauge,
-the quarters, a page of reports), and a page of the project list a count and a sort over a
-year's projects, while most views are by people who only read: managers, executives,
-other agencies. What they see inside ``<main>`` (but the messages) is the same for all of
-them, so it is rendered once and kept.
+the quarters, a page of reports), a page of the project list a count and a sort over a
+year's projects, and most views are by people who only read. What they see inside
+``<main>`` is the same for all of them, so it is rendered once and kept in the default
+cache: Redis when ``REDIS_URL`` is set, one copy for every worker of every app server; in
+the process's memory otherwise (``make run``). The page around it (the top bar with the
+reader's name, the CSRF token, the script nonce) is rendered for every request.
 
-It is kept under a key made of what it shows:
+Versions, as pretix's namespaced cache versions: each scope has one, a random token kept
+in the same cache:
 
-- revision tokens (projects/revisions.py changes them on every write, in the writer's
-  transaction): the project's ``revision`` and the "site" token for a project page, the
-  "site" and "projects" tokens for the list. They are read in the first query of the
-  page, before anything else: a body rendered from newer data may be kept under an older
-  key, never the reverse;
-- for a project page, today's date (planned progress, "behind schedule" and the quarters
-  depend on it), the behind-schedule threshold, the language, and each rule of
-  projects/permissions.py the body applies to its reader (``reader``): whether they are an
-  evaluator, may open the evidence files, may read the change history. For the list, the
-  whole query string (filters, search, page) and, when it names an agency, which agencies'
-  plans the reader may export (the link to the plan workbook).
+- ``project(id)``: a project and the rows that belong to it (its steps, reports, evidence,
+  objectives, reopened months, quarter evaluations...);
+- ``PROJECTS``: the lists, which show every project;
+- ``SITE``: what many pages share (agencies, fiscal years, deadlines, KPIs, users' names).
 
-So a kept page is never out of date, on any number of app servers, each with its own
-cache ("pages" in settings.CACHES, in memory by default). The agency's staff, สยป. and
-administrators get forms in the project page and are rendered each time, as are other
-pages of a project's history and htmx requests for it.
+A body is kept with the versions of the scopes it shows, as read before the data it was
+rendered from, and served only while they are still the current ones (``kept()``: the
+body and the versions in one round trip to the cache). A write gives its scopes new
+versions (``bump()``) once its transaction has committed: a reader never meets a new
+version before the new data, and a body rendered from newer data may be kept with older
+versions, never the reverse. Nothing is locked and nothing is shared between writers but
+the cache's keys: two report saves on different projects never wait for each other.
+
+Which write bumps which scope is derived from the models, not listed (``classify()``):
+a model with a foreign-key path to ``Project`` (``ProgressEntry.project``,
+``EvidenceFile.entry`` → ``ProgressEntry``) is project-scoped; the models of ``SITE_WIDE``
+bump ``SITE``; those of ``IGNORED`` show on no kept page. tests/test_pagecache_models.py
+fails for a model that is none of these. Saves and deletes are caught by ``post_save`` and
+``post_delete``, many-to-many links by ``m2m_changed``; the core's writes that send
+neither (``QuerySet.update()``, ``bulk_create()``) send ``projects.signals.rows_written``.
+
+How stale a page can be: a process that dies between its commit and the new versions
+(or a cache that cannot be reached at that moment) leaves the old bodies in use until
+they expire, ``BMA_PAGE_CACHE_SECONDS`` (300) after they were kept. The same holds for SQL
+written by hand; ``manage.py shell -c "from projects import pagecache;
+pagecache.bump(pagecache.SITE)"`` makes every kept page unreachable at once.
+``BMA_PAGE_CACHE_SECONDS=0`` keeps nothing (every view is rendered: for measuring).
 """
 
-import functools
 import hashlib
-import zlib
+import uuid
+from collections.abc import Callable
 
+from django.apps import apps
 from django.conf import settings
-from django.contrib import messages
-from django.core.cache import caches
-from django.db import connection
-from django.http import Http404, HttpResponse
-from django.template.loader import render_to_string
+from django.core import checks
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
-from django.utils.html import escape
-from django.utils.text import Truncator
 
-from projects import permissions, revisions
-from projects.models import Project, RevisionToken
+from projects.signals import rows_written
 
-CACHE_ALIAS = "pages"
+SITE = "site"
+PROJECTS = "projects"
 
 
-# The columns of a project's stamp (project_stamp), in this order wherever they are read.
-STAMP_COLUMNS = ("id", "code", "name", "agency_id", "revision")
+def project(pk) -> str:
+    """The scope of project ``pk`` and of the rows that belong to it."""
+    return f"project:{pk}"
 
 
-def asks_for_project(view):
-    """Outermost decorator of a view of one project (``code``): the project's stamp is read
-    with the session (projects/sessions.py), in the page's one query."""
-
-    @functools.wraps(view)
-    def wrapper(request, code, *args, **kwargs):
-        ask = getattr(getattr(request, "session", None), "ask_for_project", None)
-        if ask is not None:
-            ask(code)
-        return view(request, code, *args, **kwargs)
-
-    return wrapper
+# --- reading -------------------------------------------------------------------------------
 
 
-def _riders(request) -> dict:
-    """What was read with the session of ``request`` (projects/sessions.py)."""
-    return getattr(getattr(request, "session", None), "riders", None) or {}
+def versions(*scopes: str) -> list[str]:
+    """The current version of each scope, in one round trip to the cache (a scope that has
+    none yet gets one). For ``kept(..., versions=)`` when the body shows data read earlier."""
+    return _current(scopes, cache.get_many([_version_key(scope) for scope in scopes]))
 
 
-def page_tokens(request) -> dict:
-    """The revision tokens by scope: those read with the session (the first query of the
-    page), or read now."""
-    return _riders(request).get("tokens") or revisions.tokens()
+def kept(parts: tuple, scopes: tuple[str, ...], render: Callable[[], str], *, versions=None):
+    """The body kept for ``parts`` (what it shows besides its scopes) if it was rendered
+    under the current versions of ``scopes``; else ``render()``, kept with those versions
+    for ``BMA_PAGE_CACHE_SECONDS``. The versions and the body come in one round trip, and
+    ``render`` reads its data after them; ``versions`` (from ``versions()``) are for a
+    body that shows data read before this call."""
+    seconds = settings.BMA_PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        return render()
+    key = ":".join(str(part) for part in ("page", *parts, translation.get_language()))
+    version_keys = [] if versions is not None else [_version_key(scope) for scope in scopes]
+    found = cache.get_many([key, *version_keys])
+    if versions is None:
+        versions = _current(scopes, found)
+    stored = found.get(key)
+    if stored is not None and stored[0] == versions:
+        return stored[1]
+    body = render()
+    cache.set(key, (versions, body), seconds)
+    return body
 
 
-def project_stamp(code: str, request=None) -> Project:
-    """What decides whether and under which key the page of project ``code`` is kept: its
-    id, code, name, agency and revision, with the site token as ``site_token``. Read with
-    the session when the view asked for it (``asks_for_project``), else in one query of
-    plain SQL, the first of the page (the ORM would take longer to write it than
-    PostgreSQL to answer it). 404 when there is no such project."""
-    riders = _riders(request)
-    if riders.get("project", (None,))[0] == code:
-        row = riders["project"][1]
-        site_token = riders["tokens"][RevisionToken.SITE]
+def query(request) -> str:
+    """The request's query string as a part of a key (whatever its length and characters)."""
+    return hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()[:32]
+
+
+def _current(scopes, found: dict) -> list[str]:
+    return [
+        found.get(key) or cache.get_or_set(key, _new_version, timeout=None)
+        for key in map(_version_key, scopes)
+    ]
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def bump(*scopes: str) -> None:
+    """New versions for ``scopes`` once the current transaction commits (at once outside
+    one). A cache that cannot be reached is logged, not raised: the data are committed,
+    and the old bodies expire by themselves (see the module's docstring)."""
+    transaction.on_commit(lambda: _set_new_versions(scopes), robust=True)
+
+
+def _set_new_versions(scopes) -> None:
+    cache.set_many({_version_key(scope): _new_version() for scope in scopes}, timeout=None)
+
+
+def _version_key(scope: str) -> str:
+    return f"version:{scope}"
+
+
+def _new_version() -> str:
+    # Random rather than counted: a version lost from the cache (evicted, flushed) is never
+    # met again, so no body kept under it can come back.
+    return uuid.uuid4().hex
+
+
+# --- which write bumps which scope ---------------------------------------------------------
+
+# Rows that many pages show: a write bumps SITE (every kept page).
+SITE_WIDE = frozenset(
+    {
+        "projects.Agency",
+        "projects.User",
+        "projects.FiscalYear",
+        "projects.ReportingDeadline",
+        "indicators.Indicator",
+        "indicators.IndicatorLevel",
+        "indicators.IndicatorQuarterResult",
+        "indicators.QuarterLock",
+        "indicators.QuarterLockEvent",
+    }
+)
+# Rows that no kept page shows: apps (by label) and models. Historical records
+# (django-simple-history) are ignored too: they are written with the row they record.
+IGNORED = frozenset(
+    {
+        "admin",
+        "auth",
+        "contenttypes",
+        "sessions",
+        "axes",
+        "django_tasks_database",
+        "reports.ReportJob",
+    }
+)
+# A user's fields that no page shows: saving only these keeps every page (every login
+# saves last_login).
+USER_FIELDS_NO_PAGE_SHOWS = frozenset({"last_login", "password", "session_stamp"})
+
+
+def classify() -> dict[type, tuple[str, ...] | str | None]:
+    """Each model of the project: the path from a row to its project's id for a
+    project-scoped model (``("pk",)`` for Project, ``("project_id",)``, ``("entry",
+    "project_id")``: the shortest, non-null keys first), SITE for a site-wide one or a
+    many-to-many link, None for an ignored one. A model that is none of these is left out
+    (tests/test_pagecache_models.py fails; ``connect`` treats it as site-wide)."""
+    from simple_history.models import HistoricalChanges
+
+    models = apps.get_models(include_auto_created=True)
+    kinds: dict[type, tuple[str, ...] | str | None] = {}
+    for model in models:
+        meta = model._meta
+        if (
+            meta.app_label in IGNORED
+            or meta.label in IGNORED
+            or issubclass(model, HistoricalChanges)
+        ):
+            kinds[model] = None
+        elif meta.auto_created:  # a many-to-many table: its owner says whether it counts
+            owner = meta.auto_created._meta
+            kinds[model] = None if owner.app_label in IGNORED or owner.label in IGNORED else SITE
+    root = apps.get_model("projects", "Project")
+    paths: dict[type, tuple[str, ...]] = {root: ("pk",)}
+    level = [root]
+    while level:
+        found = {}
+        for model in models:
+            if model in paths or model in kinds:
+                continue
+            keys = [
+                field
+                for field in model._meta.concrete_fields
+                if field.many_to_one and field.related_model in level
+            ]
+            if keys:
+                field = min(keys, key=lambda field: field.null)
+                to = paths[field.related_model]
+                found[model] = (field.attname,) if to == ("pk",) else (field.name, *to)
+        paths.update(found)
+        level = list(found)
+    kinds.update(paths)
+    for model in models:
+        if model not in kinds and model._meta.label in SITE_WIDE:
+            kinds[model] = SITE
+    return kinds
+
+
+_paths: dict[type, tuple[str, ...]] = {}
+
+
+def connect() -> None:
+    """Called once from ProjectsConfig.ready()."""
+    kinds = classify()
+    _paths.update({model: kind for model, kind in kinds.items() if isinstance(kind, tuple)})
+    for model in apps.get_models(include_auto_created=True):
+        kind = kinds.get(model, SITE)
+        if kind is None:
+            continue
+        if model._meta.auto_created:
+            m2m_changed.connect(_linked, sender=model, dispatch_uid=f"pagecache-{model._meta}")
+        else:
+            post_save.connect(_saved, sender=model, dispatch_uid=f"pagecache-s-{model._meta}")
+            post_delete.connect(_deleted, sender=model, dispatch_uid=f"pagecache-d-{model._meta}")
+    rows_written.connect(_rows_written, dispatch_uid="pagecache-rows-written")
+
+
+def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if (
+        sender._meta.label == "projects.User"
+        and update_fields
+        and set(update_fields) <= USER_FIELDS_NO_PAGE_SHOWS
+    ):
+        return
+    # A fixture's rows (raw) may point at rows not loaded yet: everything is new anyway.
+    _changed(sender, None if raw else instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    _changed(sender, instance)
+
+
+def _changed(model, instance) -> None:
+    project_id = None
+    if instance is not None and model in _paths:
+        project_id = _project_id(instance, _paths[model])
+    if project_id is None:
+        bump(SITE)
     else:
-        quote = connection.ops.quote_name
-        columns = ", ".join(f"p.{quote(column)}" for column in STAMP_COLUMNS)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {columns}, "
-                f"(SELECT t.token FROM {quote(RevisionToken._meta.db_table)} t WHERE t.scope = %s) "
-                f"FROM {quote(Project._meta.db_table)} p WHERE p.{quote('code')} = %s",
-                [RevisionToken.SITE, code],
-            )
-            row = cursor.fetchone()
-        site_token = row and row[len(STAMP_COLUMNS)]
-    if row is None:
-        raise Http404
-    project = Project(**dict(zip(STAMP_COLUMNS, row, strict=False)))
-    project.site_token = site_token
-    return project
+        bump(project(project_id), PROJECTS)
 
 
-def applies(request, project: Project) -> bool:
-    """Whether this request is answered from the kept body: the first page of a read-only
-    view (nothing in the query string), not an htmx request."""
-    user = request.user
-    return (
-        not request.GET
-        and not getattr(request, "htmx", False)
-        and not permissions.can_report_progress(user, project)
-        and not permissions.can_reopen_month(user, project)
-    )
-
-
-def key(project: Project, *, today, user) -> str:
-    """The key of the body of ``project``'s page (from project_stamp)."""
-    return ":".join(
-        str(part)
-        for part in (
-            "project-body",
-            project.pk,
-            project.revision,
-            project.site_token,
-            today.isoformat(),
-            settings.BMA_BEHIND_THRESHOLD,
-            translation.get_language(),
-            reader(user, project),
-        )
-    )
-
-
-def reader(user, project: Project) -> str:
-    """What the body of ``project``'s page shows by who reads it, one digit per rule: a
-    body is shared only by readers for whom every rule says the same. A rule added to the
-    page's templates (views._reader_context) is added here."""
-    return "".join(
-        str(int(rule))
-        for rule in (
-            permissions.can_evaluate(user),
-            permissions.can_open_evidence(user, project),
-            permissions.can_view_project_changes(user, project),
-        )
-    )
-
-
-def list_key(request, part: str, *, tokens: dict | None = None, day=None) -> str:
-    """The key of a list of projects (the project list, the dashboard's drill-down) for
-    this query string: ``tokens`` as read before anything else the list shows (read now
-    when not given: one query), and ``day`` when what it shows depends on the date."""
-    if tokens is None:
-        tokens = page_tokens(request)
-    query = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()
-    # A list of one agency links to its plan workbook for those who may export it.
-    scope = permissions.internal_scope(request.user) if request.GET.get("agency") else "-"
-    return ":".join(
-        str(part)
-        for part in (
-            "project-list",
-            part,
-            tokens.get(RevisionToken.SITE),
-            tokens.get(RevisionToken.PROJECTS),
-            query,
-            day.isoformat() if day else "-",
-            translation.get_language(),
-            scope,
-        )
-    )
-
-
-# Where the title and the body go in a kept shell: private-use characters, which no
-# template writes and escaping leaves alone.
-TITLE_SLOT = "\ue000kept-title\ue000"
-BODY_SLOT = "\ue000kept-body\ue000"
-NONCE_SLOT = "\ue000kept-nonce\ue000"
-
-
-def project_title(project) -> str:
-    """The project page's title (the page's <title>)."""
-    name = project.name
-    if len(name) > 60:  # (Truncator counts no combining marks: shorter is never cut)
-        name = Truncator(name).chars(60)
-    return f"{project.code} {name}"
-
-
-def render_page(request, template_name: str, *, body: bytes, title=None):
-    """The page ``template_name`` around a kept ``body`` (UTF-8, as ``get_bytes`` gives it;
-    and ``title``, for templates whose title is ``page_title``).
-
-    What surrounds the body (the top bar with the reader's name and menu, the logout form
-    with its CSRF token) is kept too, per reader: under the reader, their CSRF cookie's
-    secret (the kept token is valid only with that cookie), the site token (names, roles,
-    agencies) and the language. Not kept when the request has no CSRF cookie yet (the
-    render sets it) or has messages to show. The script nonce of the Content Security
-    Policy is new in every response: the kept shell has a slot for it.
-
-    All in UTF-8 bytes: a kept page is never decoded nor encoded again."""
-    shell_key = _shell_key(request, template_name)
-    shell = None if shell_key is None else caches[CACHE_ALIAS].get(shell_key)
-    nonce = str(getattr(request, "csp_nonce", "")).encode()
-    if shell is None:
-        slots = {"kept_body": BODY_SLOT, "page_title": TITLE_SLOT}
-        html = render_to_string(template_name, slots, request).encode()
-        if nonce:
-            html = html.replace(nonce, NONCE_SLOT.encode())
-        head, found, rest = html.partition(TITLE_SLOT.encode())
-        if not found:  # a title of its own
-            head, rest = b"", html
-        middle, _slot, tail = rest.partition(BODY_SLOT.encode())
-        shell = (head, middle, tail)
-        if shell_key is not None:
-            caches[CACHE_ALIAS].set(shell_key, shell)
-    head, middle, tail = (part.replace(NONCE_SLOT.encode(), nonce) for part in shell)
-    title = b"" if title is None else escape(title).encode()
-    return HttpResponse(b"".join((head, title, middle, body, tail)))
-
-
-def _shell_key(request, template_name: str) -> str | None:
-    secret = request.META.get("CSRF_COOKIE")
-    if not secret or len(messages.get_messages(request)):
+def _project_id(instance, path: tuple[str, ...]):
+    value = instance
+    try:
+        for name in path:
+            value = getattr(value, name)
+            if value is None:
+                return None
+    except ObjectDoesNotExist:
         return None
-    return ":".join(
-        str(part)
-        for part in (
-            "shell",
-            template_name,
-            request.user.pk,
-            hashlib.sha256(secret.encode()).hexdigest()[:32],
-            page_tokens(request).get(RevisionToken.SITE),
-            translation.get_language(),
-        )
-    )
+    return value
 
 
-def get_bytes(key: str) -> bytes | None:
-    """The kept page part ``key``, in UTF-8."""
-    packed = caches[CACHE_ALIAS].get(key)
-    return None if packed is None else zlib.decompress(packed)
+def _linked(sender, action="", **kwargs):
+    if action.startswith("post_"):
+        bump(SITE)
 
 
-def get(key: str) -> str | None:
-    body = get_bytes(key)
-    return None if body is None else body.decode()
+def _rows_written(sender, project_ids=None, **kwargs):
+    if project_ids is not None and sender in _paths:
+        bump(PROJECTS, *(project(pk) for pk in set(project_ids)))
+    else:
+        bump(SITE)
 
 
-def put(key: str, body: str) -> bytes:
-    """Keep ``body`` under ``key``; gives it back in UTF-8."""
-    # Kept compressed: Thai HTML shrinks to a sixth, so a worker keeps six times the pages
-    # in the same memory, for a fifth of a millisecond of zlib per view.
-    encoded = body.encode()
-    caches[CACHE_ALIAS].set(key, zlib.compress(encoded, 1))
-    return encoded
+# --- deployment ----------------------------------------------------------------------------
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(app_configs=None, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            checks.Warning(
+                "The cache is each process's own memory: every gunicorn worker renders and "
+                "keeps its own copy of each page.",
+                hint="Set REDIS_URL (redis://host:6379/0) to share one cache.",
+                id="projects.W001",
+            )
+        ]
+    return []

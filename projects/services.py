@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from projects import months, permissions, progress, reporting, revisions, thaidates
+from projects import months, permissions, progress, reporting, thaidates
 from projects.evidence import FileKind
 from projects.locking import EditConflict, claim_version
 from projects.models import (
@@ -33,6 +33,7 @@ from projects.models import (
     StrategyLink,
     User,
 )
+from projects.signals import rows_written
 
 # --- Monthly progress reports ------------------------------------------------------------
 
@@ -230,8 +231,6 @@ def _progress_entry_save(
     *, project, user, data, period, loaded_entry_id, loaded_version, evidence, today, written
 ) -> ProgressEntry:
     with transaction.atomic():
-        # Before the entry's row is locked (projects/revisions.py, "Lock order").
-        revisions.touch_projects([project.pk])
         steps = list(PlanStep.objects.filter(project=project).order_by("order"))
         check = progress_entry_check(
             project=project, user=user, steps=steps, data=data, today=today
@@ -436,8 +435,8 @@ def project_create(
         except IntegrityError:
             # Somebody created a project of this code between our check and our insert.
             raise ValidationError({"code": [_taken(code)]}) from None
-        # Without signals: the project's revision is new in this transaction, so no kept
-        # page of it can exist yet (projects/revisions.py).
+        # In bulk, without post_save: project.save() above already says that this
+        # project and the lists changed (kept pages are bumped when this commits).
         ProjectObjective.objects.bulk_create(
             ProjectObjective(project=project, order=order, text=text)
             for order, text in enumerate(objectives, start=1)
@@ -519,9 +518,8 @@ def plan_save(
     if not permissions.can_edit_plan(user, project):
         raise PermissionDenied
     with transaction.atomic():
-        # Before the project's row is locked by the claim (revisions: "Lock order"); the
-        # steps are also moved with QuerySet.update() below, which sends no signal.
-        revisions.touch_projects([project.pk])
+        # The steps are moved with QuerySet.update() below, which sends no post_save.
+        rows_written.send(sender=PlanStep, project_ids=[project.pk])
         claim_version(
             Project.objects.filter(pk=project.pk),
             field="plan_version",

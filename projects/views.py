@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -52,7 +53,7 @@ def _project_context(project: Project) -> dict:
     blocks = evaluation_selectors.project_blocks(project, points)
     return {
         "project": project,
-        "page_title": pagecache.project_title(project),
+        "page_title": _project_title(project),
         "plan": selectors.plan_summary(project),
         "quarters": blocks.quarters,
         "headline": blocks.headline,
@@ -62,25 +63,55 @@ def _project_context(project: Project) -> dict:
     }
 
 
-@pagecache.asks_for_project
+def _project_title(project) -> str:
+    """The project page's title (the page's <title>)."""
+    name = project.name
+    if len(name) > 60:  # (Truncator counts no combining marks: shorter is never cut)
+        name = Truncator(name).chars(60)
+    return f"{project.code} {name}"
+
+
+def _kept_for_readers(request, project) -> bool:
+    """Whether this view of ``project`` is answered from the body kept for readers
+    (projects/pagecache.py): the first page of a read-only view, not an htmx request. The
+    agency's staff and สยป. get forms in the body and are rendered each time."""
+    user = request.user
+    return (
+        not request.GET
+        and not request.htmx
+        and not permissions.can_report_progress(user, project)
+        and not permissions.can_reopen_month(user, project)
+    )
+
+
 @login_required
 def project_detail(request, code):
     template_name = "projects/project_detail.html"
-    stamp = pagecache.project_stamp(code, request)
-    if pagecache.applies(request, stamp):
-        # A reader's view: the body is the same for every reader until the data changes.
-        key = pagecache.key(stamp, today=_today(), user=request.user)
-        body = pagecache.get_bytes(key)
-        if body is None:
+    project = get_object_or_404(Project.objects.only("code", "name", "agency_id"), code=code)
+    if _kept_for_readers(request, project):
+        parts = (
+            "project",
+            project.pk,
+            _today(),  # planned progress, "behind schedule" and the quarters depend on it
+            settings.BMA_BEHIND_THRESHOLD,
+            _reader_key(request.user, project),
+        )
+
+        def render_body():
             context = _project_context(selectors.project_head(code))
             _add_history_context(request, context)
-            body = pagecache.put(key, render_to_string(template_name + "#body", context, request))
-        return pagecache.render_page(
-            request, template_name, body=body, title=pagecache.project_title(stamp)
+            return render_to_string(template_name + "#body", context, request)
+
+        scopes = (pagecache.SITE, pagecache.project(project.pk))
+        body = pagecache.kept(parts, scopes, render_body)
+        return render(
+            request,
+            template_name,
+            {"kept_body": body, "page_title": _project_title(project)},
         )
     if request.htmx and request.htmx.target == "history-more":
         # "ดูเพิ่มเติม": only the next page of the history (which needs only the code).
-        context = {"project": stamp}
+        context = {"project": project}
         template_name += "#history"
     else:
         context = _project_context(selectors.project_head(code))
@@ -90,11 +121,18 @@ def project_detail(request, code):
 
 def _reader_context(user, project) -> dict:
     """What of a project page depends on who reads it beyond the forms: links to evidence
-    files and the change history. Each is a part of the kept page's key (pagecache.key)."""
+    files and the change history. Each is a part of the kept page's key (_reader_key)."""
     return {
         "can_open_evidence": permissions.can_open_evidence(user, project),
         "can_view_changes": permissions.can_view_project_changes(user, project),
     }
+
+
+def _reader_key(user, project) -> str:
+    """What the kept body of ``project``'s page shows by who reads it, one digit per rule:
+    a body is shared only by readers for whom every rule says the same."""
+    rules = [permissions.can_evaluate(user), *_reader_context(user, project).values()]
+    return "".join(str(int(rule)) for rule in rules)
 
 
 def _add_history_context(request, context: dict, *, full: bool = True) -> None:
@@ -113,20 +151,22 @@ def _add_history_context(request, context: dict, *, full: bool = True) -> None:
 @login_required
 def project_list(request):
     """The projects, filtered and searched. What it shows is the same for everybody: it is
-    kept (projects/pagecache.py) under the query string and the revision tokens. Without
+    kept (projects/pagecache.py) under the query string. Without
     any filter it starts on the current year and the staff's agency (list_filters)."""
     if start := list_filters.redirect_to_start(request):
         return start
     template_name = "projects/project_list.html"
     part = "#results" if request.htmx else "#body"
-    key = pagecache.list_key(request, part)
-    body = pagecache.get_bytes(key)
-    if body is None:
-        context = _project_list_context(request)
-        body = pagecache.put(key, render_to_string(template_name + part, context, request))
+    # A list of one agency links to its plan workbook for those who may export it.
+    exports = permissions.internal_scope(request.user) if request.GET.get("agency") else "-"
+    body = pagecache.kept(
+        ("list", part, pagecache.query(request), exports),
+        (pagecache.SITE, pagecache.PROJECTS),
+        lambda: render_to_string(template_name + part, _project_list_context(request), request),
+    )
     if request.htmx:
         return HttpResponse(body)
-    return pagecache.render_page(request, template_name, body=body)
+    return render(request, template_name, {"kept_body": body})
 
 
 def _project_list_context(request) -> dict:
@@ -146,7 +186,7 @@ def _project_list_context(request) -> dict:
         "fiscal_year": fiscal_year,
         "agency": agency,
         "query": query,
-        # Part of the kept list's key (pagecache.list_key: the reader's internal_scope).
+        # Part of the kept list's key (project_list: the reader's internal_scope).
         "can_export_plan": agency is not None and permissions.can_export_plan(request.user, agency),
     }
 

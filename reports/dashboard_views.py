@@ -14,6 +14,9 @@ from projects.models import Agency, FiscalYear
 from projects.permissions import can_view_dashboards, require
 from reports import dashboard, dashboard_export
 
+# What the drill-down's kept table shows: the projects, and names of the site.
+DRILLDOWN_SCOPES = (pagecache.SITE, pagecache.PROJECTS)
+
 
 def _filters(request):
     years = list(FiscalYear.objects.all())
@@ -26,8 +29,8 @@ def _filters(request):
 @require(can_view_dashboards)
 @vary_on_headers("HX-Request")
 def dashboard_index(request):
-    # Read before anything the drill-down shows: it is kept under them (_drilldown).
-    tokens = pagecache.page_tokens(request)
+    # Read before anything the drill-down shows: it is kept with them (_drilldown).
+    versions = pagecache.versions(*DRILLDOWN_SCOPES)
     filters, years, agencies = _filters(request)
     context = {
         "filters": filters,
@@ -49,29 +52,35 @@ def dashboard_index(request):
         context["summary_key"] = dashboard.cache_key(filters)
         context["cache_seconds"] = dashboard.cache_seconds()
         if filters.drilled:
-            context["kept_projects"] = _drilldown(request, filters, context, tokens)
+            context["kept_projects"] = _drilldown(request, filters, context, versions)
     template_name = "reports/dashboard.html"
     if request.htmx:
         template_name += "#body"
     return render(request, template_name, context)
 
 
-def _drilldown(request, filters, context, tokens) -> str:
-    """The table of the projects drilled down to, kept under the revision tokens, the day
-    and the query string (projects/pagecache.py): exact, unlike the overview's numbers."""
+def _drilldown(request, filters, context, versions) -> str:
+    """The table of the projects drilled down to, kept with the versions of the projects
+    and the site read before the filters, for the day and the query string
+    (projects/pagecache.py): exact, unlike the overview's numbers."""
     # The missing and due months follow today, not only the measuring day (a past year's).
-    part = f"dashboard-projects:{filters.missing_month}:{filters.due_month}"
-    key = pagecache.list_key(request, part, tokens=tokens, day=filters.day)
-    body = pagecache.get(key)
-    if body is None:
+    parts = (
+        "dashboard-projects",
+        filters.day,
+        filters.missing_month,
+        filters.due_month,
+        pagecache.query(request),
+    )
+
+    def render_table():
         paginator = Paginator(dashboard.project_rows(filters), settings.BMA_PROJECTS_PAGE_SIZE)
-        body = render_to_string(
+        return render_to_string(
             "reports/dashboard.html#projects",
             {**context, "page": paginator.get_page(request.GET.get("page"))},
             request,
         )
-        pagecache.put(key, body)
-    return body
+
+    return pagecache.kept(parts, DRILLDOWN_SCOPES, render_table, versions=versions)
 
 
 @login_required

@@ -45,13 +45,38 @@ def fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
-def empty_page_cache():
-    """Kept pages (projects/pagecache.py) start empty in every test: their keys hold the
-    revision tokens, which every test's rollback puts back to the same values, so a page
-    kept by one test could otherwise meet another test's data written without a token."""
-    from django.core.cache import caches
+def empty_cache():
+    """Every test starts with an empty cache (kept pages, their versions, sessions, the
+    dashboard's numbers): a test's rollback leaves the cache as the test left it, and ids
+    are used again, so a page kept by one test could meet another test's data. With
+    REDIS_URL set this empties that Redis database: give the tests one of their own."""
+    from django.core.cache import cache
 
-    caches["pages"].clear()
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def versions_change_at_once(request, monkeypatch):
+    """Kept pages get new versions once a write commits (``projects.pagecache.bump``). A
+    test inside one transaction (the ``db`` fixture) commits nothing, so there they
+    change at once: what such a test writes stands for a committed write. Tests that
+    commit (``transactional_db``, ``live_server``) keep the real order, which
+    tests/test_pagecache.py checks."""
+    marker = request.node.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        return
+    from projects import pagecache
+
+    monkeypatch.setattr(pagecache, "bump", lambda *scopes: pagecache._set_new_versions(scopes))
+
+
+@pytest.fixture
+def session_queries(settings) -> int:
+    """Queries that reading a logged-in session costs: none when the cache holds it
+    (``cached_db`` with REDIS_URL), one without a shared cache (``db``: settings.py)."""
+    return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""PostgreSQL connections (bmaprogress/postgresql/base.py): a connection the server has
-ended is replaced, and the session query is prepared once per connection."""
+"""PostgreSQL connections (Django's backend, CONN_MAX_AGE with CONN_HEALTH_CHECKS): a
+connection the server has ended is replaced at the start of the next request."""
 
 import time
 
@@ -46,15 +46,6 @@ def test_a_connection_the_server_ended_is_not_usable_and_is_replaced(other):
         assert cursor.fetchone()[0] != pid
 
 
-def test_the_session_query_is_prepared_once_per_connection(client):
-    from tests.factories import UserFactory
-
-    client.force_login(UserFactory(manager=True))
-    for _ in range(7):
-        assert client.get("/projects/").status_code == 200
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        statements = [row[0] for row in cursor.fetchall()]
-    assert any("projects_session" in statement for statement in statements)
-    # Django's own queries still bind on the client: nothing else is prepared.
-    assert all("projects_session" in statement for statement in statements)
+def test_the_settings_use_djangos_own_backend():
+    assert connection.settings_dict["ENGINE"] == "django.db.backends.postgresql"
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True

@@ -11,10 +11,11 @@ import contextlib
 import re
 import socket
 import threading
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import InterfaceError, OperationalError, connection
 from django.urls import reverse
 
@@ -30,12 +31,13 @@ def logged_in(client, db):
 
 
 def database_down(monkeypatch, error=OperationalError):
-    """Every session read fails as it does when PostgreSQL is unreachable."""
+    """Every session read fails as it does when PostgreSQL is unreachable (with the
+    session's cache too: its first miss reads the database)."""
 
     def load(self):
         raise error('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
 
-    monkeypatch.setattr(SessionStore, "load", load)
+    monkeypatch.setattr(import_module(settings.SESSION_ENGINE).SessionStore, "load", load)
 
 
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])

@@ -1,22 +1,23 @@
 """The project page body kept for readers (projects/pagecache.py): served again only while
-nothing it shows has changed, whatever wrote the change."""
+nothing it shows has changed, whatever wrote the change; the page around it is each
+reader's own."""
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from indicators import services as indicator_services
 from indicators.models import QuarterEvaluation
-from projects import pagecache, revisions, services, views
-from projects.models import Project, RevisionToken
+from projects import pagecache, services, views
+from projects.models import Project
 from tests.factories import (
     EvidenceFileFactory,
     FiscalYearFactory,
@@ -41,18 +42,19 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def kept(monkeypatch):
-    """The bodies put in the cache by this test, by key (the cache starts empty)."""
-    caches["pages"].clear()
-    put = pagecache.put
-    bodies = {}
+    """The bodies rendered to be kept in this test, in order (the cache starts empty)."""
+    keep = pagecache.kept
+    bodies = []
 
-    def spy(key, body):
-        bodies[key] = body
-        return put(key, body)
+    def spy(parts, scopes, render, **kwargs):
+        def render_and_note():
+            bodies.append(render())
+            return bodies[-1]
 
-    monkeypatch.setattr(pagecache, "put", spy)
-    yield bodies
-    caches["pages"].clear()
+        return keep(parts, scopes, render_and_note, **kwargs)
+
+    monkeypatch.setattr(pagecache, "kept", spy)
+    return bodies
 
 
 @pytest.fixture
@@ -88,12 +90,14 @@ def view(client, project):
     return response
 
 
-def test_a_second_view_is_served_from_the_kept_body_in_four_queries(reader, project, kept):
+def test_a_second_view_is_served_from_the_kept_body(reader, project, kept, session_queries):
     first = view(reader, project)
     with CaptureQueriesContext(connection) as queries:
         second = view(reader, project)
-    # session, user, project head (with the site token), the reader's agency (top bar)
-    assert len(queries) <= 4
+    # the session (from the cache with REDIS_URL), its user, the project's code, name and
+    # agency (whether the body is kept for this reader; the title). The versions and the
+    # body come from the cache. (A reader with an agency adds it, for the top bar.)
+    assert len(queries) == session_queries + 2, [q["sql"] for q in queries.captured_queries]
     assert len(kept) == 1
     assert main_of(second) == main_of(first)
     assert "รายงานเดือนแรก" in main_of(second)
@@ -105,7 +109,7 @@ def test_the_kept_body_has_no_form_and_nothing_of_the_reader(client, project, ke
     reader = UserFactory(manager=True, first_name="ผู้อ่านคนแรก")
     client.force_login(reader)
     view(client, project)
-    (body,) = kept.values()
+    (body,) = kept
     assert "รายงานเดือนแรก" in body
     assert "csrfmiddlewaretoken" not in body
     assert "<form" not in body
@@ -257,6 +261,10 @@ def test_every_write_shows_on_the_next_view(reader, project, kept, write):
         assert disappears not in after
 
 
+def current(*scopes):
+    return pagecache.versions(*scopes)
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -270,13 +278,18 @@ def test_every_write_shows_on_the_next_view(reader, project, kept, write):
     ],
     ids=["step", "entry", "objective", "strategy", "reopening", "evaluation", "evidence"],
 )
-def test_rows_of_a_project_change_its_revision_on_save_and_delete(project, make):
-    before = Project.objects.get(pk=project.pk).revision
+def test_rows_of_a_project_change_its_version_and_the_lists_on_save_and_delete(project, make):
+    other = ProjectFactory()
+    scopes = (pagecache.project(project.pk), pagecache.PROJECTS)
+    untouched = (pagecache.project(other.pk),)  # (factories make users: the site changes)
+    before, kept_apart = current(*scopes), current(*untouched)
     row = make(project)
-    after_save = Project.objects.get(pk=project.pk).revision
+    after_save = current(*scopes)
     row.delete()
-    after_delete = Project.objects.get(pk=project.pk).revision
-    assert len({before, after_save, after_delete}) == 3
+    after_delete = current(*scopes)
+    for n in range(2):
+        assert len({before[n], after_save[n], after_delete[n]}) == 3
+    assert current(*untouched) == kept_apart
 
 
 @pytest.mark.parametrize(
@@ -293,43 +306,132 @@ def test_rows_of_a_project_change_its_revision_on_save_and_delete(project, make)
     ],
     ids=["agency", "year", "user", "deadline", "kpi", "level", "kpi-result", "lock"],
 )
-def test_shared_rows_change_the_site_token_on_save(project, make):
-    before = RevisionToken.objects.get(scope="site").token
+def test_shared_rows_change_the_site_version_on_save(project, make):
+    before = current(pagecache.SITE)
     make(project).save()
-    assert RevisionToken.objects.get(scope="site").token != before
+    assert current(pagecache.SITE) != before
 
 
-def test_a_login_does_not_change_the_site_token(project):
+def test_a_login_does_not_change_the_site_version(project):
     user = UserFactory(manager=True)
-    before = RevisionToken.objects.get(scope="site").token
+    before = current(pagecache.SITE)
     user.last_login = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
     user.save(update_fields=["last_login"])
-    assert RevisionToken.objects.get(scope="site").token == before
+    assert current(pagecache.SITE) == before
 
 
-def test_touch_site_creates_the_row_when_missing(db):
-    RevisionToken.objects.all().delete()
-    revisions.touch_site()
-    assert RevisionToken.objects.count() == 2
+def test_a_version_lost_from_the_cache_is_never_met_again(project):
+    from django.core.cache import cache
+
+    first = current(pagecache.project(project.pk))
+    cache.delete(pagecache._version_key(pagecache.project(project.pk)))
+    second = current(pagecache.project(project.pk))
+    assert second != first
+    assert current(pagecache.project(project.pk)) == second
 
 
-def test_a_project_saved_gets_a_new_revision(project):
-    before = project.revision
+def test_a_project_saved_gets_a_new_version(project):
+    before = current(pagecache.project(project.pk))
     project.save()
-    assert Project.objects.get(pk=project.pk).revision != before
+    assert current(pagecache.project(project.pk)) != before
+
+
+def test_writes_without_post_save_say_so(project):
+    """QuerySet.update() and bulk writes send projects.signals.rows_written."""
+    from projects.signals import rows_written
+
+    before = current(pagecache.project(project.pk), pagecache.SITE)
+    rows_written.send(sender=Project, project_ids=[project.pk])
+    middle = current(pagecache.project(project.pk), pagecache.SITE)
+    assert middle[0] != before[0] and middle[1] == before[1]
+    rows_written.send(sender=Project, project_ids=None)  # many: everything
+    assert current(pagecache.SITE) != middle[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_versions_change_once_the_write_commits_not_before():
+    """A reader during the writer's transaction reads the old version and the old data;
+    after the commit, the new version. A rolled-back write changes nothing."""
+    project = ProjectFactory()
+    scope = pagecache.project(project.pk)
+    before = current(scope)
+    with transaction.atomic():
+        ProjectObjectiveFactory(project=project, text="ยังไม่บันทึก")
+        seen_meanwhile = []
+        reader = threading.Thread(target=lambda: seen_meanwhile.append(current(scope)))
+        reader.start()
+        reader.join()
+        assert seen_meanwhile == [before] and current(scope) == before
+    after = current(scope)
+    assert after != before
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ProjectObjectiveFactory(project=project)
+        raise RuntimeError("rolled back")
+    assert current(scope) == after
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cache_that_fails_after_the_commit_does_not_fail_the_write(monkeypatch, caplog):
+    def unreachable(scopes):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(pagecache, "_set_new_versions", unreachable)
+    project = ProjectFactory()
+    with transaction.atomic():
+        ProjectObjectiveFactory(project=project, text="บันทึกแล้ว")
+    assert project.objectives.get().text == "บันทึกแล้ว"
+    assert "Redis is down" in caplog.text
+
+
+def test_nothing_is_kept_when_the_setting_is_0(reader, project, kept, settings):
+    settings.BMA_PAGE_CACHE_SECONDS = 0
+    view(reader, project)
+    view(reader, project)
+    assert len(kept) == 2  # rendered each time
+
+
+def test_a_lost_new_version_leaves_a_page_stale_only_until_its_body_expires(
+    reader, project, kept, settings, monkeypatch
+):
+    """The process dies between its commit and the new versions: the kept body is served
+    until it expires, BMA_PAGE_CACHE_SECONDS after it was kept, then rendered again."""
+    from django.core.cache import cache
+
+    settings.BMA_PAGE_CACHE_SECONDS = 120
+    timeouts = []
+
+    class Recording:
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def set(self, key, value, timeout):
+            timeouts.append(timeout)
+            return cache.set(key, value, timeout)
+
+    monkeypatch.setattr(pagecache, "cache", Recording())
+    assert "รายงานเดือนแรก" in main_of(view(reader, project))
+    assert timeouts == [120]  # the bound
+    monkeypatch.setattr(pagecache, "bump", lambda *scopes: None)  # lost
+    _save(project.entries.get(), narrative="แก้ไขแล้วแต่หน้ายังเก่า")
+    assert "แก้ไขแล้วแต่หน้ายังเก่า" not in main_of(view(reader, project))
+    cache.clear()  # 120 seconds later: the body has expired
+    assert "แก้ไขแล้วแต่หน้ายังเก่า" in main_of(view(reader, project))
 
 
 # --- the project list ----------------------------------------------------------------------
 
 
-def test_the_list_is_kept_per_query_string_and_changes_with_any_project(reader, project, kept):
+def test_the_list_is_kept_per_query_string_and_changes_with_any_project(
+    reader, project, kept, session_queries
+):
     other = ProjectFactory(fiscal_year=project.fiscal_year, name="โครงการอื่น")
     first = main_of(reader.get("/projects/?year="))
     with CaptureQueriesContext(connection) as queries:
         again = main_of(reader.get("/projects/?year="))
     assert again == first
-    # session, user, the tokens, the reader's agency (top bar)
-    assert len(queries) <= 4
+    # the session (from the cache with REDIS_URL), its user: the versions and the body come
+    # from the cache.
+    assert len(queries) == session_queries + 1
     reader.get("/projects/?q=อื่น")
     assert len(kept) == 2
     # A report on another project changes its progress bar in the list.
@@ -361,7 +463,7 @@ def test_the_drilldown_is_kept_and_follows_every_report(client, project, kept):
     with CaptureQueriesContext(connection) as queries:
         again = main_of(client.get(url))
     assert len(kept) == 1
-    assert not any("projects_progressentry" in q["sql"] for q in queries.captured_queries[4:])
+    assert not any("projects_progressentry" in q["sql"] for q in queries.captured_queries)
     assert again.count(project.code) == first.count(project.code)
     ProgressEntryFactory(project=project, reported_on=dt.date(2026, 4, 5), percent=Decimal("64"))
     after = main_of(client.get(url))
@@ -369,7 +471,7 @@ def test_the_drilldown_is_kept_and_follows_every_report(client, project, kept):
     assert "64%" in after and "64%" not in first
 
 
-# --- the page around the body, kept per reader ----------------------------------------------
+# --- the page around the body: each reader's own ----------------------------------------
 
 
 def nonce_of(response) -> str:
@@ -377,38 +479,29 @@ def nonce_of(response) -> str:
     return header.split("'nonce-", 1)[1].split("'", 1)[0]
 
 
-def test_the_page_around_the_body_is_kept_per_reader_with_a_new_nonce(project):
-    other = ProjectFactory(fiscal_year=project.fiscal_year, name="โครงการที่สอง")
+def test_the_page_around_the_body_is_each_readers_own_with_a_new_nonce(project, kept):
     first_reader, second_reader = Client(), Client()
     first_reader.force_login(UserFactory(manager=True, first_name="สมหญิง"))
     second_reader.force_login(UserFactory(manager=True, first_name="สมชาย"))
-    for client in (first_reader, second_reader):
-        view(client, project)
-        view(client, project)  # now with a CSRF cookie: the shell is kept
-    view(second_reader, other)  # the body of the other page is kept
-    kept_one = view(first_reader, project)
-    kept_two = view(first_reader, other)
-    assert kept_one.context is None and kept_two.context is None  # nothing rendered
-    assert "สมหญิง" in page_of(kept_one).text(".userbox")
-    assert "สมชาย" in page_of(view(second_reader, project)).text(".userbox")
-    # The title and the body are each page's own; the shell holds neither.
-    assert page_of(kept_two).text("title").startswith(other.code)
-    assert project.code not in kept_two.content.decode()
+    one, two = view(first_reader, project), view(second_reader, project)
+    again = view(first_reader, project)
+    assert len(kept) == 1  # one body for both
+    assert main_of(one) == main_of(two) == main_of(again)
+    assert "สมหญิง" in page_of(one).text(".userbox") and "สมหญิง" in page_of(again).text(".userbox")
+    assert "สมชาย" in page_of(two).text(".userbox")
+    assert page_of(two).text("title").startswith(project.code)
     # The script nonce is the response's own, new each time.
-    for response in (kept_one, kept_two):
-        html = response.content.decode()
-        assert f'nonce="{nonce_of(response)}"' in html
-        assert "\ue000" not in html
-    assert nonce_of(kept_one) != nonce_of(kept_two)
+    for response in (one, two, again):
+        assert f'nonce="{nonce_of(response)}"' in response.content.decode()
+    assert len({nonce_of(one), nonce_of(two), nonce_of(again)}) == 3
 
 
 def test_the_csrf_token_of_a_kept_page_is_valid(project, kept):
     client = Client(enforce_csrf_checks=True)
     client.force_login(UserFactory(manager=True))
     view(client, project)
-    view(client, project)
     kept_page = view(client, project)
-    assert kept_page.context is None
+    assert len(kept) == 1
     form = "form[action='/accounts/logout/'] input[name=csrfmiddlewaretoken]"
     token = page_of(kept_page).one(form).get("value")
     assert client.post("/accounts/logout/", {"csrfmiddlewaretoken": token}).status_code == 302

@@ -361,15 +361,15 @@ def _count_queries(client, url, **kwargs):
 
 def test_project_page_query_budget_does_not_grow_with_entries(db, logged_in_client):
     # Expected queries of one project page (logged-in agency staff):
-    #  1. session                       8. prefetch indicators (KPIs)
+    #  1. session (none from the cache) 8. prefetch indicators (KPIs)
     #  2. user                          9. prefetch quarter evaluations + evaluator
-    #  3. the page stamp (revisions)   10. progress points (date, percent) for the quarters
+    #  3. code, name, agency (views)   10. progress points (date, percent) for the quarters
     #  4. project + agency + fiscal    11. count of entries (history paginator)
     #     year + latest entry (subq.)  12. one page of entries (the history partial)
     #  5. prefetch objectives          13. the user's agency (top bar of base.html)
     #  6. prefetch strategy links
     #  7. prefetch plan steps
-    # (readers get the kept page in 4: tests/test_pagecache.py)
+    # (readers get the kept page in 3 or 4: tests/test_pagecache.py)
     small = _project_with_entries(12)
     large = _project_with_entries(300)
     small_count, small_response = _count_queries(logged_in_client, f"/projects/{small.code}/")

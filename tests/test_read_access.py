@@ -18,7 +18,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -126,27 +126,25 @@ def test_more_of_the_history_links_only_to_what_the_reader_may_open(client, worl
 def test_a_kept_project_page_shows_each_reader_what_they_may_open(client, world, first, second):
     """Whoever viewed the page first (and had it kept), the next reader sees the links
     they may open and no others."""
-    caches["pages"].clear()
+    cache.clear()
     project_page(client, world, world["users"][first])
     response = project_page(client, world, world["users"][second])
     assert shows(response, world) == expected(second)
 
 
 def test_the_key_of_a_kept_page_has_every_permission_its_body_depends_on(world):
-    """pagecache.key must change with each rule the body applies to its reader: readers
-    whose keys agree get the same body."""
-    from projects import pagecache
+    """The kept body's key must change with each rule the body applies to its reader
+    (views._reader_key): readers whose keys agree get the same body."""
+    from projects import views
 
     project = world["project"]
-    stamp = pagecache.project_stamp(project.code)
-    today = timezone.localdate()
     by_key = {}
     for user in world["users"].values():
         seen = (
             permissions.can_open_evidence(user, project),
             permissions.can_view_project_changes(user, project),
         )
-        by_key.setdefault(pagecache.key(stamp, today=today, user=user), set()).add(seen)
+        by_key.setdefault(views._reader_key(user, project), set()).add(seen)
     assert all(len(views) == 1 for views in by_key.values()), by_key
 
 
@@ -175,7 +173,7 @@ def test_the_kept_project_list_links_to_the_plan_export_only_for_those_who_may(
     """The list filtered by an agency and a year links to that agency's plan workbook: a
     list kept for one reader must not show it to another who may not download it, nor hide
     it from one who may."""
-    caches["pages"].clear()
+    cache.clear()
     project = world["project"]
     query = {"agency": project.agency.code, "year": project.fiscal_year.year_be}
     export = reverse("imports:plan_export")

@@ -71,9 +71,17 @@ def manage(*args, env):
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
+    env = production_env(tmp_path, REDIS_URL="redis://127.0.0.1:6379/0")
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_without_a_shared_cache(tmp_path):
+    """Without REDIS_URL every gunicorn worker keeps its own copy of each page."""
+    result = manage("check", "--deploy", env=production_env(tmp_path, REDIS_URL=None))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "projects.W001" in result.stderr and "REDIS_URL" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ from django.forms import MultiWidget
 from django.test import Client
 from django.urls import reverse
 
-from projects.models import SESSION_ENDING_FIELDS, RevisionToken, User
+from projects import pagecache
+from projects.models import SESSION_ENDING_FIELDS, User
 from tests.factories import AgencyFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -391,7 +392,7 @@ def test_the_old_secret_key_still_verifies_a_session(person, settings):
 
 
 def site_token():
-    return RevisionToken.objects.get(scope=RevisionToken.SITE).token
+    return pagecache.versions(pagecache.SITE)[0]
 
 
 def test_a_password_change_keeps_the_kept_pages(person, project):

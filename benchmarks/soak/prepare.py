@@ -32,7 +32,7 @@ def recreate_database(url: str) -> None:
     from bmaprogress.env import database_from_url
 
     db = database_from_url(url)
-    if db["ENGINE"] != "bmaprogress.postgresql":
+    if db["ENGINE"] != "django.db.backends.postgresql":
         sys.exit("The soak test runs on PostgreSQL: give a postgres:// URL.")
     name = db["NAME"]
     if "soak" not in name:

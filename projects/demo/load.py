@@ -23,11 +23,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from projects import revisions, thaidates
+from projects import thaidates
 from projects.demo import vocabulary
 from projects.demo.kpis import demo_kpis, kpi_definition, level_criteria
 from projects.demo.specs import SCORES, SEED, ProjectSpec, demo_specs, report_deadline
 from projects.progress import quantize
+from projects.signals import rows_written
 
 DEMO_PASSWORD = "demo"
 
@@ -107,7 +108,9 @@ def make_demo(*, today: dt.date | None = None, force_in_production: bool = False
         _ensure_indicators(report, year_be, projects, years, users["evaluator"])
         _ensure_evaluations(report, projects, today, users["evaluator"])
         if +report.created or +report.updated:
-            revisions.touch_site()  # some rows are written in bulk, without signals
+            from projects.models import Project
+
+            rows_written.send(sender=Project, project_ids=None)  # some rows in bulk
     return report
 
 

@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from projects import revisions, thaidates
+from projects import thaidates
 from projects.demo import vocabulary
 from projects.demo.kpis import kpi_definition, level_criteria
 from projects.demo.specs import SCORES, ProjectSpec, project_spec, report_deadline
 from projects.demo.vocabulary import Theme
+from projects.signals import rows_written
 
 SEED = "bma-progress-scale"
 STEPS_PER_PROJECT = 10
@@ -202,7 +203,9 @@ def generate(
         report.timed("quarter_evaluations", lambda: _insert_evaluations(run))
         report.timed("kpis_links_levels_results", lambda: _insert_kpis(run))
 
-    revisions.touch_site()  # bulk inserts send no signals
+    from projects.models import Project
+
+    rows_written.send(sender=Project, project_ids=None)  # bulk inserts send no post_save
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -45,7 +45,7 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import F
 
 from indicators.models import Indicator, QuarterEvaluation, QuarterLock
-from projects import revisions, thaidates
+from projects import thaidates
 from projects.imports import page_parser
 from projects.imports.changes import ACTIONS, ImportChange
 from projects.imports.page_data import BmaPage, ParseResult, Problem
@@ -58,6 +58,7 @@ from projects.models import (
     ProjectObjective,
     StrategyLink,
 )
+from projects.signals import rows_written
 
 CHANGE_REASON = "นำเข้าจากหน้าโครงการของระบบเดิม"
 
@@ -245,8 +246,8 @@ class _Importer:
     def run(self, page: BmaPage) -> None:
         header = page.header
         if self.write:
-            # Rows are written in bulk, without signals: kept project pages are out of date.
-            revisions.touch_site()
+            # Rows are written in bulk, without post_save: say so (kept pages show them).
+            rows_written.send(sender=Project, project_ids=None)
         fiscal_year, _ = self.sync(
             FiscalYear,
             FiscalYear.objects.filter(year_be=header.fiscal_year_be).first(),

@@ -35,7 +35,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from projects import permissions, revisions
+from projects import permissions
 from projects.imports import workbook_read
 from projects.imports.changes import ACTIONS, ImportChange
 from projects.imports.workbook_columns import PROJECT_SHEET, STEP_SHEET
@@ -48,6 +48,7 @@ from projects.models import (
     ProjectObjective,
     StrategyLink,
 )
+from projects.signals import rows_written
 
 CHANGE_REASON = "นำเข้าจากไฟล์แผนปฏิบัติราชการประจำปี (Excel)"
 
@@ -417,9 +418,8 @@ class _PlanImporter:
             )
 
     def write(self) -> None:
-        # Bulk writes send no signals: every kept project page is out of date. First,
-        # before any project row is locked (projects/revisions.py, "Lock order").
-        revisions.touch_site()
+        # Bulk writes send no post_save: say so (kept pages show these rows).
+        rows_written.send(sender=Project, project_ids=None)
         history = {"default_user": self.user, "default_change_reason": CHANGE_REASON}
         now = timezone.now()
         if self.create[Project]:
