@@ -1,0 +1,51 @@
+"""The models of projects, by concern: who and when (agencies), projects and their plans
+(plans), monthly reports and what goes with them (reports). Import them from here:
+``from projects.models import Project``."""
+
+from projects.models.agencies import (
+    SESSION_ENDING_FIELDS,
+    Agency,
+    FiscalYear,
+    User,
+    UserManager,
+    UserQuerySet,
+)
+from projects.models.plans import (
+    PlanStep,
+    Project,
+    ProjectObjective,
+    ProjectQuerySet,
+    StrategyLink,
+    weights_total,
+)
+from projects.models.reports import (
+    PERCENT_RANGE,
+    EvidenceFile,
+    MonthReopening,
+    ProgressEntry,
+    ProgressEntryQuerySet,
+    ReportingDeadline,
+    evidence_path,
+)
+
+__all__ = [
+    "PERCENT_RANGE",
+    "SESSION_ENDING_FIELDS",
+    "Agency",
+    "EvidenceFile",
+    "FiscalYear",
+    "MonthReopening",
+    "PlanStep",
+    "ProgressEntry",
+    "ProgressEntryQuerySet",
+    "Project",
+    "ProjectObjective",
+    "ProjectQuerySet",
+    "ReportingDeadline",
+    "StrategyLink",
+    "User",
+    "UserManager",
+    "UserQuerySet",
+    "evidence_path",
+    "weights_total",
+]

@@ -1,0 +1,144 @@
+"""Projects and their plans: the project, its objectives, strategy links and plan steps."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.models.agencies import Agency, FiscalYear
+from projects.models.reports import ProgressEntry
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_agency(self, agency):
+        return self.filter(agency=agency)
+
+    def with_latest_progress(
+        self, *, as_of: dt.date | None = None, since: dt.date | None = None, prefix="latest"
+    ):
+        """Annotate ``<prefix>_percent`` and ``<prefix>_reported_on`` from the project's
+        latest report (ProgressEntryQuerySet.newest_first: its latest *month*), among the
+        months from ``since`` to ``as_of`` when given. ``as_of=<a quarter's last day>`` is
+        the progress reported at the quarter's end (domain.md)."""
+        entries = ProgressEntry.objects.filter(project=OuterRef("pk"))
+        if as_of is not None:
+            entries = entries.filter(period__lte=as_of)
+        if since is not None:
+            entries = entries.filter(period__gte=since)
+        newest = entries.newest_first()
+        return self.annotate(
+            **{
+                f"{prefix}_percent": Subquery(newest.values("percent")[:1]),
+                f"{prefix}_reported_on": Subquery(newest.values("reported_on")[:1]),
+            }
+        )
+
+
+class Project(models.Model):
+    code = models.CharField(_("รหัสโครงการ"), max_length=30, unique=True)
+    name = models.CharField(_("ชื่อโครงการ"), max_length=500)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="projects"
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("ปีงบประมาณ"), on_delete=models.PROTECT, related_name="projects"
+    )
+    responsible = models.CharField(_("ผู้รับผิดชอบ"), max_length=255, blank=True)
+    responsible_phone = models.CharField(_("โทรศัพท์ผู้รับผิดชอบ"), max_length=50, blank=True)
+    rationale = models.TextField(_("หลักการและเหตุผล"), blank=True)
+    budget_code = models.CharField(_("รหัสงบประมาณ"), max_length=30, blank=True)
+    organisation_code = models.CharField(_("รหัสหน่วยงานเจ้าของงบ"), max_length=30, blank=True)
+    targets = models.TextField(_("เป้าหมายของโครงการ"), blank=True)
+    # Optimistic lock of the plan: every change to the steps bumps it, and a save made
+    # from an older version is refused (services.plan_save).
+    plan_version = models.PositiveIntegerField(_("รุ่นของแผน"), default=1, editable=False)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("ประวัติโครงการ"))
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("โครงการ")
+        verbose_name_plural = _("โครงการ")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["fiscal_year", "agency"])]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class ProjectObjective(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="objectives")
+    order = models.PositiveSmallIntegerField(_("ลำดับ"))
+    text = models.TextField(_("วัตถุประสงค์"))
+
+    class Meta:
+        verbose_name = _("วัตถุประสงค์ของโครงการ")
+        verbose_name_plural = _("วัตถุประสงค์ของโครงการ")
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "order"], name="objective_order_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.order} {self.text}"
+
+
+class StrategyLink(models.Model):
+    """A line of สนับสนุนยุทธศาสตร์กรุงเทพมหานครฯ: ด้าน → มิติ → เป้าหมาย, or routine work."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="strategy_links")
+    order = models.PositiveSmallIntegerField(_("ลำดับ"))
+    text = models.CharField(_("ยุทธศาสตร์"), max_length=500)
+
+    class Meta:
+        verbose_name = _("การสนับสนุนยุทธศาสตร์")
+        verbose_name_plural = _("การสนับสนุนยุทธศาสตร์")
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "order"], name="strategy_order_unique")
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class PlanStep(models.Model):
+    """A step of แผนการดำเนินงาน; the weights of a project's steps should sum to 100."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("ขั้นตอนที่"))
+    title = models.TextField(_("ขั้นตอน"))
+    weight = models.DecimalField(_("น้ำหนัก (ร้อยละ)"), max_digits=5, decimal_places=2)
+    starts_on = models.DateField(_("เริ่มต้น"), null=True, blank=True)
+    ends_on = models.DateField(_("สิ้นสุด"), null=True, blank=True)
+
+    history = HistoricalRecords(verbose_name=_("ประวัติขั้นตอน"))
+
+    class Meta:
+        verbose_name = _("ขั้นตอนการดำเนินงาน")
+        verbose_name_plural = _("ขั้นตอนการดำเนินงาน")
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "order"], name="step_order_unique"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=100), name="step_weight_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="step_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.title}"
+
+
+def weights_total(steps) -> Decimal:
+    return sum((step.weight for step in steps), Decimal(0))
