@@ -1,24 +1,23 @@
 from django.urls import path
 
-from projects import plan_views, project_views, views
-from reports import views as report_views
+from projects import agency_views, plan_views, project_views, views
 
 app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
-    path("my-agency/", views.my_agency, name="my_agency"),
+    path("my-agency/", agency_views.my_agency, name="my_agency"),
     path("new/", project_views.project_create, name="create"),
     path("<str:code>/", views.project_detail, name="detail"),
     path("<str:code>/steps/", plan_views.plan_procedure, name="procedure"),
     path("<str:code>/steps/timeline/", plan_views.plan_timeline, name="timeline"),
     path("<str:code>/report/", views.project_report, name="report"),
     path("<str:code>/report/preview/", views.report_preview, name="report_preview"),
-    path("<str:code>/reopen/", views.month_reopen, name="reopen"),
+    path("<str:code>/reopen/", agency_views.month_reopen, name="reopen"),
     path("<str:code>/plan/edit/", plan_views.plan_edit, name="plan_edit"),
-    path("<str:code>/changes/", views.project_changes, name="changes"),
-    path("<str:code>/evidence/<int:pk>/", views.evidence_download, name="evidence"),
-    path("<str:code>/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
-    path("<str:code>/print/", report_views.project_print, name="print"),
-    path("<str:code>/print.pdf", report_views.project_print_pdf, name="print_pdf"),
+    path("<str:code>/changes/", agency_views.project_changes, name="changes"),
+    path("<str:code>/evidence/<int:pk>/", agency_views.evidence_download, name="evidence"),
+    path(
+        "<str:code>/evidence/<int:pk>/delete/", agency_views.evidence_delete, name="evidence_delete"
+    ),
 ]

@@ -1,4 +1,3 @@
-import contextlib
 import datetime as dt
 
 from django.conf import settings
@@ -6,15 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
 
 from indicators import selectors as evaluation_selectors
 from projects import (
@@ -28,6 +25,7 @@ from projects import (
     services,
     thaidates,
     uploads,
+    view_helpers,
 )
 from projects.charts import gauge_figure
 from projects.forms import (
@@ -37,7 +35,6 @@ from projects.forms import (
 )
 from projects.models import (
     Agency,
-    EvidenceFile,
     FiscalYear,
     ProgressEntry,
     Project,
@@ -92,7 +89,7 @@ def project_detail(request, code):
         parts = (
             "project",
             project.pk,
-            _today(),  # planned progress, "behind schedule" and the quarters depend on it
+            view_helpers.today(),  # planned progress, "behind schedule" and the quarters depend on it
             settings.BMA_BEHIND_THRESHOLD,
             _reader_key(request.user, project),
         )
@@ -172,8 +169,8 @@ def project_list(request):
 def _project_list_context(request) -> dict:
     years = list(FiscalYear.objects.all())
     agencies = list(Agency.objects.all())
-    fiscal_year = _pick(years, "year_be", request.GET.get("year"))
-    agency = _pick(agencies, "code", request.GET.get("agency"))
+    fiscal_year = view_helpers.pick(years, "year_be", request.GET.get("year"))
+    agency = view_helpers.pick(agencies, "code", request.GET.get("agency"))
     query = (request.GET.get("q") or "").strip()[:200]
     paginator = Paginator(
         selectors.project_list(fiscal_year=fiscal_year, agency=agency, query=query),
@@ -191,43 +188,7 @@ def _project_list_context(request) -> dict:
     }
 
 
-def _pick(options, attribute, raw):
-    """The option whose attribute equals the raw GET value, or None."""
-    if not raw:
-        return None
-    for option in options:
-        if str(getattr(option, attribute)) == raw:
-            return option
-    return None
-
-
-# --- Monthly reporting, plan editing, change history, evidence, my agency ----------------
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def _date_param(raw: str | None) -> dt.date | None:
-    if raw:
-        with contextlib.suppress(ValueError):
-            return thaidates.parse_date(raw)
-    return None
-
-
-# Months a query string may name: the pages count deadlines a month later and show the
-# month before, which year 1 or 9999 would take out of the calendar (a 500).
-PERIOD_YEARS = range(1900, 9000)
-
-
-def _period_param(raw: str | None) -> dt.date | None:
-    """A month from the query string: 2026-10 or 2026-10-01."""
-    if raw:
-        with contextlib.suppress(ValueError):
-            period = dt.date.fromisoformat(raw[:7] + "-01")
-            if period.year in PERIOD_YEARS:
-                return period
-    return None
+# --- Monthly reporting: the report form, its preview and its save ---------------------
 
 
 def _preview_rows(computed, steps) -> list[dict]:
@@ -252,7 +213,7 @@ def _report_context(request, project, *, form=None, conflict=None, saved=None, p
     }
     if not (context["can_report"] or context["can_reopen"]):
         return context
-    today = _today()
+    today = view_helpers.today()
     # One pass over deadlines, reports and reopenings for the year's months.
     states = months.year_states(project, today=today)
     context["year_closed"] = months.year_closed(states.values()) and not any(
@@ -280,11 +241,11 @@ def _report_form_context(request, project, *, form, period, states) -> dict:
     reporting.default_period), ``date`` (else the report's own date, or today for a new
     one) and ``copy=last`` (take the texts of the latest report). ``states``: the year's
     months (months.year_states)."""
-    today = _today()
+    today = view_helpers.today()
     steps = list(project.steps.all())
     choices = reporting.report_months(project, today=today)
     raw = form["period"].value() if form is not None else request.GET.get("period")
-    period = period or _period_param(raw)
+    period = period or view_helpers.period_param(raw)
     if period is not None and period not in states:
         states = {**states, **months.month_states(project, [period], today=today)}
     context = {}
@@ -302,7 +263,7 @@ def _report_form_context(request, project, *, form, period, states) -> dict:
                     today=today,
                     ticks_from=latest,
                     copy_from=copy_from,
-                    reported_on=_date_param(request.GET.get("date")),
+                    reported_on=view_helpers.date_param(request.GET.get("date")),
                 ),
                 "period": period.isoformat(),
                 "entry": entry.pk if entry else None,
@@ -380,10 +341,6 @@ def _preview_input(form, steps, choices, *, today) -> services.ReportInput:
     )
 
 
-def _project_or_404(code: str) -> Project:
-    return get_object_or_404(Project.objects.select_related("agency", "fiscal_year"), code=code)
-
-
 @csrf_exempt
 @login_required
 def project_report(request, code):
@@ -427,7 +384,7 @@ def _project_report(request, project):
     form = conflict = None
     if request.method == "POST":
         steps = list(project.steps.all())
-        choices = reporting.report_months(project, today=_today())
+        choices = reporting.report_months(project, today=view_helpers.today())
         form = ProgressReportForm(request.POST, request.FILES, steps=steps, months=choices)
         if form.is_valid():
             try:
@@ -438,7 +395,7 @@ def _project_report(request, project):
                     loaded_entry_id=form.cleaned_data.get("entry"),
                     loaded_version=form.cleaned_data.get("version") or 0,
                     evidence=form.cleaned_data.get("evidence") or [],
-                    today=_today(),
+                    today=view_helpers.today(),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -489,7 +446,7 @@ def report_preview(request, code):
     project = reporting.project_for_report(code)
     if not permissions.can_report_progress(request.user, project):
         raise PermissionDenied
-    today = _today()
+    today = view_helpers.today()
     steps = list(project.steps.all())
     choices = reporting.report_months(project, today=today)
     form = PreviewForm(request.GET, steps=steps, months=choices)
@@ -497,158 +454,3 @@ def report_preview(request, code):
     return render(
         request, "projects/_report_form.html#report-preview", {"project": project, "facts": facts}
     )
-
-
-@login_required
-def evidence_download(request, code, pk):
-    """An evidence file, always as a download with its checked type: never rendered by the
-    browser (nosniff, attachment, sandboxed)."""
-    evidence_file = get_object_or_404(
-        EvidenceFile.objects.select_related("entry__project"), pk=pk, entry__project__code=code
-    )
-    if not permissions.can_download_evidence(request.user, evidence_file):
-        raise PermissionDenied
-    try:
-        handle = evidence_file.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("ไม่พบไฟล์")) from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence_file.original_name,
-        content_type=evidence_file.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-@require_POST
-def evidence_delete(request, code, pk):
-    evidence_file = get_object_or_404(
-        EvidenceFile.objects.select_related("entry__project__fiscal_year"),
-        pk=pk,
-        entry__project__code=code,
-    )
-    project = evidence_file.entry.project
-    if not permissions.can_report_progress(request.user, project):
-        raise PermissionDenied
-    services.evidence_file_remove(evidence=evidence_file, user=request.user, today=_today())
-    if request.htmx:
-        entry = reporting.entry_for_period(project, evidence_file.entry.period)
-        return render(
-            request,
-            "projects/_report_form.html#evidence-list",
-            {"project": project, "report": {"entry": entry, "can_report": True}},
-        )
-    messages.success(request, _("ลบไฟล์ %(name)s แล้ว") % {"name": evidence_file.original_name})
-    period = evidence_file.entry.period
-    return redirect(reverse("projects:report", args=[code]) + f"?period={period}")
-
-
-@login_required
-def month_reopen(request, code):
-    """สยป. reopens a locked month for this project (GET: the form on its own page)."""
-    project = _project_or_404(code)
-    if not permissions.can_reopen_month(request.user, project):
-        raise PermissionDenied
-    today = _today()
-    choices = reporting.locked_months(project, today=today)
-    if request.method == "POST":
-        form = MonthReopenForm(request.POST, months=choices)
-        if form.is_valid():
-            try:
-                reopening = services.month_reopen(
-                    project=project,
-                    period=form.cleaned_data["period"],
-                    user=request.user,
-                    until=form.cleaned_data["until"],
-                    reason=form.cleaned_data["reason"],
-                    today=today,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    _("เปิดรับรายงานเดือน%(month)s ของโครงการนี้ถึงวันที่ %(until)s แล้ว")
-                    % {
-                        "month": thaidates.month_label(reopening.period),
-                        "until": thaidates.format_be(reopening.until),
-                    },
-                )
-                return redirect(reverse("projects:detail", args=[code]) + "#report")
-    else:
-        form = MonthReopenForm(
-            months=choices, initial={"until": thaidates.format_be(today + dt.timedelta(days=7))}
-        )
-    return render(
-        request,
-        "projects/month_reopen.html",
-        {
-            "project": project,
-            "form": form,
-            "months": choices,
-            "reopenings": reporting.recent_reopenings(project, limit=20),
-        },
-    )
-
-
-@login_required
-def project_changes(request, code):
-    """ประวัติการแก้ไข: who changed what and when, old → new, newest first, paginated."""
-    project = _project_or_404(code)
-    if not permissions.can_view_project_changes(request.user, project):
-        raise PermissionDenied
-    compact = request.GET.get("compact") == "1"
-    page = reporting.change_history(
-        project,
-        request.GET.get("page"),
-        per_page=5 if compact else None,
-        evidence_names=permissions.can_open_evidence(request.user, project),
-    )
-    context = {"project": project, "changes": page, "compact": compact}
-    template_name = "projects/project_changes.html"
-    if request.htmx:
-        template_name += "#changes-list"
-    return render(request, template_name, context)
-
-
-@login_required
-def my_agency(request):
-    """หน่วยงานของฉัน: this month's and last month's report status of each project of an
-    agency, with one click to report. Staff see their own agency; สยป., executives and
-    administrators choose one (the chooser lists only the agencies one may open)."""
-    today = _today()
-    agencies = list(Agency.objects.all())
-    agency = _pick(agencies, "code", request.GET.get("agency")) or request.user.agency
-    if agency is not None and not permissions.can_view_agency_status(request.user, agency):
-        raise PermissionDenied
-    agencies = [a for a in agencies if permissions.can_view_agency_status(request.user, a)]
-    period = ProgressEntry.period_of(today)
-    raw_month = request.GET.get("month") or ""
-    if len(raw_month) == 7 and (month := _period_param(raw_month)):
-        period = min(month, period)
-    periods = [thaidates.add_months(period, -1), period]
-    context = {
-        "agencies": agencies,
-        "agency": agency,
-        "periods": periods,
-        "period": period,
-        "today": today,
-        "months": thaidates.fiscal_months(thaidates.fiscal_year_of(today)),
-        "can_create_project": permissions.can_create_project(request.user, agency),
-    }
-    if agency is not None:
-        page, rows = reporting.agency_month_status(
-            agency, periods=periods, today=today, page_number=request.GET.get("page")
-        )
-        for row in rows:
-            for cell in row.months:
-                cell.can_report = cell.state.reportable and permissions.can_report_month(
-                    request.user, row.project, cell.state
-                )
-        context.update(page=page, rows=rows)
-    return render(request, "projects/my_agency.html", context)

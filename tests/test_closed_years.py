@@ -115,7 +115,7 @@ AUGUST_68 = dt.date(2025, 8, 1)
 
 @pytest.fixture
 def past_project(monkeypatch):
-    monkeypatch.setattr("projects.views._today", lambda: TODAY)
+    monkeypatch.setattr("projects.view_helpers.today", lambda: TODAY)
     project = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=2568))
     PlanStepFactory(project=project, order=1, weight=Decimal(100))
     return project

@@ -127,7 +127,7 @@ def test_a_plan_not_summing_to_100_is_saved_and_shown_incomplete(
     client, project, staff, monkeypatch
 ):
     # A day of the project's year (2569), while its report form is open.
-    monkeypatch.setattr("projects.views._today", lambda: dt.date(2026, 3, 5))
+    monkeypatch.setattr("projects.view_helpers.today", lambda: dt.date(2026, 3, 5))
     steps = list(project.steps.order_by("order"))
     client.force_login(staff)
     rows = [(s, s.order, s.title, s.weight, "", "", False) for s in steps]

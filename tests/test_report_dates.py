@@ -179,7 +179,7 @@ FEBRUARY = dt.date(2026, 2, 1)
 
 @pytest.fixture
 def fixed_today(monkeypatch):
-    monkeypatch.setattr("projects.views._today", lambda: TODAY)
+    monkeypatch.setattr("projects.view_helpers.today", lambda: TODAY)
 
 
 def form_values(page) -> dict:
@@ -254,7 +254,7 @@ def project_2570():
 
 
 def opened_on(client, project, monkeypatch, today) -> str:
-    monkeypatch.setattr("projects.views._today", lambda: today)
+    monkeypatch.setattr("projects.view_helpers.today", lambda: today)
     client.force_login(UserFactory(agency=project.agency))
     return (
         page_of(client.get(f"/projects/{project.code}/"))
@@ -310,7 +310,7 @@ def test_the_history_heads_each_report_with_its_month_and_one_date_style(
         (DECEMBER_70, dt.date(2026, 12, 6)),
     ):
         ProgressEntryFactory(project=project_2570, period=period, reported_on=day)
-    monkeypatch.setattr("projects.views._today", lambda: dt.date(2026, 12, 6))
+    monkeypatch.setattr("projects.view_helpers.today", lambda: dt.date(2026, 12, 6))
     client.force_login(UserFactory(manager=True))
     page = page_of(client.get(f"/projects/{project_2570.code}/"))
     heads = page.texts("li.entry .entry__month")

@@ -25,7 +25,7 @@ FEBRUARY = dt.date(2026, 2, 1)
 @pytest.fixture
 def fixed_today(monkeypatch):
     """The report pages' today: 5 March 2026."""
-    monkeypatch.setattr("projects.views._today", lambda: TODAY)
+    monkeypatch.setattr("projects.view_helpers.today", lambda: TODAY)
 
 
 @pytest.fixture
