@@ -11,6 +11,7 @@ urlpatterns = [
         "accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("projects/", include("reports.print_urls")),
     path("projects/", include("projects.urls")),
     path("reports/", include("reports.urls")),
     path("", include("indicators.urls")),

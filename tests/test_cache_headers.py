@@ -26,7 +26,7 @@ world = matrix.world
 # URL patterns whose allowed answer is a file (the walk must meet downloads too).
 FILES = {
     "projects:evidence",
-    "projects:print_pdf",
+    "print:project_pdf",
     "reports:download",
     "dashboard:export",
     "imports:plan_template",

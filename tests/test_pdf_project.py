@@ -25,7 +25,7 @@ SEED = "01000000-2462"
 
 @pytest.fixture
 def seed_pdf(seed_project, logged_in_client):
-    response = logged_in_client.get(reverse("projects:print_pdf", args=[SEED]))
+    response = logged_in_client.get(reverse("print:project_pdf", args=[SEED]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     return response.content
@@ -107,7 +107,7 @@ def test_scheduled_plan_draws_planned_line_and_planned_percent(db):
 
 
 def test_thai_digits_option(seed_project, logged_in_client):
-    response = logged_in_client.get(reverse("projects:print_pdf", args=[SEED]) + "?digits=thai")
+    response = logged_in_client.get(reverse("print:project_pdf", args=[SEED]) + "?digits=thai")
     text = pdf_text(response.content)
     assert nfkc("ส่งเมื่อ ๒๒ ก.ย. ๒๕๖๔") in text
     assert "๐๑๐๐๐๐๐๐-๒๔๖๒" in text
@@ -140,7 +140,7 @@ def test_two_hundred_entries_page_count(db, client):
         for n in range(200)
     )
     client.force_login(UserFactory())
-    data = client.get(reverse("projects:print_pdf", args=[project.code])).content
+    data = client.get(reverse("print:project_pdf", args=[project.code])).content
     pages = pdf_pages(data)
     total = page_count(data)
     assert total == len(pages)
@@ -223,30 +223,30 @@ def test_fetcher_refuses_the_network_and_files_outside_static():
 
 
 def test_html_print_view(seed_project, logged_in_client):
-    response = logged_in_client.get(reverse("projects:print", args=[SEED]))
+    response = logged_in_client.get(reverse("print:project", args=[SEED]))
     assert response.status_code == 200
     page = Page(response.content)
     assert seed_project.name in page.text("h1")
-    assert page.one(".toolbar a.btn").get("href") == reverse("projects:print_pdf", args=[SEED])
+    assert page.one(".toolbar a.btn").get("href") == reverse("print:project_pdf", args=[SEED])
     assert page.all('link[href$="css/report.css"]')
     assert "ส่งเมื่อ 22 ก.ย. 2564" in page.text(".entry__date")
     assert "22/09/2564" not in page.text(".entry")  # one date style per item
     assert not page.all("script")
     thai = Page(
-        logged_in_client.get(reverse("projects:print", args=[SEED]) + "?digits=thai").content
+        logged_in_client.get(reverse("print:project", args=[SEED]) + "?digits=thai").content
     )
     assert "ส่งเมื่อ ๒๒ ก.ย. ๒๕๖๔" in thai.text(".entry__date")
 
 
 def test_print_requires_login(seed_project, client):
-    for name in ("projects:print", "projects:print_pdf"):
+    for name in ("print:project", "print:project_pdf"):
         response = client.get(reverse(name, args=[SEED]))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
 
 
 def test_unknown_project_is_404(db, logged_in_client):
-    assert logged_in_client.get(reverse("projects:print_pdf", args=["nope"])).status_code == 404
+    assert logged_in_client.get(reverse("print:project_pdf", args=["nope"])).status_code == 404
 
 
 @pytest.mark.parametrize("entries", [12, 200])
@@ -270,4 +270,4 @@ def test_print_queries_do_not_grow_with_entries(
     # the session (session_queries), its user, project, 6 prefetches (objectives,
     # strategy, steps, KPIs, quarter evaluations, entries), reporting-deadline overrides.
     with django_assert_num_queries(session_queries + 9):
-        assert client.get(reverse("projects:print", args=[project.code])).status_code == 200
+        assert client.get(reverse("print:project", args=[project.code])).status_code == 200

@@ -82,8 +82,8 @@ MATRIX = {
     "projects:timeline": ("get", {"code": "project"}, EVERYBODY),
     "projects:changes": ("get", {"code": "project"}, AGENCY_INTERNAL),
     "projects:evidence": ("get", {"code": "project", "pk": "evidence"}, EVIDENCE),
-    "projects:print": ("get", {"code": "project"}, EVERYBODY),
-    "projects:print_pdf": ("get", {"code": "project"}, EVERYBODY),
+    "print:project": ("get", {"code": "project"}, EVERYBODY),
+    "print:project_pdf": ("get", {"code": "project"}, EVERYBODY),
     # projects: reporting and plan, by the agency's staff
     "projects:report": ("get", {"code": "project"}, EDITORS),
     "projects:report_preview": ("get", {"code": "project"}, EDITORS),

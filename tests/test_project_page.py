@@ -100,10 +100,10 @@ def test_responsible_print_link_and_headline_evaluation(seed_page):
     # นางสุดา / ดูโครงการแผนปีฯ : พิมพ์ข้อมูล / *** สยป. ประเมินโครงการ : ไตรมาสที่ 1 100
     assert "นางสุดา" in seed_page.text(".facts")
     links = [a for a in seed_page.all("a") if "พิมพ์ข้อมูล" in text_of(a)]
-    assert [a.get("href") for a in links] == [reverse("projects:print", args=[SEED_CODE])]
+    assert [a.get("href") for a in links] == [reverse("print:project", args=[SEED_CODE])]
     assert text_of(links[0]) == "ดูโครงการแผนปีฯ : พิมพ์ข้อมูล"
     pdf_links = [a.get("href") for a in seed_page.all("a") if "PDF" in text_of(a)]
-    assert pdf_links == [reverse("projects:print_pdf", args=[SEED_CODE])]
+    assert pdf_links == [reverse("print:project_pdf", args=[SEED_CODE])]
     assert seed_page.text(".headline-eval") == "สยป. ประเมินโครงการ : ไตรมาสที่ 1 100"
 
 
@@ -456,7 +456,7 @@ def test_plan_timeline_places_dated_steps_in_the_year(db, logged_in_client):
 
 
 def test_print_view_renders_the_whole_project(seed_project, logged_in_client):
-    response = logged_in_client.get(reverse("projects:print", args=[SEED_CODE]))
+    response = logged_in_client.get(reverse("print:project", args=[SEED_CODE]))
     assert response.status_code == 200
     page = page_of(response)
     title = page.text("h1")

@@ -589,7 +589,7 @@ def test_inline_pdfs_get_a_policy_the_pdf_viewer_works_under(client, seed_projec
     """Chrome's PDF viewer is blocked by object-src 'none' (crbug.com/271452): the printed
     project PDF, shown inline, only refuses to be framed."""
     client.force_login(UserFactory(username="sec-printer", manager=True))
-    response = client.get(reverse("projects:print_pdf", args=[seed_project.code]))
+    response = client.get(reverse("print:project_pdf", args=[seed_project.code]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")

@@ -52,7 +52,7 @@ HTMX_TARGETS = [None, True, "history-more", "eval-results", "kpi-results", "repo
 
 GET_PAGES = sorted(key for key, (method, _, _) in MATRIX.items() if method == "get")
 # A PDF takes a second or more to draw: fewer examples there.
-SLOW = {"projects:print_pdf": 3, "dashboard:export": 4, "imports:plan_export": 4}
+SLOW = {"print:project_pdf": 3, "dashboard:export": 4, "imports:plan_export": 4}
 
 # A URL carries at most a few kilobytes to the app: gunicorn refuses a request line over
 # 4,094 bytes (and browsers and proxies stop near there). Query values are cut to 4,000
