@@ -240,7 +240,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def main() -> None:
+def _arguments():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -248,7 +248,41 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def _open_forms(people, period) -> None:
+    # Logins cost PBKDF2 each: a few at a time.
+    opening = [
+        threading.Thread(target=lambda group: [p.open(period) for p in group], args=(people[i::5],))
+        for i in range(5)
+    ]
+    for thread in opening:
+        thread.start()
+    for thread in opening:
+        thread.join()
+    if not all(person.form for person in people):
+        sys.exit("a person has no form: see above")
+
+
+def _rounds(people, rounds: int) -> tuple[list, list, list]:
+    run_id = uuid.uuid4().hex[:8]
+    walls, latencies, problems = [], [], []
+    for number in range(1, rounds + 1):
+        wall, times, trouble = run_round(people, number, run_id)
+        walls.append(wall)
+        latencies += times
+        problems += trouble
+        print(
+            f"  round {number:2d}: {len(times) - len(trouble)} saved in {wall:6.3f} s, "
+            f"slowest {max(times, default=0) * 1000:6.0f} ms, problems {len(trouble)}",
+            flush=True,
+        )
+    return walls, latencies, problems
+
+
+def main() -> None:
+    args = _arguments()
     if "DATABASE_URL" not in os.environ:
         sys.exit("Set DATABASE_URL to the database with the scale data (bma_scale).")
     workdir = Path(tempfile.mkdtemp(prefix="bma-bench-saves-"))
@@ -261,36 +295,13 @@ def main() -> None:
         server = prodserver.start_gunicorn(
             env, port, workers=args.workers, worker_class="sync", log=log
         )
-    run_id = uuid.uuid4().hex[:8]
-    walls, latencies, problems = [], [], []
     try:
         people = [Person(p["username"], p["code"], port) for p in data["people"]]
-        # Logins cost PBKDF2 each: a few at a time.
-        opening = [
-            threading.Thread(
-                target=lambda group: [p.open(data["period"]) for p in group], args=(people[i::5],)
-            )
-            for i in range(5)
-        ]
-        for thread in opening:
-            thread.start()
-        for thread in opening:
-            thread.join()
-        if not all(person.form for person in people):
-            sys.exit("a person has no form: see above")
-        for number in range(1, args.rounds + 1):
-            wall, times, trouble = run_round(people, number, run_id)
-            walls.append(wall)
-            latencies += times
-            problems += trouble
-            print(
-                f"  round {number:2d}: {len(times) - len(trouble)} saved in {wall:6.3f} s, "
-                f"slowest {max(times, default=0) * 1000:6.0f} ms, problems {len(trouble)}",
-                flush=True,
-            )
+        _open_forms(people, data["period"])
+        walls, latencies, problems = _rounds(people, args.rounds)
     finally:
         prodserver.stop(server)
-    load_after = os.getloadavg()
+    load = (load_before[0], os.getloadavg()[0])
     checked = django_script(
         env,
         VERIFY,
@@ -303,13 +314,19 @@ def main() -> None:
             }
         ),
     )
+    _print_results(args, data, people, (walls, latencies, problems), checked, load)
+    sys.exit(0 if not problems and not checked["problems"] else 1)
+
+
+def _print_results(args, data, people, measured, checked, load) -> None:
+    walls, latencies, problems = measured
     saves = sum(len(person.saved) for person in people)
     revision = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     print()
     print(
-        f"revision {revision}; load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "
+        f"revision {revision}; load average before {load[0]:.2f}, after {load[1]:.2f}; "
         f"{os.cpu_count()} CPUs; gunicorn {args.workers} sync workers, production settings; "
         f"cache: {'Redis ' + os.environ['REDIS_URL'] if os.environ.get('REDIS_URL') else 'per process'}"
     )
@@ -332,7 +349,6 @@ def main() -> None:
     print(
         "targets (≥ 100 saves/s, p95 < 500 ms, 0 errors, exactly once):", "met" if ok else "MISSED"
     )
-    sys.exit(0 if not problems and not checked["problems"] else 1)
 
 
 if __name__ == "__main__":

@@ -275,9 +275,6 @@ OPENERS = {
 }
 ALLOWED = {
     ("projects/archives.py", "*"): "the helper itself",
-    ("projects/pagecache.py", "zlib.decompress"): (
-        "kept pages: bytes this process compressed into its own cache, never uploaded"
-    ),
     ("bmaprogress/backup.py", "tarfile.open"): (
         "manage.py restore: the operator's own backup of MEDIA_ROOT, never uploaded"
     ),
