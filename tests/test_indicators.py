@@ -122,7 +122,7 @@ def test_page_shows_levels_criteria_projects_and_quarters(client, kpi, year):
     assert page.text("h1") == "อ.2/2ระดับความสำเร็จในการนำข้อมูลความต้องการจากเครือข่ายประชาคมเขต"
     assert page.texts(".levels .level strong") == ["5", "-"]
     assert "ตัวชี้วัดเชิงยุทธศาสตร์" in page.text(".kpi__kind")
-    assert "ตัวชี้วัดระดับผลผลิต (output)" in page.text(".kpi__kind")
+    assert "ตัวชี้วัดระดับผลผลิต" in page.text(".kpi__kind")  # Thai only, no "(output)"
     assert "ไตรมาสที่ 4 ระดับ 3" in page.text(".headline-eval")
     criteria = [text_of(li) for li in page.all("ol.criteria li")]
     assert criteria[0] == "1 จัดทำแผน"
