@@ -167,7 +167,11 @@ LOGIN_REDIRECT_URL = "home"  # by role: bmaprogress.views.home
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "th"
-LANGUAGES = [("th", "ไทย"), ("en", "English")]
+# Thai only, whatever the browser's Accept-Language asks (LocaleMiddleware picks among
+# these): a browser set to English would otherwise get Django's English (the admin's
+# chrome, Django's own form messages) around the app's Thai. English comes back as a
+# person's choice (issue 17), not as the browser's guess.
+LANGUAGES = [("th", "ไทย")]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True

@@ -98,9 +98,10 @@ class Indicator(models.Model):
         ROUTINE = "routine", _("ตัวชี้วัดงานประจำ")
 
     class ResultLevel(models.TextChoices):
-        OUTPUT = "output", _("ตัวชี้วัดระดับผลผลิต (output)")
-        OUTCOME = "outcome", _("ตัวชี้วัดระดับผลลัพธ์ (outcome)")
-        IMPACT = "impact", _("ตัวชี้วัดระดับผลกระทบ (impact)")
+        # Thai only (issue 14, item 8): the old system's page adds "(output)".
+        OUTPUT = "output", _("ตัวชี้วัดระดับผลผลิต")
+        OUTCOME = "outcome", _("ตัวชี้วัดระดับผลลัพธ์")
+        IMPACT = "impact", _("ตัวชี้วัดระดับผลกระทบ")
 
     class Unit(models.TextChoices):
         LEVEL = "level", _("ระดับ")

@@ -20,8 +20,8 @@ from projects.models import (
     User,
 )
 
-admin.site.site_header = _("BMA Progress: ผู้ดูแลระบบ")
-admin.site.site_title = _("BMA Progress")
+admin.site.site_header = _("ผู้ดูแลระบบ · ระบบติดตามความคืบหน้าโครงการ กรุงเทพมหานคร")
+admin.site.site_title = _("ผู้ดูแลระบบ BMA Progress")
 admin.site.index_title = _("การจัดการข้อมูล")
 
 

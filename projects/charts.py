@@ -37,7 +37,9 @@ def gauge_figure(percent: Decimal | None, *, title: str = "") -> dict:
         ],
         "layout": {
             "height": 190,
-            "margin": {"t": 20, "b": 10, "l": 25, "r": 25},
+            # Room beside the arc for its end labels ("0", "100"), which Plotly draws
+            # outside the arc: with 25 px, "100" was cut to "10".
+            "margin": {"t": 20, "b": 10, "l": 40, "r": 40},
             "paper_bgcolor": "rgba(0,0,0,0)",
             "font": {"family": FONT, "color": "#1f2d3d"},
         },

@@ -1,15 +1,24 @@
-"""The S-curve of a project (planned against actual progress) as a Plotly figure dict,
-drawn in the browser by static/js/app.js from json_script data."""
+"""The S-curve of a project (planned against actual progress): its points, shared by the
+page and the PDF, and the page's Plotly figure dict, drawn in the browser by
+static/js/app.js from json_script data. The PDF draws the same points as SVG
+(reports/charts.py)."""
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
 from projects import progress, thaidates
-from projects.charts import AMBER, FONT, GREEN
+from projects.charts import FONT
 
 ONE_DAY = dt.timedelta(days=1)
+# The PDF's colours (static/css/report.css, templates/reports/_scurve.svg.html), so that a
+# printed page and the screen read alike: actual progress solid green, the plan dashed blue.
+ACTUAL_COLOUR = "#0f7a4a"
+PLANNED_COLOUR = "#2f5fa8"
 
 
 def planned_curve(steps, first: dt.date, last: dt.date) -> list[tuple[dt.date, Decimal]]:
@@ -26,42 +35,119 @@ def planned_curve(steps, first: dt.date, last: dt.date) -> list[tuple[dt.date, D
     return [(day, progress.planned_percent(steps, day)) for day in days]
 
 
-def scurve_figure(fiscal_year, steps, points, *, day: dt.date) -> dict:
-    start, end = fiscal_year.starts_on, fiscal_year.ends_on
+class CurvePoint(NamedTuple):
+    day: dt.date
+    percent: Decimal
+    # The day the report was written; None for a point of the plan or the year's start.
+    reported_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class CurvePoints:
+    """Both lines of an S-curve, each drawn as straight segments between its points, on
+    the page and in the PDF alike: planned progress is linear between the days the plan
+    bends (planned_curve), and between two reports nothing is known but that progress
+    went from one to the other. Actual progress starts from 0 on the year's first day."""
+
+    first: dt.date
+    last: dt.date
+    planned: list[CurvePoint]  # empty without a schedule
+    actual: list[CurvePoint]  # empty without a report
+
+    def within(self, first: dt.date, last: dt.date) -> "CurvePoints":
+        """The same lines cut at ``first`` and ``last`` (the PDF's fiscal year)."""
+        return CurvePoints(
+            first=first,
+            last=last,
+            planned=_cut(self.planned, first, last),
+            actual=_cut(self.actual, first, last),
+        )
+
+
+def _at(a: CurvePoint, b: CurvePoint, day: dt.date) -> CurvePoint:
+    share = Decimal((day - a.day).days) / Decimal((b.day - a.day).days)
+    return CurvePoint(day, progress.quantize(a.percent + (b.percent - a.percent) * share))
+
+
+def _cut(line: list[CurvePoint], first: dt.date, last: dt.date) -> list[CurvePoint]:
+    """The part of a line of straight segments from ``first`` to ``last``, with a point
+    on each edge where the line crosses it."""
+    cut = []
+    for a, b in zip(line, line[1:], strict=False):
+        if a.day < first < b.day:
+            cut.append(_at(a, b, first))
+    cut += [point for point in line if first <= point.day <= last]
+    for a, b in zip(line, line[1:], strict=False):
+        if a.day < last < b.day:
+            cut.append(_at(a, b, last))
+    return cut
+
+
+def curve_points(
+    *,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    steps: Sequence[progress.StepLike],
+    points: Sequence[progress.ProgressPoint],
+) -> CurvePoints:
+    """The S-curve of a fiscal year (``starts_on``–``ends_on``), widened to the plan's
+    steps that start before it or end after it: planned progress on each day the plan
+    bends (none without a schedule), and actual progress, each report at
+    ProgressPoint.day, oldest month first."""
     dated = [s for s in steps if s.starts_on and s.ends_on]
-    first = min([start, *(s.starts_on - ONE_DAY for s in dated)])
-    last = max([end, *(s.ends_on for s in dated)])
-    data = []
+    first = min([starts_on, *(s.starts_on - ONE_DAY for s in dated)])
+    last = max([ends_on, *(s.ends_on for s in dated)])
+    planned = []
     if progress.has_schedule(steps):
-        curve = planned_curve(steps, first, last)
+        planned = [CurvePoint(day, percent) for day, percent in planned_curve(steps, first, last)]
+    shown = [p for p in points if starts_on <= p.day <= last]
+    actual = []
+    if shown:
+        actual = [CurvePoint(starts_on, Decimal(0))]
+        actual += [CurvePoint(p.day, p.percent, p.reported_on) for p in shown]
+    return CurvePoints(first=first, last=last, planned=planned, actual=actual)
+
+
+def scurve_figure(fiscal_year, steps, points, *, day: dt.date) -> dict:
+    curve = curve_points(
+        starts_on=fiscal_year.starts_on, ends_on=fiscal_year.ends_on, steps=steps, points=points
+    )
+    data = []
+    if curve.planned:
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines",
                 "name": _("แผน"),
-                "x": [d.isoformat() for d, _v in curve],
-                "y": [float(v) for _d, v in curve],
-                "customdata": [thaidates.format_be(d) for d, _v in curve],
-                "line": {"color": GREEN, "width": 3, "dash": "dot"},
+                "x": [p.day.isoformat() for p in curve.planned],
+                "y": [float(p.percent) for p in curve.planned],
+                "customdata": [thaidates.format_be(p.day) for p in curve.planned],
+                "line": {"color": PLANNED_COLOUR, "width": 2.5, "dash": "dash"},
                 "hovertemplate": _("แผน") + " %{customdata}: %{y:.2f}%<extra></extra>",
             }
         )
-    # Each report at the end of its month at the latest (ProgressPoint.day), oldest first.
-    shown = [p for p in points if first <= p.day <= last]
+    year_start = _("เริ่มปีงบประมาณ")
+    report = _("รายงาน")
     data.append(
         {
             "type": "scatter",
             "mode": "lines+markers",
             "name": _("ผลการดำเนินงาน"),
-            "x": [p.day.isoformat() for p in shown],
-            "y": [float(p.percent) for p in shown],
-            "customdata": [thaidates.format_be(p.reported_on) for p in shown],
-            "line": {"color": AMBER, "width": 3, "shape": "hv"},
-            "marker": {"size": 8},
-            "hovertemplate": _("รายงาน") + " %{customdata}: %{y:.2f}%<extra></extra>",
+            "x": [p.day.isoformat() for p in curve.actual],
+            "y": [float(p.percent) for p in curve.actual],
+            "customdata": [
+                f"{year_start} {thaidates.format_be(p.day)}"
+                if p.reported_on is None
+                else f"{report} {thaidates.format_be(p.reported_on)}"
+                for p in curve.actual
+            ],
+            "line": {"color": ACTUAL_COLOUR, "width": 3},
+            # No marker at the year's start: it is where the line begins, not a report.
+            "marker": {"size": [0 if p.reported_on is None else 8 for p in curve.actual]},
+            "hovertemplate": "%{customdata}: %{y:.2f}%<extra></extra>",
         }
     )
-    return {"data": data, "layout": _layout(fiscal_year, first, last, day)}
+    return {"data": data, "layout": _layout(fiscal_year, curve.first, curve.last, day)}
 
 
 def _layout(fiscal_year, first: dt.date, last: dt.date, day: dt.date) -> dict:
@@ -76,9 +162,18 @@ def _layout(fiscal_year, first: dt.date, last: dt.date, day: dt.date) -> dict:
         "xaxis": {
             "type": "date",
             "range": [first.isoformat(), (last + ONE_DAY).isoformat()],
-            "tickvals": [m.isoformat() for m in months],
+            # Each month's name in the middle of its month (as in the PDF), clear of the
+            # "0%" at the corner; the gridlines on the months' first days.
+            "tickvals": [(m + dt.timedelta(days=15)).isoformat() for m in months],
             "ticktext": [thaidates.MONTHS_SHORT[m.month - 1] for m in months],
-            "gridcolor": "#eef1f4",
+            "ticks": "",
+            "showgrid": False,
+            "minor": {
+                "tickvals": [m.isoformat() for m in months],
+                "showgrid": True,
+                "gridcolor": "#eef1f4",
+                "ticks": "",
+            },
         },
         "yaxis": {"range": [0, 105], "ticksuffix": "%", "gridcolor": "#e5e9ee"},
         "shapes": [
@@ -90,7 +185,7 @@ def _layout(fiscal_year, first: dt.date, last: dt.date, day: dt.date) -> dict:
                 "x1": day.isoformat(),
                 "y0": 0,
                 "y1": 1,
-                "line": {"color": "#5b6b7b", "width": 1, "dash": "dash"},
+                "line": {"color": "#5b6b7b", "width": 1, "dash": "dot"},
             }
         ],
         "annotations": [

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from projects import progress, thaidates
+from projects import progress, scurve, thaidates
 
 HUNDRED = Decimal(100)
 
@@ -90,6 +90,7 @@ class SCurve:
     planned: str | None
     has_schedule: bool
     as_of_x: float | None
+    points: scurve.CurvePoints
 
     # Every grid line in one path, every marker in another: each SVG element costs
     # WeasyPrint a style cascade and a draw call.
@@ -125,38 +126,16 @@ def s_curve(
     as_of: dt.date,
 ) -> SCurve:
     """Actual progress (the reports, oldest month first, each at ProgressPoint.day) against
-    planned progress over the fiscal year. Without a schedule (has_schedule) there is no
-    planned line."""
+    planned progress over the fiscal year: the page's points (projects.scurve.curve_points),
+    cut at the year's first and last days, as straight segments. Without a schedule
+    (has_schedule) there is no planned line."""
     start, end = thaidates.fiscal_year_bounds(year_be)
-    span = (end - start).days + 1
+    span = (end - start).days  # the year's last day at the plot's right edge
+    curve = scurve.curve_points(starts_on=start, ends_on=end, steps=steps, points=points)
+    curve = curve.within(start, end)
 
-    inside = [p for p in points if start <= p.day <= end]
-    actual_xy = [(PLOT_LEFT, _y(Decimal(0)))] if inside else []
-    actual_xy += [(_x(p.day, start, span), _y(p.percent)) for p in inside]
-
-    scheduled = progress.has_schedule(steps)
-    planned = None
-    if scheduled:
-        # planned_percent is linear inside every step: its value at the days around each
-        # step's start and end draws the curve exactly.
-        days = {start, end}
-        for step in steps:
-            for day in (step.starts_on, step.ends_on):
-                if day is None:
-                    continue
-                for candidate in (day - dt.timedelta(days=1), day):
-                    if start <= candidate <= end:
-                        days.add(candidate)
-        # planned_percent(day) counts the whole of ``day``: it is drawn at the day's end.
-        one_day = dt.timedelta(days=1)
-        planned = " ".join(
-            [f"{PLOT_LEFT},{_y(Decimal(0))}"]
-            + [
-                f"{_x(day + one_day, start, span)},"
-                f"{_y(progress.planned_percent(steps, day) or Decimal(0))}"
-                for day in sorted(days)
-            ]
-        )
+    def line(line_points) -> str:
+        return " ".join(f"{_x(p.day, start, span)},{_y(p.percent)}" for p in line_points)
 
     months = [
         (_x(first, start, span), thaidates.MONTHS_SHORT[first.month - 1])
@@ -174,9 +153,10 @@ def s_curve(
         right=PLOT_LEFT + PLOT_WIDTH,
         months=months,
         y_ticks=[(_y(Decimal(t)), t) for t in range(0, 101, 25)],
-        actual=" ".join(f"{x},{y}" for x, y in actual_xy),
-        markers=actual_xy[1:],
-        planned=planned,
-        has_schedule=scheduled,
+        actual=line(curve.actual),
+        markers=[(_x(p.day, start, span), _y(p.percent)) for p in curve.actual if p.reported_on],
+        planned=line(curve.planned) if curve.planned else None,
+        has_schedule=progress.has_schedule(steps),
         as_of_x=_x(as_of, start, span) if start <= as_of <= end else None,
+        points=curve,
     )

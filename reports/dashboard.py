@@ -318,6 +318,14 @@ class AgencyRow:
         return self.average_planned - self.average_scheduled_actual
 
     @property
+    def vs_plan(self) -> Decimal | None:
+        """Average progress against the average plan in points, to one decimal, as the
+        dashboard shows it: negative below the plan, positive above (never "-0.0")."""
+        if self.average_gap is None:
+            return None
+        return (-self.average_gap).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) + 0
+
+    @property
     def on_track(self) -> int:
         return self.scheduled - self.behind
 

@@ -144,6 +144,8 @@ def figures(summary, filters) -> dict:
         "monthly": monthly_figure(summary.monthly, summary.total.projects, filters.current_month),
     }
     if filters.agency is None and summary.rows:
-        charts["agencies"] = agencies_figure(summary.rows)
+        # No bars of late projects when none is late: the page says so in words instead.
+        if summary.total.behind:
+            charts["agencies"] = agencies_figure(summary.rows)
         charts["progress"] = progress_figure(summary.rows)
     return charts

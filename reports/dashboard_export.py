@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from projects import spreadsheets, thaidates
+from projects import progress, spreadsheets, thaidates
 from reports import dashboard
 
 
@@ -92,7 +92,7 @@ def project_table(filters) -> Table:
         _("หน่วยงาน"),
         _("ความคืบหน้า (ร้อยละ)"),
         _("แผน ณ %(day)s (ร้อยละ)") % {"day": thaidates.format_be(filters.day)},
-        _("ต่ำกว่าแผน (จุด)"),
+        _("เทียบแผน (จุด)"),
         _("ล่าช้ากว่าแผน"),
         _("รายงานล่าสุด"),
         _missing_header(filters),
@@ -106,7 +106,7 @@ def project_table(filters) -> Table:
             project.agency.name,
             project.actual,
             project.planned,
-            project.gap,
+            None if project.gap is None else progress.quantize(0 - project.gap),  # actual - plan
             _yes_no(project.behind) if project.planned is not None else "-",
             thaidates.format_be(project.latest_reported_on) or "-",
             _yes_no(project.missing) if filters.missing_month else "-",

@@ -342,7 +342,9 @@ def test_xlsx_of_the_drilled_down_projects_has_every_page(manager_client, year_d
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0][:3] == ["รหัสโครงการ", "ชื่อโครงการ", "หน่วยงาน"]
     assert [row[0] for row in values[1:]] == ["50010000-1", "01000000-1"]
-    assert values[2][3] == 20 and values[2][4] == 100 and values[2][5] == 80
+    # Against the plan: 80 points below it (issue 14, item 8: signs and words agree).
+    assert values[0][5] == "เทียบแผน (จุด)"
+    assert values[2][3] == 20 and values[2][4] == 100 and values[2][5] == -80
     assert values[2][6] == "ใช่"
 
 

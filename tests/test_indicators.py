@@ -127,7 +127,7 @@ def test_page_shows_levels_criteria_projects_and_quarters(client, kpi, year):
     assert page.text("h1") == "อ.2/2ระดับความสำเร็จในการนำข้อมูลความต้องการจากเครือข่ายประชาคมเขต"
     assert page.texts(".levels .level strong") == ["5", "-"]
     assert "ตัวชี้วัดเชิงยุทธศาสตร์" in page.text(".kpi__kind")
-    assert "ตัวชี้วัดระดับผลผลิต (output)" in page.text(".kpi__kind")
+    assert "ตัวชี้วัดระดับผลผลิต" in page.text(".kpi__kind")  # Thai only, no "(output)"
     assert "ไตรมาสที่ 4 ระดับ 3" in page.text(".headline-eval")
     criteria = [text_of(li) for li in page.all("ol.criteria li")]
     assert criteria[0] == "1 จัดทำแผน"
@@ -136,12 +136,13 @@ def test_page_shows_levels_criteria_projects_and_quarters(client, kpi, year):
     project_rows = [text_of(tr) for tr in page.all("table.projects tbody tr")]
     assert len(project_rows) == 2
     assert any("45%" in row for row in project_rows)
+    # Each cell says what it holds on a phone, where the table's head is hidden.
     quarters = [text_of(th) for th in page.all("table.kpi-table tbody th")]
-    assert quarters == ["1", "2", "3", "4"]
+    assert quarters == ["ไตรมาสที่ 1", "ไตรมาสที่ 2", "ไตรมาสที่ 3", "ไตรมาสที่ 4"]
     # A reader sees the results, no forms.
     assert not page.all("table.kpi-table form")
     q4 = text_of(page.all("table.kpi-table tbody tr")[3])
-    assert q4.startswith("4 3 100 0")
+    assert q4.startswith("ไตรมาสที่ 4 ผลงานที่ทำได้ ระดับ 3 ผลประเมิน 2.1 100 ผลประเมิน 2.2 0")
 
 
 def test_page_query_count_does_not_grow_with_projects(

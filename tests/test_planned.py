@@ -102,9 +102,11 @@ def test_scurve_planned_line_bends_at_step_boundaries_and_matches_planned_percen
     assert planned["x"][-1] == "2026-09-30" and planned["y"][-1] == 100
     for day, value in zip(planned["x"], planned["y"], strict=True):
         assert Decimal(str(value)) == progress.planned_percent(steps, dt.date.fromisoformat(day))
-    assert actual["x"] == ["2025-10-25", "2025-11-25", "2025-12-25"]
-    assert actual["y"] == [5.0, 10.0, 10.0]
-    assert actual["customdata"][0] == "25/10/2568"  # BE dates in the hover text
+    # From 0 on the year's first day (no marker there), then each report.
+    assert actual["x"] == ["2025-10-01", "2025-10-25", "2025-11-25", "2025-12-25"]
+    assert actual["y"] == [0.0, 5.0, 10.0, 10.0]
+    assert actual["marker"]["size"] == [0, 8, 8, 8]
+    assert actual["customdata"][1] == "รายงาน 25/10/2568"  # BE dates in the hover text
     assert figure["layout"]["shapes"][0]["x0"] == "2025-11-15"  # the measuring day
     json.dumps(figure)  # json_script must be able to write it
 

@@ -191,7 +191,7 @@ def test_kpi_block(seed_page):
     ) in kpi
     levels = [[text_of(part) for part in level] for level in seed_page.all(".kpi .level")]
     assert levels == [["ค่าเป้าหมาย ระดับ", "5"], ["ผลงานที่ทำได้ ระดับ", "3"]]
-    assert "ประเภทตัวชี้วัด : ตัวชี้วัดเชิงยุทธศาสตร์ ตัวชี้วัดระดับผลผลิต (output)" in kpi
+    assert "ประเภทตัวชี้วัด : ตัวชี้วัดเชิงยุทธศาสตร์ ตัวชี้วัดระดับผลผลิต" in kpi  # no "(output)"
 
 
 def test_quarter_table(seed_page):

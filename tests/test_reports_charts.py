@@ -47,12 +47,13 @@ def test_s_curve_actual_inside_the_year_and_planned_line():
     assert len(actual) == 3 and len(curve.markers) == 2
     assert actual[-1][1] == charts._y(Decimal(55))
     planned = parse(curve.planned)
-    assert planned[0][1] == charts._y(Decimal(0))
-    # 40 at the end of December, 100 from the end of June to the end of the year.
-    # Drawn at the end of each day: 40 when December ends, 100 when June ends and after.
+    # The plan on the year's first day (its first of 92 days of 40 points: 0.43).
+    assert planned[0] == (charts.PLOT_LEFT, charts._y(Decimal("0.43")))
+    # 40 on the last day of December, 100 from the last day of June to the year's end,
+    # each point at its day, as on the project page (projects.scurve.curve_points).
     start = dt.date(2020, 10, 1)
-    assert (charts._x(dt.date(2021, 1, 1), start, 365), charts._y(Decimal(40))) in planned
-    assert (charts._x(dt.date(2021, 7, 1), start, 365), charts._y(Decimal(100))) in planned
+    assert (charts._x(dt.date(2020, 12, 31), start, 364), charts._y(Decimal(40))) in planned
+    assert (charts._x(dt.date(2021, 6, 30), start, 364), charts._y(Decimal(100))) in planned
     assert planned[-1] == (charts.PLOT_LEFT + charts.PLOT_WIDTH, charts._y(Decimal(100)))
     assert [label for _x, label in curve.months][:3] == ["ต.ค.", "พ.ย.", "ธ.ค."]
     assert curve.as_of_x is not None

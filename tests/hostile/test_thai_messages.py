@@ -8,11 +8,12 @@ from pathlib import Path
 
 from django import forms
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 PO = Path(__file__).resolve().parent.parent.parent / "locale" / "th" / "LC_MESSAGES" / "django.po"
 ENTRY = re.compile(
-    r'^msgid "(?P<id>.+)"\n(?:msgid_plural "(?P<plural>.+)"\n)?msgstr(?:\[0\])? "(?P<str>.+)"$',
+    r'^(?:msgctxt "(?P<ctx>.+)"\n)?msgid "(?P<id>.+)"\n(?:msgid_plural "(?P<plural>.+)"\n)?'
+    r'msgstr(?:\[0\])? "(?P<str>.+)"$',
     re.MULTILINE,
 )
 
@@ -26,7 +27,9 @@ def test_the_compiled_catalog_says_what_the_po_says():
     assert len(found) >= 20
     with translation.override("th"):
         for entry in found:
-            if entry["plural"]:
+            if entry["ctx"]:
+                assert pgettext(entry["ctx"], entry["id"]) == entry["str"], entry["id"]
+            elif entry["plural"]:
                 assert ngettext(entry["id"], entry["plural"], 1) == entry["str"], entry["id"]
                 assert ngettext(entry["id"], entry["plural"], 5) == entry["str"], entry["id"]
             else:

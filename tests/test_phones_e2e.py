@@ -1,0 +1,243 @@
+"""Every main page on a phone (390 × 844, issue 14, item 7), in Debian's Chromium on the
+demo data, as the person who uses it:
+
+- the page never scrolls sideways; a table too wide for the screen scrolls inside its own
+  box, and only with a visible cue (shadows at the edges that still hide columns);
+- the menu shows that it scrolls: every link can be scrolled into view, with a shadow
+  on the side where more links wait;
+- the user's name and the logout button stay on the screen;
+- the evaluation and report forms fit: no field, button or label beyond the screen's edge;
+- project cards say which fiscal year they belong to ("ปีงบประมาณ 2570").
+"""
+
+import json
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.utils import timezone
+
+from indicators.models import Indicator
+from projects.models import Project, User
+from reports.models import ReportJob
+from tests.conftest import SEED_CODE
+from tests.factories import current_fiscal_year_be
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def demo(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("demo", verbosity=0)
+    staff = User.objects.get(username="staff")
+    current = (
+        Project.objects.filter(agency=staff.agency, fiscal_year__year_be=current_fiscal_year_be())
+        .order_by("code")
+        .first()
+    )
+    jobs = {}
+    for status in (ReportJob.Status.DONE, ReportJob.Status.FAILED, ReportJob.Status.RUNNING):
+        jobs[status] = ReportJob.objects.create(
+            kind=ReportJob.Kind.AGENCY,
+            format=ReportJob.Format.PDF,
+            fiscal_year=current.fiscal_year,
+            agency=staff.agency,
+            status=status,
+            requested_by=staff,
+            error="เครื่องประมวลผลหยุดกลางคัน" if status == ReportJob.Status.FAILED else "",
+            finished_at=timezone.now() if status != ReportJob.Status.RUNNING else None,
+        )
+    jobs[ReportJob.Status.DONE].file.save("report.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    return {
+        "current": current,
+        "year": current.fiscal_year.year_be,
+        "indicator": Indicator.objects.order_by("code").first(),
+    }
+
+
+def phone_pages(demo) -> list[tuple[str, str | None, str]]:
+    current, year, kpi = demo["current"].code, demo["year"], demo["indicator"].code
+    return [
+        ("login", None, "/accounts/login/"),
+        ("project list", "staff", "/projects/"),
+        ("project page with the report form", "staff", f"/projects/{current}/"),
+        ("report form page", "staff", f"/projects/{current}/report/"),
+        ("my agency", "staff", "/projects/my-agency/"),
+        ("plan editor", "staff", f"/projects/{current}/plan/edit/"),
+        ("KPI list", "staff", "/indicators/"),
+        ("reports with jobs", "staff", "/reports/"),
+        ("imports", "staff", "/imports/"),
+        ("project page, reader", "manager", f"/projects/{SEED_CODE}/"),
+        ("dashboard", "manager", "/dashboard/"),
+        ("evaluation quarter", "evaluator", f"/evaluation/{year}/1/"),
+        ("KPI page with its quarter form", "evaluator", f"/indicators/{kpi}/"),
+        ("imports, administrator", "admin", "/imports/"),
+    ]
+
+
+# Elements that scroll sideways inside the page, and whether each shows a cue.
+SCROLL_BOXES = """() => [...document.querySelectorAll("main *, header *")]
+    .filter(el => {
+        const style = getComputedStyle(el);
+        return ["auto", "scroll"].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
+    })
+    .map(el => ({
+        box: el.tagName.toLowerCase() + "." + [...el.classList].join("."),
+        cue: getComputedStyle(el).backgroundAttachment.includes("local")
+            && getComputedStyle(el).backgroundImage.includes("gradient"),
+    }))"""
+
+# Visible fields, buttons and labels of a form that end beyond the screen's right edge,
+# outside any box that scrolls.
+OUTSIDE = """(selector) => [...document.querySelectorAll(selector)]
+    .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== "hidden")
+    .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+    .map(el => el.tagName.toLowerCase() + (el.name ? "[name=" + el.name + "]" : "")
+        + " " + (el.innerText || "").trim().slice(0, 30))"""
+
+
+def visible_on_screen(page, selector: str) -> bool:
+    box = page.locator(selector).first.bounding_box()
+    return bool(box) and box["width"] > 0 and box["x"] >= 0 and box["x"] + box["width"] <= 390
+
+
+def test_every_main_page_fits_a_phone(demo, live_server, browser):
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    page = context.new_page()
+    problems = {}
+    role_now = "anonymous"
+    try:
+        for name, role, path in phone_pages(demo):
+            if role != role_now:
+                context.clear_cookies()
+                if role is not None:
+                    page.goto("/accounts/login/")
+                    page.fill("#id_username", role)
+                    page.fill("#id_password", "demo")
+                    with page.expect_navigation():
+                        page.click("button[type=submit]")
+                role_now = role
+            assert page.goto(path).status == 200, name
+            page.wait_for_load_state("networkidle")
+            found = []
+            widths = page.evaluate(
+                "() => [document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            if widths[0] > widths[1]:
+                found.append(f"the page scrolls sideways: {widths[0]} px wide on {widths[1]}")
+            found += [
+                f"{box['box']} scrolls sideways without a cue"
+                for box in page.evaluate(SCROLL_BOXES)
+                if not box["cue"]
+            ]
+            if role is not None:
+                found += check_the_top_bar(page)
+            if found:
+                problems[name] = found
+    finally:
+        context.close()
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def check_the_top_bar(page) -> list[str]:
+    found = []
+    if not visible_on_screen(page, ".userbox__name"):
+        found.append("the user's name is not on the screen")
+    if not visible_on_screen(page, ".userbox button[type=submit]"):
+        found.append("the logout button is not on the screen")
+    nav = page.locator(".mainnav")
+    scrolls = nav.evaluate("el => el.scrollWidth > el.clientWidth + 1")
+    if scrolls:
+        # A shadow on the side where links wait: the background's shadows stay put
+        # (scroll) while white-out covers scroll with the links (local).
+        style = nav.evaluate(
+            "el => [getComputedStyle(el).backgroundAttachment, getComputedStyle(el).backgroundImage]"
+        )
+        if "local" not in style[0] or "radial-gradient" not in style[1]:
+            found.append("the menu scrolls without a cue")
+    for link in nav.locator("a").all():
+        link.scroll_into_view_if_needed()
+        box = link.bounding_box()
+        if not box or box["x"] < -0.5 or box["x"] + box["width"] > 390.5:
+            found.append(f"menu link {link.inner_text()!r} cannot be brought on screen")
+    nav.evaluate("el => { el.scrollLeft = 0; }")
+    return found
+
+
+def test_the_forms_fit_a_phone(demo, live_server, browser):
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    page = context.new_page()
+    fields = "main input:not([type=hidden]), main select, main textarea, main button, main label"
+    try:
+        for role, path, selector in (
+            ("staff", f"/projects/{demo['current'].code}/report/", "#report-form"),
+            ("staff", f"/projects/{demo['current'].code}/", "#report-form"),
+            ("evaluator", f"/evaluation/{demo['year']}/1/", ".eval-table"),
+            ("evaluator", f"/indicators/{demo['indicator'].code}/", ".kpi-table"),
+        ):
+            context.clear_cookies()
+            page.goto("/accounts/login/")
+            page.fill("#id_username", role)
+            page.fill("#id_password", "demo")
+            with page.expect_navigation():
+                page.click("button[type=submit]")
+            page.goto(path)
+            assert page.locator(selector).count() == 1, path
+            outside = page.evaluate(OUTSIDE, fields)
+            assert not outside, (path, outside)
+            # Each field says what it is on a phone, where the table's head is not shown.
+            if selector in (".eval-table", ".kpi-table"):
+                first_row = page.locator(f"{selector} tbody").first
+                labels = first_row.locator(".cell-label").all_inner_texts()
+                assert any("2.1" in text for text in labels), labels
+                assert any("ผลงาน" in text for text in labels), labels
+    finally:
+        context.close()
+
+
+def test_project_cards_say_their_fiscal_year(demo, live_server, browser):
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.fill("#id_username", "staff")
+        page.fill("#id_password", "demo")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        page.goto("/projects/")
+        cards = page.locator(".table.projects tbody tr").all()
+        assert cards
+        for card in cards:
+            year = card.locator("td.projects__year").inner_text()
+            assert year.startswith("ปีงบประมาณ 25"), year
+        page.goto(f"/indicators/{demo['indicator'].code}/")
+        year = page.locator(".table.projects tbody tr td.projects__year").first.inner_text()
+        assert year.startswith("ปีงบประมาณ 25"), year
+    finally:
+        context.close()
+
+
+def test_report_jobs_are_cards_on_a_phone(demo, live_server, browser):
+    """The jobs table used to push the page 100 px wider than a phone: each job is a card
+    whose every line says what it holds."""
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.fill("#id_username", "staff")
+        page.fill("#id_password", "demo")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        page.goto("/reports/")
+        jobs = page.locator("table.jobs tbody tr").all()
+        assert len(jobs) == 3
+        for job in jobs:
+            text = job.inner_text()
+            assert "ปีงบประมาณ" in text and "สั่งเมื่อ" in text and "สถานะ" in text, text
+            box = job.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    finally:
+        context.close()
