@@ -94,7 +94,7 @@ def project_create(request):
         "offered": [(indicator, str(indicator.pk) in checked) for indicator in offered],
     }
     template_name = "projects/project_form.html"
-    if request.method == "GET" and request.htmx and request.htmx.target == "kpi-choices":
+    if request.method == "GET" and request.htmx and request.htmx.target == "kpi-slot":
         template_name += "#kpis"
     return render(request, template_name, context)
 

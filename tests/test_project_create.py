@@ -129,7 +129,7 @@ def test_the_kpis_offered_follow_the_year_chosen(client, world):
         URL,
         {"fiscal_year": world["last year"].year_be},
         HTTP_HX_REQUEST="true",
-        HTTP_HX_TARGET="kpi-choices",
+        HTTP_HX_TARGET="kpi-slot",
     )
     fragment = page_of(response)
     assert not fragment.all("form")  # the fragment alone

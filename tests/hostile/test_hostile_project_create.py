@@ -97,7 +97,7 @@ def test_new_project(client, project, staff, hostile, htmx):
             client,
             "/projects/new/",
             data,
-            htmx="kpi-choices" if htmx else None,
+            htmx="kpi-slot" if htmx else None,
             form="new project (POST)",
         )
         after = stored()
