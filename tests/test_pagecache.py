@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from indicators import services as indicator_services
 from indicators.models import QuarterEvaluation
-from projects import pagecache, services, views
+from projects import pagecache, services, view_helpers
 from projects.models import Project
 from tests.factories import (
     EvidenceFileFactory,
@@ -131,7 +131,7 @@ def test_another_day_another_page_of_history_and_htmx_are_kept_apart(
     reader.get(f"/projects/{project.code}/?page=1")
     reader.get(f"/projects/{project.code}/", headers={"HX-Request": "true"})
     assert len(kept) == 1
-    monkeypatch.setattr(views, "_today", lambda: dt.date(2026, 12, 31))
+    monkeypatch.setattr(view_helpers, "today", lambda: dt.date(2026, 12, 31))
     view(reader, project)
     assert len(kept) == 2
 
