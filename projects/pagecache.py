@@ -159,6 +159,8 @@ IGNORED = frozenset(
         "axes",
         "django_tasks_database",
         "reports.ReportJob",
+        # Who may approve for whom: decides what a head sees, on pages never kept.
+        "projects.ApprovalDelegation",
     }
 )
 # A user's fields that no page shows: saving only these keeps every page (every login
@@ -213,13 +215,36 @@ def classify() -> dict[type, tuple[str, ...] | str | None]:
     return kinds
 
 
-_paths: dict[type, tuple[str, ...]] = {}
+# Each project-scoped model's paths to its project: the one classify() found first, then
+# the others (an evidence file belongs to an entry or, until it is approved, to a
+# submission: whichever it has).
+_paths: dict[type, list[tuple[str, ...]]] = {}
+
+
+def _all_paths(model, first: tuple[str, ...], kinds) -> list[tuple[str, ...]]:
+    others = [
+        (field.attname,)
+        if kinds[field.related_model] == ("pk",)
+        else (field.name, *kinds[field.related_model])
+        for field in model._meta.concrete_fields
+        if field.many_to_one
+        and field.related_model is not model
+        and first[0] not in (field.name, field.attname)
+        and isinstance(kinds.get(field.related_model), tuple)
+    ]
+    return [first, *others]
 
 
 def connect() -> None:
     """Called once from ProjectsConfig.ready()."""
     kinds = classify()
-    _paths.update({model: kind for model, kind in kinds.items() if isinstance(kind, tuple)})
+    _paths.update(
+        {
+            model: _all_paths(model, kind, kinds)
+            for model, kind in kinds.items()
+            if isinstance(kind, tuple)
+        }
+    )
     for model in apps.get_models(include_auto_created=True):
         kind = kinds.get(model, SITE)
         if kind is None:
@@ -250,7 +275,10 @@ def _deleted(sender, instance, **kwargs):
 def _changed(model, instance) -> None:
     project_id = None
     if instance is not None and model in _paths:
-        project_id = _project_id(instance, _paths[model])
+        project_id = next(
+            (pk for path in _paths[model] if (pk := _project_id(instance, path)) is not None),
+            None,
+        )
     if project_id is None:
         bump(SITE)
     else:

@@ -34,6 +34,8 @@ def test_the_rows_of_a_project_are_derived_with_their_path_to_it():
         "projects.MonthReopening": ("project_id",),
         "projects.EvidenceFile": ("entry", "project_id"),
         "indicators.QuarterEvaluation": ("project_id",),
+        "projects.ReportSubmission": ("project_id",),
+        "projects.ReportTransition": ("submission", "project_id"),
     }
 
 

@@ -1,5 +1,6 @@
 """The models of projects, by concern: who and when (agencies), projects and their plans
-(plans), monthly reports and what goes with them (reports). Import them from here:
+(plans), monthly reports and what goes with them (reports), their approval by the head of
+the agency (approval). Import them from here:
 ``from projects.models import Project``."""
 
 from projects.models.agencies import (
@@ -10,6 +11,7 @@ from projects.models.agencies import (
     UserManager,
     UserQuerySet,
 )
+from projects.models.approval import ApprovalDelegation, ReportSubmission, ReportTransition
 from projects.models.plans import (
     PlanStep,
     Project,
@@ -32,6 +34,7 @@ __all__ = [
     "PERCENT_RANGE",
     "SESSION_ENDING_FIELDS",
     "Agency",
+    "ApprovalDelegation",
     "EvidenceFile",
     "FiscalYear",
     "MonthReopening",
@@ -41,6 +44,8 @@ __all__ = [
     "Project",
     "ProjectObjective",
     "ProjectQuerySet",
+    "ReportSubmission",
+    "ReportTransition",
     "ReportingDeadline",
     "StrategyLink",
     "User",

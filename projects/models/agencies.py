@@ -21,6 +21,11 @@ class Agency(models.Model):
     code = models.CharField(_("รหัสหน่วยงาน"), max_length=8, unique=True)
     name = models.CharField(_("ชื่อหน่วยงาน"), max_length=255)
     short_name = models.CharField(_("ชื่อย่อ"), max_length=50, blank=True)
+    # Issue 15: a report counts once the head of the agency approved it
+    # (projects/models/approval.py); off, a saved report counts at once, as before.
+    reports_need_approval = models.BooleanField(
+        _("รายงานประจำเดือนต้องได้รับอนุมัติจากหัวหน้าหน่วยงาน"), default=True
+    )
 
     class Meta:
         verbose_name = _("หน่วยงาน")
@@ -67,6 +72,8 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
 class User(AbstractUser):
     class Role(models.TextChoices):
         STAFF = "staff", _("เจ้าหน้าที่หน่วยงาน")
+        # Approves the agency's monthly reports (projects/models/approval.py).
+        HEAD = "head", _("หัวหน้าหน่วยงาน")
         EVALUATOR = "evaluator", _("ผู้ประเมิน (สยป.)")
         MANAGER = "manager", _("ผู้บริหาร")
         ADMIN = "admin", _("ผู้ดูแลระบบ")

@@ -180,17 +180,29 @@ def evidence_path(instance, filename: str) -> str:
     """A random name under evidence/<project id>/: the person's file name is kept only in
     ``original_name``, never used as a path."""
     extension = instance.extension or ""
-    return f"evidence/{instance.entry.project_id}/{uuid.uuid4().hex}{extension}"
+    owner = instance.entry if instance.entry_id is not None else instance.submission
+    return f"evidence/{owner.project_id}/{uuid.uuid4().hex}{extension}"
 
 
 class EvidenceFile(models.Model):
     """A document or image attached to a progress entry (หลักฐาน), served only through
-    the download view, never from MEDIA_URL."""
+    the download view, never from MEDIA_URL. A file attached to a report that awaits
+    approval belongs to its submission until it is approved, then to the entry."""
 
     entry = models.ForeignKey(
         ProgressEntry,
         verbose_name=_("ผลการดำเนินงาน"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    submission = models.ForeignKey(
+        "projects.ReportSubmission",
+        verbose_name=_("รายงานที่รออนุมัติ"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="evidence",
     )
     file = models.FileField(_("ไฟล์"), upload_to=evidence_path, max_length=200)
@@ -213,6 +225,12 @@ class EvidenceFile(models.Model):
         verbose_name = _("ไฟล์หลักฐาน")
         verbose_name_plural = _("ไฟล์หลักฐาน")
         ordering = ["entry", "uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(entry__isnull=False) | Q(submission__isnull=False),
+                name="evidence_belongs_to_a_report",
+            )
+        ]
 
     def __str__(self):
         return self.original_name
