@@ -231,10 +231,12 @@ def test_unknown_code_is_404(logged_in_client):
     assert fragment.status_code == 404
 
 
-@pytest.mark.parametrize("name", ["detail", "procedure", "timeline", "print"])
+@pytest.mark.parametrize(
+    "name", ["projects:detail", "projects:procedure", "projects:timeline", "print:project"]
+)
 def test_every_project_page_needs_login(client, db, name):
     project = ProjectFactory()
-    response = client.get(reverse(f"projects:{name}", args=[project.code]))
+    response = client.get(reverse(name, args=[project.code]))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
 
