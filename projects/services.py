@@ -255,22 +255,36 @@ def _progress_entry_save(
             "lower_reason": data.lower_reason.strip() if check.lower else "",
             "updated_by": user,
         }
-        existing = state.entry
-        if existing is None:
-            entry = _entry_create(
-                project=project, period=period, values=values, user=user, late=state.past_deadline
-            )
-        else:
-            entry = _entry_update(
-                existing=existing,
-                loaded_entry_id=loaded_entry_id,
-                loaded_version=loaded_version,
-                values=values,
-                user=user,
-            )
+        entry = progress_entry_write(
+            project=project,
+            period=period,
+            values=values,
+            user=user,
+            late=state.past_deadline,
+            existing=state.entry,
+            loaded_entry_id=loaded_entry_id,
+            loaded_version=loaded_version,
+        )
         for uploaded, kind in evidence:
             _evidence_add(entry=entry, uploaded=uploaded, kind=kind, user=user, written=written)
     return entry
+
+
+def progress_entry_write(
+    *, project, period, values, user, late, existing, loaded_entry_id, loaded_version
+) -> ProgressEntry:
+    """The one home of writing a month's entry (the report form where no approval is needed,
+    approvals.report_approve): create it, late or not, or update ``existing``, the month's
+    entry, from the version the writer acted on. Call inside a transaction."""
+    if existing is None:
+        return _entry_create(project=project, period=period, values=values, user=user, late=late)
+    return _entry_update(
+        existing=existing,
+        loaded_entry_id=loaded_entry_id,
+        loaded_version=loaded_version,
+        values=values,
+        user=user,
+    )
 
 
 def _entry_create(*, project, period, values, user, late) -> ProgressEntry:
