@@ -30,7 +30,13 @@ from django.utils.translation import gettext as _
 
 from projects import permissions, services, thaidates
 from projects.locking import EditConflict, claim_version
-from projects.models import ProgressEntry, ReportSubmission, ReportTransition, User
+from projects.models import (
+    ApprovalDelegation,
+    ProgressEntry,
+    ReportSubmission,
+    ReportTransition,
+    User,
+)
 from projects.signals import rows_written
 
 State = ReportSubmission.State
@@ -237,3 +243,59 @@ def decision_label(submission: ReportSubmission) -> str:
         "code": submission.project.code,
         "month": thaidates.month_label(submission.period),
     }
+
+
+# --- Delegation: a head hands approval to a deputy for a period ----------------------------
+
+
+def delegation_create(
+    *,
+    user: User,
+    deputy: User | None,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    note: str = "",
+    today: dt.date,
+) -> ApprovalDelegation:
+    """A head of an agency hands the approval of its reports to ``deputy``, an active
+    person of the same agency, from ``starts_on`` to ``ends_on`` (both included, from today
+    on). Administrators do it in the admin."""
+    if not permissions.can_delegate(user, user.agency_id):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if deputy is None or deputy.pk == user.pk:
+        errors["deputy"] = [_("กรุณาเลือกผู้ได้รับมอบหมาย (ไม่ใช่ตนเอง)")]
+    elif not deputy.is_active or deputy.agency_id != user.agency_id:
+        errors["deputy"] = [_("ผู้ได้รับมอบหมายต้องเป็นผู้ใช้ของหน่วยงานเดียวกัน")]
+    if starts_on is None:
+        errors["starts_on"] = [_("กรุณากรอกวันที่เริ่ม")]
+    elif starts_on < today:
+        errors["starts_on"] = [_("วันที่เริ่มต้องไม่ก่อนวันนี้")]
+    if ends_on is None:
+        errors["ends_on"] = [_("กรุณากรอกวันที่สิ้นสุด")]
+    elif starts_on is not None and ends_on < starts_on:
+        errors["ends_on"] = [_("วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่ม")]
+    if errors:
+        raise ValidationError(errors)
+    return ApprovalDelegation.objects.create(
+        agency_id=user.agency_id,
+        head=user,
+        deputy=deputy,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note.strip(),
+    )
+
+
+def delegation_end(*, delegation: ApprovalDelegation, user: User, today: dt.date) -> None:
+    """End a delegation now: one in force ends yesterday (the deputy approves nothing more
+    from today), one not begun yet is withdrawn; one already over stays as a record."""
+    if not permissions.can_delegate(user, delegation.agency_id):
+        raise PermissionDenied
+    if delegation.ends_on < today:
+        return
+    if delegation.starts_on >= today:
+        delegation.delete()
+    else:
+        delegation.ends_on = today - dt.timedelta(days=1)
+        delegation.save(update_fields=["ends_on"])

@@ -13,6 +13,8 @@ def navigation(request):
 
     return {
         "nav_role": role,
+        # «รออนุมัติ (N)»: counted only where the top bar shows it (a head's pages).
+        "nav_waiting_count": lambda: _waiting_count(user),
         "nav_can_view_dashboards": can_view_dashboards(user),
         "nav_can_use_reports": can_use_reports(user),
         "nav_can_evaluate": can_evaluate(user),
@@ -21,3 +23,9 @@ def navigation(request):
         # The project list's "โครงการใหม่" button: outside its kept body (projects/pagecache.py).
         "nav_can_create_project": can_create_projects(user),
     }
+
+
+def _waiting_count(user) -> int:
+    from projects import approval_selectors, view_helpers
+
+    return approval_selectors.waiting_count(user, today=view_helpers.today())

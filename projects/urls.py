@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
-from projects import agency_views, plan_views, project_views, views
+from projects import agency_views, approval_views, plan_views, project_views, views
 
 app_name = "projects"
 
-urlpatterns = [
+# Under /projects/ (bmaprogress/urls.py includes this module at the site's root).
+project_patterns = [
     path("", views.project_list, name="list"),
     path("my-agency/", agency_views.my_agency, name="my_agency"),
     path("new/", project_views.project_create, name="create"),
@@ -20,4 +21,11 @@ urlpatterns = [
     path(
         "<str:code>/evidence/<int:pk>/delete/", agency_views.evidence_delete, name="evidence_delete"
     ),
+]
+
+urlpatterns = [
+    path("projects/", include(project_patterns)),
+    # The head's queue (issue 15): at the site's top level, beside the pages of each role.
+    path("approvals/", approval_views.approval_queue, name="approvals"),
+    path("approvals/delegations/", approval_views.delegations, name="delegations"),
 ]
