@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from projects.models import ProgressEntry
+from projects.models import ProgressEntry, User
 from reports.models import ReportJob
 from tests.factories import (
     AgencyFactory,
@@ -34,7 +34,7 @@ from tests.factories import (
 )
 from tests.html import page_of
 
-ROLES = ("anonymous", "own staff", "other staff", "evaluator", "manager", "admin")
+ROLES = ("anonymous", "own staff", "own head", "other staff", "evaluator", "manager", "admin")
 LOGGED_IN = ROLES[1:]
 
 ALLOWED, FORBIDDEN, LOGIN = "allowed", "forbidden", "login"
@@ -64,6 +64,10 @@ DASHBOARDS = only("evaluator", "manager", "admin")
 REPORT_JOB = only("own staff", "evaluator", "manager", "admin")  # requester or can order it
 REPORTS_PAGE = only("own staff", "other staff", "evaluator", "manager", "admin")
 IMPORTERS = only("own staff", "other staff", "admin")  # staff for their own agency's plan
+# The head's queue and delegations (issue 15): the heads of the agency (a deputy with a
+# delegation in force too: tests/test_approval_queue.py), nobody else, administrators
+# neither (they manage delegations in the admin).
+HEADS = only("own head")
 GONE_IS_ALLOWED = {"imports:pages_preview", "imports:plan_preview"}
 
 
@@ -92,6 +96,9 @@ MATRIX = {
     "projects:create": ("get", {"?agency": "agency"}, EDITORS),
     "projects:evidence_delete": ("post", {"code": "project", "pk": "evidence"}, EDITORS),
     "projects:reopen": ("get", {"code": "project"}, EVALUATORS),
+    # approval of monthly reports by the head of the agency (issue 15)
+    "projects:approvals": ("get", {}, HEADS),
+    "projects:delegations": ("get", {}, HEADS),
     # reports and dashboards
     "reports:index": ("get", {}, REPORTS_PAGE),
     "reports:job": ("get", {"pk": "job"}, REPORT_JOB),
@@ -185,6 +192,7 @@ def world(db, settings, tmp_path):
     )
     users = {
         "own staff": UserFactory(agency=own),
+        "own head": UserFactory(agency=own, role=User.Role.HEAD),
         "other staff": UserFactory(agency=other),
         "evaluator": UserFactory(evaluator=True),
         "manager": UserFactory(manager=True),
@@ -290,7 +298,8 @@ def test_everybody_opens_my_agency_without_choosing_and_chooses_among_their_own(
     """Without ?agency= staff see their own agency and the others a chooser; the chooser
     lists only the agencies one may open."""
     own = world["project"].agency
-    for role in LOGGED_IN:
+    # (Heads read their agency's internals with i15-core's rules: not on this branch.)
+    for role in (r for r in LOGGED_IN if r != "own head"):
         client.force_login(world["users"][role])
         response = client.get(reverse("projects:my_agency"))
         assert response.status_code == 200, role
