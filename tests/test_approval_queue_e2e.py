@@ -1,0 +1,123 @@
+"""The head's queue (รออนุมัติ) with the keyboard only, in Debian's Chromium: tick two
+reports and approve them together, return a third without a comment (refused: the focus
+goes to its comment field, the reason beside it), write the comment and return it; after
+each action the focus is on what happened, and the focus is visible throughout."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from projects import thaidates
+from projects.models import ProgressEntry, ReportSubmission, User
+from tests.factories import (
+    ProjectFactory,
+    SubmittedReportFactory,
+    UserFactory,
+    current_fiscal_year_be,
+)
+
+pytestmark = pytest.mark.e2e
+
+State = ReportSubmission.State
+
+
+def focused_id(page) -> str:
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+def tab_to(page, element_id: str, *, back=False, limit=80) -> None:
+    """Press Tab (Shift+Tab) until ``element_id`` has the focus, and check it shows."""
+    for _ in range(limit):
+        if focused_id(page) == element_id:
+            outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+            assert outline != "none", f"#{element_id} has the focus but shows no outline"
+            return
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+    raise AssertionError(f"#{element_id} never got the focus ({focused_id(page)!r} has it)")
+
+
+@pytest.fixture
+def queue(transactional_db):
+    """Three submitted reports of last month (or this one in the year's first month) of
+    three projects of one agency, and its head."""
+    today = timezone.localdate()
+    year_be = current_fiscal_year_be()
+    projects = [ProjectFactory(fiscal_year__year_be=year_be) for _ in range(1)]
+    agency = projects[0].agency
+    projects += [ProjectFactory(agency=agency, fiscal_year=projects[0].fiscal_year) for _ in "ab"]
+    period = max(
+        thaidates.add_months(ProgressEntry.period_of(today), -1), projects[0].fiscal_year.starts_on
+    )
+    submissions = [
+        SubmittedReportFactory(
+            project=p, period=period, reported_on=min(today, period + dt.timedelta(days=20))
+        )
+        for p in projects
+    ]
+    head = UserFactory(role=User.Role.HEAD, agency=agency)
+    return head, submissions
+
+
+def test_the_queue_by_keyboard(page, login, live_server, queue):
+    head, (first, second, third) = queue
+    login(head)
+    page.goto(f"{live_server.url}/approvals/")
+    expect(page.locator("h1")).to_have_text("รออนุมัติ")
+    expect(page.locator("#nav-approvals")).to_have_text("รออนุมัติ (3)")
+
+    # Tick two, then approve them together.
+    tab_to(page, f"pick-{first.pk}")
+    page.keyboard.press("Space")
+    tab_to(page, f"pick-{second.pk}")
+    page.keyboard.press("Space")
+    tab_to(page, "approve-many-button", back=True)
+    page.keyboard.press("Enter")
+    notice = page.locator("#queue-notice")
+    expect(notice).to_contain_text("อนุมัติแล้ว 2 รายงาน")
+    expect(notice).to_be_focused()
+    expect(page.locator("#nav-approvals")).to_have_text("รออนุมัติ (1)")
+    expect(page.locator(".queue__item")).to_have_count(1)
+
+    # Return the third without a comment: refused, the focus on the comment field.
+    tab_to(page, f"return-{third.pk}")
+    page.keyboard.press("Enter")
+    comment = page.locator(f"#comment-{third.pk}")
+    expect(comment).to_be_focused()
+    expect(comment).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(f"#comment-{third.pk}-error")).to_have_text(
+        "กรุณาระบุความเห็นว่าต้องแก้ไขอะไร ก่อนส่งกลับรายงาน"
+    )
+    page.keyboard.type("กรุณาแนบภาพถ่ายหน้างาน")
+    tab_to(page, f"return-{third.pk}")
+    page.keyboard.press("Enter")
+    expect(notice).to_contain_text("กลับให้แก้ไขแล้ว")
+    expect(notice).to_be_focused()
+    expect(page.locator(".queue__item")).to_have_count(0)
+    expect(page.locator("#queue")).to_contain_text("ไม่มีรายงานรออนุมัติ")
+
+    states = dict(ReportSubmission.objects.values_list("pk", "state"))
+    assert states == {
+        first.pk: State.APPROVED,
+        second.pk: State.APPROVED,
+        third.pk: State.RETURNED,
+    }
+    assert ReportSubmission.objects.get(pk=third.pk).return_comment == "กรุณาแนบภาพถ่ายหน้างาน"
+    assert ProgressEntry.objects.filter(project__in=[first.project, second.project]).count() == 2
+
+
+def test_the_queue_without_javascript(browser, live_server, queue):
+    """The same forms post normally and come back to the queue with the message."""
+    head, (first, _second, _third) = queue
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", head.username)
+    page.fill("#id_password", "demo")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/approvals/")
+    page.click(f"#approve-{first.pk}")
+    expect(page.locator(".messages")).to_contain_text("อนุมัติรายงาน")
+    expect(page.locator(".queue__item")).to_have_count(2)
+    context.close()
