@@ -1,5 +1,6 @@
 from django.conf import settings
 
+
 def navigation(request):
     """The role of the logged-in user, for the top navigation."""
     user = getattr(request, "user", None)
@@ -15,7 +16,7 @@ def navigation(request):
 
     return {
         "nav_role": role,
-        # «รออนุมัติ (N)»: counted only where the top bar shows it (a head's pages).
+        # «รออนุมัติ (N)» beside the menu (not in its kept fragment): None, no link.
         "nav_waiting_count": lambda: _waiting_count(user),
         "nav_can_view_dashboards": can_view_dashboards(user),
         "nav_can_use_reports": can_use_reports(user),
@@ -30,6 +31,6 @@ def navigation(request):
 
 
 def _waiting_count(user) -> int:
-    from projects import approval_selectors, view_helpers
+    from projects import approval_nav, view_helpers
 
-    return approval_selectors.waiting_count(user, today=view_helpers.today())
+    return approval_nav.waiting_count(user, today=view_helpers.today())

@@ -273,6 +273,34 @@ def test_a_deputy_uses_the_queue_while_the_delegation_is_in_force(client, projec
     assert not page.all("a[href='/approvals/delegations/']")  # deputies do not delegate
 
 
+def test_a_deputy_finds_the_link_on_every_page_while_the_delegation_is_in_force(
+    client, project, head, django_capture_on_commit_callbacks
+):
+    deputy = UserFactory(agency=project.agency)
+    submitted(project)
+    client.force_login(deputy)
+    assert not page_of(client.get("/projects/my-agency/")).all("#nav-approvals")
+    with django_capture_on_commit_callbacks(execute=True):
+        delegation = ApprovalDelegationFactory(
+            agency=project.agency, head=head, deputy=deputy, starts_on=TODAY
+        )
+    link = page_of(client.get("/projects/my-agency/")).one("#nav-approvals")
+    assert text_of(link) == "รออนุมัติ (1)"
+    with django_capture_on_commit_callbacks(execute=True):
+        delegation.ends_on = delegation.starts_on = TODAY - dt.timedelta(days=3)
+        delegation.save()
+    assert not page_of(client.get("/projects/my-agency/")).all("#nav-approvals")
+
+
+def test_the_top_bar_asks_the_database_nothing_for_who_approves_nothing(client, project):
+    ApprovalDelegationFactory(starts_on=TODAY)  # somebody else's
+    client.force_login(UserFactory(agency=project.agency))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/projects/my-agency/").status_code == 200
+    asked = " ".join(query["sql"] for query in captured).lower()
+    assert "approvaldelegation" not in asked and "reportsubmission" not in asked
+
+
 def test_the_top_bar_links_heads_to_the_queue_with_its_count(head_client, client, project):
     submitted(project), submitted(project, period=JANUARY)
     link = page_of(head_client.get("/projects/my-agency/")).one("#nav-approvals")
