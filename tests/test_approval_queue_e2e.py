@@ -4,6 +4,7 @@ goes to its comment field, the reason beside it), write the comment and return i
 each action the focus is on what happened, and the focus is visible throughout."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from projects import thaidates
 from projects.models import ProgressEntry, ReportSubmission, User
+from tests.browser import problems_of
 from tests.factories import (
     ProjectFactory,
     SubmittedReportFactory,
@@ -19,6 +21,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.e2e
+
+SHOTS = Path(__file__).resolve().parent.parent / "test-results" / "approvals"
 
 State = ReportSubmission.State
 
@@ -63,6 +67,8 @@ def queue(transactional_db):
 def test_the_queue_by_keyboard(page, login, live_server, queue):
     head, (first, second, third) = queue
     login(head)
+    # The return without a comment is answered 422 on purpose.
+    problems = problems_of(page, http_from=500, expected_console=("422 (Unprocessable Entity)",))
     page.goto(f"{live_server.url}/approvals/")
     expect(page.locator("h1")).to_have_text("รออนุมัติ")
     expect(page.locator("#nav-approvals")).to_have_text("รออนุมัติ (3)")
@@ -105,6 +111,21 @@ def test_the_queue_by_keyboard(page, login, live_server, queue):
     }
     assert ReportSubmission.objects.get(pk=third.pk).return_comment == "กรุณาแนบภาพถ่ายหน้างาน"
     assert ProgressEntry.objects.filter(project__in=[first.project, second.project]).count() == 2
+    assert problems == []
+
+
+def test_the_queue_fits_a_phone(page, login, live_server, queue):
+    """At 390 px the queue, its comparison table and its forms need no sideways scrolling."""
+    head, _submissions = queue
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(head)
+    page.goto(f"{live_server.url}/approvals/")
+    expect(page.locator(".queue__item")).to_have_count(3)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "queue-390.png", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.screenshot(path=SHOTS / "queue-1366.png", full_page=True)
 
 
 def test_the_queue_without_javascript(browser, live_server, queue):
