@@ -154,8 +154,10 @@ def _render(request, agency_ids, page_number, *, notice="", tone="ok", refused=N
         "page_number": page.number,
         "can_delegate": permissions.can_delegate(request.user, request.user.agency_id),
     }
+    # The top bar's «รออนุมัติ (N)» is this count: not asked again (context processors'
+    # values give way to the view's).
+    context["waiting_count"] = context["nav_waiting_count"] = page.paginator.count
     if request.htmx:
-        context["waiting_count"] = page.paginator.count
         return render(request, QUEUE + "#queue", context, status=status)
     return render(request, QUEUE, context, status=status)
 
