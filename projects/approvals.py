@@ -169,11 +169,17 @@ def report_approve(
 
 
 def report_return(
-    submission: ReportSubmission, *, user: User, loaded_version: int, comment: str, today: dt.date
+    submission: ReportSubmission,
+    *,
+    user: User,
+    loaded_version: int,
+    comment: str,
+    today: dt.date | None = None,
 ) -> ReportSubmission:
     """Return a submitted report to its staff for correction, with the head's comment
-    (required: what to correct). Nothing counts of it until it is submitted and approved."""
-    _check_decider(submission, user, today)
+    (required: what to correct). Nothing counts of it until it is submitted and approved.
+    ``today`` decides whose delegation is in force (default: today)."""
+    _check_decider(submission, user, today or timezone.localdate())
     comment = comment.strip()
     if not comment:
         raise ValidationError(
