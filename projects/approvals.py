@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects import permissions, services, thaidates
+from projects import entries, permissions, thaidates
 from projects.locking import EditConflict, claim_version
 from projects.models import (
     ApprovalDelegation,
@@ -130,7 +130,7 @@ def report_approve(
     submission: ReportSubmission, *, user: User, loaded_version: int, today: dt.date
 ) -> ProgressEntry:
     """Approve a submitted report: it becomes its month's entry (created, or the month's
-    entry updated, through services.progress_entry_write as a report saved directly) with
+    entry updated, through entries.progress_entry_write as a report saved directly) with
     the submission's values; its evidence files move to the entry; the submission keeps the
     entry it became. A new entry is late when the submission was; an entry that existed
     keeps its own (a correction does not make an on-time report late)."""
@@ -142,7 +142,7 @@ def report_approve(
         ).first()
         values = {name: getattr(submission, name) for name in ENTRY_FIELDS}
         values["updated_by"] = submission.updated_by or submission.submitted_by or user
-        entry = services.progress_entry_write(
+        entry = entries.progress_entry_write(
             project=submission.project,
             period=submission.period,
             values=values,
