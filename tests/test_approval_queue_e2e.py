@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from projects import thaidates
 from projects.models import ProgressEntry, ReportSubmission, User
 from tests.browser import problems_of
+from tests.test_quality_gates_e2e import require_tools, run_axe, run_vnu
 from tests.factories import (
     ProjectFactory,
     SubmittedReportFactory,
@@ -112,6 +113,32 @@ def test_the_queue_by_keyboard(page, login, live_server, queue):
     assert ReportSubmission.objects.get(pk=third.pk).return_comment == "กรุณาแนบภาพถ่ายหน้างาน"
     assert ProgressEntry.objects.filter(project__in=[first.project, second.project]).count() == 2
     assert problems == []
+
+
+def test_the_queue_and_the_delegations_pass_axe_and_the_nu_html_checker(
+    browser, live_server, queue, tmp_path
+):
+    """As tests/test_quality_gates_e2e.py (whose demo has no head yet on this branch)."""
+    require_tools()
+    head, _submissions = queue
+    # Playwright injects axe as an inline script: the site's CSP (rightly) refuses those.
+    context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", head.username)
+    page.fill("#id_password", "demo")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    files, violations = {}, {}
+    for name, path in (("queue", "/approvals/"), ("delegations", "/approvals/delegations/")):
+        response = page.goto(path)
+        assert response.status == 200
+        violations[name] = run_axe(page)
+        files[name] = tmp_path / f"{name}.html"
+        files[name].write_bytes(response.body())
+    context.close()
+    assert violations == {"queue": [], "delegations": []}
+    assert run_vnu(files) == {"queue": [], "delegations": []}
 
 
 def test_the_queue_fits_a_phone(page, login, live_server, queue):
