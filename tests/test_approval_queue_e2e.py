@@ -85,6 +85,7 @@ def test_the_queue_by_keyboard(page, login, live_server, queue):
     expect(notice).to_contain_text("อนุมัติแล้ว 2 รายงาน")
     expect(notice).to_be_focused()
     expect(page.locator("#nav-approvals")).to_have_text("รออนุมัติ (1)")
+    expect(page.locator("#nav-approvals")).to_have_class("topbar__approvals")
     expect(page.locator(".queue__item")).to_have_count(1)
 
     # Return the third without a comment: refused, the focus on the comment field.
