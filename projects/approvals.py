@@ -153,7 +153,9 @@ def report_approve(
             loaded_version=existing.version if existing else 0,
         )
         if existing is None and submission.submitted_by_id:
-            ProgressEntry.objects.filter(pk=entry.pk).update(created_by=submission.submitted_by)
+            # Who reported it (ผู้รายงาน) is who submitted it; the history names the approver.
+            entry.created_by = submission.submitted_by
+            ProgressEntry.objects.filter(pk=entry.pk).update(created_by=entry.created_by)
         for evidence in submission.evidence.all():
             evidence.entry, evidence.submission = entry, None
             evidence._history_user = user

@@ -127,6 +127,7 @@ def test_approving_creates_the_months_entry_from_the_submission(project, head, s
         submission, user=head, loaded_version=submission.version, today=TODAY
     )
 
+    assert entry.created_by == staff
     entry = ProgressEntry.objects.get(pk=entry.pk)
     assert (entry.project, entry.period, entry.percent) == (project, FEBRUARY, Decimal("62.50"))
     assert entry.completed_steps == [steps[0].pk]
