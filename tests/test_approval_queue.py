@@ -377,3 +377,13 @@ def test_only_heads_delegate_and_only_their_own_agencys(client, project, head):
     response = client.post(DELEGATIONS, {"action": "end", "delegation": other.pk})
     assert response.status_code == 403
     assert ApprovalDelegation.objects.filter(pk=other.pk, ends_on=other.ends_on).exists()
+
+
+def test_an_unknown_action_or_page_changes_nothing(head_client, project):
+    submission = submitted(project)
+    data = {"action": "delete", "submission": submission.pk, "version": submission.version}
+    assert head_client.post(URL, data).status_code == 400
+    assert head_client.post(URL, {"action": "approve", "submission": "x"}).status_code == 404
+    assert head_client.get(URL + "?page=abc").status_code == 200
+    submission.refresh_from_db()
+    assert submission.state == State.SUBMITTED
