@@ -13,13 +13,13 @@ from playwright.sync_api import expect
 from projects import thaidates
 from projects.models import ProgressEntry, ReportSubmission, User
 from tests.browser import problems_of
-from tests.test_quality_gates_e2e import require_tools, run_axe, run_vnu
 from tests.factories import (
     ProjectFactory,
     SubmittedReportFactory,
     UserFactory,
     current_fiscal_year_be,
 )
+from tests.test_quality_gates_e2e import require_tools, run_axe, run_vnu
 
 pytestmark = pytest.mark.e2e
 
