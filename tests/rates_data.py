@@ -5,7 +5,7 @@ Fiscal year 2569 (October 2025 – September 2026), counted on 5 January 2026: O
 November and December have ended (December's deadline, 10 January, has not passed);
 January has not. November's deadline is moved to 15 December 2025.
 
-Agency A (reports need approval): A1, A2, A3. Agency B (no approval): B1, B2. Agency C
+Agency A (reports need approval; codes 7…, clear of the factory's 5…): A1, A2, A3. Agency B (no approval): B1, B2. Agency C
 has a project of 2568 only (no row). Per month, with the reason of each count:
 
 =========  ==================================================  ============================
@@ -90,14 +90,14 @@ class RatesData:
 
 def build() -> RatesData:
     fiscal_year = FiscalYearFactory(year_be=YEAR)
-    a = AgencyFactory(code="50100000", name="สำนักงานเขตทดสอบเอ", short_name="เขตเอ")
+    a = AgencyFactory(code="70100000", name="สำนักงานเขตทดสอบเอ", short_name="เขตเอ")
     b = AgencyFactory(
-        code="50200000",
+        code="70200000",
         name="สำนักทดสอบบี",
         short_name="สนบ.",
         reports_need_approval=False,
     )
-    c = AgencyFactory(code="50300000", name="สำนักทดสอบซี", short_name="สนซ.")
+    c = AgencyFactory(code="70300000", name="สำนักทดสอบซี", short_name="สนซ.")
     p = {
         name: ProjectFactory(agency=agency, fiscal_year=fiscal_year, code=f"{agency.code}-{name}")
         for agency, name in ((a, "A1"), (a, "A2"), (a, "A3"), (b, "B1"), (b, "B2"))
