@@ -143,14 +143,21 @@ class ReportingRates:
     def month(self, period: dt.date) -> RateMonth | None:
         return next((month for month in self.months if month.period == period), None)
 
+    def counted_cells(self, row: AgencyRates) -> list[tuple[RateMonth, Counts]]:
+        """``row``'s counts of each counted month, with the month."""
+        return [
+            (month, counts) for month, counts in row.cells_with_months(self.months) if month.counted
+        ]
+
     @property
     def monthly(self) -> list[tuple[RateMonth, Counts]]:
         """The all-agency counts of each counted month."""
-        return [
-            (month, counts)
-            for month, counts in self.total.cells_with_months(self.months)
-            if month.counted
-        ]
+        return self.counted_cells(self.total)
+
+    @property
+    def table(self) -> list[tuple[AgencyRates, list[tuple[RateMonth, Counts]]]]:
+        """Each agency with its counted months, as the pages show them."""
+        return [(row, self.counted_cells(row)) for row in self.rows]
 
 
 # --- The rules in SQL --------------------------------------------------------------------

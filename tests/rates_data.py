@@ -5,8 +5,9 @@ Fiscal year 2569 (October 2025 – September 2026), counted on 5 January 2026: O
 November and December have ended (December's deadline, 10 January, has not passed);
 January has not. November's deadline is moved to 15 December 2025.
 
-Agency A (reports need approval; codes 7…, clear of the factory's 5…): A1, A2, A3. Agency B (no approval): B1, B2. Agency C
-has a project of 2568 only (no row). Per month, with the reason of each count:
+Agency A (reports need approval): A1, A2, A3. Agency B (no approval): B1, B2. Agency C
+has a project of 2568 only (no row). Their codes start with 7, clear of AgencyFactory's.
+Per month, with the reason of each count:
 
 =========  ==================================================  ============================
 month      what exists                                         exp / sub / on time / appr.
