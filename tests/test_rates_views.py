@@ -4,6 +4,7 @@ the number of agencies or projects. The numbers are those of tests/rates_data.py
 by hand there."""
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -235,3 +236,68 @@ def test_query_count_does_not_grow_with_agencies_or_projects(
         second = manager_client.get(url, params)
     assert first.status_code == second.status_code == 200
     assert len(second.content) > len(first.content)
+
+
+# --- My agency ---------------------------------------------------------------------------
+
+
+def test_my_agency_shows_its_rates_month_by_month(client, data):
+    client.force_login(UserFactory(agency=data.a))
+    page = page_of(client.get("/projects/my-agency/"))
+    assert text_of(page.one("#h-rates")) == f"อัตราการส่งรายงาน ปีงบประมาณ {YEAR}"
+    rows = [
+        [text_of(cell) for cell in row if cell.tag.rpartition("}")[2] in ("th", "td")]
+        for row in page.all(".agency-rates tbody tr")
+    ]
+    assert rows == [
+        [
+            "ธันวาคม 2568 กำหนดส่ง 10/01/2569",
+            "ต้องส่ง 3",
+            "ส่งแล้ว 2 (66.7%)",
+            "ตรงเวลา 2 (66.7%)",
+            "อนุมัติแล้ว 2 (66.7%)",
+            "ยังไม่ส่ง 1",
+        ],
+        [
+            "พฤศจิกายน 2568 กำหนดส่ง 15/12/2568",
+            "ต้องส่ง 3",
+            "ส่งแล้ว 3 (100.0%)",
+            "ตรงเวลา 2 (66.7%)",
+            "อนุมัติแล้ว 2 (66.7%)",
+            "ยังไม่ส่ง 0",
+        ],
+        [
+            "ตุลาคม 2568 กำหนดส่ง 10/11/2568",
+            "ต้องส่ง 3",
+            "ส่งแล้ว 2 (66.7%)",
+            "ตรงเวลา 2 (66.7%)",
+            "อนุมัติแล้ว 1 (33.3%)",
+            "ยังไม่ส่ง 1",
+        ],
+        [
+            "ทั้งปีถึงปัจจุบัน",
+            "ต้องส่ง 9",
+            "ส่งแล้ว 7 (77.8%)",
+            "ตรงเวลา 6 (66.7%)",
+            "อนุมัติแล้ว 5 (55.6%)",
+            "ยังไม่ส่ง 2",
+        ],
+    ]
+    # Each month opens that month's status of every project of the agency.
+    link = page.all(".agency-rates tbody th a")[0].get("href")
+    assert link == f"/projects/my-agency/?agency={data.a.code}&month=2025-12"
+
+
+def test_my_agency_rates_of_another_agency_for_those_who_oversee(client, data):
+    client.force_login(UserFactory(evaluator=True))
+    page = page_of(client.get("/projects/my-agency/", {"agency": data.b.code}))
+    total = page.all(".agency-rates tbody tr")[-1]
+    assert "ส่งแล้ว 3 (50.0%)" in text_of(total)
+
+
+def test_my_agency_without_the_fiscal_year_has_no_rates(client, data, monkeypatch):
+    monkeypatch.setattr(view_helpers, "today", lambda: dt.date(2030, 1, 5))
+    client.force_login(UserFactory(agency=data.a))
+    response = client.get("/projects/my-agency/")
+    assert response.status_code == 200
+    assert not page_of(response).all("#h-rates")
