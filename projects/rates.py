@@ -198,6 +198,19 @@ def unreported(projects: QuerySet[Project], period: dt.date) -> QuerySet[Project
     ).exclude(Exists(sent(ReportSubmission.objects.filter(project=OuterRef("pk"), period=period))))
 
 
+def unapproved_between(starts_on: dt.date, ends_on: dt.date) -> Exists:
+    """For a Project queryset: the project has a report of a month from ``starts_on`` to
+    ``ends_on`` that is not approved yet (open: a draft, one waiting for its head, one
+    returned). The evaluation screen marks these (มีรายงานรออนุมัติ)."""
+    return Exists(
+        ReportSubmission.objects.filter(
+            project=OuterRef("pk"),
+            period__range=(starts_on, ends_on),
+            state__in=ReportSubmission.OPEN_STATES,
+        )
+    )
+
+
 # --- Counting ----------------------------------------------------------------------------
 
 

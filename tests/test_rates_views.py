@@ -301,3 +301,32 @@ def test_my_agency_without_the_fiscal_year_has_no_rates(client, data, monkeypatc
     response = client.get("/projects/my-agency/")
     assert response.status_code == 200
     assert not page_of(response).all("#h-rates")
+
+
+# --- The evaluation screen ---------------------------------------------------------------
+
+
+def marked(page) -> dict[str, bool]:
+    return {
+        text_of(row.find(".//{*}th//{*}a")): "มีรายงานรออนุมัติ" in text_of(row)
+        for row in page.all(".eval-table tbody")
+    }
+
+
+def test_evaluation_marks_projects_with_reports_not_yet_approved_in_the_quarter(client, data):
+    client.force_login(UserFactory(evaluator=True))
+    page = page_of(client.get(f"/evaluation/{YEAR}/1/"))
+    codes = {name: project.code for name, project in data.projects.items()}
+    # A2: submitted, waiting; A3: a draft (October), returned (November). A1's November
+    # submission is approved: nothing open.
+    assert marked(page) == {
+        codes["A1"]: False,
+        codes["A2"]: True,
+        codes["A3"]: True,
+        codes["B1"]: False,
+        codes["B2"]: False,
+    }
+    assert "ค่าที่เติมให้มาจากรายงานที่อนุมัติแล้วเท่านั้น" in page.text()
+    # The second quarter (January to March) has no open submission.
+    page = page_of(client.get(f"/evaluation/{YEAR}/2/"))
+    assert not any(marked(page).values())
