@@ -173,7 +173,13 @@ def rates_figure(reporting_rates) -> dict:
         "layout": _layout(
             barmode="group",
             height=280,
-            yaxis={"range": [0, 100], "ticksuffix": "%", "gridcolor": "#e5e9ee"},
+            # A little above 100 so that a full bar and the 100% tick are not cut off.
+            yaxis={
+                "range": [0, 105],
+                "tickvals": [0, 20, 40, 60, 80, 100],
+                "ticksuffix": "%",
+                "gridcolor": "#e5e9ee",
+            },
             xaxis={"type": "category", "tickangle": 0, "automargin": True},
         ),
     }

@@ -108,14 +108,14 @@ def _download(tables, fmt) -> HttpResponse:
     return response
 
 
-def _rate_month(request, filters) -> rates.RateMonth | None:
-    """The ended month of ``?month=`` (2026-01), else the latest ended month; None when no
-    month of the year has ended. One query (the year's moved deadlines)."""
+def _rate_months(request, filters) -> tuple[rates.RateMonth | None, list[rates.RateMonth]]:
+    """The ended month of ``?month=`` (2026-01), else the latest ended month (None when no
+    month of the year has ended), and every ended month. One query (the moved deadlines)."""
     counted = rates.rate_months(filters.fiscal_year, today=filters.today)
     counted = [month for month in counted if month.counted]
     period = view_helpers.period_param(request.GET.get("month"))
     chosen = next((month for month in counted if month.period == period), None)
-    return chosen or (counted[-1] if counted else None)
+    return chosen or (counted[-1] if counted else None), counted
 
 
 @login_required
@@ -126,8 +126,8 @@ def rates_missing(request):
     filters, years, _agencies = _filters(request)
     if filters is None:
         raise Http404
-    month = _rate_month(request, filters)
-    context = {"filters": filters, "years": years, "month": month}
+    month, counted = _rate_months(request, filters)
+    context = {"filters": filters, "years": years, "month": month, "months": counted}
     if month is not None:
         projects = rates.missing_projects(filters.fiscal_year, month.period, agency=filters.agency)
         paginator = Paginator(projects, settings.BMA_PROJECTS_PAGE_SIZE)
@@ -144,7 +144,7 @@ def rates_download(request, fmt):
     if filters is None:
         raise Http404
     if request.GET.get("month"):
-        month = _rate_month(request, filters)
+        month, _counted = _rate_months(request, filters)
         if month is None:
             raise Http404
         projects = rates.missing_projects(filters.fiscal_year, month.period, agency=filters.agency)

@@ -330,3 +330,11 @@ def test_evaluation_marks_projects_with_reports_not_yet_approved_in_the_quarter(
     # The second quarter (January to March) has no open submission.
     page = page_of(client.get(f"/evaluation/{YEAR}/2/"))
     assert not any(marked(page).values())
+
+
+def test_drill_down_offers_every_ended_month(manager_client, data):
+    page = page_of(manager_client.get(MISSING, {"year": YEAR, "month": "2025-11"}))
+    links = page.all("nav.dash-orders a")
+    assert [text_of(a) for a in links] == ["ต.ค. 2568", "พ.ย. 2568", "ธ.ค. 2568"]
+    assert [a.get("aria-current") for a in links] == [None, "true", None]
+    assert links[0].get("href") == f"?year={YEAR}&month=2025-10"
