@@ -18,9 +18,10 @@ For a fiscal year's month M and the projects of that year (of an agency):
 - **missing** = expected − submitted: the drill-down lists these projects (ขาดส่ง once the
   deadline has passed, รอส่ง before).
 
-Everything is counted by the database in a fixed number of queries (four, five when a
-month's deadline reaches another fiscal year), whatever the number of agencies, projects
-or reports: no loop over projects.
+Everything is counted by the database in four queries (the moved deadlines, the projects
+per agency, the entries, the sent submissions), whatever the number of agencies, projects
+or reports: no loop over projects. The evaluation screen's mark of projects with reports
+not yet approved (``unapproved_between``) lives here too.
 """
 
 import datetime as dt
@@ -163,19 +164,16 @@ class ReportingRates:
 # --- The rules in SQL --------------------------------------------------------------------
 
 
-def entry_on_time(deadlines: dict[dt.date, dt.date], prefix: str = "") -> Q:
+def entry_on_time(deadlines: dict[dt.date, dt.date]) -> Q:
     """An entry months.MonthState does not count late (``reported_late``): not ``is_late``
     and dated on or before its month's deadline. The SQL twin of that property, kept equal
     by tests/test_rates.py."""
     dated = reduce(
         operator.or_,
-        (
-            Q(**{f"{prefix}period": period, f"{prefix}reported_on__lte": deadline})
-            for period, deadline in deadlines.items()
-        ),
+        (Q(period=period, reported_on__lte=deadline) for period, deadline in deadlines.items()),
         Q(pk__in=[]),
     )
-    return Q(**{f"{prefix}is_late": False}) & dated
+    return Q(is_late=False) & dated
 
 
 def _entries_of_month(deadlines=None) -> QuerySet[ProgressEntry]:
@@ -228,8 +226,7 @@ def _expected(fiscal_year: FiscalYear, agency: Agency | None) -> list[tuple]:
     if agency is not None:
         projects = projects.filter(agency=agency)
     return list(
-        projects.order_by()
-        .values_list("agency_id", "agency__code", "agency__name", "agency__short_name")
+        projects.values_list("agency_id", "agency__code", "agency__name", "agency__short_name")
         .annotate(n=Count("pk"))
         .order_by("agency__code")
     )
