@@ -212,9 +212,14 @@ def unapproved_between(starts_on: dt.date, ends_on: dt.date) -> Exists:
 # --- Counting ----------------------------------------------------------------------------
 
 
-def rate_months(fiscal_year: FiscalYear, *, today: dt.date) -> list[RateMonth]:
-    """The twelve months of the year with their deadlines: one query."""
-    due = months.deadlines(thaidates.fiscal_months(fiscal_year.year_be), fiscal_years=[fiscal_year])
+def rate_months(
+    fiscal_year: FiscalYear, *, today: dt.date, deadlines: dict | None = None
+) -> list[RateMonth]:
+    """The twelve months of the year with their deadlines (``deadlines`` when the caller
+    has read them with months.deadlines or months.reporting_calendar, else one query)."""
+    due = deadlines or months.deadlines(
+        thaidates.fiscal_months(fiscal_year.year_be), fiscal_years=[fiscal_year]
+    )
     return [
         RateMonth(months.MonthState(period=period, deadline=deadline, today=today))
         for period, deadline in due.items()
@@ -266,11 +271,16 @@ def _reported(fiscal_year, agency, periods, deadlines) -> dict[tuple[int, dt.dat
 
 
 def reporting_rates(
-    fiscal_year: FiscalYear, *, today: dt.date, agency: Agency | None = None
+    fiscal_year: FiscalYear,
+    *,
+    today: dt.date,
+    agency: Agency | None = None,
+    deadlines: dict | None = None,
 ) -> ReportingRates:
     """The rates of every agency with projects in ``fiscal_year`` (only ``agency`` when
-    given), per month, on ``today``: four queries."""
-    rate_months_ = rate_months(fiscal_year, today=today)
+    given), per month, on ``today``: four queries (three given the year's ``deadlines``,
+    see rate_months)."""
+    rate_months_ = rate_months(fiscal_year, today=today, deadlines=deadlines)
     counted = [month for month in rate_months_ if month.counted]
     deadlines = {month.period: month.deadline for month in counted}
     expected = _expected(fiscal_year, agency)

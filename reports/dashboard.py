@@ -108,6 +108,9 @@ class DashboardFilters:
     evaluation_quarter: int | None = None
     # The day the numbers are read (the reporting rates count the months ended by then).
     today: dt.date | None = None
+    # (month, deadline) of the year's twelve months (months.reporting_calendar), read once
+    # for the rates too.
+    deadlines: tuple[tuple[dt.date, dt.date], ...] = ()
 
     @property
     def current_month(self) -> dt.date | None:
@@ -184,6 +187,7 @@ def parse_filters(
         due_deadline=calendar.due_deadline,
         evaluation_quarter=evaluation_quarter_for(fiscal_year, day),
         today=today,
+        deadlines=tuple(calendar.deadlines.items()),
     )
 
 
@@ -507,7 +511,7 @@ def cache_key(filters: DashboardFilters) -> str:
 
 def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
     """The per-agency rows, their total, the monthly reporting counts and the reporting
-    rates (projects/rates.py): six queries, kept for BMA_DASHBOARD_CACHE_SECONDS (the page
+    rates (projects/rates.py): five queries, kept for BMA_DASHBOARD_CACHE_SECONDS (the page
     says when they were computed). The rates' months follow from the missing and due
     months of the key.
 
@@ -532,6 +536,7 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
             filters.fiscal_year,
             today=filters.today or timezone.localdate(),
             agency=filters.agency,
+            deadlines=dict(filters.deadlines) or None,
         ),
     )
     summary = dataclasses.replace(summary, charts=dashboard_charts.figures(summary, filters))

@@ -110,8 +110,11 @@ def _download(tables, fmt) -> HttpResponse:
 
 def _rate_months(request, filters) -> tuple[rates.RateMonth | None, list[rates.RateMonth]]:
     """The ended month of ``?month=`` (2026-01), else the latest ended month (None when no
-    month of the year has ended), and every ended month. One query (the moved deadlines)."""
-    counted = rates.rate_months(filters.fiscal_year, today=filters.today)
+    month of the year has ended), and every ended month (the deadlines read with the
+    filters: no query)."""
+    counted = rates.rate_months(
+        filters.fiscal_year, today=filters.today, deadlines=dict(filters.deadlines)
+    )
     counted = [month for month in counted if month.counted]
     period = view_helpers.period_param(request.GET.get("month"))
     chosen = next((month for month in counted if month.period == period), None)
@@ -152,6 +155,11 @@ def rates_download(request, fmt):
     else:
         table = dashboard_export.rates_table(
             filters,
-            rates.reporting_rates(filters.fiscal_year, today=filters.today, agency=filters.agency),
+            rates.reporting_rates(
+                filters.fiscal_year,
+                today=filters.today,
+                agency=filters.agency,
+                deadlines=dict(filters.deadlines),
+            ),
         )
     return _download([table], fmt)
