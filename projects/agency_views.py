@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from projects import (
     permissions,
+    rates,
     reporting,
     services,
     thaidates,
@@ -25,6 +26,7 @@ from projects.forms import (
 from projects.models import (
     Agency,
     EvidenceFile,
+    FiscalYear,
     ProgressEntry,
 )
 
@@ -183,4 +185,14 @@ def my_agency(request):
                     request.user, row.project, cell.state
                 )
         context.update(page=page, rows=rows)
+        context["rates"] = _agency_rates(agency, period, today)
     return render(request, "projects/my_agency.html", context)
+
+
+def _agency_rates(agency, period, today):
+    """The agency's reporting rates of the fiscal year of ``period`` (projects/rates.py),
+    None when that year is not in the system."""
+    fiscal_year = FiscalYear.objects.filter(year_be=thaidates.fiscal_year_of(period)).first()
+    if fiscal_year is None:
+        return None
+    return rates.reporting_rates(fiscal_year, today=today, agency=agency)

@@ -98,6 +98,8 @@ MATRIX = {
     "reports:download": ("get", {"pk": "job"}, REPORT_JOB),
     "dashboard:index": ("get", {}, DASHBOARDS),
     "dashboard:export": ("get", {"fmt": "csv"}, DASHBOARDS),
+    "dashboard:rates-missing": ("get", {}, DASHBOARDS),
+    "dashboard:rates-export": ("get", {"fmt": "csv"}, DASHBOARDS),
     # evaluation by สยป.
     "indicators:evaluation-home": ("get", {}, EVALUATORS),
     "indicators:evaluation": ("get", {"year": "year", "quarter": 1}, EVALUATORS),

@@ -113,6 +113,7 @@ def main_pages(demo) -> list[tuple[str, str | None, str, int]]:
         ("quarter history", "evaluator", f"/evaluation/{year}/1/history/", 200),
         ("KPI criteria", "evaluator", f"/indicators/{demo['indicator'].code}/criteria/", 200),
         ("dashboard", "manager", "/dashboard/", 200),
+        ("projects not reported", "manager", f"/dashboard/rates/missing/?year={year}", 200),
         ("pages upload", "admin", "/imports/pages/", 200),
     ]
 
