@@ -113,8 +113,8 @@ def test_a_daily_digest_of_waiting_reports_to_heads(w):
         (w["head"].username, "2026-12-02"),
         (w["head"].username, "2026-12-03"),
     ]
-    notice = Notification.objects.filter(kind=Kind.DIGEST).first()
-    assert notice.title == "มีรายงานรออนุมัติ 1 รายการ"
+    notice = Notification.objects.get(kind=Kind.DIGEST, key="2026-12-02")
+    assert notice.title == "มีรายงานรออนุมัติ 1 รายการ (2 ธ.ค. 2569)"
     assert w["p1"].code in notice.body and w["p2"].code not in notice.body
 
 

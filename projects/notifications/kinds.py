@@ -220,7 +220,10 @@ def digests(now: dt.datetime) -> list[Notice]:
     notices = []
     for agency_id, heads in people_of(waiting, (User.Role.HEAD,)).items():
         submissions = waiting[agency_id]
-        title = _("มีรายงานรออนุมัติ %(count)d รายการ") % {"count": len(submissions)}
+        title = _("มีรายงานรออนุมัติ %(count)d รายการ (%(day)s)") % {
+            "count": len(submissions),
+            "day": thaidates.format_thai_short(today),
+        }
         lines = [
             f"- {s.project.code} {s.project.name} "
             f"({thaidates.month_label(s.period)}, "

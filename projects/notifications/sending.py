@@ -103,6 +103,8 @@ def message_of(notification: Notification, connection) -> mail.EmailMultiAlterna
 def notifications_email() -> tuple[int, int]:
     """E-mail every pending notice once: (sent, failed)."""
     sent = failed = 0
+    if not Notification.objects.filter(email_state=EmailState.PENDING).exists():
+        return sent, failed  # no connection to the mail server for nothing
     with mail.get_connection() as connection:
         while True:
             with transaction.atomic():
