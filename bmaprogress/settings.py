@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "projects.context_processors.navigation",
+                "projects.context_processors.notification_bell",
                 "bmaprogress.context_processors.csp_nonce",
             ],
             "builtins": ["projects.templatetags.thai"],

@@ -21,3 +21,14 @@ def navigation(request):
         # The project list's "โครงการใหม่" button: outside its kept body (projects/pagecache.py).
         "nav_can_create_project": can_create_projects(user),
     }
+
+
+def notification_bell(request):
+    """The bell's unread count when one is kept (no query: projects/notifications/bell.py);
+    None lets the bell ask for it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from projects.notifications import bell
+
+    return {"nav_unread": bell.kept_count(user.pk)}
