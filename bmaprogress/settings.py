@@ -376,3 +376,5 @@ BMA_SITE_URL = env_str("BMA_SITE_URL", "http://127.0.0.1:8000")
 # over this many days back (a sending stopped for a while catches up, no older history).
 BMA_REMINDER_DAYS = env_int("BMA_REMINDER_DAYS", 3)
 BMA_NOTIFY_LOOKBACK_DAYS = env_int("BMA_NOTIFY_LOOKBACK_DAYS", 7)
+# Reminders, late notices and the heads' digest wait for this hour of the day (Bangkok).
+BMA_NOTIFY_HOUR = env_int("BMA_NOTIFY_HOUR", 8)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from projects.models import ReportSubmission, ReportTransition, User
+from projects.models import Notification, ReportSubmission, ReportTransition, User
 from tests.factories import AgencyFactory, FiscalYearFactory, ProjectFactory, UserFactory
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -59,3 +59,15 @@ def transition(sub, to_state, *, by, when: dt.datetime, comment=""):
     )
     ReportTransition.objects.filter(pk=made.pk).update(at=when)
     return made
+
+
+def notice(user, n=1, **values):
+    return Notification.objects.create(
+        user=user,
+        kind=values.pop("kind", Notification.Kind.RETURNED),
+        key=values.pop("key", str(n)),
+        title=values.pop("title", f"รายงานถูกส่งกลับแก้ไข {n}"),
+        body=values.pop("body", "หัวหน้าหน่วยงานส่งกลับให้แก้ไข: ขอรูป"),
+        url=values.pop("url", "/projects/my-agency/"),
+        **values,
+    )

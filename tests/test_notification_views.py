@@ -9,22 +9,11 @@ from projects.models import Notification, NotificationPreference
 from projects.notifications import bell
 from tests.factories import UserFactory
 from tests.html import page_of
+from tests.notices import notice
 
 pytestmark = pytest.mark.django_db
 Kind = Notification.Kind
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def notice(user, n=1, **values):
-    return Notification.objects.create(
-        user=user,
-        kind=values.pop("kind", Kind.RETURNED),
-        key=values.pop("key", str(n)),
-        title=values.pop("title", f"รายงานถูกส่งกลับแก้ไข {n}"),
-        body=values.pop("body", "หัวหน้าหน่วยงานส่งกลับให้แก้ไข: ขอรูป"),
-        url=values.pop("url", "/projects/my-agency/"),
-        **values,
-    )
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from projects.models import Notification, NotificationPreference, ProgressEntry
 from projects.notifications import kinds
 from projects.notifications.sending import notifications_send
 from tests.factories import MonthReopeningFactory, ProgressEntryFactory, QuarterEvaluationFactory
-from tests.notices import NOVEMBER, State, at, submission, transition, world
+from tests.notices import NOVEMBER, State, at, notice, submission, transition, world
 
 pytestmark = pytest.mark.django_db
 Kind = Notification.Kind
@@ -116,6 +116,29 @@ def test_a_daily_digest_of_waiting_reports_to_heads(w):
     notice = Notification.objects.get(kind=Kind.DIGEST, key="2026-12-02")
     assert notice.title == "มีรายงานรออนุมัติ 1 รายการ (2 ธ.ค. 2569)"
     assert w["p1"].code in notice.body and w["p2"].code not in notice.body
+
+
+def test_the_calendar_notices_wait_for_the_working_day(w, settings):
+    submission(w["p1"], State.SUBMITTED, by=w["s1"])
+    notifications_send(now=at(dt.date(2026, 12, 11), hour=7))
+    assert Notification.objects.count() == 0
+    notifications_send(now=at(dt.date(2026, 12, 11), hour=8))
+    assert set(Notification.objects.values_list("kind", flat=True)) == {Kind.LATE, Kind.DIGEST}
+
+
+def test_the_list_page_costs_the_same_for_1_or_20_notices(client, w):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(w["s1"])
+    counts = []
+    for n in (1, 20):
+        for i in range(n - Notification.objects.filter(user=w["s1"]).count()):
+            notice(w["s1"], f"budget-{n}-{i}")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/notifications/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
 
 
 def test_a_month_reopened_tells_the_agency_staff_once(w):

@@ -100,14 +100,22 @@ def project_lines(projects: list[Project]) -> str:
     return "\n".join(lines)
 
 
-def my_agency_url(agency_id: int | None = None) -> str:
+def my_agency_url() -> str:
     return reverse("projects:my_agency")
+
+
+def daytime(now: dt.datetime) -> bool:
+    """Notices of the calendar (reminders, late notices, the digest) wait for the working
+    day: from ``BMA_NOTIFY_HOUR`` (8 o'clock), not at the first hourly run after midnight."""
+    return timezone.localtime(now).hour >= settings.BMA_NOTIFY_HOUR
 
 
 def reminders(now: dt.datetime) -> list[Notice]:
     """``BMA_REMINDER_DAYS`` days before a month's deadline (to the deadline itself): the
     agency's staff, when some of its projects have no report of the month submitted. One
     notice per person and month (key: the month)."""
+    if not daytime(now):
+        return []
     today = timezone.localdate(now)
     notices = []
     for period, deadline in recent_deadlines(today).items():
@@ -137,6 +145,8 @@ def late_notices(now: dt.datetime) -> list[Notice]:
     """From the day after a month's deadline (for ``BMA_NOTIFY_LOOKBACK_DAYS`` days): the
     staff and heads of agencies with projects still without a submitted report of it.
     One notice per person and month."""
+    if not daytime(now):
+        return []
     today = timezone.localdate(now)
     window = dt.timedelta(days=settings.BMA_NOTIFY_LOOKBACK_DAYS)
     notices = []
@@ -209,6 +219,8 @@ def approvals_url() -> str:
 def digests(now: dt.datetime) -> list[Notice]:
     """Once a day: each head of an agency with submitted reports waiting for approval, the
     number waiting and the oldest. Key: the day."""
+    if not daytime(now):
+        return []
     today = timezone.localdate(now)
     waiting = defaultdict(list)
     for submission in (

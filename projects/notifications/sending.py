@@ -48,7 +48,9 @@ def notifications_make(*, now: dt.datetime) -> int:
         return 0
     user_ids = {n.user_id for n in notices}
     made = set(
-        Notification.objects.filter(user_id__in=user_ids).values_list("user_id", "kind", "key")
+        Notification.objects.filter(
+            user_id__in=user_ids, key__in={n.key for n in notices}
+        ).values_list("user_id", "kind", "key")
     )
     new = [n for n in notices if (n.user_id, n.kind, n.key) not in made]
     if not new:
