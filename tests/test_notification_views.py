@@ -156,3 +156,14 @@ def test_the_settings_with_htmx_say_so_beside_the_button(client, staff):
 def test_anonymous_visitors_are_sent_to_log_in(client):
     for url in ("/notifications/", "/notifications/settings/", "/notifications/bell/"):
         assert client.get(url).status_code == 302
+
+
+def test_administrators_see_the_notices_in_the_admin_read_only(client):
+    item = notice(UserFactory(), title="รายงานเลยกำหนดส่ง")
+    client.force_login(UserFactory(admin=True, is_superuser=True))
+    listing = client.get("/admin/projects/notification/")
+    assert "รายงานเลยกำหนดส่ง" in listing.content.decode()
+    assert client.get("/admin/projects/notification/add/").status_code == 403
+    response = client.post(f"/admin/projects/notification/{item.pk}/change/", {"title": "x"})
+    item.refresh_from_db()
+    assert response.status_code in (200, 403) and item.title == "รายงานเลยกำหนดส่ง"
