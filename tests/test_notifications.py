@@ -2,6 +2,7 @@
 kind; the e-mail itself (Thai subject, text and HTML, an absolute link)."""
 
 import datetime as dt
+import smtplib
 
 import pytest
 from django.core import mail
@@ -44,6 +45,12 @@ def test_a_reminder_three_days_before_the_deadline_once(w):
     assert notice.title == "อีก 3 วันถึงกำหนดส่งรายงานเดือนพฤศจิกายน 2569"
     assert w["p1"].code in notice.body and w["p2"].code in notice.body
     assert notice.url == "/projects/my-agency/"
+
+
+def test_a_reminder_first_made_on_the_deadline_says_it_is_the_last_day(w):
+    notifications_send(now=at(dt.date(2026, 12, 10)))
+    notice = Notification.objects.get(user=w["s1"], kind=Kind.REMINDER)
+    assert notice.title == "วันนี้เป็นวันสุดท้ายของการส่งรายงานเดือนพฤศจิกายน 2569"
 
 
 def test_no_reminder_for_an_agency_whose_reports_are_in(w):
@@ -199,19 +206,39 @@ def test_nobody_without_an_address_is_emailed(w):
     assert len(mail.outbox) == 2
 
 
-def test_a_failed_email_is_marked_and_the_others_go(w, monkeypatch):
+def test_a_refused_email_is_marked_and_the_others_go(w, monkeypatch):
     from projects.notifications import sending
 
     real = sending.message_of
 
-    def failing(notification, connection):
+    def refusing(notification, connection):
         if notification.user_id == w["s1"].pk:
-            raise OSError("refused")
+            raise smtplib.SMTPRecipientsRefused({w["s1"].email: (550, b"no such user")})
         return real(notification, connection)
 
-    monkeypatch.setattr(sending, "message_of", failing)
-    assert notifications_send(now=at(dt.date(2026, 12, 7))) == {"made": 3, "sent": 2, "failed": 1}
+    monkeypatch.setattr(sending, "message_of", refusing)
+    outcome = notifications_send(now=at(dt.date(2026, 12, 7)))
+    assert outcome == {"made": 3, "sent": 2, "failed": 1, "waiting": 0}
     assert Notification.objects.get(user=w["s1"]).email_state == "failed"
+    assert notifications_send(now=at(dt.date(2026, 12, 7), hour=10))["sent"] == 0
+
+
+def test_a_mail_server_gone_leaves_the_rest_for_the_next_run(w, monkeypatch):
+    from projects.notifications import sending
+
+    real, calls = sending.message_of, []
+
+    def server_gone_at_the_second(notification, connection):
+        calls.append(notification.pk)
+        if len(calls) == 2:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return real(notification, connection)
+
+    monkeypatch.setattr(sending, "message_of", server_gone_at_the_second)
+    outcome = notifications_send(now=at(dt.date(2026, 12, 7)))
+    assert outcome == {"made": 3, "sent": 1, "failed": 0, "waiting": 2}
+    assert notifications_send(now=at(dt.date(2026, 12, 7), hour=10))["sent"] == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(w[p].email for p in ("s1", "s2", "t1"))
 
 
 def test_the_command_runs_as_of_a_time(w):
@@ -230,7 +257,7 @@ def test_the_task_does_what_the_command_does(w, settings):
     result = send_notifications.enqueue()
     # (today's date may bring reminders or late notices too: all are counted)
     made = Notification.objects.count()
-    assert result.return_value == {"made": made, "sent": made, "failed": 0}
+    assert result.return_value == {"made": made, "sent": made, "failed": 0, "waiting": 0}
     assert told(Kind.RETURNED) == [(w["s1"].username, str(sub.transitions.get().pk))]
     assert len(mail.outbox) == made
 

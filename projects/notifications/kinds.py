@@ -19,7 +19,6 @@ from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from indicators.models import QuarterEvaluation
 from projects import months, thaidates
@@ -124,15 +123,16 @@ def reminders(now: dt.datetime) -> list[Notice]:
         missing = unreported(period)
         for agency_id, users in people_of(missing, STAFF).items():
             projects = missing[agency_id]
-            title = _("อีก %(days)d วันถึงกำหนดส่งรายงานเดือน%(month)s") % {
-                "days": (deadline - today).days,
-                "month": thaidates.month_label(period),
+            days, month = (deadline - today).days, thaidates.month_label(period)
+            title = (
+                _("อีก %(days)d วันถึงกำหนดส่งรายงานเดือน%(month)s") % {"days": days, "month": month}
+                if days
+                else _("วันนี้เป็นวันสุดท้ายของการส่งรายงานเดือน%(month)s") % {"month": month}
+            )
+            body = _("โครงการที่ยังไม่ได้ส่งรายงาน (กำหนดส่ง %(deadline)s) %(count)d โครงการ:") % {
+                "deadline": thaidates.format_thai_long(deadline),
+                "count": len(projects),
             }
-            body = ngettext(
-                "โครงการที่ยังไม่ได้ส่งรายงาน (กำหนดส่ง %(deadline)s) %(count)d โครงการ:",
-                "โครงการที่ยังไม่ได้ส่งรายงาน (กำหนดส่ง %(deadline)s) %(count)d โครงการ:",
-                len(projects),
-            ) % {"deadline": thaidates.format_thai_long(deadline), "count": len(projects)}
             body = f"{body}\n{project_lines(projects)}"
             notices += [
                 Notice(u, Kind.REMINDER, period.isoformat(), title, body, my_agency_url())

@@ -15,6 +15,7 @@ framework: a Thai subject, the text and an HTML alternative, an absolute link
 
 import datetime as dt
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core import mail
@@ -57,7 +58,7 @@ def notifications_make(*, now: dt.datetime) -> int:
         return 0
     addresses = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "email"))
     off = email_off(user_ids)
-    rows = [
+    rows = [  # in one order: two runs inserting at once wait for each other, never deadlock
         Notification(
             user_id=n.user_id,
             kind=n.kind,
@@ -71,7 +72,7 @@ def notifications_make(*, now: dt.datetime) -> int:
                 else EmailState.PENDING
             ),
         )
-        for n in dict.fromkeys(new)
+        for n in sorted(dict.fromkeys(new), key=lambda n: (n.user_id, n.kind, n.key))
     ]
     before = Notification.objects.filter(user_id__in=user_ids).count()
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
@@ -102,34 +103,51 @@ def message_of(notification: Notification, connection) -> mail.EmailMultiAlterna
     return message
 
 
+# A message the server refused (an address, its content): marked failed, the others go
+# on. Anything else of SMTP or the network (the server went away): the rest stay pending
+# for the next run.
+REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
+def email_batch(connection) -> tuple[int, int, bool]:
+    """E-mail up to BATCH pending notices, each row locked by this run only: (sent,
+    failed, whether to go on)."""
+    sent = failed = 0
+    with transaction.atomic():
+        batch = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(email_state=EmailState.PENDING)
+            .select_related("user")
+            .order_by("pk")[:BATCH]
+        )
+        for notification in batch:
+            try:
+                message_of(notification, connection).send()
+                state = EmailState.SENT
+                sent += 1
+            except REFUSED:
+                log.exception("notification %s: the e-mail was refused", notification.pk)
+                state = EmailState.FAILED
+                failed += 1
+            except OSError:  # smtplib.SMTPException too: the server is gone, try next run
+                log.exception("notification %s: e-mail server unreachable", notification.pk)
+                return sent, failed, False  # what was sent is committed as sent
+            Notification.objects.filter(pk=notification.pk).update(
+                email_state=state, emailed_at=timezone.now()
+            )
+    return sent, failed, bool(batch)
+
+
 def notifications_email() -> tuple[int, int]:
     """E-mail every pending notice once: (sent, failed)."""
     sent = failed = 0
     if not Notification.objects.filter(email_state=EmailState.PENDING).exists():
         return sent, failed  # no connection to the mail server for nothing
     with mail.get_connection() as connection:
-        while True:
-            with transaction.atomic():
-                batch = list(
-                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                    .filter(email_state=EmailState.PENDING)
-                    .select_related("user")
-                    .order_by("pk")[:BATCH]
-                )
-                if not batch:
-                    break
-                for notification in batch:
-                    state = EmailState.SENT
-                    try:
-                        message_of(notification, connection).send()
-                        sent += 1
-                    except Exception:  # one bad address or a refused message: go on
-                        log.exception("notification %s: e-mail failed", notification.pk)
-                        state = EmailState.FAILED
-                        failed += 1
-                    Notification.objects.filter(pk=notification.pk).update(
-                        email_state=state, emailed_at=timezone.now()
-                    )
+        going = True
+        while going:
+            batch_sent, batch_failed, going = email_batch(connection)
+            sent, failed = sent + batch_sent, failed + batch_failed
     return sent, failed
 
 
@@ -140,4 +158,5 @@ def notifications_send(*, now: dt.datetime | None = None) -> dict:
     with transaction.atomic():
         made = notifications_make(now=now)
     sent, failed = notifications_email()
-    return {"made": made, "sent": sent, "failed": failed}
+    waiting = Notification.objects.filter(email_state=EmailState.PENDING).count()
+    return {"made": made, "sent": sent, "failed": failed, "waiting": waiting}
