@@ -18,7 +18,7 @@ from tests.notices import at, world
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="row locks and ON CONFLICT are PostgreSQL's (SQLite runs one writer): CI runs it",
+    reason="row locks and concurrent inserts are PostgreSQL's (SQLite runs one writer): CI runs it",
 )
 
 

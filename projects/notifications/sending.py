@@ -2,8 +2,8 @@
 
 ``notifications_make``: every kind's notices (projects/notifications/kinds.py) inserted
 under the sent-log, the unique (user, kind, key): a notice already made is left alone,
-and when two runs insert the same one at once the database keeps one
-(``ignore_conflicts``: PostgreSQL's ON CONFLICT DO NOTHING). A notice's e-mail is
+and when two runs insert the same one at once the database keeps one (each row in a
+savepoint: the loser's unique violation is skipped). A notice's e-mail is
 pending, or off when its person turned that kind off or has no address.
 
 ``notifications_email``: the pending e-mails, a batch at a time, each row locked
@@ -19,7 +19,7 @@ import smtplib
 
 from django.conf import settings
 from django.core import mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,8 +42,10 @@ def email_off(user_ids) -> set[tuple[int, str]]:
 
 
 def notifications_make(*, now: dt.datetime) -> int:
-    """Insert the notices not made yet; the number inserted by this run (a notice that
-    another run inserted at the same moment is counted by neither twice: one of them)."""
+    """Insert the notices not made yet (inside the caller's transaction); the number this
+    run inserted. A notice that another run inserts at the same moment is kept once: on
+    PostgreSQL the second insert waits for the first to commit, then fails on the unique
+    sent-log and is skipped."""
     notices = kinds.all_notices(now)
     if not notices:
         return 0
@@ -74,9 +76,14 @@ def notifications_make(*, now: dt.datetime) -> int:
         )
         for n in sorted(dict.fromkeys(new), key=lambda n: (n.user_id, n.kind, n.key))
     ]
-    before = Notification.objects.filter(user_id__in=user_ids).count()
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    inserted = Notification.objects.filter(user_id__in=user_ids).count() - before
+    inserted = 0
+    for row in rows:
+        try:
+            with transaction.atomic():  # a savepoint: a notice made meanwhile is skipped
+                row.save(force_insert=True)
+            inserted += 1
+        except IntegrityError:  # made by another run since we looked (the sent-log)
+            continue
     transaction.on_commit(lambda: bell.forget(user_ids))
     return inserted
 
