@@ -307,6 +307,14 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# {% cache %} fragments (the menu, the form texts: base.html) show nothing but the templates
+# and their key (role, page, language), which change only with a deploy, and a deploy starts
+# new processes: each process keeps its own, no round trip to Redis.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 
 # Printed reports (reports/): projects per part of a background PDF (workers share the
 # parts), and days a finished report file is kept before cleanup_reports removes it.

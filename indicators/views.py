@@ -32,18 +32,10 @@ from indicators.permissions import can_view_evaluation_summary
 from projects import list_filters
 from projects.models import Agency, FiscalYear, Project
 from projects.permissions import can_evaluate, can_read, require
+from projects.view_helpers import pick
 
 QUARTERS = (1, 2, 3, 4)
 CENT = Decimal("0.01")
-
-
-def _pick(options, attribute, raw):
-    if not raw:
-        return None
-    for option in options:
-        if str(getattr(option, attribute)) == raw:
-            return option
-    return None
 
 
 def _fiscal_year_and_quarter(year: int, quarter: int) -> FiscalYear:
@@ -141,7 +133,7 @@ def evaluation_quarter(request, year: int, quarter: int):
     fiscal_year = _fiscal_year_and_quarter(year, quarter)
     years = list(FiscalYear.objects.all())
     agencies = list(Agency.objects.all())
-    agency = _pick(agencies, "code", request.GET.get("agency"))
+    agency = pick(agencies, "code", request.GET.get("agency"))
     query = (request.GET.get("q") or "").strip()[:200]
     status = request.GET.get("status") or ""
     if status not in selectors.Status.CHOICES:
@@ -400,8 +392,8 @@ def indicator_list(request):
         return start
     years = list(FiscalYear.objects.all())
     agencies = list(Agency.objects.all())
-    fiscal_year = _pick(years, "year_be", request.GET.get("year"))
-    agency = _pick(agencies, "code", request.GET.get("agency"))
+    fiscal_year = pick(years, "year_be", request.GET.get("year"))
+    agency = pick(agencies, "code", request.GET.get("agency"))
     query = (request.GET.get("q") or "").strip()[:200]
     kind = request.GET.get("kind") or ""
     if kind not in Indicator.Kind.values:
@@ -467,7 +459,7 @@ def _indicator_form(row: selectors.IndicatorQuarterRow, data=None) -> IndicatorQ
 def indicator_detail(request, code: str):
     indicator = selectors.indicator_for_page(code)
     years = list(FiscalYear.objects.all())
-    fiscal_year = _pick(years, "year_be", request.GET.get("year")) or (
+    fiscal_year = pick(years, "year_be", request.GET.get("year")) or (
         selectors.indicator_default_year(indicator, years)
     )
     rows = []

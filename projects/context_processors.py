@@ -1,3 +1,5 @@
+from django.conf import settings
+
 def navigation(request):
     """The role of the logged-in user, for the top navigation."""
     user = getattr(request, "user", None)
@@ -20,6 +22,8 @@ def navigation(request):
         "nav_can_import": can_use_imports(user),
         # The project list's "โครงการใหม่" button: outside its kept body (projects/pagecache.py).
         "nav_can_create_project": can_create_projects(user),
+        # How long base.html keeps the menu and the form texts ({% cache %}): as kept pages.
+        "page_cache_seconds": settings.BMA_PAGE_CACHE_SECONDS,
     }
 
 

@@ -50,9 +50,10 @@ def empty_cache():
     dashboard's numbers): a test's rollback leaves the cache as the test left it, and ids
     are used again, so a page kept by one test could meet another test's data. With
     REDIS_URL set this empties that Redis database: give the tests one of their own."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["template_fragments"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ import pytest
 
 from indicators import services
 from indicators.models import QuarterEvaluation
+from tests.browser import problems_of
 from tests.conftest import SEED_CODE
 from tests.factories import ProjectFactory, UserFactory
 
@@ -17,21 +18,11 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def problems(page):
-    """Console errors, uncaught exceptions, failed requests and server errors (4xx answers
-    are part of this flow: 422 for an invalid row, 409 for a conflict)."""
-    found = []
-    # Chromium logs every 4xx answer as "Failed to load resource": expected ones are not errors.
-    expected = ("status of 409 (Conflict)", "status of 422 (Unprocessable Entity)")
-
-    def console(message):
-        if message.type == "error" and not message.text.endswith(expected):
-            found.append(f"console: {message.text}")
-
-    page.on("console", console)
-    page.on("pageerror", lambda error: found.append(f"exception: {error}"))
-    page.on("requestfailed", lambda r: found.append(f"failed: {r.url} {r.failure}"))
-    page.on("response", lambda r: r.status >= 500 and found.append(f"HTTP {r.status}: {r.url}"))
-    return found
+    return problems_of(
+        page,
+        http_from=500,
+        expected_console=("status of 409 (Conflict)", "status of 422 (Unprocessable Entity)"),
+    )
 
 
 def test_evaluator_scores_with_the_keyboard_and_the_headline_changes(

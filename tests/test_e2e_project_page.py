@@ -3,6 +3,7 @@ drawn from our own static plotly.js, no console error, no failed request."""
 
 import pytest
 
+from tests.browser import problems_of
 from tests.conftest import SEED_CODE
 from tests.factories import UserFactory
 
@@ -11,30 +12,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def browser_log(page):
-    """Everything that went wrong in the page: console errors, uncaught exceptions, failed
-    requests and HTTP error responses (listening from the login page on)."""
-    problems = []
-    page.on(
-        "console",
-        lambda message: message.type == "error" and problems.append(f"console: {message.text}"),
-    )
-    page.on("pageerror", lambda error: problems.append(f"exception: {error}"))
-    # net::ERR_ABORTED is the browser cancelling a request because the page navigated away
-    # (the login page's favicon, say), not a failure of the server.
-    page.on(
-        "requestfailed",
-        lambda request: (
-            request.failure != "net::ERR_ABORTED"
-            and problems.append(f"failed: {request.url} {request.failure}")
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400 and problems.append(f"HTTP {response.status}: {response.url}")
-        ),
-    )
-    return problems
+    """Everything that went wrong in the page, from the login page on."""
+    return problems_of(page)
 
 
 def test_seed_page_draws_the_gauge(seed_project, live_server, login, page, browser_log, tmp_path):

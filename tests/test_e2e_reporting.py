@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.browser import problems_of
 from tests.factories import (
     AgencyFactory,
     PlanStepFactory,
@@ -20,19 +21,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def browser_log(page):
-    problems = []
-    page.on(
-        "console",
-        lambda message: message.type == "error" and problems.append(f"console: {message.text}"),
-    )
-    page.on("pageerror", lambda error: problems.append(f"exception: {error}"))
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400 and problems.append(f"HTTP {response.status}: {response.url}")
-        ),
-    )
-    return problems
+    return problems_of(page)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from projects.models import PlanStep, Project, User
+from tests.browser import problems_of
 from tests.factories import (
     AgencyFactory,
     FiscalYearFactory,
@@ -23,13 +24,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("media")]
 
 @pytest.fixture
 def problems(page):
-    """Console errors, uncaught exceptions and server errors. Downloads are reported as
-    aborted requests by Chromium: only 5xx answers and script errors count."""
-    found = []
-    page.on("console", lambda m: m.type == "error" and found.append(f"console: {m.text}"))
-    page.on("pageerror", lambda error: found.append(f"exception: {error}"))
-    page.on("response", lambda r: r.status >= 500 and found.append(f"HTTP {r.status}: {r.url}"))
-    return found
+    """Downloads are reported as aborted requests by Chromium: only 5xx answers count."""
+    return problems_of(page, http_from=500, failed_requests=False)
 
 
 def test_staff_export_change_import_confirm(live_server, login, page, problems, tmp_path):

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from projects.models import Project
+from tests.browser import problems_of
 from tests.factories import (
     AgencyFactory,
     FiscalYearFactory,
@@ -22,19 +23,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def browser_log(page):
-    problems = []
-    page.on(
-        "console",
-        lambda message: message.type == "error" and problems.append(f"console: {message.text}"),
-    )
-    page.on("pageerror", lambda error: problems.append(f"exception: {error}"))
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 500 and problems.append(f"HTTP {response.status}: {response.url}")
-        ),
-    )
-    return problems
+    return problems_of(page, http_from=500)
 
 
 @pytest.fixture

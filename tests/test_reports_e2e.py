@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from reports import services
 from reports.models import ReportJob
+from tests.browser import problems_of
 from tests.conftest import SEED_CODE
 from tests.factories import AgencyFactory, FiscalYearFactory, ProjectFactory, UserFactory
 
@@ -14,11 +15,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def problems(page):
-    found = []
-    page.on("console", lambda m: m.type == "error" and found.append(f"console: {m.text}"))
-    page.on("pageerror", lambda error: found.append(f"exception: {error}"))
-    page.on("response", lambda r: r.status >= 400 and found.append(f"HTTP {r.status}: {r.url}"))
-    return found
+    return problems_of(page, failed_requests=False)
 
 
 def test_order_then_row_turns_into_a_download_link(
