@@ -1,5 +1,6 @@
 from django.conf import settings
 
+
 def navigation(request):
     """The role of the logged-in user, for the top navigation."""
     user = getattr(request, "user", None)
