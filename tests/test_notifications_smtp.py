@@ -4,9 +4,13 @@ reports of two agencies, due 10 December, sending run twice a day through Decemb
 
 import datetime as dt
 import email
+import os
 import socket
+import subprocess
+import sys
 from collections import Counter
 from email import policy
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -119,3 +123,39 @@ def test_the_emails_of_one_month(smtp):
     kinds = Counter(Notification.objects.values_list("kind", flat=True))
     assert kinds == {"reminder": 3, "late": 5, "returned": 1, "digest": 3}
     assert set(Notification.objects.values_list("email_state", flat=True)) == {"sent"}
+
+
+# --- where e-mail goes, from the environment --------------------------------------------
+
+SHOW = "import bmaprogress.settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT)"
+
+
+def backend(tmp_path, **env) -> str:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
+    base.update(DJANGO_SETTINGS_MODULE="bmaprogress.settings", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", SHOW],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_make_run_prints_emails_or_writes_them_to_a_folder_and_production_uses_smtp(tmp_path):
+    assert backend(tmp_path).startswith("django.core.mail.backends.console.EmailBackend")
+    folder = backend(tmp_path, EMAIL_FILE_PATH=str(tmp_path / "mail"))
+    assert folder.startswith("django.core.mail.backends.filebased.EmailBackend")
+    production = backend(
+        tmp_path,
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY="x" * 20 + "abcdefghij" * 4,
+        DJANGO_ALLOWED_HOSTS="bma.example",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        EMAIL_HOST="smtp.bangkok.test",
+        EMAIL_PORT="587",
+    )
+    assert production == "django.core.mail.backends.smtp.EmailBackend smtp.bangkok.test 587"
