@@ -223,6 +223,24 @@ def test_a_refused_email_is_marked_and_the_others_go(w, monkeypatch):
     assert notifications_send(now=at(dt.date(2026, 12, 7), hour=10))["sent"] == 0
 
 
+def test_a_message_that_cannot_be_made_is_marked_and_the_others_go(w, monkeypatch):
+    from django.core.mail import BadHeaderError
+
+    from projects.notifications import sending
+
+    real = sending.message_of
+
+    def bad_header(notification, connection):
+        if notification.user_id == w["s2"].pk:
+            raise BadHeaderError("Header values can't contain newlines")
+        return real(notification, connection)
+
+    monkeypatch.setattr(sending, "message_of", bad_header)
+    outcome = notifications_send(now=at(dt.date(2026, 12, 7)))
+    assert outcome == {"made": 3, "sent": 2, "failed": 1, "waiting": 0}
+    assert Notification.objects.get(user=w["s2"]).email_state == "failed"
+
+
 def test_a_mail_server_gone_leaves_the_rest_for_the_next_run(w, monkeypatch):
     from projects.notifications import sending
 

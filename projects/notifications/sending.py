@@ -110,9 +110,10 @@ def message_of(notification: Notification, connection) -> mail.EmailMultiAlterna
     return message
 
 
-# A message the server refused (an address, its content): marked failed, the others go
-# on. Anything else of SMTP or the network (the server went away): the rest stay pending
-# for the next run.
+# A message the server refused (an address, its content) or that cannot be made: marked
+# failed, the others go on. Anything else of SMTP or the network (the server went away):
+# the rest stay pending for the next run. Nothing escapes a batch, whose transaction
+# would then forget which of its messages had gone.
 REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
@@ -139,6 +140,10 @@ def email_batch(connection) -> tuple[int, int, bool]:
             except OSError:  # smtplib.SMTPException too: the server is gone, try next run
                 log.exception("notification %s: e-mail server unreachable", notification.pk)
                 return sent, failed, False  # what was sent is committed as sent
+            except Exception:  # this message cannot be made (a bad header...): not again
+                log.exception("notification %s: the e-mail could not be made", notification.pk)
+                state = EmailState.FAILED
+                failed += 1
             Notification.objects.filter(pk=notification.pk).update(
                 email_state=state, emailed_at=timezone.now()
             )
