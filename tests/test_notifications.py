@@ -259,6 +259,21 @@ def test_a_mail_server_gone_leaves_the_rest_for_the_next_run(w, monkeypatch):
     assert sorted(m.to[0] for m in mail.outbox) == sorted(w[p].email for p in ("s1", "s2", "t1"))
 
 
+def test_the_command_says_what_it_did_and_what_waits(w, monkeypatch):
+    from io import StringIO
+
+    from projects.notifications import sending
+
+    def server_gone(notification, connection):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr(sending, "message_of", server_gone)
+    out, err = StringIO(), StringIO()
+    call_command("send_notifications", now=dt.datetime(2026, 12, 7, 9), stdout=out, stderr=err)
+    assert out.getvalue() == "notifications: 3 made, 0 e-mailed, 0 e-mails failed\n"
+    assert err.getvalue() == "3 e-mails wait for the next run\n"
+
+
 def test_the_command_runs_as_of_a_time(w):
     call_command("send_notifications", now=dt.datetime(2026, 12, 7, 9))
     assert Notification.objects.filter(kind=Kind.REMINDER).count() == 3

@@ -26,3 +26,6 @@ class Command(BaseCommand):
         self.stdout.write(
             "notifications: {made} made, {sent} e-mailed, {failed} e-mails failed".format(**outcome)
         )
+        if outcome["waiting"]:
+            # the mail server went away mid-way (logged): the next run sends the rest
+            self.stderr.write(f"{outcome['waiting']} e-mails wait for the next run")
