@@ -1,8 +1,10 @@
 """The kinds of notice, each computed from the data by one function of ``(now)``.
 
-Every function returns ``Notice`` values; none writes. A notice's ``key`` says what it is
-about so that running the function again (every hour) finds the same keys and nothing new
-is made (projects/notifications/sending.py inserts them under the unique sent-log).
+Every function returns ``Notice`` values; none writes. A notice's ``key`` says what it
+is about so that running the function again (every hour) finds the same keys and nothing
+new is made (projects/notifications/sending.py inserts them under the unique sent-log).
+``people_of``, ``project_lines`` and ``since`` serve the kinds of other apps too
+(indicators/notices.py, registered with ``register``).
 
 Events (a report returned, a month reopened, a quarter evaluated) are looked for over the
 last ``BMA_NOTIFY_LOOKBACK_DAYS`` days: a sending that stopped for a few days catches up,
@@ -20,7 +22,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import QuarterEvaluation
 from projects import months, thaidates
 from projects.models import (
     MonthReopening,
@@ -285,45 +286,20 @@ def reopenings(now: dt.datetime) -> list[Notice]:
     return notices
 
 
-def evaluations(now: dt.datetime) -> list[Notice]:
-    """Quarter results entered by สยป.: the agency's staff, one notice per quarter and day
-    of evaluation listing the projects. Key: year, quarter and day."""
-    groups = defaultdict(list)
-    for evaluation in (
-        QuarterEvaluation.objects.filter(evaluated_at__gte=since(now), evaluated_at__lte=now)
-        .select_related("project__fiscal_year")
-        .order_by("project__code")
-    ):
-        project = evaluation.project
-        day = timezone.localdate(evaluation.evaluated_at)
-        groups[(project.agency_id, project.fiscal_year.year_be, evaluation.quarter, day)].append(
-            project
-        )
-    staff = people_of({group[0] for group in groups}, STAFF)
-    notices = []
-    for (agency_id, year_be, quarter, day), projects in groups.items():
-        title = _("ผลการประเมินไตรมาสที่ %(quarter)d ปีงบประมาณ %(year)d") % {
-            "quarter": quarter,
-            "year": year_be,
-        }
-        body = _("สยป. บันทึกผลการประเมินเมื่อ %(day)s:") % {"day": thaidates.format_thai_long(day)}
-        body = f"{body}\n{project_lines(projects)}"
-        url = reverse("projects:detail", args=[projects[0].code])
-        key = f"{year_be}-Q{quarter}-{day.isoformat()}"
-        notices += [
-            Notice(u, Kind.EVALUATED, key, title, body, url) for u in staff.get(agency_id, [])
-        ]
-    return notices
-
-
+# Each kind's function. Kinds about another app's data are added by that app when it is
+# ready (indicators: a quarter evaluated, indicators/notices.py), so that projects
+# imports nothing of indicators (docs/architecture.md).
 KINDS = {
     Kind.REMINDER: reminders,
     Kind.LATE: late_notices,
     Kind.RETURNED: returned,
     Kind.DIGEST: digests,
     Kind.REOPENED: reopenings,
-    Kind.EVALUATED: evaluations,
 }
+
+
+def register(kind: str, compute) -> None:
+    KINDS[Notification.Kind(kind)] = compute
 
 
 def all_notices(now: dt.datetime) -> list[Notice]:
