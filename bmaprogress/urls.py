@@ -12,7 +12,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/", include("reports.print_urls")),
-    path("projects/", include("projects.urls")),
+    # /projects/… and /notifications/… (one namespace, "projects")
+    path("", include("projects.urls")),
     path("reports/", include("reports.urls")),
     path("", include("indicators.urls")),
     path("dashboard/", include("reports.dashboard_urls")),

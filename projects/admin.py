@@ -11,6 +11,7 @@ from projects.models import (
     EvidenceFile,
     FiscalYear,
     MonthReopening,
+    Notification,
     PlanStep,
     ProgressEntry,
     Project,
@@ -164,3 +165,22 @@ class EvidenceFileAdmin(SimpleHistoryAdmin):
     def download(self, obj):
         url = reverse("projects:evidence", args=[obj.entry.project.code, obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: notices are made from the data by `manage.py send_notifications`
+    (projects/notifications/); here administrators see who was told what and whether the
+    e-mail went (failed ones are sent by nobody again)."""
+
+    list_display = ("created_at", "user", "kind", "title", "read_at", "email_state")
+    list_filter = ("kind", "email_state")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email", "title")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

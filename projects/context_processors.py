@@ -1,5 +1,6 @@
 from django.conf import settings
 
+
 def navigation(request):
     """The role of the logged-in user, for the top navigation."""
     user = getattr(request, "user", None)
@@ -25,3 +26,14 @@ def navigation(request):
         # How long base.html keeps the menu and the form texts ({% cache %}): as kept pages.
         "page_cache_seconds": settings.BMA_PAGE_CACHE_SECONDS,
     }
+
+
+def notification_bell(request):
+    """The bell's unread count when one is kept (no query: projects/notifications/bell.py);
+    None lets the bell ask for it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from projects.notifications import bell
+
+    return {"nav_unread": bell.kept_count(user.pk)}

@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
-from projects import agency_views, plan_views, project_views, views
+from projects import agency_views, notification_views, plan_views, project_views, views
 
 app_name = "projects"
 
-urlpatterns = [
+# Under /projects/ (bmaprogress/urls.py includes this module at the site's root).
+project_patterns = [
     path("", views.project_list, name="list"),
     path("my-agency/", agency_views.my_agency, name="my_agency"),
     path("new/", project_views.project_create, name="create"),
@@ -20,4 +21,18 @@ urlpatterns = [
     path(
         "<str:code>/evidence/<int:pk>/delete/", agency_views.evidence_delete, name="evidence_delete"
     ),
+]
+
+# A person's own notifications, at /notifications/.
+notification_patterns = [
+    path("", notification_views.notifications, name="notifications"),
+    path("bell/", notification_views.notifications_bell, name="notifications_bell"),
+    path("read-all/", notification_views.notifications_read_all, name="notifications_read_all"),
+    path("<int:pk>/read/", notification_views.notification_read, name="notification_read"),
+    path("settings/", notification_views.notification_settings, name="notification_settings"),
+]
+
+urlpatterns = [
+    path("projects/", include(project_patterns)),
+    path("notifications/", include(notification_patterns)),
 ]

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from projects.models import ProgressEntry
+from projects.models import Notification, ProgressEntry
 from reports.models import ReportJob
 from tests.factories import (
     AgencyFactory,
@@ -64,6 +64,8 @@ DASHBOARDS = only("evaluator", "manager", "admin")
 REPORT_JOB = only("own staff", "evaluator", "manager", "admin")  # requester or can order it
 REPORTS_PAGE = only("own staff", "other staff", "evaluator", "manager", "admin")
 IMPORTERS = only("own staff", "other staff", "admin")  # staff for their own agency's plan
+# A notice of the own staff's (notification_read): anybody else's answer is "not found".
+OWN_NOTICE = {**only("own staff"), **dict.fromkeys(LOGGED_IN[1:], "status 404")}
 GONE_IS_ALLOWED = {"imports:pages_preview", "imports:plan_preview"}
 
 
@@ -134,6 +136,12 @@ MATRIX = {
         {"?agency": "agency", "?fiscal_year": "year"},
         AGENCY_INTERNAL,
     ),
+    # notifications (issue 15): everybody logged in has their own
+    "projects:notifications": ("get", {}, EVERYBODY),
+    "projects:notifications_bell": ("get", {}, EVERYBODY),
+    "projects:notifications_read_all": ("post", {}, EVERYBODY),
+    "projects:notification_read": ("post", {"pk": "notification"}, OWN_NOTICE),
+    "projects:notification_settings": ("get", {}, EVERYBODY),
     # KPIs and evaluation history: read-only
     "indicators:list": ("get", {}, EVERYBODY),
     "indicators:detail": ("get", {"code": "indicator"}, EVERYBODY),
@@ -223,6 +231,10 @@ def resolve_kwargs(spec: dict, world: dict) -> dict:
             values[name] = world["indicator"].code
         elif value == "evidence":
             values[name] = EvidenceFileFactory(entry=world["entry"]).pk  # fresh each time
+        elif value == "notification":  # of the own staff
+            values[name] = Notification.objects.get_or_create(
+                user=world["users"]["own staff"], kind="late", key="matrix", title="-"
+            )[0].pk
         elif value == "job":
             values[name] = world["job"].pk
         elif value == "year":

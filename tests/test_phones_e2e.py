@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from indicators.models import Indicator
-from projects.models import Project, User
+from projects.models import Notification, Project, User
 from reports.models import ReportJob
 from tests.conftest import SEED_CODE
 from tests.factories import current_fiscal_year_be
@@ -33,6 +33,14 @@ def demo(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("demo", verbosity=0)
     staff = User.objects.get(username="staff")
+    Notification.objects.create(  # one unread, with a long line, for the notifications page
+        user=staff,
+        kind=Notification.Kind.RETURNED,
+        key="e2e",
+        title="รายงานเดือนพฤศจิกายน 2569 ของโครงการ 01000000-2569 ถูกส่งกลับแก้ไข",
+        body="หัวหน้าหน่วยงานส่งกลับให้แก้ไข: " + "แนบภาพถ่ายหน้างานประกอบ" * 8,
+        url="/projects/my-agency/",
+    )
     current = (
         Project.objects.filter(agency=staff.agency, fiscal_year__year_be=current_fiscal_year_be())
         .order_by("code")
@@ -76,6 +84,8 @@ def phone_pages(demo) -> list[tuple[str, str | None, str]]:
         ("evaluation quarter", "evaluator", f"/evaluation/{year}/1/"),
         ("KPI page with its quarter form", "evaluator", f"/indicators/{kpi}/"),
         ("imports, administrator", "admin", "/imports/"),
+        ("notifications", "staff", "/notifications/"),
+        ("notification settings", "staff", "/notifications/settings/"),
     ]
 
 

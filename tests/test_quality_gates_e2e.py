@@ -24,7 +24,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from indicators.models import Indicator
-from projects.models import Project, User
+from projects.models import Notification, Project, User
 from reports.models import ReportJob
 from tests.conftest import SEED_CODE
 from tests.factories import current_fiscal_year_be
@@ -59,6 +59,14 @@ def demo(transactional_db, settings, tmp_path):
         name: User.objects.get(username=name) for name in ("staff", "evaluator", "manager", "admin")
     }
     staff = users["staff"]
+    Notification.objects.create(  # one unread, with a long line, for the notifications page
+        user=staff,
+        kind=Notification.Kind.RETURNED,
+        key="e2e",
+        title="รายงานเดือนพฤศจิกายน 2569 ของโครงการ 01000000-2569 ถูกส่งกลับแก้ไข",
+        body="หัวหน้าหน่วยงานส่งกลับให้แก้ไข: " + "แนบภาพถ่ายหน้างานประกอบ" * 8,
+        url="/projects/my-agency/",
+    )
     current = (
         Project.objects.filter(agency=staff.agency, fiscal_year__year_be=current_fiscal_year_be())
         .order_by("code")
@@ -115,6 +123,8 @@ def main_pages(demo) -> list[tuple[str, str | None, str, int]]:
         ("dashboard", "manager", "/dashboard/", 200),
         ("projects not reported", "manager", f"/dashboard/rates/missing/?year={year}", 200),
         ("pages upload", "admin", "/imports/pages/", 200),
+        ("notifications", "staff", "/notifications/", 200),
+        ("notification settings", "staff", "/notifications/settings/", 200),
     ]
 
 
