@@ -125,14 +125,16 @@ def default_period(
     while สยป. has reopened it and it is still empty. Else the latest month they may still
     write (its report, to correct it); else the latest month that has begun (the year is
     closed to them); a year not yet begun opens on its first month. ``states`` may hold
-    the year's states (months.year_states)."""
+    the year's states (months.year_states, with the open submissions where the agency's
+    reports need approval: a month waiting for approval counts as reported)."""
     periods = report_months(project, today=today)
     if not periods:
         return project.fiscal_year.starts_on
     if states is None or not all(p in states for p in periods):
         states = months.month_states(project, periods, today=today)
     writable = [p for p in periods if permissions.can_report_month(user, project, states[p])]
-    empty = [p for p in writable if not states[p].reported]
+    # A month waiting for the head (รออนุมัติ) is done for now; a draft or a returned one is not.
+    empty = [p for p in writable if not states[p].reported and states[p].status != months.PENDING]
     if empty:
         return empty[0]
     return writable[-1] if writable else periods[-1]
