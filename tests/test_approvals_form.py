@@ -217,9 +217,7 @@ def test_a_returned_report_shows_the_heads_comment(client, project, staff):
     page = page_of(client.get(report_url(project)))
 
     assert page.one("#id_period option[selected]").get("value") == FEBRUARY.isoformat()
-    assert page.text(".report__returned").startswith(
-        "หัวหน้าหน่วยงานส่งกลับให้แก้ไข: กรุณาแนบภาพถ่ายหน้างาน"
-    )
+    assert page.text(".report__returned").startswith("หัวหน้าหน่วยงานส่งกลับให้แก้ไข: กรุณาแนบภาพถ่ายหน้างาน")
 
 
 def test_a_conflict_keeps_what_was_typed(client, project, steps, staff):
