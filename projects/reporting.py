@@ -24,6 +24,8 @@ from projects.models import (
     PlanStep,
     ProgressEntry,
     Project,
+    ReportSubmission,
+    ReportTransition,
 )
 
 # --- Locked months (the rule itself: projects/months.py) ----------------------------------
@@ -100,6 +102,48 @@ def project_for_report(code: str) -> Project:
         .prefetch_related(Prefetch("steps", queryset=PlanStep.objects.order_by("order")))
     )
     return get_object_or_404(queryset, code=code)
+
+
+# --- Reports on their way to approval (issue 15): the agency's own readers only -----------
+
+
+def open_submissions(project: Project) -> list[ReportSubmission]:
+    """The project's reports not yet approved (ร่าง, ส่งแล้ว รออนุมัติ, ส่งกลับแก้ไข), newest
+    month first, each with its moves (``transitions``: who, when, the comment) and its
+    evidence files: three queries, whatever their number. Only for those who may see them
+    (permissions.can_see_submissions)."""
+    return list(
+        ReportSubmission.objects.filter(project=project, state__in=ReportSubmission.OPEN_STATES)
+        .select_related("entry", "updated_by", "created_by", "decided_by")
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=ReportTransition.objects.select_related("by").order_by("at", "pk"),
+            ),
+            Prefetch("evidence", queryset=EvidenceFile.objects.order_by("uploaded_at", "pk")),
+        )
+        .order_by("-period")
+    )
+
+
+def attach_approvals(history: Page) -> None:
+    """Give each entry of a history page who approved it and when (``entry.approval``: the
+    latest approved submission that became it, or None for a report saved directly): one
+    query, none for an empty page."""
+    entries = list(history.object_list)
+    approved: dict[int, ReportSubmission] = {}
+    if entries:
+        for submission in (
+            ReportSubmission.objects.filter(
+                entry__in=[e.pk for e in entries], state=ReportSubmission.State.APPROVED
+            )
+            .select_related("decided_by")
+            .order_by("decided_at", "pk")
+        ):
+            approved[submission.entry_id] = submission  # the latest wins
+    for entry in entries:
+        entry.approval = approved.get(entry.pk)
+    history.object_list = entries
 
 
 # --- The report form ---------------------------------------------------------------------

@@ -124,6 +124,7 @@ def _reader_context(user, project) -> dict:
     return {
         "can_open_evidence": permissions.can_open_evidence(user, project),
         "can_view_changes": permissions.can_view_project_changes(user, project),
+        "can_see_submissions": permissions.can_see_submissions(user, project),
     }
 
 
@@ -142,9 +143,22 @@ def _add_history_context(request, context: dict, *, full: bool = True) -> None:
     reporting.attach_evidence(history)
     context["history"] = history
     context.update(_reader_context(request.user, project))
+    _add_submissions(context, full=full)
     if full:
         context["done_steps"] = reporting.done_steps(project, history=history)
         context["report"] = _report_context(request, project)
+
+
+def _add_submissions(context: dict, *, full: bool = True) -> None:
+    """For the agency's own staff and heads: the reports not yet approved, with their
+    history, and who approved each report of the history page (where the agency's
+    reports need approval: two queries)."""
+    if not (context["can_see_submissions"] and context["project"].agency.reports_need_approval):
+        return
+    reporting.attach_approvals(context["history"])
+    if full:
+        context["submissions"] = reporting.open_submissions(context["project"])
+        context["show_submissions"] = True
 
 
 @login_required
@@ -488,6 +502,12 @@ def _submission_post(request, project, form, *, steps, choices):
         ),
         "standalone": not request.htmx,
     }
+    if request.htmx and message:
+        # The form again and, out of band, the reports not yet approved with their history.
+        context.update(_reader_context(request.user, project), oob=True)
+        context["submissions"] = reporting.open_submissions(project)
+        context["show_submissions"] = True
+        return render(request, "projects/_submission_saved.html", context)
     if request.htmx:
         return render(request, "projects/_report_form.html#report-form", context)
     return render(request, "projects/report_page.html", context)
@@ -510,6 +530,7 @@ def _report_saved(request, project, entry):
     context["done_steps"] = reporting.done_steps(fresh, history=history)
     context["report"] = _report_context(request, fresh, saved=message, period=entry.period)
     context.update(_reader_context(request.user, fresh))
+    _add_submissions(context)
     context["oob"] = True
     return render(request, "projects/_report_saved.html", context)
 

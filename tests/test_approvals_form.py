@@ -113,6 +113,9 @@ def test_draft_with_htmx_says_so_beside_the_button_and_writes_no_entry(
     # The form now edits the draft: its version, its values, its state.
     assert page.one("#id_submission_version").get("value") == str(submission.version)
     assert "ร่าง" in page.text(".report__editing")
+    # Out of band: the reports not yet approved, the draft among them with its history.
+    assert page.text('#submissions[hx-swap-oob="true"] .submission__state') == "ร่าง"
+    assert "บันทึกร่าง" in page.text("#submissions .submission__move")
 
 
 def test_submit_with_plain_post_redirects_with_the_message(client, project, steps, staff):
