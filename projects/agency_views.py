@@ -180,7 +180,12 @@ def my_agency(request):
     }
     if agency is not None:
         page, rows = reporting.agency_month_status(
-            agency, periods=periods, today=today, page_number=request.GET.get("page")
+            agency,
+            periods=periods,
+            today=today,
+            page_number=request.GET.get("page"),
+            with_submissions=agency.reports_need_approval
+            and permissions.can_see_agency_submissions(request.user, agency.pk),
         )
         for row in rows:
             for cell in row.months:

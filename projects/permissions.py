@@ -156,7 +156,12 @@ def can_see_submissions(user, project) -> bool:
     """The reports of ``project`` on their way to approval (drafts, submitted, returned)
     and their history: its agency's own staff and heads, and administrators. Nobody else
     sees a report before it is approved."""
-    return is_admin(user) or _member_of(user, project.agency_id)
+    return can_see_agency_submissions(user, project.agency_id)
+
+
+def can_see_agency_submissions(user, agency_id) -> bool:
+    """The same for every project of the agency ``agency_id`` (my agency's table)."""
+    return is_admin(user) or _member_of(user, agency_id)
 
 
 def can_view_project_changes(user, project) -> bool:

@@ -259,11 +259,17 @@ class AgencyRow:
 
 
 def agency_month_status(
-    agency: Agency, *, periods: list[dt.date], today: dt.date, page_number
+    agency: Agency,
+    *,
+    periods: list[dt.date],
+    today: dt.date,
+    page_number,
+    with_submissions: bool = False,
 ) -> tuple[Page, list[AgencyRow]]:
     """One page of the agency's projects of the fiscal year of the last of ``periods``,
     with the state of each period (months.month_states_for): six queries whatever the
-    number of projects."""
+    number of projects, seven ``with_submissions`` (the reports on their way to approval,
+    for the agency's own people: a month sent to the head is รออนุมัติ, not missing)."""
     year_be = thaidates.fiscal_year_of(periods[-1])
     projects = (
         Project.objects.filter(agency=agency, fiscal_year__year_be=year_be)
@@ -273,7 +279,9 @@ def agency_month_status(
     )
     page = Paginator(projects, settings.BMA_PROJECTS_PAGE_SIZE).get_page(page_number)
     page_projects = list(page.object_list)
-    states = months.month_states_for(page_projects, periods, today=today)
+    states = months.month_states_for(
+        page_projects, periods, today=today, with_submissions=with_submissions
+    )
     rows = [
         AgencyRow(
             project=project,
