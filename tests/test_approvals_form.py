@@ -10,6 +10,7 @@ from django.utils import timezone
 from projects.models import ProgressEntry, ReportSubmission, ReportTransition
 from tests.factories import (
     AgencyFactory,
+    EvidenceFileFactory,
     FiscalYearFactory,
     PlanStepFactory,
     ProgressEntryFactory,
@@ -252,3 +253,39 @@ def test_only_staff_post_reports(client, project, steps, who):
 
     assert response.status_code == 403
     assert not ReportSubmission.objects.exists()
+
+
+def test_a_returned_report_past_the_deadline_previews_without_the_lock(
+    client, project, steps, staff, monkeypatch
+):
+    monkeypatch.setattr("projects.view_helpers.today", lambda: dt.date(2026, 3, 12))
+    ReportSubmissionFactory(
+        project=project, period=FEBRUARY, state=State.RETURNED, return_comment="แก้ไข"
+    )
+    client.force_login(staff)
+
+    preview = page_of(
+        client.get(
+            report_url(project) + "preview/",
+            {"period": FEBRUARY.isoformat(), "reported_on": "05/03/2569"},
+        )
+    )
+    form = page_of(client.get(report_url(project) + "?period=2026-02-01"))
+
+    assert "เลยกำหนดส่งรายงาน" not in preview.text()
+    assert "ปิดรับรายงานแล้ว" not in form.text(".report__wrap")
+    assert len(form.all("#report-form button[name=action]")) == 2
+
+
+def test_the_files_sent_with_a_draft_are_listed_without_a_delete_button(
+    client, project, staff, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    draft = ReportSubmissionFactory(project=project, period=FEBRUARY, created_by=staff)
+    EvidenceFileFactory(entry=None, submission=draft, original_name="ภาพถ่าย.pdf")
+    client.force_login(staff)
+
+    page = page_of(client.get(report_url(project) + "?period=2026-02-01"))
+
+    assert "ภาพถ่าย.pdf" in page.text("#evidence-list")
+    assert page.all("#evidence-list form") == []
