@@ -178,3 +178,29 @@ def test_the_project_page_budget_does_not_grow_with_open_reports(client, project
 
     assert len(page.all("#submissions .submission")) == 4
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_pending_change_to_an_approved_month_leaves_the_approved_one_in_view(
+    client, project, staff
+):
+    entry = ProgressEntryFactory(
+        project=project, period=FEBRUARY, reported_on=dt.date(2026, 2, 27), percent=Decimal(20)
+    )
+    ReportSubmissionFactory(
+        project=project,
+        period=FEBRUARY,
+        state=State.SUBMITTED,
+        entry=entry,
+        percent=Decimal("77.70"),
+        narrative=PENDING_TEXT,
+    )
+
+    client.force_login(UserFactory(manager=True))
+    others = page_of(client.get(detail(project)))
+    client.force_login(staff)
+    own = page_of(client.get(detail(project)))
+
+    assert others.texts("#history-section .entry__pct") == ["20.00"]
+    assert PENDING_TEXT not in others.text()
+    assert own.texts("#history-section .entry__pct") == ["20.00"]
+    assert "แก้ไขรายงานที่อนุมัติแล้ว (ร้อยละ 20.00)" in own.text("#submissions")
