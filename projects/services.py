@@ -336,6 +336,8 @@ def evidence_file_remove(*, evidence: EvidenceFile, user: User, today: dt.date) 
     state = months.month_state(project, entry.period, today=today)
     if not permissions.can_report_month(user, project, state):
         raise PermissionDenied
+    if project.agency.reports_need_approval and not permissions.is_admin(user):
+        raise PermissionDenied  # an approved report changes only through approval
     with transaction.atomic():
         name, storage = evidence.file.name, evidence.file.storage
         evidence._history_user = user

@@ -14,6 +14,7 @@ from projects.locking import EditConflict
 from projects.models import EvidenceFile, ProgressEntry, ReportSubmission, ReportTransition
 from tests.factories import (
     AgencyFactory,
+    EvidenceFileFactory,
     FiscalYearFactory,
     MonthReopeningFactory,
     PlanStepFactory,
@@ -336,3 +337,14 @@ def test_a_returned_month_stays_open_to_staff(project, staff):
     assert state.status == months.RETURNED
     assert not state.locked
     assert not state.missing
+
+
+def test_staff_cannot_remove_a_file_of_an_approved_report(project, staff, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    entry = ProgressEntryFactory(project=project, period=FEBRUARY, reported_on=TODAY)
+    evidence_file = EvidenceFileFactory(entry=entry)
+
+    with pytest.raises(PermissionDenied):
+        services.evidence_file_remove(evidence=evidence_file, user=staff, today=TODAY)
+
+    assert EvidenceFile.objects.filter(pk=evidence_file.pk).exists()
