@@ -1,6 +1,7 @@
 """Staff save and submit a month's report for approval: projects/approvals.py (report_save)
 and the month's state it leaves (projects/months.py)."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -348,3 +349,23 @@ def test_staff_cannot_remove_a_file_of_an_approved_report(project, staff, settin
         services.evidence_file_remove(evidence=evidence_file, user=staff, today=TODAY)
 
     assert EvidenceFile.objects.filter(pk=evidence_file.pk).exists()
+
+
+def test_two_first_saves_of_a_month_at_once_make_one_submission(project, steps, staff, monkeypatch):
+    """Both read "no open submission"; the second insert meets the first one's row (the
+    one-open-per-month constraint) and is an edit conflict, not a second submission."""
+    first = save(project, staff, steps=steps[:1])
+    real = months.month_states
+
+    def as_read_before_the_first_save(*args, **kwargs):
+        states = real(*args, **kwargs)
+        return {p: dataclasses.replace(s, submission=None) for p, s in states.items()}
+
+    monkeypatch.setattr(months, "month_states", as_read_before_the_first_save)
+
+    with pytest.raises(EditConflict) as conflict:
+        save(project, staff, steps=steps, narrative="พร้อมกัน")
+
+    assert conflict.value.current.pk == first.pk
+    assert ReportSubmission.objects.filter(project=project).count() == 1
+    assert ReportTransition.objects.filter(submission__project=project).count() == 1
