@@ -10,6 +10,7 @@ from projects.models import ReportSubmission
 from tests.factories import (
     AgencyFactory,
     FiscalYearFactory,
+    ProgressEntryFactory,
     ProjectFactory,
     ReportSubmissionFactory,
     UserFactory,
@@ -87,3 +88,15 @@ def test_those_outside_the_agency_see_what_counts_only(client, agency):
     )
 
     assert "status--late" in cells["รออนุมัติ"].get("class")
+
+
+def test_a_change_waiting_for_approval_is_marked_beside_the_approved_report(client, agency):
+    project = project_in(agency, "มีฉบับแก้ไข")
+    entry = ProgressEntryFactory(project=project, period=FEBRUARY, reported_on=dt.date(2026, 3, 2))
+    ReportSubmissionFactory(project=project, period=FEBRUARY, state=State.SUBMITTED, entry=entry)
+    client.force_login(UserFactory(agency=agency))
+
+    cells = february_cells(page_of(client.get("/projects/my-agency/?month=2026-02")))
+
+    assert "status--reported" in cells["มีฉบับแก้ไข"].get("class")
+    assert "ฉบับแก้ไข: ส่งแล้ว รออนุมัติ" in text_of(cells["มีฉบับแก้ไข"])

@@ -22,7 +22,8 @@ RETURN_COMMENT = "กรุณาระบุจำนวนผู้เข้�
 
 
 def _stamp(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    """``hour`` o'clock of ``day``, or now if that is still to come."""
+    return min(timezone.make_aware(dt.datetime.combine(day, dt.time(hour))), timezone.now())
 
 
 def ensure_approvals(report, projects: dict, today: dt.date, users: dict) -> None:
