@@ -16,8 +16,9 @@ Every move is one ``ReportTransition`` (who, when, the comment) written in the s
 transaction as the new state, and claims the submission's version (projects/locking.py),
 so two people acting on the same submission cannot both win.
 
-The functions of each move (``report_save``, ``report_submit``, ``report_approve``,
-``report_approve_many``, ``report_return``) are written on ``move`` below.
+The functions of each move (``report_save``: a draft, and with ``submit=True`` sent to the
+head; ``report_approve``, ``report_approve_many``, ``report_return``) are written on
+``move`` below.
 """
 
 import datetime as dt
