@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,8 +36,12 @@ from projects.models import (
 def evidence_download(request, code, pk):
     """An evidence file, always as a download with its checked type: never rendered by the
     browser (nosniff, attachment, sandboxed)."""
+    # A file of an approved report (its entry), or of a report awaiting approval.
     evidence_file = get_object_or_404(
-        EvidenceFile.objects.select_related("entry__project"), pk=pk, entry__project__code=code
+        EvidenceFile.objects.select_related("entry__project", "submission__project").filter(
+            Q(entry__project__code=code) | Q(submission__project__code=code)
+        ),
+        pk=pk,
     )
     if not permissions.can_download_evidence(request.user, evidence_file):
         raise PermissionDenied
@@ -177,7 +182,12 @@ def my_agency(request):
     }
     if agency is not None:
         page, rows = reporting.agency_month_status(
-            agency, periods=periods, today=today, page_number=request.GET.get("page")
+            agency,
+            periods=periods,
+            today=today,
+            page_number=request.GET.get("page"),
+            with_submissions=agency.reports_need_approval
+            and permissions.can_see_agency_submissions(request.user, agency.pk),
         )
         for row in rows:
             for cell in row.months:

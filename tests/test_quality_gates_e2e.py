@@ -56,7 +56,8 @@ def demo(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("demo", verbosity=0)
     users = {
-        name: User.objects.get(username=name) for name in ("staff", "evaluator", "manager", "admin")
+        name: User.objects.get(username=name)
+        for name in ("staff", "head", "evaluator", "manager", "admin")
     }
     staff = users["staff"]
     Notification.objects.create(  # one unread, with a long line, for the notifications page
@@ -104,6 +105,9 @@ def main_pages(demo) -> list[tuple[str, str | None, str, int]]:
         ("report form page", "staff", f"/projects/{current}/report/", 200),
         ("plan editor", "staff", f"/projects/{current}/plan/edit/", 200),
         ("my agency", "staff", "/projects/my-agency/", 200),
+        # The head of the agency (issue 15): reports not yet approved and their history.
+        ("project page for the agency's head", "head", f"/projects/{current}/", 200),
+        ("my agency for the agency's head", "head", "/projects/my-agency/", 200),
         ("new project form", "staff", "/projects/new/", 200),
         ("change history", "staff", f"/projects/{current}/changes/", 200),
         ("KPI list", "staff", "/indicators/", 200),
