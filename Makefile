@@ -71,7 +71,10 @@ demo: migrate
 	$(MANAGE) demo
 
 # One background worker (PDF and Excel reports) beside the server; it stops with the server.
+# The notifications due (README, Notifications) are made first: their e-mails are printed
+# here (or written under EMAIL_FILE_PATH).
 run: install demo
+	$(MANAGE) send_notifications
 	@$(MANAGE) db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "projects.context_processors.navigation",
+                "projects.context_processors.notification_bell",
                 "bmaprogress.context_processors.csp_nonce",
             ],
             "builtins": ["projects.templatetags.thai"],
@@ -352,3 +353,36 @@ BMA_IMPORT_BATCH_MAX_AGE = env_int("BMA_IMPORT_BATCH_MAX_AGE", 2 * 60 * 60)
 # Longest a workbook may take to read at its upload (issue 12): past it the upload is
 # refused with a message. A large agency's plan reads in 1-2 s.
 BMA_IMPORT_PARSE_SECONDS = env_int("BMA_IMPORT_PARSE_SECONDS", 20)
+
+# E-mail (the notifications, projects/notifications/). Production sends through the SMTP
+# server of EMAIL_HOST (EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or
+# EMAIL_USE_SSL); `make run` prints each e-mail on the console, or writes it as a file
+# under EMAIL_FILE_PATH when that is set. EMAIL_BACKEND chooses another Django backend.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else (
+        "django.core.mail.backends.filebased.EmailBackend"
+        if EMAIL_FILE_PATH
+        else "django.core.mail.backends.console.EmailBackend"
+    ),
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BMA Progress <noreply@localhost>")
+# The site's address as people open it: the links in e-mails are absolute.
+BMA_SITE_URL = env_str("BMA_SITE_URL", "http://127.0.0.1:8000")
+# Notifications: the reminder starts this many days before a month's deadline; events (a
+# report returned, a month reopened, a quarter evaluated) and late notices are looked for
+# over this many days back (a sending stopped for a while catches up, no older history).
+BMA_REMINDER_DAYS = env_int("BMA_REMINDER_DAYS", 3)
+BMA_NOTIFY_LOOKBACK_DAYS = env_int("BMA_NOTIFY_LOOKBACK_DAYS", 7)
+# Reminders, late notices and the heads' digest wait for this hour of the day (Bangkok).
+BMA_NOTIFY_HOUR = env_int("BMA_NOTIFY_HOUR", 8)

@@ -49,7 +49,7 @@ permission_denied = _database_may_be_down(defaults.permission_denied)
 def home(request):
     """Where people land after logging in (LOGIN_REDIRECT_URL) and at the site's root:
     administrators and executives on the dashboard, สยป. on the current quarter's
-    evaluation, an agency's staff on its monthly reporting status (หน่วยงานของฉัน);
+    evaluation, an agency's staff and heads on its monthly reporting status (หน่วยงานของฉัน);
     anybody else on the project list."""
     user = request.user
     if is_admin(user) or user.role == User.Role.MANAGER:
@@ -60,6 +60,6 @@ def home(request):
             return redirect("indicators:evaluation-home")
         quarter = evaluation_selectors.default_quarter(fiscal_year)
         return redirect("indicators:evaluation", year=fiscal_year.year_be, quarter=quarter)
-    if user.role == User.Role.STAFF and user.agency_id is not None:
+    if user.role in (User.Role.STAFF, User.Role.HEAD) and user.agency_id is not None:
         return redirect("projects:my_agency")
     return redirect("projects:list")

@@ -31,7 +31,7 @@ from indicators.models import (
     QuarterLockEvent,
 )
 from indicators.services import BASELINE_REASON
-from projects import progress, thaidates
+from projects import progress, rates, thaidates
 from projects.models import Agency, FiscalYear, Project
 
 CENT = Decimal("0.01")
@@ -88,13 +88,17 @@ def evaluation_projects(
     Each carries ``quarter_percent`` / ``quarter_reported_on``: the report of the latest
     month of the fiscal year up to the quarter's last month (domain.md: ผลงาน defaults to
     the progress reported at the quarter's end), and ``evaluations_in_quarter``: a list
-    holding its QuarterEvaluation for the quarter, if any.
+    holding its QuarterEvaluation for the quarter, if any; ``unapproved_in_quarter``: the
+    agency has a report of a month of the quarter not yet approved (a draft, one waiting
+    for its head, one returned), so the evaluator knows the defaults are from approved
+    reports only (issue 15).
     """
-    _, ends_on = thaidates.quarter_bounds(fiscal_year.year_be, quarter)
+    starts_on, ends_on = thaidates.quarter_bounds(fiscal_year.year_be, quarter)
     projects = (
         Project.objects.filter(fiscal_year=fiscal_year)
         .select_related("agency", "fiscal_year")
         .with_latest_progress(as_of=ends_on, since=fiscal_year.starts_on, prefix="quarter")
+        .annotate(unapproved_in_quarter=rates.unapproved_between(starts_on, ends_on))
         .prefetch_related(
             Prefetch(
                 "quarter_evaluations",

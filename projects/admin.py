@@ -8,14 +8,18 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import (
     Agency,
+    ApprovalDelegation,
     EvidenceFile,
     FiscalYear,
     MonthReopening,
+    Notification,
     PlanStep,
     ProgressEntry,
     Project,
     ProjectObjective,
     ReportingDeadline,
+    ReportSubmission,
+    ReportTransition,
     StrategyLink,
     User,
 )
@@ -41,7 +45,9 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "short_name")
+    list_display = ("code", "name", "short_name", "reports_need_approval")
+    list_filter = ("reports_need_approval",)
+    list_editable = ("reports_need_approval",)
     search_fields = ("code", "name", "short_name")
 
 
@@ -164,3 +170,78 @@ class EvidenceFileAdmin(SimpleHistoryAdmin):
     def download(self, obj):
         url = reverse("projects:evidence", args=[obj.entry.project.code, obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: notices are made from the data by `manage.py send_notifications`
+    (projects/notifications/); here administrators see who was told what and whether the
+    e-mail went (failed ones are sent by nobody again)."""
+
+    list_display = ("created_at", "user", "kind", "title", "read_at", "email_state")
+    list_filter = ("kind", "email_state")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email", "title")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- Approval of monthly reports (issue 15) ------------------------------------------------
+# Heads are users with the role หัวหน้าหน่วยงาน and their agency (UserAdmin above); whether
+# an agency's reports need approval is on AgencyAdmin.
+
+
+@admin.register(ApprovalDelegation)
+class ApprovalDelegationAdmin(admin.ModelAdmin):
+    """A head hands approval to a deputy for a period (heads do it on their own page)."""
+
+    list_display = ("agency", "head", "deputy", "starts_on", "ends_on", "note")
+    list_filter = ("agency",)
+    search_fields = ("agency__name", "head__username", "deputy__username", "note")
+    raw_id_fields = ("head", "deputy")
+    list_select_related = ("agency", "head", "deputy")
+    date_hierarchy = "starts_on"
+
+
+class ReportTransitionInline(admin.TabularInline):
+    model = ReportTransition
+    extra = 0
+    can_delete = False
+    fields = ("at", "from_state", "to_state", "by", "comment")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportSubmission)
+class ReportSubmissionAdmin(admin.ModelAdmin):
+    """Read-only: a report moves between its states only through projects/approvals.py
+    (the report form, the head's queue), which checks every move and records it."""
+
+    list_display = ("project", "period", "state", "percent", "submitted_at", "is_late")
+    list_filter = ("state", "is_late", "project__agency")
+    search_fields = ("project__code", "project__name", "narrative")
+    date_hierarchy = "period"
+    list_select_related = ("project",)
+    inlines = [ReportTransitionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

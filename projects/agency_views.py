@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from projects import (
     permissions,
+    rates,
     reporting,
     services,
     thaidates,
@@ -25,6 +27,7 @@ from projects.forms import (
 from projects.models import (
     Agency,
     EvidenceFile,
+    FiscalYear,
     ProgressEntry,
 )
 
@@ -33,8 +36,12 @@ from projects.models import (
 def evidence_download(request, code, pk):
     """An evidence file, always as a download with its checked type: never rendered by the
     browser (nosniff, attachment, sandboxed)."""
+    # A file of an approved report (its entry), or of a report awaiting approval.
     evidence_file = get_object_or_404(
-        EvidenceFile.objects.select_related("entry__project"), pk=pk, entry__project__code=code
+        EvidenceFile.objects.select_related("entry__project", "submission__project").filter(
+            Q(entry__project__code=code) | Q(submission__project__code=code)
+        ),
+        pk=pk,
     )
     if not permissions.can_download_evidence(request.user, evidence_file):
         raise PermissionDenied
@@ -175,7 +182,12 @@ def my_agency(request):
     }
     if agency is not None:
         page, rows = reporting.agency_month_status(
-            agency, periods=periods, today=today, page_number=request.GET.get("page")
+            agency,
+            periods=periods,
+            today=today,
+            page_number=request.GET.get("page"),
+            with_submissions=agency.reports_need_approval
+            and permissions.can_see_agency_submissions(request.user, agency.pk),
         )
         for row in rows:
             for cell in row.months:
@@ -183,4 +195,14 @@ def my_agency(request):
                     request.user, row.project, cell.state
                 )
         context.update(page=page, rows=rows)
+        context["rates"] = _agency_rates(agency, period, today)
     return render(request, "projects/my_agency.html", context)
+
+
+def _agency_rates(agency, period, today):
+    """The agency's reporting rates of the fiscal year of ``period`` (projects/rates.py),
+    None when that year is not in the system."""
+    fiscal_year = FiscalYear.objects.filter(year_be=thaidates.fiscal_year_of(period)).first()
+    if fiscal_year is None:
+        return None
+    return rates.reporting_rates(fiscal_year, today=today, agency=agency)

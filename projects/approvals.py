@@ -16,23 +16,29 @@ Every move is one ``ReportTransition`` (who, when, the comment) written in the s
 transaction as the new state, and claims the submission's version (projects/locking.py),
 so two people acting on the same submission cannot both win.
 
-The functions of each move (``report_save``, ``report_submit``, ``report_approve``,
-``report_approve_many``, ``report_return``) are written on ``move`` below.
+The functions of each move (``report_save``: a draft, and with ``submit=True`` sent to the
+head; ``report_approve``, ``report_approve_many``, ``report_return``) are written on
+``move`` below.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects import entries, permissions, thaidates
+from projects import entries, months, permissions, services, thaidates
+from projects.evidence import FileKind
 from projects.locking import EditConflict, claim_version
 from projects.models import (
     ApprovalDelegation,
+    EvidenceFile,
+    PlanStep,
     ProgressEntry,
+    Project,
     ReportSubmission,
     ReportTransition,
     User,
@@ -98,6 +104,127 @@ def move(
         comment=comment,
     )
     submission.refresh_from_db()
+    return submission
+
+
+# --- Staff: save a draft, submit -----------------------------------------------------------
+
+
+def report_save(
+    *,
+    project: Project,
+    data: services.ReportInput,
+    user: User,
+    today: dt.date,
+    loaded_version: int | None,
+    submit: bool,
+    uploaded: Sequence[tuple[object, FileKind]] = (),
+) -> ReportSubmission:
+    """Save the report of the month ``data.period`` as its open submission (a draft), and
+    with ``submit`` send it to the head of the agency (ส่งแล้ว รออนุมัติ).
+
+    The same checks as a report saved directly (services.progress_entry_check: the month,
+    the date, a reason for a lower percent, the month's lock). The month's approved entry,
+    if any, is not touched: the submission changes it only when approved (the entry stays
+    what others see until then). ``loaded_version`` is the open submission's version the
+    form showed, None when it showed none; EditConflict when that is not what is stored.
+    A submitted report cannot be saved again (refused in Thai) until the head returns it.
+
+    Late or on time is recorded when the report is first sent: after the month's deadline
+    it is late; a report returned to be corrected keeps what its first sending was."""
+    if not permissions.can_report_progress(user, project):
+        raise PermissionDenied
+    if not project.agency.reports_need_approval:
+        raise ValidationError(_("รายงานของหน่วยงานนี้ไม่ต้องได้รับอนุมัติ บันทึกรายงานได้โดยตรง"))
+    written: list[EvidenceFile] = []
+    try:
+        with transaction.atomic():
+            submission = _report_save(
+                project=project,
+                data=data,
+                user=user,
+                today=today,
+                loaded_version=loaded_version,
+                submit=submit,
+            )
+            for file, kind in uploaded:
+                services._evidence_add(
+                    submission=submission, uploaded=file, kind=kind, user=user, written=written
+                )
+    except BaseException:
+        # The rows are rolled back; the files written to storage must go with them.
+        for item in written:
+            item.file.storage.delete(item.file.name)
+        raise
+    return submission
+
+
+def _report_save(*, project, data, user, today, loaded_version, submit) -> ReportSubmission:
+    steps = list(PlanStep.objects.filter(project=project).order_by("order"))
+    period = services.report_period(data)
+    states = months.month_states(project, [period], today=today, with_submissions=True)
+    check = services.progress_entry_check(
+        project=project, user=user, steps=steps, data=data, today=today, states=states
+    )
+    if check.errors:
+        raise ValidationError(check.errors)
+    state = check.state
+    values = services.report_values(steps=steps, data=data, check=check, user=user)
+    submission = state.submission
+    if submission is None:
+        if loaded_version:
+            # The submission the form showed is no longer open: approved since (or gone).
+            raise EditConflict(state.entry, version=0) if state.entry else _gone()
+        submission = _submission_create(
+            project=project, period=period, entry=state.entry, values=values, user=user
+        )
+        loaded_version, values = submission.version, {}
+    elif loaded_version is None:
+        # The form showed no open submission, but the month has one now.
+        raise EditConflict(submission)
+    elif not submit:
+        return move(
+            submission, State.DRAFT, user=user, loaded_version=loaded_version, values=values
+        )
+    if not submit:
+        return submission
+    return move(
+        submission,
+        State.SUBMITTED,
+        user=user,
+        loaded_version=loaded_version,
+        values={**values, **_sending(submission, state, user)},
+    )
+
+
+def _gone() -> ValidationError:
+    return ValidationError(_("รายงานที่แก้ไขอยู่ไม่มีแล้ว กรุณาเปิดแบบรายงานใหม่"))
+
+
+def _sending(submission: ReportSubmission, state: months.MonthState, user: User) -> dict:
+    """What sending a report records: when, by whom, late or not (the first sending's)."""
+    on_time_before = submission.submitted_at is not None and not submission.is_late
+    return {
+        "submitted_at": timezone.now(),
+        "submitted_by": user,
+        "is_late": state.past_deadline and not on_time_before,
+    }
+
+
+def _submission_create(*, project, period, entry, values, user) -> ReportSubmission:
+    submission = ReportSubmission(
+        project=project, period=period, entry=entry, created_by=user, state=State.DRAFT, **values
+    )
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:
+        # Somebody opened this month's submission between our read and our insert.
+        stored = ReportSubmission.objects.filter(project=project, period=period)
+        raise EditConflict(stored.exclude(state=State.APPROVED).get()) from None
+    ReportTransition.objects.create(
+        submission=submission, from_state="", to_state=State.DRAFT, by=user
+    )
     return submission
 
 

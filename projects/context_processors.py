@@ -34,3 +34,14 @@ def _waiting_count(user) -> int:
     from projects import approval_nav, view_helpers
 
     return approval_nav.waiting_count(user, today=view_helpers.today())
+
+
+def notification_bell(request):
+    """The bell's unread count when one is kept (no query: projects/notifications/bell.py);
+    None lets the bell ask for it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from projects.notifications import bell
+
+    return {"nav_unread": bell.kept_count(user.pk)}

@@ -167,6 +167,14 @@ class ProgressReportForm(LengthLimitsMixin, ErrorsDescribedMixin, forms.Form):
     evidence = EvidenceField(label=_("ไฟล์หลักฐาน"), required=False)
     entry = forms.IntegerField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    # Agencies whose reports need approval (issue 15): the version of the month's open
+    # submission the form shows (empty: none), and the button pressed.
+    submission_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        required=False,
+        choices=[("draft", _("บันทึกร่าง")), ("submit", _("ส่งให้หัวหน้าหน่วยงานอนุมัติ"))],
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, steps, months=(), **kwargs):
         super().__init__(*args, **kwargs)

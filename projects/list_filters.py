@@ -19,12 +19,12 @@ from projects.models import FiscalYear, User
 
 def starting_filters(user) -> dict[str, str]:
     """The current fiscal year (the newest one the system has when it has not this one
-    yet, none when it has none) and, for staff, their agency."""
+    yet, none when it has none) and, for staff and heads, their agency."""
     current = thaidates.fiscal_year_of(timezone.localdate())
     years = list(FiscalYear.objects.values_list("year_be", flat=True))  # newest first
     year_be = current if current in years else next(iter(years), None)
     filters = {"year": "" if year_be is None else str(year_be)}
-    if user.role == User.Role.STAFF and user.agency_id is not None:
+    if user.role in (User.Role.STAFF, User.Role.HEAD) and user.agency_id is not None:
         filters["agency"] = user.agency.code
     return filters
 

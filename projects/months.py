@@ -18,12 +18,20 @@ reopened         T > D, no report, and สยป. has reopened the month for the
                  a day R ≥ T: staff may report it (late)
 reported         the month has its report, on time
 reported-late    the month has its report, first saved after D (``is_late``) or dated after D
+pending          (agencies whose reports need approval, issue 15) no approved report, but one
+                 submitted to the head of the agency (รออนุมัติ): not missing
+returned         no approved report; the one submitted was returned by the head to be
+                 corrected (ส่งกลับแก้ไข): not missing, and open to its staff past D
 outside          M is not a month of the project's fiscal year
 ===============  ==========================================================================
 
 Whatever the status: ``locked`` (T > D and not reopened: staff may not write the month's
 report; administrators always may, permissions.can_report_month), ``missing`` (T > D and
 no report: what every page counts as ขาดส่ง) and ``past_deadline``.
+
+The month's open submission (``submission``: a report on its way to approval) is read only
+by those who ask (``with_submissions=True``): the agency's own pages (the report form, my
+agency). Everything that counts reads the approved entry only, and never asks.
 
 Functions: MonthState (pure, the rule itself); month_states / month_state / year_states for
 one project's months and month_states_for for many projects, each in a fixed number of
@@ -39,7 +47,14 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from projects import thaidates
-from projects.models import FiscalYear, MonthReopening, ProgressEntry, Project, ReportingDeadline
+from projects.models import (
+    FiscalYear,
+    MonthReopening,
+    ProgressEntry,
+    Project,
+    ReportingDeadline,
+    ReportSubmission,
+)
 
 UPCOMING = "upcoming"
 OPEN = "open"
@@ -49,6 +64,8 @@ REOPENED = "reopened"
 REPORTED = "reported"
 REPORTED_LATE = "reported-late"
 OUTSIDE = "outside"
+PENDING = "pending"
+RETURNED = "returned"
 
 LABELS = {
     UPCOMING: _("ยังไม่ถึงเดือนรายงาน"),
@@ -59,6 +76,8 @@ LABELS = {
     REPORTED: _("ส่งแล้ว"),
     REPORTED_LATE: _("ส่งแล้ว (ล่าช้า)"),
     OUTSIDE: _("นอกปีงบประมาณ"),
+    PENDING: _("รออนุมัติ"),
+    RETURNED: _("ส่งกลับแก้ไข"),
 }
 
 DEFAULT_DEADLINE_DAY = FiscalYear._meta.get_field("report_deadline_day").default
@@ -76,7 +95,8 @@ class MonthState:
     """Where a project's reporting month stands on ``today`` (see the module's table).
 
     ``entry`` is the month's report (None: none); ``reopened_until`` the last day of the
-    reopening in force, if any. Built by the functions below, which always read both.
+    reopening in force, if any. Built by the functions below, which always read both;
+    ``submission``, the month's open (not approved) submission, only when asked.
     """
 
     period: dt.date
@@ -86,6 +106,14 @@ class MonthState:
     reopened_until: dt.date | None = None
     reopened_by: object = None
     in_year: bool = True
+    submission: ReportSubmission | None = None
+
+    @property
+    def sent(self) -> bool:
+        """An open submission that was sent to the head (submitted, or returned from
+        there): the month is not missing while it waits or is being corrected."""
+        sub = self.submission
+        return sub is not None and sub.state in (sub.State.SUBMITTED, sub.State.RETURNED)
 
     @property
     def ends_on(self) -> dt.date:
@@ -115,7 +143,10 @@ class MonthState:
 
     @property
     def locked(self) -> bool:
-        """Closed to agency staff: past the deadline and not reopened by สยป."""
+        """Closed to agency staff: past the deadline and not reopened by สยป. A report the
+        head returned to be corrected stays open to them: it was sent in time."""
+        if self.submission is not None and self.submission.state == self.submission.State.RETURNED:
+            return False
         return self.past_deadline and not self.reopened
 
     @property
@@ -135,7 +166,7 @@ class MonthState:
     @property
     def missing(self) -> bool:
         """ขาดส่ง: past the deadline without a report (reopened or not)."""
-        return self.in_year and self.past_deadline and self.entry is None
+        return self.in_year and self.past_deadline and self.entry is None and not self.sent
 
     @property
     def status(self) -> str:
@@ -143,6 +174,8 @@ class MonthState:
             return OUTSIDE
         if self.entry is not None:
             return REPORTED_LATE if self.reported_late else REPORTED
+        if self.sent:
+            return PENDING if self.submission.state == self.submission.State.SUBMITTED else RETURNED
         if not self.begun:
             return UPCOMING
         if self.past_deadline:
@@ -183,11 +216,15 @@ def deadlines(periods: Iterable[dt.date], *, fiscal_years: Iterable[FiscalYear])
 
 
 def month_states_for(
-    projects: Sequence[Project], periods: Sequence[dt.date], *, today: dt.date
+    projects: Sequence[Project],
+    periods: Sequence[dt.date],
+    *,
+    today: dt.date,
+    with_submissions: bool = False,
 ) -> dict[tuple[int, dt.date], MonthState]:
     """The state of each of ``periods`` for each project (with its fiscal year loaded), by
-    (project id, period): four queries (five when the months reach another fiscal year),
-    whatever the number of projects."""
+    (project id, period): four queries (five when the months reach another fiscal year,
+    one more ``with_submissions``: the open submissions), whatever the number of projects."""
     if not projects:
         return {}
     due = deadlines(periods, fiscal_years={p.fiscal_year for p in projects})
@@ -203,6 +240,14 @@ def month_states_for(
     ):
         # The one that lasts longest wins.
         reopenings[(reopening.project_id, reopening.period)] = reopening
+    submissions = {}
+    if with_submissions:
+        submissions = {
+            (s.project_id, s.period): s
+            for s in ReportSubmission.objects.filter(
+                project__in=projects, period__in=periods, state__in=ReportSubmission.OPEN_STATES
+            )
+        }
     states = {}
     for project in projects:
         year_be = project.fiscal_year.year_be
@@ -217,25 +262,39 @@ def month_states_for(
                 reopened_until=reopening.until if reopening else None,
                 reopened_by=reopening.reopened_by if reopening else None,
                 in_year=thaidates.fiscal_year_of(period) == year_be,
+                submission=submissions.get(key),
             )
     return states
 
 
 def month_states(
-    project: Project, periods: Sequence[dt.date], *, today: dt.date
+    project: Project,
+    periods: Sequence[dt.date],
+    *,
+    today: dt.date,
+    with_submissions: bool = False,
 ) -> dict[dt.date, MonthState]:
     """The state of several months of one project (month_states_for)."""
-    states = month_states_for([project], periods, today=today)
+    states = month_states_for([project], periods, today=today, with_submissions=with_submissions)
     return {period: states[(project.pk, period)] for period in periods}
 
 
-def month_state(project: Project, period: dt.date, *, today: dt.date) -> MonthState:
-    return month_states(project, [period], today=today)[period]
+def month_state(
+    project: Project, period: dt.date, *, today: dt.date, with_submissions: bool = False
+) -> MonthState:
+    return month_states(project, [period], today=today, with_submissions=with_submissions)[period]
 
 
-def year_states(project: Project, *, today: dt.date) -> dict[dt.date, MonthState]:
+def year_states(
+    project: Project, *, today: dt.date, with_submissions: bool = False
+) -> dict[dt.date, MonthState]:
     """The state of each of the twelve months of the project's fiscal year (month_states)."""
-    return month_states(project, thaidates.fiscal_months(project.fiscal_year.year_be), today=today)
+    return month_states(
+        project,
+        thaidates.fiscal_months(project.fiscal_year.year_be),
+        today=today,
+        with_submissions=with_submissions,
+    )
 
 
 def year_closed(states: Iterable[MonthState]) -> bool:

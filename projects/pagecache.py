@@ -161,6 +161,9 @@ IGNORED = frozenset(
         "reports.ReportJob",
         # Who may approve for whom: decides what a head sees, on pages never kept.
         "projects.ApprovalDelegation",
+        # A person's own notices and choices: the bell is outside every kept body.
+        "projects.Notification",
+        "projects.NotificationPreference",
     }
 )
 # A user's fields that no page shows: saving only these keeps every page (every login

@@ -15,6 +15,10 @@ Reading (issue 12, item 11), as a Thai government agency keeps its records:
   agency's staff, สยป. who evaluate on them, administrators. Not executives, whose
   dashboards and reports need the results, not the papers; not other agencies.
 
+Heads of agencies (หัวหน้าหน่วยงาน, issue 15) read everything their agency's staff read
+(the agency's internals, its evidence, its reports on their way to approval) and approve
+or return its reports (can_approve); they do not write reports themselves.
+
 Whatever a kept page (projects/pagecache.py) shows by these rules is part of its key.
 """
 
@@ -43,6 +47,21 @@ def _staff_of(user, agency_id) -> bool:
         and user.agency_id is not None
         and user.agency_id == agency_id
     )
+
+
+def is_head_of(user, agency_id) -> bool:
+    """A head (หัวหน้าหน่วยงาน) of the agency ``agency_id``."""
+    return (
+        _active(user)
+        and user.role == User.Role.HEAD
+        and agency_id is not None
+        and user.agency_id == agency_id
+    )
+
+
+def _member_of(user, agency_id) -> bool:
+    """Staff or a head of the agency: those who read what it keeps for itself."""
+    return _staff_of(user, agency_id) or is_head_of(user, agency_id)
 
 
 def can_read(user) -> bool:
@@ -111,7 +130,7 @@ def oversees_every_agency(user) -> bool:
 def can_read_agency_internal(user, agency_id) -> bool:
     """What an agency keeps for itself and those who oversee it: its own staff, สยป.,
     executives, administrators (see the module's docstring)."""
-    return oversees_every_agency(user) or _staff_of(user, agency_id)
+    return oversees_every_agency(user) or _member_of(user, agency_id)
 
 
 def internal_scope(user) -> str:
@@ -120,18 +139,31 @@ def internal_scope(user) -> str:
     ``can_read_agency_internal`` for the same agencies."""
     if oversees_every_agency(user):
         return "all"
-    if _staff_of(user, getattr(user, "agency_id", None)):
+    if _member_of(user, getattr(user, "agency_id", None)):
         return f"agency-{user.agency_id}"
     return "none"
 
 
 def can_open_evidence(user, project) -> bool:
-    """Evidence files of ``project``: staff of its agency, สยป. and administrators."""
-    return can_evaluate(user) or _staff_of(user, project.agency_id)
+    """Evidence files of ``project``: staff and heads of its agency, สยป. and administrators."""
+    return can_evaluate(user) or _member_of(user, project.agency_id)
 
 
 def can_download_evidence(user, evidence) -> bool:
-    return can_open_evidence(user, evidence.entry.project)
+    owner = evidence.entry if evidence.entry_id is not None else evidence.submission
+    return can_open_evidence(user, owner.project)
+
+
+def can_see_submissions(user, project) -> bool:
+    """The reports of ``project`` on their way to approval (drafts, submitted, returned)
+    and their history: its agency's own staff and heads, and administrators. Nobody else
+    sees a report before it is approved."""
+    return can_see_agency_submissions(user, project.agency_id)
+
+
+def can_see_agency_submissions(user, agency_id) -> bool:
+    """The same for every project of the agency ``agency_id`` (my agency's table)."""
+    return is_admin(user) or _member_of(user, agency_id)
 
 
 def can_view_project_changes(user, project) -> bool:
@@ -178,9 +210,12 @@ def can_request_bma_report(user) -> bool:
 
 
 def can_use_reports(user) -> bool:
-    """Open the reports page: whoever may order at least one report."""
+    """Open the reports page: whoever may order at least one report (staff and heads of
+    an agency, their own agency's)."""
     return can_view_dashboards(user) or (
-        _active(user) and user.role == User.Role.STAFF and user.agency_id is not None
+        _active(user)
+        and user.role in (User.Role.STAFF, User.Role.HEAD)
+        and user.agency_id is not None
     )
 
 
@@ -225,16 +260,6 @@ def can_download_plan_template(user) -> bool:
 
 
 # --- Approval of monthly reports (issue 15, projects/approvals.py) --------------------------
-
-
-def is_head_of(user, agency_id) -> bool:
-    """A head of the agency (หัวหน้าหน่วยงาน): an agency may have several."""
-    return (
-        _active(user)
-        and user.role == User.Role.HEAD
-        and agency_id is not None
-        and user.agency_id == agency_id
-    )
 
 
 def delegations_in_force(*, today: dt.date) -> QuerySet:

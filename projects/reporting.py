@@ -24,6 +24,8 @@ from projects.models import (
     PlanStep,
     ProgressEntry,
     Project,
+    ReportSubmission,
+    ReportTransition,
 )
 
 # --- Locked months (the rule itself: projects/months.py) ----------------------------------
@@ -102,6 +104,48 @@ def project_for_report(code: str) -> Project:
     return get_object_or_404(queryset, code=code)
 
 
+# --- Reports on their way to approval (issue 15): the agency's own readers only -----------
+
+
+def open_submissions(project: Project) -> list[ReportSubmission]:
+    """The project's reports not yet approved (ร่าง, ส่งแล้ว รออนุมัติ, ส่งกลับแก้ไข), newest
+    month first, each with its moves (``transitions``: who, when, the comment) and its
+    evidence files: three queries, whatever their number. Only for those who may see them
+    (permissions.can_see_submissions)."""
+    return list(
+        ReportSubmission.objects.filter(project=project, state__in=ReportSubmission.OPEN_STATES)
+        .select_related("entry", "updated_by", "created_by", "decided_by")
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=ReportTransition.objects.select_related("by").order_by("at", "pk"),
+            ),
+            Prefetch("evidence", queryset=EvidenceFile.objects.order_by("uploaded_at", "pk")),
+        )
+        .order_by("-period")
+    )
+
+
+def attach_approvals(history: Page) -> None:
+    """Give each entry of a history page who approved it and when (``entry.approval``: the
+    latest approved submission that became it, or None for a report saved directly): one
+    query, none for an empty page."""
+    entries = list(history.object_list)
+    approved: dict[int, ReportSubmission] = {}
+    if entries:
+        for submission in (
+            ReportSubmission.objects.filter(
+                entry__in=[e.pk for e in entries], state=ReportSubmission.State.APPROVED
+            )
+            .select_related("decided_by")
+            .order_by("decided_at", "pk")
+        ):
+            approved[submission.entry_id] = submission  # the latest wins
+    for entry in entries:
+        entry.approval = approved.get(entry.pk)
+    history.object_list = entries
+
+
 # --- The report form ---------------------------------------------------------------------
 
 
@@ -125,14 +169,16 @@ def default_period(
     while สยป. has reopened it and it is still empty. Else the latest month they may still
     write (its report, to correct it); else the latest month that has begun (the year is
     closed to them); a year not yet begun opens on its first month. ``states`` may hold
-    the year's states (months.year_states)."""
+    the year's states (months.year_states, with the open submissions where the agency's
+    reports need approval: a month waiting for approval counts as reported)."""
     periods = report_months(project, today=today)
     if not periods:
         return project.fiscal_year.starts_on
     if states is None or not all(p in states for p in periods):
         states = months.month_states(project, periods, today=today)
     writable = [p for p in periods if permissions.can_report_month(user, project, states[p])]
-    empty = [p for p in writable if not states[p].reported]
+    # A month waiting for the head (รออนุมัติ) is done for now; a draft or a returned one is not.
+    empty = [p for p in writable if not states[p].reported and states[p].status != months.PENDING]
     if empty:
         return empty[0]
     return writable[-1] if writable else periods[-1]
@@ -213,11 +259,17 @@ class AgencyRow:
 
 
 def agency_month_status(
-    agency: Agency, *, periods: list[dt.date], today: dt.date, page_number
+    agency: Agency,
+    *,
+    periods: list[dt.date],
+    today: dt.date,
+    page_number,
+    with_submissions: bool = False,
 ) -> tuple[Page, list[AgencyRow]]:
     """One page of the agency's projects of the fiscal year of the last of ``periods``,
     with the state of each period (months.month_states_for): six queries whatever the
-    number of projects."""
+    number of projects, seven ``with_submissions`` (the reports on their way to approval,
+    for the agency's own people: a month sent to the head is รออนุมัติ, not missing)."""
     year_be = thaidates.fiscal_year_of(periods[-1])
     projects = (
         Project.objects.filter(agency=agency, fiscal_year__year_be=year_be)
@@ -227,7 +279,9 @@ def agency_month_status(
     )
     page = Paginator(projects, settings.BMA_PROJECTS_PAGE_SIZE).get_page(page_number)
     page_projects = list(page.object_list)
-    states = months.month_states_for(page_projects, periods, today=today)
+    states = months.month_states_for(
+        page_projects, periods, today=today, with_submissions=with_submissions
+    )
     rows = [
         AgencyRow(
             project=project,

@@ -238,24 +238,8 @@ def _progress_entry_save(
         )
         if check.errors:
             raise ValidationError(check.errors)
-        percent, state = check.percent, check.state
-
-        values = {
-            "reported_on": data.reported_on,
-            "percent": percent,
-            "completed_steps": sorted({s.pk for s in steps} & set(data.completed_step_ids)),
-            "in_progress_step_id": (
-                data.in_progress_step_id if data.partial_percent is not None else None
-            ),
-            "partial_percent": (
-                data.partial_percent if data.in_progress_step_id is not None else None
-            ),
-            "narrative": data.narrative.strip(),
-            "problems": data.problems.strip(),
-            "obstacles": data.obstacles.strip(),
-            "lower_reason": data.lower_reason.strip() if check.lower else "",
-            "updated_by": user,
-        }
+        state = check.state
+        values = report_values(steps=steps, data=data, check=check, user=user)
         entry = progress_entry_write(
             project=project,
             period=period,
@@ -271,12 +255,34 @@ def _progress_entry_save(
     return entry
 
 
+def report_values(*, steps, data: ReportInput, check: ReportCheck, user) -> dict:
+    """The fields of a checked report as stored (a ProgressEntry's, a ReportSubmission's)."""
+    return {
+        "reported_on": data.reported_on,
+        "percent": check.percent,
+        "completed_steps": sorted({s.pk for s in steps} & set(data.completed_step_ids)),
+        "in_progress_step_id": (
+            data.in_progress_step_id if data.partial_percent is not None else None
+        ),
+        "partial_percent": data.partial_percent if data.in_progress_step_id is not None else None,
+        "narrative": data.narrative.strip(),
+        "problems": data.problems.strip(),
+        "obstacles": data.obstacles.strip(),
+        "lower_reason": data.lower_reason.strip() if check.lower else "",
+        "updated_by": user,
+    }
+
+
 # --- Evidence files ----------------------------------------------------------------------
 
 
-def _evidence_add(*, entry, uploaded, kind: FileKind, user, written: list) -> EvidenceFile:
+def _evidence_add(
+    *, entry=None, submission=None, uploaded, kind: FileKind, user, written: list
+) -> EvidenceFile:
+    """A file of a report: of its entry, or of its submission while it awaits approval."""
     evidence = EvidenceFile(
         entry=entry,
+        submission=submission,
         original_name=uploaded.name[:255],
         content_type=kind.content_type,
         extension=kind.extension,
@@ -297,6 +303,8 @@ def evidence_file_remove(*, evidence: EvidenceFile, user: User, today: dt.date) 
     state = months.month_state(project, entry.period, today=today)
     if not permissions.can_report_month(user, project, state):
         raise PermissionDenied
+    if project.agency.reports_need_approval and not permissions.is_admin(user):
+        raise PermissionDenied  # an approved report changes only through approval
     with transaction.atomic():
         name, storage = evidence.file.name, evidence.file.storage
         evidence._history_user = user

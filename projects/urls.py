@@ -1,6 +1,13 @@
 from django.urls import include, path
 
-from projects import agency_views, approval_views, plan_views, project_views, views
+from projects import (
+    agency_views,
+    approval_views,
+    notification_views,
+    plan_views,
+    project_views,
+    views,
+)
 
 app_name = "projects"
 
@@ -23,8 +30,18 @@ project_patterns = [
     ),
 ]
 
+# A person's own notifications, at /notifications/.
+notification_patterns = [
+    path("", notification_views.notifications, name="notifications"),
+    path("bell/", notification_views.notifications_bell, name="notifications_bell"),
+    path("read-all/", notification_views.notifications_read_all, name="notifications_read_all"),
+    path("<int:pk>/read/", notification_views.notification_read, name="notification_read"),
+    path("settings/", notification_views.notification_settings, name="notification_settings"),
+]
+
 urlpatterns = [
     path("projects/", include(project_patterns)),
+    path("notifications/", include(notification_patterns)),
     # The head's queue (issue 15): at the site's top level, beside the pages of each role.
     path("approvals/", approval_views.approval_queue, name="approvals"),
     path("approvals/delegations/", approval_views.delegations, name="delegations"),

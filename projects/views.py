@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from indicators import selectors as evaluation_selectors
 from projects import (
+    approvals,
     evidence,
     list_filters,
     months,
@@ -38,6 +39,7 @@ from projects.models import (
     FiscalYear,
     ProgressEntry,
     Project,
+    ReportSubmission,
     weights_total,
 )
 
@@ -122,6 +124,7 @@ def _reader_context(user, project) -> dict:
     return {
         "can_open_evidence": permissions.can_open_evidence(user, project),
         "can_view_changes": permissions.can_view_project_changes(user, project),
+        "can_see_submissions": permissions.can_see_submissions(user, project),
     }
 
 
@@ -140,9 +143,22 @@ def _add_history_context(request, context: dict, *, full: bool = True) -> None:
     reporting.attach_evidence(history)
     context["history"] = history
     context.update(_reader_context(request.user, project))
+    _add_submissions(context, full=full)
     if full:
         context["done_steps"] = reporting.done_steps(project, history=history)
         context["report"] = _report_context(request, project)
+
+
+def _add_submissions(context: dict, *, full: bool = True) -> None:
+    """For the agency's own staff and heads: the reports not yet approved, with their
+    history, and who approved each report of the history page (where the agency's
+    reports need approval: two queries)."""
+    if not (context["can_see_submissions"] and context["project"].agency.reports_need_approval):
+        return
+    reporting.attach_approvals(context["history"])
+    if full:
+        context["submissions"] = reporting.open_submissions(context["project"])
+        context["show_submissions"] = True
 
 
 @login_required
@@ -214,8 +230,10 @@ def _report_context(request, project, *, form=None, conflict=None, saved=None, p
     if not (context["can_report"] or context["can_reopen"]):
         return context
     today = view_helpers.today()
+    # Reports on their way to approval (issue 15): the agency's own form shows them.
+    context["approval"] = approval = project.agency.reports_need_approval
     # One pass over deadlines, reports and reopenings for the year's months.
-    states = months.year_states(project, today=today)
+    states = months.year_states(project, today=today, with_submissions=approval)
     context["year_closed"] = months.year_closed(states.values()) and not any(
         permissions.can_report_month(user, project, state) for state in states.values()
     )
@@ -246,8 +264,10 @@ def _report_form_context(request, project, *, form, period, states) -> dict:
     choices = reporting.report_months(project, today=today)
     raw = form["period"].value() if form is not None else request.GET.get("period")
     period = period or view_helpers.period_param(raw)
+    approval = project.agency.reports_need_approval
     if period is not None and period not in states:
-        states = {**states, **months.month_states(project, [period], today=today)}
+        more = months.month_states(project, [period], today=today, with_submissions=approval)
+        states = {**states, **more}
     context = {}
     if form is None:
         latest = reporting.latest_entry(project)
@@ -255,11 +275,12 @@ def _report_form_context(request, project, *, form, period, states) -> dict:
             project, user=request.user, today=today, states=states
         )
         entry = reporting.entry_for_period(project, period)
+        submission = states[period].submission if period in states else None
         copy_from = latest if request.GET.get("copy") == "last" else None
         form = ProgressReportForm(
             initial={
                 **reporting.report_initial(
-                    entry,
+                    submission or entry,
                     today=today,
                     ticks_from=latest,
                     copy_from=copy_from,
@@ -268,6 +289,7 @@ def _report_form_context(request, project, *, form, period, states) -> dict:
                 "period": period.isoformat(),
                 "entry": entry.pk if entry else None,
                 "version": entry.version if entry else 0,
+                "submission_version": submission.version if submission else None,
             },
             steps=steps,
             months=choices,
@@ -277,6 +299,7 @@ def _report_form_context(request, project, *, form, period, states) -> dict:
         entry = reporting.entry_for_period(project, period or ProgressEntry.period_of(today))
     facts = _preview(project, request.user, steps, form, choices, today=today, states=states)
     state = facts["check"].state
+    context["submission"] = state.submission
     context.update(
         form=form,
         steps=steps,
@@ -304,6 +327,11 @@ def _preview(project, user, steps, form, choices, *, today, states=None) -> dict
     what the save would say of it, asked of the save's own check
     (services.progress_entry_check); and whether the month already has another report."""
     data = _preview_input(form, steps, choices, today=today)
+    approval = project.agency.reports_need_approval
+    if approval and services.report_period(data) not in (states or {}):
+        # The month's open submission: a returned report stays open past the deadline.
+        period = services.report_period(data)
+        states = months.month_states(project, [period], today=today, with_submissions=True)
     check = services.progress_entry_check(
         project=project, user=user, steps=steps, data=data, today=today, states=states
     )
@@ -312,7 +340,12 @@ def _preview(project, user, steps, form, choices, *, today, states=None) -> dict
         "check": check,
         "rows": _preview_rows(check.computed, steps),
         "partial": data.partial_percent,
-        "other_entry": entry if entry is not None and str(entry.pk) != str(loaded or "") else None,
+        # With approval a change to the month's approved report is a new submission.
+        "other_entry": (
+            entry
+            if entry is not None and str(entry.pk) != str(loaded or "") and not approval
+            else None
+        ),
     }
 
 
@@ -386,6 +419,8 @@ def _project_report(request, project):
         steps = list(project.steps.all())
         choices = reporting.report_months(project, today=view_helpers.today())
         form = ProgressReportForm(request.POST, request.FILES, steps=steps, months=choices)
+        if form.is_valid() and project.agency.reports_need_approval:
+            return _submission_post(request, project, form, steps=steps, choices=choices)
         if form.is_valid():
             try:
                 entry = services.progress_entry_submit(
@@ -419,6 +454,65 @@ def _project_report(request, project):
     return render(request, "projects/report_page.html", context)
 
 
+def _submission_post(request, project, form, *, steps, choices):
+    """Save the report as a draft, or send it to the head (approvals.report_save)."""
+    conflict = message = period = None
+    sending = form.cleaned_data.get("action") == "submit"
+    try:
+        submission = approvals.report_save(
+            project=project,
+            data=form.to_input(),
+            user=request.user,
+            today=view_helpers.today(),
+            loaded_version=form.cleaned_data.get("submission_version"),
+            submit=sending,
+            uploaded=form.cleaned_data.get("evidence") or [],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+    except services.EditConflict as error:
+        conflict = error.current
+        # Keep what was typed; the next save knowingly replaces the stored submission.
+        data = request.POST.copy()
+        is_submission = isinstance(conflict, ReportSubmission)
+        data["submission_version"] = str(error.version) if is_submission else ""
+        form = ProgressReportForm(data, steps=steps, months=choices)
+        form.is_valid()
+    else:
+        month = thaidates.month_label(submission.period)
+        if sending:
+            message = _("ส่งรายงานเดือน%(month)s ให้หัวหน้าหน่วยงานอนุมัติแล้ว") % {"month": month}
+        else:
+            message = _("บันทึกร่างแล้ว: รายงานเดือน%(month)s (ยังไม่ได้ส่งให้หัวหน้าหน่วยงาน)") % {
+                "month": month
+            }
+        if not request.htmx:
+            messages.success(request, message)
+            return redirect(reverse("projects:detail", args=[project.code]) + "#report")
+        form, period = None, submission.period
+    context = {
+        "project": project,
+        "report": _report_context(
+            request,
+            project,
+            form=form,
+            conflict=conflict,
+            saved=message if form is None else None,
+            period=period if form is None else None,
+        ),
+        "standalone": not request.htmx,
+    }
+    if request.htmx and message:
+        # The form again and, out of band, the reports not yet approved with their history.
+        context.update(_reader_context(request.user, project), oob=True)
+        context["submissions"] = reporting.open_submissions(project)
+        context["show_submissions"] = True
+        return render(request, "projects/_submission_saved.html", context)
+    if request.htmx:
+        return render(request, "projects/_report_form.html#report-form", context)
+    return render(request, "projects/report_page.html", context)
+
+
 def _report_saved(request, project, entry):
     message = _("บันทึกรายงานเดือน%(month)s แล้ว: ความคืบหน้าร้อยละ %(percent)s") % {
         "month": thaidates.month_label(entry.period),
@@ -436,6 +530,7 @@ def _report_saved(request, project, entry):
     context["done_steps"] = reporting.done_steps(fresh, history=history)
     context["report"] = _report_context(request, fresh, saved=message, period=entry.period)
     context.update(_reader_context(request.user, fresh))
+    _add_submissions(context)
     context["oob"] = True
     return render(request, "projects/_report_saved.html", context)
 

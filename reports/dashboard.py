@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import QuarterEvaluation
-from projects import months, progress_sql, thaidates
+from projects import months, progress_sql, rates, thaidates
 from projects.models import Agency, FiscalYear, ProgressEntry, Project
 
 PERCENT = progress_sql.PERCENT
@@ -106,6 +106,11 @@ class DashboardFilters:
     # "Evaluated": สยป. has scored the project for the latest quarter that has ended by
     # ``day`` (Q4 for a closed year); None before the first quarter ends.
     evaluation_quarter: int | None = None
+    # The day the numbers are read (the reporting rates count the months ended by then).
+    today: dt.date | None = None
+    # (month, deadline) of the year's twelve months (months.reporting_calendar), read once
+    # for the rates too.
+    deadlines: tuple[tuple[dt.date, dt.date], ...] = ()
 
     @property
     def current_month(self) -> dt.date | None:
@@ -181,6 +186,8 @@ def parse_filters(
         due_month=calendar.due_month,
         due_deadline=calendar.due_deadline,
         evaluation_quarter=evaluation_quarter_for(fiscal_year, day),
+        today=today,
+        deadlines=tuple(calendar.deadlines.items()),
     )
 
 
@@ -464,6 +471,8 @@ class DashboardSummary:
     monthly: list[tuple[dt.date, int]]
     computed_at: dt.datetime
     charts: dict = field(default_factory=dict)
+    # Reports expected, submitted, on time and approved per agency and month (issue 15).
+    reporting_rates: rates.ReportingRates | None = None
 
 
 def _sorted(rows: list[AgencyRow], sort: str) -> list[AgencyRow]:
@@ -501,8 +510,10 @@ def cache_key(filters: DashboardFilters) -> str:
 
 
 def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
-    """The per-agency rows, their total and the monthly reporting counts: two queries, kept
-    for BMA_DASHBOARD_CACHE_SECONDS (the page says when they were computed).
+    """The per-agency rows, their total, the monthly reporting counts and the reporting
+    rates (projects/rates.py): five queries, kept for BMA_DASHBOARD_CACHE_SECONDS (the page
+    says when they were computed). The rates' months follow from the missing and due
+    months of the key.
 
     The numbers change only when somebody reports or scores, a few times a minute across
     the BMA, while every manager's page view would otherwise aggregate the whole year.
@@ -521,6 +532,12 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
         total=_sum_rows(rows, filters),
         monthly=monthly_reporting(filters),
         computed_at=timezone.now(),
+        reporting_rates=rates.reporting_rates(
+            filters.fiscal_year,
+            today=filters.today or timezone.localdate(),
+            agency=filters.agency,
+            deadlines=dict(filters.deadlines) or None,
+        ),
     )
     summary = dataclasses.replace(summary, charts=dashboard_charts.figures(summary, filters))
     if timeout:

@@ -138,11 +138,60 @@ def progress_figure(rows) -> dict:
     }
 
 
+def _month_label(month) -> str:
+    """ "ต.ค. 68": twelve labels that fit side by side."""
+    return f"{thaidates.MONTHS_SHORT[month.month - 1]} {thaidates.be_year(month.year) % 100:02d}"
+
+
+def rates_figure(reporting_rates) -> dict:
+    """Reporting rates of each ended month (projects/rates.py): submitted, on time and
+    approved, as shares of the reports expected."""
+    monthly = reporting_rates.monthly
+    labels = [_month_label(month.period) for month, _counts in monthly]
+    series = [
+        (_("ส่งแล้ว"), BLUE, "submitted", "submitted_rate"),
+        (_("ส่งตรงเวลา"), GREEN, "on_time", "on_time_rate"),
+        (_("อนุมัติแล้ว"), AMBER, "approved", "approved_rate"),
+    ]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": name,
+                "x": labels,
+                "y": [float(getattr(counts, rate) or 0) for _month, counts in monthly],
+                "customdata": [
+                    [getattr(counts, count), counts.expected] for _month, counts in monthly
+                ],
+                "marker": {"color": color},
+                "hovertemplate": "%{x}: %{y}% (%{customdata[0]}/%{customdata[1]})<extra>"
+                + name
+                + "</extra>",
+            }
+            for name, color, count, rate in series
+        ],
+        "layout": _layout(
+            barmode="group",
+            height=280,
+            # A little above 100 so that a full bar and the 100% tick are not cut off.
+            yaxis={
+                "range": [0, 105],
+                "tickvals": [0, 20, 40, 60, 80, 100],
+                "ticksuffix": "%",
+                "gridcolor": "#e5e9ee",
+            },
+            xaxis={"type": "category", "tickangle": 0, "automargin": True},
+        ),
+    }
+
+
 def figures(summary, filters) -> dict:
     charts = {
         "status": status_figure(summary.total),
         "monthly": monthly_figure(summary.monthly, summary.total.projects, filters.current_month),
     }
+    if summary.reporting_rates is not None and summary.reporting_rates.counted_months:
+        charts["rates"] = rates_figure(summary.reporting_rates)
     if filters.agency is None and summary.rows:
         # No bars of late projects when none is late: the page says so in words instead.
         if summary.total.behind:

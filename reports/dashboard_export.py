@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from projects import progress, spreadsheets, thaidates
+from projects import progress, rates, spreadsheets, thaidates
 from reports import dashboard
 
 
@@ -128,19 +128,116 @@ def project_table(filters) -> Table:
     )
 
 
-def table_for(filters) -> Table:
+def rates_table(filters, reporting_rates: rates.ReportingRates) -> Table:
+    """The reporting rates, one row per agency and ended month, then the months of all
+    agencies together (projects/rates.py)."""
+    headers = [
+        _("รหัสหน่วยงาน"),
+        _("หน่วยงาน"),
+        _("เดือน"),
+        _("กำหนดส่ง"),
+        _("เลยกำหนดส่งแล้ว"),
+        _("รายงานที่ต้องส่ง"),
+        _("ส่งแล้ว"),
+        _("ส่งตรงเวลา"),
+        _("อนุมัติแล้ว"),
+        _("ยังไม่ส่ง"),
+        _("ส่งแล้ว (ร้อยละ)"),
+        _("ส่งตรงเวลา (ร้อยละ)"),
+        _("อนุมัติแล้ว (ร้อยละ)"),
+    ]
+    rows = [
+        [
+            row.agency_code,
+            row.agency_name,
+            thaidates.month_label(month.period),
+            thaidates.format_be(month.deadline),
+            _yes_no(month.past_deadline),
+            counts.expected,
+            counts.submitted,
+            counts.on_time,
+            counts.approved,
+            counts.missing,
+            counts.submitted_rate,
+            counts.on_time_rate,
+            counts.approved_rate,
+        ]
+        for row in [*reporting_rates.rows, reporting_rates.total]
+        for month, counts in reporting_rates.counted_cells(row)
+    ]
+    parts = [f"reporting-rates-{filters.fiscal_year.year_be}"]
+    if filters.agency:
+        parts.append(filters.agency.code)
+    return Table(
+        title=_("อัตราการส่งรายงาน %(year)s") % {"year": filters.fiscal_year.year_be},
+        filename="-".join(parts),
+        headers=headers,
+        rows=rows,
+    )
+
+
+def missing_table(filters, month: rates.RateMonth, projects) -> Table:
+    """The projects expected to report ``month`` that have not (the rates' drill-down)."""
+    headers = [
+        _("รหัสโครงการ"),
+        _("ชื่อโครงการ"),
+        _("รหัสหน่วยงาน"),
+        _("หน่วยงาน"),
+        _("ผู้รับผิดชอบ"),
+        _("โทรศัพท์ผู้รับผิดชอบ"),
+        _("กำหนดส่ง"),
+        _("สถานะ"),
+    ]
+    status = _("ขาดส่ง (เลยกำหนด)") if month.past_deadline else _("รอส่ง")
+    rows = [
+        [
+            project.code,
+            project.name,
+            project.agency.code,
+            project.agency.name,
+            project.responsible,
+            project.responsible_phone,
+            thaidates.format_be(month.deadline),
+            status,
+        ]
+        for project in projects
+    ]
+    parts = [f"not-reported-{month.period:%Y-%m}"]
+    if filters.agency:
+        parts.append(filters.agency.code)
+    return Table(
+        title=_("ยังไม่ส่ง %(month)s") % {"month": thaidates.month_label(month.period, short=True)},
+        filename="-".join(parts),
+        headers=headers,
+        rows=rows,
+    )
+
+
+def tables_for(filters) -> list[Table]:
+    """The dashboard's export: the drilled-down projects, or the agency table and (in a
+    second sheet of the XLSX) the reporting rates."""
     if filters.drilled:
-        return project_table(filters)
-    return agency_table(filters, dashboard.dashboard_summary(filters))
+        return [project_table(filters)]
+    summary = dashboard.dashboard_summary(filters)
+    return [agency_table(filters, summary), rates_table(filters, summary.reporting_rates)]
 
 
 def as_csv(table: Table) -> bytes:
     return spreadsheets.csv_bytes([table.headers, *table.rows])
 
 
-def as_xlsx(table: Table) -> bytes:
+def as_xlsx(table: Table, *more: Table) -> bytes:
+    """One sheet per table."""
     workbook = Workbook()
-    sheet = workbook.active
+    _fill(workbook.active, table)
+    for other in more:
+        _fill(workbook.create_sheet(), other)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(sheet, table: Table) -> None:
     sheet.title = table.title[:31]
     spreadsheets.append(sheet, table.headers)
     for cell in sheet[1]:
@@ -152,6 +249,3 @@ def as_xlsx(table: Table) -> bytes:
         longest = max([len(str(row[index - 1] or "")) for row in table.rows[:200]] + [0])
         width = min(max(len(header), longest) + 2, 60)
         sheet.column_dimensions[get_column_letter(index)].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.vary import vary_on_headers
 
-from projects import pagecache
+from projects import pagecache, rates, view_helpers
 from projects.models import Agency, FiscalYear
 from projects.permissions import can_view_dashboards, require
 from reports import dashboard, dashboard_export
@@ -21,7 +21,9 @@ DRILLDOWN_SCOPES = (pagecache.SITE, pagecache.PROJECTS)
 def _filters(request):
     years = list(FiscalYear.objects.all())
     agencies = list(Agency.objects.all())
-    filters = dashboard.parse_filters(request.GET, years=years, agencies=agencies)
+    filters = dashboard.parse_filters(
+        request.GET, years=years, agencies=agencies, today=view_helpers.today()
+    )
     return filters, years, agencies
 
 
@@ -89,14 +91,75 @@ def dashboard_download(request, fmt):
     filters, _years, _agencies = _filters(request)
     if filters is None:
         raise Http404
-    table = dashboard_export.table_for(filters)
+    return _download(dashboard_export.tables_for(filters), fmt)
+
+
+def _download(tables, fmt) -> HttpResponse:
+    """The first table as CSV, or every table (one sheet each) as XLSX."""
     if fmt == "csv":
-        content, content_type = dashboard_export.as_csv(table), "text/csv; charset=utf-8"
+        content, content_type = dashboard_export.as_csv(tables[0]), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
-        content = dashboard_export.as_xlsx(table)
+        content = dashboard_export.as_xlsx(*tables)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         raise Http404
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{table.filename}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{tables[0].filename}.{fmt}"'
     return response
+
+
+def _rate_months(request, filters) -> tuple[rates.RateMonth | None, list[rates.RateMonth]]:
+    """The ended month of ``?month=`` (2026-01), else the latest ended month (None when no
+    month of the year has ended), and every ended month (the deadlines read with the
+    filters: no query)."""
+    counted = rates.rate_months(
+        filters.fiscal_year, today=filters.today, deadlines=dict(filters.deadlines)
+    )
+    counted = [month for month in counted if month.counted]
+    period = view_helpers.period_param(request.GET.get("month"))
+    chosen = next((month for month in counted if month.period == period), None)
+    return chosen or (counted[-1] if counted else None), counted
+
+
+@login_required
+@require(can_view_dashboards)
+def rates_missing(request):
+    """The reporting rates' drill-down: the projects (of an agency) expected to report a
+    month that have not submitted it, paginated."""
+    filters, years, _agencies = _filters(request)
+    if filters is None:
+        raise Http404
+    month, counted = _rate_months(request, filters)
+    context = {"filters": filters, "years": years, "month": month, "months": counted}
+    if month is not None:
+        projects = rates.missing_projects(filters.fiscal_year, month.period, agency=filters.agency)
+        paginator = Paginator(projects, settings.BMA_PROJECTS_PAGE_SIZE)
+        context["page"] = paginator.get_page(request.GET.get("page"))
+    return render(request, "reports/dashboard_rates_missing.html", context)
+
+
+@login_required
+@require(can_view_dashboards)
+def rates_download(request, fmt):
+    """The reporting rates (agency × month), or with ``?month=`` the projects that have not
+    reported that month, as CSV or XLSX."""
+    filters, _years, _agencies = _filters(request)
+    if filters is None:
+        raise Http404
+    if request.GET.get("month"):
+        month, _counted = _rate_months(request, filters)
+        if month is None:
+            raise Http404
+        projects = rates.missing_projects(filters.fiscal_year, month.period, agency=filters.agency)
+        table = dashboard_export.missing_table(filters, month, projects)
+    else:
+        table = dashboard_export.rates_table(
+            filters,
+            rates.reporting_rates(
+                filters.fiscal_year,
+                today=filters.today,
+                agency=filters.agency,
+                deadlines=dict(filters.deadlines),
+            ),
+        )
+    return _download([table], fmt)

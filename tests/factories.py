@@ -10,6 +10,9 @@ monthly workflows use). Examples:
     UserFactory(role=User.Role.STAFF, agency=project.agency)
     UserFactory(evaluator=True)          # no agency
     IndicatorFactory(projects=[project])
+
+Agencies report directly (``reports_need_approval=False``), as before issue 15: tests of
+approval say so, ``AgencyFactory(reports_need_approval=True)`` or ``UserFactory(head=True)``.
 """
 
 import datetime as dt
@@ -40,6 +43,7 @@ from projects.models import (
     ProjectObjective,
     ReportingDeadline,
     ReportSubmission,
+    ReportTransition,
     StrategyLink,
     User,
 )
@@ -60,6 +64,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"{n + 5000:04d}0000")
     name = factory.Sequence(lambda n: f"สำนักงานทดสอบที่ {n + 1}")
     short_name = factory.Sequence(lambda n: f"สนท.{n + 1}")
+    reports_need_approval = False
 
 
 class FiscalYearFactory(factory.django.DjangoModelFactory):
@@ -82,6 +87,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         evaluator = factory.Trait(role=User.Role.EVALUATOR, agency=None)
         manager = factory.Trait(role=User.Role.MANAGER, agency=None)
         admin = factory.Trait(role=User.Role.ADMIN, agency=None, is_staff=True)
+        head = factory.Trait(role=User.Role.HEAD)
 
     username = factory.Sequence(lambda n: f"user{n + 1}")
     first_name = factory.Sequence(lambda n: f"ผู้ใช้{n + 1}")
@@ -275,6 +281,39 @@ class EvidenceFileFactory(factory.django.DjangoModelFactory):
     file = factory.LazyAttribute(lambda o: ContentFile(b"%PDF-1.4\n%%EOF\n", name="evidence.pdf"))
     size = factory.LazyAttribute(lambda o: o.file.size)
     uploaded_by = factory.SubFactory(UserFactory)
+
+
+class ReportSubmissionFactory(factory.django.DjangoModelFactory):
+    """A month's report on its way to approval, a draft by default. Any state may be set
+    directly (``state=ReportSubmission.State.APPROVED`` with its ``entry``): the moves
+    themselves are projects/approvals.py's. A sent one has its ``submitted_at``."""
+
+    class Meta:
+        model = ReportSubmission
+
+    project = factory.SubFactory(
+        ProjectFactory, agency=factory.SubFactory(AgencyFactory, reports_need_approval=True)
+    )
+    period = factory.LazyAttribute(lambda o: o.project.fiscal_year.starts_on)
+    reported_on = factory.LazyAttribute(lambda o: o.period + dt.timedelta(days=20))
+    percent = Decimal("40.00")
+    narrative = "ดำเนินการตามแผน รอหัวหน้าหน่วยงานอนุมัติ"
+    state = ReportSubmission.State.DRAFT
+    submitted_at = factory.LazyAttribute(
+        lambda o: None if o.state == ReportSubmission.State.DRAFT else timezone.now()
+    )
+    created_by = factory.SubFactory(UserFactory, agency=factory.SelfAttribute("..project.agency"))
+    updated_by = factory.SelfAttribute("created_by")
+
+
+class ReportTransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportTransition
+
+    submission = factory.SubFactory(ReportSubmissionFactory)
+    from_state = ""
+    to_state = ReportSubmission.State.DRAFT
+    by = factory.SelfAttribute("submission.created_by")
 
 
 # --- Approval of monthly reports (issue 15) ---------------------------------------------------

@@ -45,6 +45,7 @@ CORE = {
     "projects/thaidates.py": PROJECTS_CORE_NEVER,
     "projects/reporting.py": PROJECTS_CORE_NEVER,
     "projects/months.py": PROJECTS_CORE_NEVER,
+    "projects/rates.py": PROJECTS_CORE_NEVER,
     "projects/locking.py": PROJECTS_CORE_NEVER,
     "projects/entries.py": PROJECTS_CORE_NEVER,
     "projects/permissions.py": PROJECTS_CORE_NEVER,

@@ -392,10 +392,11 @@ def more_projects(year_data, count, start):
 
 
 # session with its user and the revision tokens, years, agencies, moved deadlines, agency
-# aggregate, monthly counts
-OVERVIEW_QUERIES = 7
+# aggregate, monthly counts, and the reporting rates (projects/rates.py: projects per
+# agency, entries, sent submissions)
+OVERVIEW_QUERIES = 10
 # the same, plus the count and one page of the drilled-down projects
-DRILLED_QUERIES = 9
+DRILLED_QUERIES = 12
 
 
 @pytest.mark.django_db

@@ -484,3 +484,37 @@ def test_the_data_files_refer_to_what_they_define():
             own = {p.theme for p in year_projects if p.agency_code == kpi.agency}
             assert kpi.themes and set(kpi.themes) <= own, kpi
     assert len(vocabulary.kpi_texts().levels) == 5
+
+
+# --- Approval (issue 15) -------------------------------------------------------------------
+
+
+def test_the_demo_has_a_head_and_reports_in_every_state():
+    from projects.models import Agency, ReportSubmission
+
+    load.make_demo(today=TODAY)
+
+    head = User.objects.get(username="head")
+    assert head.role == User.Role.HEAD and head.agency.code == "01000000"
+    assert head.check_password("demo") and head.get_full_name() == "วรวุฒิ ศักดิ์สิทธิ์"
+    mine = ReportSubmission.objects.filter(
+        project__agency=head.agency, project__fiscal_year__year_be=2570
+    )
+    assert set(mine.values_list("state", flat=True)) == {
+        "draft",
+        "submitted",
+        "returned",
+        "approved",
+    }
+    returned = mine.get(state="returned")
+    assert (
+        returned.return_comment and returned.transitions.last().comment == returned.return_comment
+    )
+    # Every approved report of the year is an entry, approved by the head.
+    entries = ProgressEntry.objects.filter(project__in=mine.values("project"))
+    approved = mine.filter(state="approved")
+    assert approved.count() == entries.count()
+    assert set(approved.values_list("decided_by", flat=True)) == {head.pk}
+    # Another agency reports directly, as before.
+    assert not Agency.objects.get(code="09000000").reports_need_approval
+    assert not ReportSubmission.objects.filter(project__agency__code="09000000").exists()

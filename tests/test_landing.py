@@ -16,6 +16,7 @@ def users(db):
     agency = AgencyFactory()
     return {
         "staff": UserFactory(agency=agency),
+        "head": UserFactory(head=True, agency=agency),
         "staff without agency": UserFactory(agency=None),
         "evaluator": UserFactory(evaluator=True),
         "manager": UserFactory(manager=True),
@@ -33,6 +34,7 @@ def current_quarter_url() -> str:
 
 EXPECTED = {
     "staff": lambda: reverse("projects:my_agency"),
+    "head": lambda: reverse("projects:my_agency"),
     "staff without agency": lambda: reverse("projects:list"),
     "evaluator": current_quarter_url,
     "manager": lambda: reverse("dashboard:index"),

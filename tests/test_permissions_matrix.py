@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from projects.models import ProgressEntry, User
+from projects.models import Notification, ProgressEntry
 from reports.models import ReportJob
 from tests.factories import (
     AgencyFactory,
@@ -34,6 +34,8 @@ from tests.factories import (
 )
 from tests.html import page_of
 
+# "own head": a head of the project's agency (หัวหน้าหน่วยงาน, issue 15): reads what its
+# staff read, writes no report.
 ROLES = ("anonymous", "own staff", "own head", "other staff", "evaluator", "manager", "admin")
 LOGGED_IN = ROLES[1:]
 
@@ -53,21 +55,23 @@ def only(*roles):
 EVERYBODY = only(*LOGGED_IN)  # read-only pages (domain.md: everybody logged in may read)
 # What an agency keeps for itself and those who oversee it (its plan workbook, its monthly
 # reporting status, its projects' change history): its own staff, สยป., executives, admins.
-AGENCY_INTERNAL = only("own staff", "evaluator", "manager", "admin")
+AGENCY_INTERNAL = only("own staff", "own head", "evaluator", "manager", "admin")
 # Evidence files: the agency's, สยป.'s (who evaluate on them) and administrators'.
-EVIDENCE = only("own staff", "evaluator", "admin")
+EVIDENCE = only("own staff", "own head", "evaluator", "admin")
 PUBLIC = dict.fromkeys(ROLES, ALLOWED)
 EDITORS = only("own staff", "admin")  # the project's agency staff, administrators
 EVALUATORS = only("evaluator", "admin")  # สยป.
 SUMMARY = only("evaluator", "manager", "admin")
 DASHBOARDS = only("evaluator", "manager", "admin")
-REPORT_JOB = only("own staff", "evaluator", "manager", "admin")  # requester or can order it
-REPORTS_PAGE = only("own staff", "other staff", "evaluator", "manager", "admin")
+REPORT_JOB = only("own staff", "own head", "evaluator", "manager", "admin")  # may order it
+REPORTS_PAGE = only("own staff", "own head", "other staff", "evaluator", "manager", "admin")
 IMPORTERS = only("own staff", "other staff", "admin")  # staff for their own agency's plan
 # The head's queue and delegations (issue 15): the heads of the agency (a deputy with a
 # delegation in force too: tests/test_approval_queue.py), nobody else, administrators
 # neither (they manage delegations in the admin).
 HEADS = only("own head")
+# A notice of the own staff's (notification_read): anybody else's answer is "not found".
+OWN_NOTICE = {**only("own staff"), **dict.fromkeys(LOGGED_IN[1:], "status 404")}
 GONE_IS_ALLOWED = {"imports:pages_preview", "imports:plan_preview"}
 
 
@@ -105,6 +109,8 @@ MATRIX = {
     "reports:download": ("get", {"pk": "job"}, REPORT_JOB),
     "dashboard:index": ("get", {}, DASHBOARDS),
     "dashboard:export": ("get", {"fmt": "csv"}, DASHBOARDS),
+    "dashboard:rates-missing": ("get", {}, DASHBOARDS),
+    "dashboard:rates-export": ("get", {"fmt": "csv"}, DASHBOARDS),
     # evaluation by สยป.
     "indicators:evaluation-home": ("get", {}, EVALUATORS),
     "indicators:evaluation": ("get", {"year": "year", "quarter": 1}, EVALUATORS),
@@ -139,6 +145,12 @@ MATRIX = {
         {"?agency": "agency", "?fiscal_year": "year"},
         AGENCY_INTERNAL,
     ),
+    # notifications (issue 15): everybody logged in has their own
+    "projects:notifications": ("get", {}, EVERYBODY),
+    "projects:notifications_bell": ("get", {}, EVERYBODY),
+    "projects:notifications_read_all": ("post", {}, EVERYBODY),
+    "projects:notification_read": ("post", {"pk": "notification"}, OWN_NOTICE),
+    "projects:notification_settings": ("get", {}, EVERYBODY),
     # KPIs and evaluation history: read-only
     "indicators:list": ("get", {}, EVERYBODY),
     "indicators:detail": ("get", {"code": "indicator"}, EVERYBODY),
@@ -192,7 +204,7 @@ def world(db, settings, tmp_path):
     )
     users = {
         "own staff": UserFactory(agency=own),
-        "own head": UserFactory(agency=own, role=User.Role.HEAD),
+        "own head": UserFactory(head=True, agency=own),
         "other staff": UserFactory(agency=other),
         "evaluator": UserFactory(evaluator=True),
         "manager": UserFactory(manager=True),
@@ -229,6 +241,10 @@ def resolve_kwargs(spec: dict, world: dict) -> dict:
             values[name] = world["indicator"].code
         elif value == "evidence":
             values[name] = EvidenceFileFactory(entry=world["entry"]).pk  # fresh each time
+        elif value == "notification":  # of the own staff
+            values[name] = Notification.objects.get_or_create(
+                user=world["users"]["own staff"], kind="late", key="matrix", title="-"
+            )[0].pk
         elif value == "job":
             values[name] = world["job"].pk
         elif value == "year":
@@ -298,8 +314,7 @@ def test_everybody_opens_my_agency_without_choosing_and_chooses_among_their_own(
     """Without ?agency= staff see their own agency and the others a chooser; the chooser
     lists only the agencies one may open."""
     own = world["project"].agency
-    # (Heads read their agency's internals with i15-core's rules: not on this branch.)
-    for role in (r for r in LOGGED_IN if r != "own head"):
+    for role in LOGGED_IN:
         client.force_login(world["users"][role])
         response = client.get(reverse("projects:my_agency"))
         assert response.status_code == 200, role
@@ -309,7 +324,7 @@ def test_everybody_opens_my_agency_without_choosing_and_chooses_among_their_own(
             if o.get("value")
         ]
         user = world["users"][role]
-        if role in ("own staff", "other staff"):
+        if role in ("own staff", "own head", "other staff"):
             assert options == [user.agency.code], role
         else:
             assert own.code in options and world["users"]["other staff"].agency.code in options
@@ -326,3 +341,29 @@ def test_a_report_stays_with_the_agency_not_with_who_ordered_it(client, world):
     assert client.get(reverse("reports:job", args=[job.pk])).status_code == 403
     listed = page_of(client.get(reverse("reports:index"))).all(f"#job-{job.pk}")
     assert not listed
+
+
+def test_a_head_reads_the_agencys_reports_awaiting_approval_and_writes_none(client, world):
+    """The evidence of a submitted report (not yet an entry's) is the agency's: its head
+    downloads it, staff of another agency do not; the head posts no report."""
+    from projects.models import ReportSubmission
+    from tests.factories import ReportSubmissionFactory
+
+    project = world["project"]
+    project.agency.reports_need_approval = True
+    project.agency.save()
+    submission = ReportSubmissionFactory(
+        project=project,
+        period=project.fiscal_year.starts_on,
+        state=ReportSubmission.State.SUBMITTED,
+    )
+    evidence = EvidenceFileFactory(entry=None, submission=submission)
+    path = reverse("projects:evidence", args=[project.code, evidence.pk])
+    client.force_login(world["users"]["own head"])
+    assert client.get(path).status_code == 200
+    page = page_of(client.get(reverse("projects:detail", args=[project.code])))
+    assert page.one("#submissions") is not None
+    report = reverse("projects:report", args=[project.code])
+    assert client.post(report, {"action": "submit"}).status_code == 403
+    client.force_login(world["users"]["other staff"])
+    assert client.get(path).status_code == 403

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from indicators.models import Indicator
-from projects.models import Project, User
+from projects.models import Notification, Project, User
 from reports.models import ReportJob
 from tests.conftest import SEED_CODE
 from tests.factories import current_fiscal_year_be
@@ -33,6 +33,14 @@ def demo(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("demo", verbosity=0)
     staff = User.objects.get(username="staff")
+    Notification.objects.create(  # one unread, with a long line, for the notifications page
+        user=staff,
+        kind=Notification.Kind.RETURNED,
+        key="e2e",
+        title="รายงานเดือนพฤศจิกายน 2569 ของโครงการ 01000000-2569 ถูกส่งกลับแก้ไข",
+        body="หัวหน้าหน่วยงานส่งกลับให้แก้ไข: " + "แนบภาพถ่ายหน้างานประกอบ" * 8,
+        url="/projects/my-agency/",
+    )
     current = (
         Project.objects.filter(agency=staff.agency, fiscal_year__year_be=current_fiscal_year_be())
         .order_by("code")
@@ -72,9 +80,12 @@ def phone_pages(demo) -> list[tuple[str, str | None, str]]:
         ("imports", "staff", "/imports/"),
         ("project page, reader", "manager", f"/projects/{SEED_CODE}/"),
         ("dashboard", "manager", "/dashboard/"),
+        ("projects not reported", "manager", f"/dashboard/rates/missing/?year={year}"),
         ("evaluation quarter", "evaluator", f"/evaluation/{year}/1/"),
         ("KPI page with its quarter form", "evaluator", f"/indicators/{kpi}/"),
         ("imports, administrator", "admin", "/imports/"),
+        ("notifications", "staff", "/notifications/"),
+        ("notification settings", "staff", "/notifications/settings/"),
     ]
 
 
@@ -238,6 +249,29 @@ def test_report_jobs_are_cards_on_a_phone(demo, live_server, browser):
             text = job.inner_text()
             assert "ปีงบประมาณ" in text and "สั่งเมื่อ" in text and "สถานะ" in text, text
             box = job.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    finally:
+        context.close()
+
+
+def test_reporting_rates_fit_a_phone(demo, live_server, browser):
+    """My agency's rates are a card per month, each line saying what it counts; the
+    dashboard's agency × month table scrolls inside its box (checked with every page)."""
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.fill("#id_username", "staff")
+        page.fill("#id_password", "demo")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        page.goto("/projects/my-agency/")
+        cards = page.locator("table.agency-rates tbody tr").all()
+        assert cards, "no month has ended in the demo's year"
+        for card in cards:
+            text = card.inner_text()
+            assert "ต้องส่ง" in text and "ส่งแล้ว" in text and "ตรงเวลา" in text, text
+            box = card.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     finally:
         context.close()

@@ -224,8 +224,10 @@ def test_the_list_starts_on_the_current_fiscal_year(client, this_year_and_last):
     assert len(codes(client.get(response["Location"]))) == 2
 
 
-def test_staff_start_on_their_agencys_projects_of_the_year(client, this_year_and_last):
-    client.force_login(UserFactory(agency=this_year_and_last["council"]))
+@pytest.mark.parametrize("head", [False, True])
+def test_staff_start_on_their_agencys_projects_of_the_year(client, this_year_and_last, head):
+    # The agency's staff, and its head (หัวหน้าหน่วยงาน, issue 15).
+    client.force_login(UserFactory(agency=this_year_and_last["council"], head=head))
     response = client.get(URL)
     year = this_year_and_last["year"]
     assert response["Location"] == f"{URL}?year={year}&agency=01000000"

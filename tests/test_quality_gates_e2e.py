@@ -24,7 +24,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from indicators.models import Indicator
-from projects.models import Project, User
+from projects.models import Notification, Project, User
 from reports.models import ReportJob
 from tests.conftest import SEED_CODE
 from tests.factories import current_fiscal_year_be
@@ -56,9 +56,18 @@ def demo(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("demo", verbosity=0)
     users = {
-        name: User.objects.get(username=name) for name in ("staff", "evaluator", "manager", "admin")
+        name: User.objects.get(username=name)
+        for name in ("staff", "head", "evaluator", "manager", "admin")
     }
     staff = users["staff"]
+    Notification.objects.create(  # one unread, with a long line, for the notifications page
+        user=staff,
+        kind=Notification.Kind.RETURNED,
+        key="e2e",
+        title="รายงานเดือนพฤศจิกายน 2569 ของโครงการ 01000000-2569 ถูกส่งกลับแก้ไข",
+        body="หัวหน้าหน่วยงานส่งกลับให้แก้ไข: " + "แนบภาพถ่ายหน้างานประกอบ" * 8,
+        url="/projects/my-agency/",
+    )
     current = (
         Project.objects.filter(agency=staff.agency, fiscal_year__year_be=current_fiscal_year_be())
         .order_by("code")
@@ -96,6 +105,9 @@ def main_pages(demo) -> list[tuple[str, str | None, str, int]]:
         ("report form page", "staff", f"/projects/{current}/report/", 200),
         ("plan editor", "staff", f"/projects/{current}/plan/edit/", 200),
         ("my agency", "staff", "/projects/my-agency/", 200),
+        # The head of the agency (issue 15): reports not yet approved and their history.
+        ("project page for the agency's head", "head", f"/projects/{current}/", 200),
+        ("my agency for the agency's head", "head", "/projects/my-agency/", 200),
         ("new project form", "staff", "/projects/new/", 200),
         ("change history", "staff", f"/projects/{current}/changes/", 200),
         ("KPI list", "staff", "/indicators/", 200),
@@ -113,7 +125,10 @@ def main_pages(demo) -> list[tuple[str, str | None, str, int]]:
         ("quarter history", "evaluator", f"/evaluation/{year}/1/history/", 200),
         ("KPI criteria", "evaluator", f"/indicators/{demo['indicator'].code}/criteria/", 200),
         ("dashboard", "manager", "/dashboard/", 200),
+        ("projects not reported", "manager", f"/dashboard/rates/missing/?year={year}", 200),
         ("pages upload", "admin", "/imports/pages/", 200),
+        ("notifications", "staff", "/notifications/", 200),
+        ("notification settings", "staff", "/notifications/settings/", 200),
     ]
 
 

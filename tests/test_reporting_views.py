@@ -540,7 +540,8 @@ PAGES = {
 # (top bar), the page stamp (projects/pagecache.py), project, objectives, strategy links, steps, KPIs, quarter evaluations,
 # progress points, history count, history page, evidence of the page, then the report
 # form: latest entry, deadline overrides, reopenings in force, the month's entry and its
-# evidence, the previous entry, recent reopenings.
+# evidence, the previous entry, recent reopenings. My agency: 9, and 5 for the reporting
+# rates (the fiscal year, its moved deadlines, projects, entries, sent submissions).
 BUDGETS = {
     "project page": 20,
     "report page": 11,
@@ -548,7 +549,7 @@ BUDGETS = {
     "plan editor": 5,
     "change history": 12,
     "change history (compact)": 10,
-    "my agency": 9,
+    "my agency": 14,
 }
 
 

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects import thaidates
-from projects.demo import vocabulary
+from projects.demo import approval, vocabulary
 from projects.demo.kpis import demo_kpis, kpi_definition, level_criteria
 from projects.demo.specs import SCORES, SEED, ProjectSpec, demo_specs, report_deadline
 from projects.progress import quantize
@@ -54,6 +54,7 @@ KINDS = (
     ("projects", "โครงการ"),
     ("steps", "ขั้นตอนการดำเนินงาน"),
     ("entries", "ผลการดำเนินงาน"),
+    ("submissions", "รายงานที่ส่งให้หัวหน้าหน่วยงานอนุมัติ"),
     ("indicators", "ตัวชี้วัด"),
     ("evaluations", "ผลการประเมินโครงการรายไตรมาส"),
     ("kpi_results", "ผลตัวชี้วัดรายไตรมาส"),
@@ -105,6 +106,7 @@ def make_demo(*, today: dt.date | None = None, force_in_production: bool = False
             reporter = reporters.get(project.agency_id)
             _ensure_entries(report, project, spec, today, reporter)
             projects[spec.code] = (project, spec)
+        approval.ensure_approvals(report, projects, today, users)
         _ensure_indicators(report, year_be, projects, years, users["evaluator"])
         _ensure_evaluations(report, projects, today, users["evaluator"])
         if +report.created or +report.updated:
@@ -120,7 +122,12 @@ def _ensure_agencies(report: DemoReport) -> dict:
     agencies = {}
     for spec in vocabulary.demo_agencies():
         agency, created = Agency.objects.get_or_create(
-            code=spec.code, defaults={"name": spec.name, "short_name": spec.short_name}
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "short_name": spec.short_name,
+                "reports_need_approval": spec.reports_need_approval,
+            },
         )
         report.count("agencies", created)
         agencies[spec.code] = agency

@@ -59,6 +59,8 @@ class AgencySpec:
     code: str
     name: str
     short_name: str
+    # Issue 15: whether the head of the agency approves its monthly reports.
+    reports_need_approval: bool = True
 
 
 @cache

@@ -12,6 +12,7 @@ from projects.models.agencies import (
     UserQuerySet,
 )
 from projects.models.approval import ApprovalDelegation, ReportSubmission, ReportTransition
+from projects.models.notifications import Notification, NotificationPreference
 from projects.models.plans import (
     PlanStep,
     Project,
@@ -38,6 +39,8 @@ __all__ = [
     "EvidenceFile",
     "FiscalYear",
     "MonthReopening",
+    "Notification",
+    "NotificationPreference",
     "PlanStep",
     "ProgressEntry",
     "ProgressEntryQuerySet",

@@ -4,7 +4,8 @@ Every export is made through its own view from data whose text fields (agency na
 project names and their other texts, objectives, strategy lines, step titles, narratives,
 problems, obstacles) hold formula payloads (values.FORMULAS): the annual-plan export and
 template, the agency and whole-BMA report workbooks, and the dashboard's CSV and XLSX
-(the agency table and a drilled-down project list). Each result is opened again:
+(the agency table with its sheet of reporting rates, a drilled-down project list, the
+reporting rates and the projects that have not reported a month). Each result is opened again:
 
 - XLSX: no cell is a formula or an error; text that starts like a formula is a string
   cell with Excel's quote prefix, holding the text as given; numbers and dates given
@@ -291,6 +292,36 @@ def test_dashboard_csv(manager, hostile, drilled):
         assert ("'" + text if text.startswith(FORMULA_START) else text) in fields
     numbers = [row[2] for row in rows[1:]] if not drilled else [row[3] for row in rows[1:]]
     assert all(NUMBER.fullmatch(value) for value in numbers), numbers
+
+
+@pytest.mark.parametrize("month", ["", "2025-12"], ids=["rates", "not reported"])
+def test_reporting_rates_xlsx_and_csv(manager, hostile, month):
+    """The rates (agency × month) and the projects without a report of December 2025 (none
+    has one: every project of the year is listed, with its responsible and phone)."""
+    query = {"year": YEAR, **({"month": month} if month else {})}
+    response = manager.get(DASHBOARD + "rates/export.xlsx", query)
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    found = assert_no_formula(book)
+    given = {agency.name for agency in hostile["agencies"]}
+    if month:
+        given |= {
+            getattr(p, name)
+            for p in hostile["projects"]
+            for name in ("name", "responsible", "responsible_phone")
+        }
+        assert_typed(book.active, first_row=2, least=6)
+    else:
+        assert_typed(book.active, first_row=2, numbers=(6, 7, 8, 9, 10, 11, 12, 13), least=3)
+    assert {_same(t) for t in given if t.startswith(FORMULA_START)} <= found
+    response = manager.get(DASHBOARD + "rates/export.csv", query)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    fields = [field for row in rows for field in row]
+    for field in fields:
+        if field.startswith(FORMULA_START):
+            assert NUMBER.fullmatch(field), repr(field)
+    for text in given:
+        assert ("'" + text if text.startswith(FORMULA_START) else text) in fields
 
 
 def test_plan_export_of_formula_text_imports_back_unchanged(hostile):
