@@ -198,13 +198,15 @@ def unreported(projects: QuerySet[Project], period: dt.date) -> QuerySet[Project
 
 def unapproved_between(starts_on: dt.date, ends_on: dt.date) -> Exists:
     """For a Project queryset: the project has a report of a month from ``starts_on`` to
-    ``ends_on`` that is not approved yet (open: a draft, one waiting for its head, one
-    returned). The evaluation screen marks these (มีรายงานรออนุมัติ)."""
+    ``ends_on`` that was sent to its head and is not approved yet (waiting, returned, or
+    being corrected after a return). A draft never sent is the staff's work in progress,
+    not a report: it is not marked. The evaluation screen marks these (มีรายงานรออนุมัติ)."""
     return Exists(
         ReportSubmission.objects.filter(
             project=OuterRef("pk"),
             period__range=(starts_on, ends_on),
             state__in=ReportSubmission.OPEN_STATES,
+            submitted_at__isnull=False,
         )
     )
 

@@ -15,7 +15,13 @@ from django.test import override_settings
 
 from projects import view_helpers
 from tests import rates_data
-from tests.factories import AgencyFactory, ProgressEntryFactory, ProjectFactory, UserFactory
+from tests.factories import (
+    AgencyFactory,
+    ProgressEntryFactory,
+    ProjectFactory,
+    ReportSubmissionFactory,
+    UserFactory,
+)
 from tests.html import page_of, text_of
 from tests.rates_data import DEC, NOV, OCT, TODAY, YEAR
 
@@ -330,6 +336,14 @@ def test_evaluation_marks_projects_with_reports_not_yet_approved_in_the_quarter(
     # The second quarter (January to March) has no open submission.
     page = page_of(client.get(f"/evaluation/{YEAR}/2/"))
     assert not any(marked(page).values())
+
+
+def test_evaluation_does_not_mark_a_draft_never_sent(client, data):
+    """A draft is the staff's work in progress: not a report waiting for anyone."""
+    ReportSubmissionFactory(project=data.projects["B1"], period=OCT)
+    client.force_login(UserFactory(evaluator=True))
+    page = page_of(client.get(f"/evaluation/{YEAR}/1/"))
+    assert marked(page)[data.projects["B1"].code] is False
 
 
 def test_drill_down_offers_every_ended_month(manager_client, data):
