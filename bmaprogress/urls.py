@@ -12,7 +12,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/", include("reports.print_urls")),
-    # /projects/… and /notifications/… (one namespace, "projects")
+    # /projects/…, /approvals/… and /notifications/… (one namespace, "projects")
     path("", include("projects.urls")),
     path("reports/", include("reports.urls")),
     path("", include("indicators.urls")),

@@ -23,23 +23,27 @@ head; ``report_approve``, ``report_approve_many``, ``report_return``) are writte
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects import months, permissions, services
+from projects import entries, months, permissions, services, thaidates
 from projects.evidence import FileKind
 from projects.locking import EditConflict, claim_version
 from projects.models import (
+    ApprovalDelegation,
     EvidenceFile,
     PlanStep,
+    ProgressEntry,
     Project,
     ReportSubmission,
     ReportTransition,
     User,
 )
+from projects.signals import rows_written
 
 State = ReportSubmission.State
 
@@ -222,3 +226,211 @@ def _submission_create(*, project, period, entry, values, user) -> ReportSubmiss
         submission=submission, from_state="", to_state=State.DRAFT, by=user
     )
     return submission
+
+
+# --- The head's decisions: approve, return (the queue: projects/approval_views.py) ---------
+
+# The values of a submission that become its month's entry (the same names on both).
+ENTRY_FIELDS = (
+    "reported_on",
+    "percent",
+    "narrative",
+    "problems",
+    "obstacles",
+    "completed_steps",
+    "in_progress_step_id",
+    "partial_percent",
+    "lower_reason",
+)
+
+
+def _check_decider(submission: ReportSubmission, user: User, today: dt.date) -> None:
+    """Who may approve or return: PermissionDenied for who may not approve for the agency;
+    a Thai refusal for a report one submitted oneself."""
+    if not permissions.can_approve(user, submission.project.agency_id, today=today):
+        raise PermissionDenied
+    if not permissions.can_decide(user, submission, today=today):
+        raise ValidationError(_("อนุมัติหรือส่งกลับรายงานที่ตนเองเป็นผู้ส่งไม่ได้"), code="own_report")
+
+
+def report_approve(
+    submission: ReportSubmission, *, user: User, loaded_version: int, today: dt.date
+) -> ProgressEntry:
+    """Approve a submitted report: it becomes its month's entry (created, or the month's
+    entry updated, through entries.progress_entry_write as a report saved directly) with
+    the submission's values; its evidence files move to the entry; the submission keeps the
+    entry it became. A new entry is late when the submission was; an entry that existed
+    keeps its own (a correction does not make an on-time report late)."""
+    _check_decider(submission, user, today)
+    check_move(submission.state, State.APPROVED)
+    with transaction.atomic():
+        existing = ProgressEntry.objects.filter(
+            project_id=submission.project_id, period=submission.period
+        ).first()
+        values = {name: getattr(submission, name) for name in ENTRY_FIELDS}
+        values["updated_by"] = submission.updated_by or submission.submitted_by or user
+        entry = entries.progress_entry_write(
+            project=submission.project,
+            period=submission.period,
+            values=values,
+            user=user,
+            late=submission.is_late,
+            existing=existing,
+            loaded_entry_id=existing.pk if existing else None,
+            loaded_version=existing.version if existing else 0,
+        )
+        if existing is None and submission.submitted_by_id:
+            # Who reported it (ผู้รายงาน) is who submitted it; the history names the approver.
+            entry.created_by = submission.submitted_by
+            ProgressEntry.objects.filter(pk=entry.pk).update(created_by=entry.created_by)
+        for evidence in submission.evidence.all():
+            evidence.entry, evidence.submission = entry, None
+            evidence._history_user = user
+            evidence.save(update_fields=["entry", "submission"])
+        move(
+            submission,
+            State.APPROVED,
+            user=user,
+            loaded_version=loaded_version,
+            values={"entry": entry, "decided_at": timezone.now(), "decided_by": user},
+        )
+    return entry
+
+
+def report_return(
+    submission: ReportSubmission,
+    *,
+    user: User,
+    loaded_version: int,
+    comment: str,
+    today: dt.date | None = None,
+) -> ReportSubmission:
+    """Return a submitted report to its staff for correction, with the head's comment
+    (required: what to correct). Nothing counts of it until it is submitted and approved.
+    ``today`` decides whose delegation is in force (default: today)."""
+    _check_decider(submission, user, today or timezone.localdate())
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError(
+            {"comment": [_("กรุณาระบุความเห็นว่าต้องแก้ไขอะไร ก่อนส่งกลับรายงาน")]}, code="required"
+        )
+    with transaction.atomic():
+        # move() writes with QuerySet.update(): the project's kept pages are told here.
+        rows_written.send(sender=ReportSubmission, project_ids=[submission.project_id])
+        return move(
+            submission,
+            State.RETURNED,
+            user=user,
+            loaded_version=loaded_version,
+            comment=comment,
+            values={"return_comment": comment, "decided_at": timezone.now(), "decided_by": user},
+        )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What became of one report of a batch: approved (``entry``) or refused (``reason``)."""
+
+    submission_id: int
+    entry: ProgressEntry | None = None
+    reason: str = ""
+    submission: ReportSubmission | None = None
+
+    @property
+    def approved(self) -> bool:
+        return self.entry is not None
+
+
+def report_approve_many(
+    pairs: list[tuple[int, int]], *, user: User, today: dt.date
+) -> list[Decision]:
+    """Approve each (submission id, version the head saw) on its own: one refused (changed
+    since, returned by a co-head, not theirs to approve) does not hold back the others. A
+    Decision per pair, in order, with the Thai reason of each refusal."""
+    wanted = {pk for pk, _version in pairs}
+    found = ReportSubmission.objects.select_related("project__agency", "submitted_by", "updated_by")
+    found = found.in_bulk(wanted)
+    decisions = []
+    for pk, version in pairs:
+        submission = found.get(pk)
+        if submission is None:
+            decisions.append(Decision(pk, reason=_("ไม่พบรายงานนี้ (อาจถูกลบไปแล้ว)")))
+            continue
+        try:
+            with transaction.atomic():
+                entry = report_approve(submission, user=user, loaded_version=version, today=today)
+        except PermissionDenied:
+            reason = _("คุณไม่มีสิทธิ์อนุมัติรายงานของหน่วยงานนี้")
+        except ValidationError as error:
+            reason = " ".join(error.messages)
+        except EditConflict:
+            reason = _("รายงานนี้มีการเปลี่ยนแปลงหลังจากที่คุณเปิดหน้านี้ กรุณาตรวจสอบอีกครั้ง")
+        else:
+            decisions.append(Decision(pk, entry=entry, submission=submission))
+            continue
+        decisions.append(Decision(pk, reason=reason, submission=submission))
+    return decisions
+
+
+def decision_label(submission: ReportSubmission) -> str:
+    """«โครงการ … เดือน …»: which report a message is about."""
+    return _("%(code)s เดือน%(month)s") % {
+        "code": submission.project.code,
+        "month": thaidates.month_label(submission.period),
+    }
+
+
+# --- Delegation: a head hands approval to a deputy for a period ----------------------------
+
+
+def delegation_create(
+    *,
+    user: User,
+    deputy: User | None,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    note: str = "",
+    today: dt.date,
+) -> ApprovalDelegation:
+    """A head of an agency hands the approval of its reports to ``deputy``, an active
+    person of the same agency, from ``starts_on`` to ``ends_on`` (both included, from today
+    on). Administrators do it in the admin."""
+    if not permissions.can_delegate(user, user.agency_id):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if deputy is None or deputy.pk == user.pk:
+        errors["deputy"] = [_("กรุณาเลือกผู้ได้รับมอบหมาย (ไม่ใช่ตนเอง)")]
+    elif not deputy.is_active or deputy.agency_id != user.agency_id:
+        errors["deputy"] = [_("ผู้ได้รับมอบหมายต้องเป็นผู้ใช้ของหน่วยงานเดียวกัน")]
+    if starts_on is None:
+        errors["starts_on"] = [_("กรุณากรอกวันที่เริ่ม")]
+    elif starts_on < today:
+        errors["starts_on"] = [_("วันที่เริ่มต้องไม่ก่อนวันนี้")]
+    if ends_on is None:
+        errors["ends_on"] = [_("กรุณากรอกวันที่สิ้นสุด")]
+    elif starts_on is not None and ends_on < starts_on:
+        errors["ends_on"] = [_("วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่ม")]
+    if errors:
+        raise ValidationError(errors)
+    return ApprovalDelegation.objects.create(
+        agency_id=user.agency_id,
+        head=user,
+        deputy=deputy,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note.strip(),
+    )
+
+
+def delegation_end(*, delegation: ApprovalDelegation, user: User, today: dt.date) -> None:
+    """End a delegation now: one in force ends yesterday (the deputy approves nothing more
+    from today), one not begun yet is withdrawn; one already over stays as a record."""
+    if not permissions.can_delegate(user, delegation.agency_id):
+        raise PermissionDenied
+    if delegation.ends_on < today:
+        return
+    if delegation.starts_on >= today:
+        delegation.delete()
+    else:
+        delegation.ends_on = today - dt.timedelta(days=1)
+        delegation.save(update_fields=["ends_on"])

@@ -7,6 +7,7 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from projects import pagecache
+        from projects import approval_nav, pagecache
 
         pagecache.connect()
+        approval_nav.connect()

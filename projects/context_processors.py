@@ -16,6 +16,8 @@ def navigation(request):
 
     return {
         "nav_role": role,
+        # «รออนุมัติ (N)» beside the menu (not in its kept fragment): None, no link.
+        "nav_waiting_count": lambda: _waiting_count(user),
         "nav_can_view_dashboards": can_view_dashboards(user),
         "nav_can_use_reports": can_use_reports(user),
         "nav_can_evaluate": can_evaluate(user),
@@ -26,6 +28,12 @@ def navigation(request):
         # How long base.html keeps the menu and the form texts ({% cache %}): as kept pages.
         "page_cache_seconds": settings.BMA_PAGE_CACHE_SECONDS,
     }
+
+
+def _waiting_count(user) -> int:
+    from projects import approval_nav, view_helpers
+
+    return approval_nav.waiting_count(user, today=view_helpers.today())
 
 
 def notification_bell(request):

@@ -22,11 +22,13 @@ or return its reports (can_approve); they do not write reports themselves.
 Whatever a kept page (projects/pagecache.py) shows by these rules is part of its key.
 """
 
+import datetime as dt
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, QuerySet
 
-from projects.models import User
+from projects.models import ApprovalDelegation, User
 
 
 def _active(user) -> bool:
@@ -255,3 +257,57 @@ def can_export_plan(user, agency) -> bool:
 def can_download_plan_template(user) -> bool:
     """Download the empty annual-plan template: everybody logged in."""
     return can_read(user)
+
+
+# --- Approval of monthly reports (issue 15, projects/approvals.py) --------------------------
+
+
+def delegations_in_force(*, today: dt.date) -> QuerySet:
+    """The one home of "a delegation in force on ``today``": both days included, given by
+    somebody who is still an active head of that agency (a head who moved or left takes
+    their delegations with them)."""
+    return ApprovalDelegation.objects.filter(
+        starts_on__lte=today,
+        ends_on__gte=today,
+        head__role=User.Role.HEAD,
+        head__agency_id=F("agency_id"),
+        head__is_active=True,
+    )
+
+
+def agencies_to_approve(user, *, today: dt.date) -> list[int]:
+    """The agencies whose submitted reports ``user`` may approve or return on ``today``:
+    their own as a head, and those whose head delegated to them for that day."""
+    if not _active(user):
+        return []
+    ids = [user.agency_id] if is_head_of(user, user.agency_id) else []
+    delegated = delegations_in_force(today=today).filter(deputy=user)
+    ids += [pk for pk in delegated.values_list("agency_id", flat=True) if pk not in ids]
+    return sorted(ids)
+
+
+def can_approve(user, agency_id, *, today: dt.date) -> bool:
+    """Approve or return the agency's submitted reports: its heads, or a deputy with a
+    delegation in force that day. (Nobody decides on a report they submitted themselves:
+    ``can_decide``.)"""
+    if is_head_of(user, agency_id):
+        return True
+    return (
+        _active(user)
+        and agency_id is not None
+        and delegations_in_force(today=today).filter(deputy=user, agency_id=agency_id).exists()
+    )
+
+
+def can_decide(user, submission, *, today: dt.date) -> bool:
+    """Approve or return this submission: ``can_approve`` for its project's agency, and not
+    the one who submitted it."""
+    return submission.submitted_by_id != user.pk and can_approve(
+        user, submission.project.agency_id, today=today
+    )
+
+
+def can_delegate(user, agency_id) -> bool:
+    """Hand the approval of the agency's reports to a deputy for a period (and end it):
+    its heads. Administrators do it in the admin."""
+    return is_head_of(user, agency_id)

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from projects import months, permissions, progress, reporting, thaidates
+from projects.entries import progress_entry_write
 from projects.evidence import FileKind
 from projects.locking import EditConflict, claim_version
 from projects.models import (
@@ -239,19 +240,16 @@ def _progress_entry_save(
             raise ValidationError(check.errors)
         state = check.state
         values = report_values(steps=steps, data=data, check=check, user=user)
-        existing = state.entry
-        if existing is None:
-            entry = _entry_create(
-                project=project, period=period, values=values, user=user, late=state.past_deadline
-            )
-        else:
-            entry = _entry_update(
-                existing=existing,
-                loaded_entry_id=loaded_entry_id,
-                loaded_version=loaded_version,
-                values=values,
-                user=user,
-            )
+        entry = progress_entry_write(
+            project=project,
+            period=period,
+            values=values,
+            user=user,
+            late=state.past_deadline,
+            existing=state.entry,
+            loaded_entry_id=loaded_entry_id,
+            loaded_version=loaded_version,
+        )
         for uploaded, kind in evidence:
             _evidence_add(entry=entry, uploaded=uploaded, kind=kind, user=user, written=written)
     return entry
@@ -273,37 +271,6 @@ def report_values(*, steps, data: ReportInput, check: ReportCheck, user) -> dict
         "lower_reason": data.lower_reason.strip() if check.lower else "",
         "updated_by": user,
     }
-
-
-def _entry_create(*, project, period, values, user, late) -> ProgressEntry:
-    entry = ProgressEntry(
-        project=project, period=period, created_by=user, is_late=late, version=1, **values
-    )
-    entry._history_user = user
-    try:
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError:
-        # Somebody created this month's entry between our read and our insert.
-        raise EditConflict(ProgressEntry.objects.get(project=project, period=period)) from None
-    return entry
-
-
-def _entry_update(*, existing, loaded_entry_id, loaded_version, values, user) -> ProgressEntry:
-    if loaded_entry_id != existing.pk:
-        # The form showed a new report (or another month's) but this month has one already.
-        raise EditConflict(existing)
-    claim_version(
-        ProgressEntry.objects.filter(pk=existing.pk),
-        loaded=loaded_version,
-        stored=lambda: EditConflict(ProgressEntry.objects.get(pk=existing.pk)),
-    )
-    existing.refresh_from_db(fields=["version"])
-    for name, value in values.items():
-        setattr(existing, name, value)
-    existing._history_user = user
-    existing.save()
-    return existing
 
 
 # --- Evidence files ----------------------------------------------------------------------

@@ -1,6 +1,13 @@
 from django.urls import include, path
 
-from projects import agency_views, notification_views, plan_views, project_views, views
+from projects import (
+    agency_views,
+    approval_views,
+    notification_views,
+    plan_views,
+    project_views,
+    views,
+)
 
 app_name = "projects"
 
@@ -35,4 +42,7 @@ notification_patterns = [
 urlpatterns = [
     path("projects/", include(project_patterns)),
     path("notifications/", include(notification_patterns)),
+    # The head's queue (issue 15): at the site's top level, beside the pages of each role.
+    path("approvals/", approval_views.approval_queue, name="approvals"),
+    path("approvals/delegations/", approval_views.delegations, name="delegations"),
 ]

@@ -33,6 +33,7 @@ from indicators.models import (
 from projects import thaidates
 from projects.models import (
     Agency,
+    ApprovalDelegation,
     EvidenceFile,
     FiscalYear,
     MonthReopening,
@@ -313,3 +314,43 @@ class ReportTransitionFactory(factory.django.DjangoModelFactory):
     from_state = ""
     to_state = ReportSubmission.State.DRAFT
     by = factory.SelfAttribute("submission.created_by")
+
+
+# --- Approval of monthly reports (issue 15) ---------------------------------------------------
+
+
+class SubmittedReportFactory(factory.django.DjangoModelFactory):
+    """A month's report submitted to the head of its agency (ส่งแล้ว รออนุมัติ), made
+    directly (not through approvals.report_save): by default October's of the project's
+    year, submitted on time by a staff member of its agency."""
+
+    class Meta:
+        model = ReportSubmission
+
+    project = factory.SubFactory(ProjectFactory)
+    period = factory.LazyAttribute(lambda o: o.project.fiscal_year.starts_on)
+    state = ReportSubmission.State.SUBMITTED
+    reported_on = factory.LazyAttribute(lambda o: o.period + dt.timedelta(days=21))
+    percent = Decimal("20.00")
+    narrative = factory.Sequence(lambda n: f"ดำเนินการตามแผน รอหัวหน้าอนุมัติ ครั้งที่ {n + 1}")
+    problems = "ไม่มี"
+    obstacles = "ไม่มี"
+    submitted_by = factory.SubFactory(UserFactory, agency=factory.SelfAttribute("..project.agency"))
+    submitted_at = factory.LazyFunction(timezone.now)
+    created_by = factory.SelfAttribute("submitted_by")
+    updated_by = factory.SelfAttribute("submitted_by")
+
+
+class ApprovalDelegationFactory(factory.django.DjangoModelFactory):
+    """A head hands approval to a deputy of the same agency, from today for a week."""
+
+    class Meta:
+        model = ApprovalDelegation
+
+    agency = factory.SubFactory(AgencyFactory)
+    head = factory.SubFactory(
+        UserFactory, role=User.Role.HEAD, agency=factory.SelfAttribute("..agency")
+    )
+    deputy = factory.SubFactory(UserFactory, agency=factory.SelfAttribute("..agency"))
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=6))

@@ -47,6 +47,7 @@ CORE = {
     "projects/months.py": PROJECTS_CORE_NEVER,
     "projects/rates.py": PROJECTS_CORE_NEVER,
     "projects/locking.py": PROJECTS_CORE_NEVER,
+    "projects/entries.py": PROJECTS_CORE_NEVER,
     "projects/permissions.py": PROJECTS_CORE_NEVER,
     "projects/signals.py": PROJECTS_CORE_NEVER,
     "indicators/models.py": ("reports", *CACHES_AND_SESSIONS),

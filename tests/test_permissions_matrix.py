@@ -66,6 +66,10 @@ DASHBOARDS = only("evaluator", "manager", "admin")
 REPORT_JOB = only("own staff", "own head", "evaluator", "manager", "admin")  # may order it
 REPORTS_PAGE = only("own staff", "own head", "other staff", "evaluator", "manager", "admin")
 IMPORTERS = only("own staff", "other staff", "admin")  # staff for their own agency's plan
+# The head's queue and delegations (issue 15): the heads of the agency (a deputy with a
+# delegation in force too: tests/test_approval_queue.py), nobody else, administrators
+# neither (they manage delegations in the admin).
+HEADS = only("own head")
 # A notice of the own staff's (notification_read): anybody else's answer is "not found".
 OWN_NOTICE = {**only("own staff"), **dict.fromkeys(LOGGED_IN[1:], "status 404")}
 GONE_IS_ALLOWED = {"imports:pages_preview", "imports:plan_preview"}
@@ -96,6 +100,9 @@ MATRIX = {
     "projects:create": ("get", {"?agency": "agency"}, EDITORS),
     "projects:evidence_delete": ("post", {"code": "project", "pk": "evidence"}, EDITORS),
     "projects:reopen": ("get", {"code": "project"}, EVALUATORS),
+    # approval of monthly reports by the head of the agency (issue 15)
+    "projects:approvals": ("get", {}, HEADS),
+    "projects:delegations": ("get", {}, HEADS),
     # reports and dashboards
     "reports:index": ("get", {}, REPORTS_PAGE),
     "reports:job": ("get", {"pk": "job"}, REPORT_JOB),

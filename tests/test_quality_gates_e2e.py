@@ -127,6 +127,8 @@ def main_pages(demo) -> list[tuple[str, str | None, str, int]]:
         ("dashboard", "manager", "/dashboard/", 200),
         ("projects not reported", "manager", f"/dashboard/rates/missing/?year={year}", 200),
         ("pages upload", "admin", "/imports/pages/", 200),
+        ("approval queue", "head", "/approvals/", 200),
+        ("delegations", "head", "/approvals/delegations/", 200),
         ("notifications", "staff", "/notifications/", 200),
         ("notification settings", "staff", "/notifications/settings/", 200),
     ]
