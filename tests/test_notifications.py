@@ -9,7 +9,12 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from projects.models import Notification, NotificationPreference, ProgressEntry
+from projects.models import (
+    ApprovalDelegation,
+    Notification,
+    NotificationPreference,
+    ProgressEntry,
+)
 from projects.notifications import kinds
 from projects.notifications.sending import notifications_send
 from tests.factories import MonthReopeningFactory, ProgressEntryFactory, QuarterEvaluationFactory
@@ -123,6 +128,28 @@ def test_a_daily_digest_of_waiting_reports_to_heads(w):
     notice = Notification.objects.get(kind=Kind.DIGEST, key="2026-12-02")
     assert notice.title == "มีรายงานรออนุมัติ 1 รายการ (2 ธ.ค. 2569)"
     assert w["p1"].code in notice.body and w["p2"].code not in notice.body
+
+
+def test_a_deputy_gets_the_digest_while_the_delegation_is_in_force(w):
+    deputy = w["s2"]
+    ApprovalDelegation.objects.create(
+        agency=w["agency"],
+        head=w["head"],
+        deputy=deputy,
+        starts_on=dt.date(2026, 12, 2),
+        ends_on=dt.date(2026, 12, 2),
+    )
+    submission(w["p1"], State.SUBMITTED, by=w["s1"])
+    notifications_send(now=at(dt.date(2026, 12, 2)))
+    notifications_send(now=at(dt.date(2026, 12, 3)))
+    assert told(Kind.DIGEST) == sorted(
+        [
+            (w["head"].username, "2026-12-02"),
+            (deputy.username, "2026-12-02"),
+            (w["head"].username, "2026-12-03"),
+        ]
+    )
+    assert Notification.objects.get(user=deputy, kind=Kind.DIGEST).url == "/approvals/"
 
 
 def test_the_calendar_notices_wait_for_the_working_day(w, settings):

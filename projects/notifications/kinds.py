@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects import months, thaidates
+from projects import months, permissions, thaidates
 from projects.models import (
     MonthReopening,
     Notification,
@@ -211,15 +211,28 @@ def returned(now: dt.datetime) -> list[Notice]:
 
 
 def approvals_url() -> str:
-    try:
-        return reverse("projects:approvals")
-    except NoReverseMatch:  # the queue's page (issue 15) not merged yet
-        return my_agency_url()
+    return reverse("projects:approvals")
+
+
+def approvers_of(agency_ids: Iterable[int], *, today: dt.date) -> dict[int, list[int]]:
+    """Who may approve each agency's reports on ``today``: its heads, and the deputies of a
+    delegation in force (permissions.delegations_in_force): two queries."""
+    found = people_of(agency_ids, (User.Role.HEAD,))
+    deputies = permissions.delegations_in_force(today=today).filter(
+        agency_id__in=set(agency_ids), deputy__is_active=True
+    )
+    for agency_id, deputy_id in deputies.order_by("deputy_id").values_list(
+        "agency_id", "deputy_id"
+    ):
+        if deputy_id not in found[agency_id]:
+            found[agency_id].append(deputy_id)
+    return found
 
 
 def digests(now: dt.datetime) -> list[Notice]:
-    """Once a day: each head of an agency with submitted reports waiting for approval, the
-    number waiting and the oldest. Key: the day."""
+    """Once a day: each head of an agency with submitted reports waiting for approval (and a
+    deputy the head delegated to for that day), the number waiting and the oldest. Key: the
+    day."""
     if not daytime(now):
         return []
     today = timezone.localdate(now)
@@ -231,7 +244,7 @@ def digests(now: dt.datetime) -> list[Notice]:
     ):
         waiting[submission.project.agency_id].append(submission)
     notices = []
-    for agency_id, heads in people_of(waiting, (User.Role.HEAD,)).items():
+    for agency_id, heads in approvers_of(waiting, today=today).items():
         submissions = waiting[agency_id]
         title = _("มีรายงานรออนุมัติ %(count)d รายการ (%(day)s)") % {
             "count": len(submissions),
