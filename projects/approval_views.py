@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from projects import approval_selectors, approvals, permissions, thaidates, view_helpers
-from projects.form_helpers import ThaiDateField
+from projects.form_helpers import LengthLimitsMixin, ThaiDateField
 from projects.locking import EditConflict
 from projects.models import ApprovalDelegation, ReportSubmission, User
 
@@ -165,7 +165,7 @@ def _render(request, agency_ids, page_number, *, notice="", tone="ok", refused=N
 # --- Delegations ---------------------------------------------------------------------------
 
 
-class DelegationForm(forms.Form):
+class DelegationForm(LengthLimitsMixin, forms.Form):
     deputy = forms.ModelChoiceField(
         label=_("ผู้ได้รับมอบหมาย"),
         queryset=User.objects.none(),

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from projects import entries, months, permissions, services, thaidates
 from projects.evidence import FileKind
+from projects.form_helpers import TextLengthValidator
 from projects.locking import EditConflict, claim_version
 from projects.models import (
     ApprovalDelegation,
@@ -297,6 +298,11 @@ def report_approve(
     return entry
 
 
+# The head's comment on a returned report: refused whole past this, never cut (the queue's
+# field shows a live counter: data-maxlength).
+RETURN_COMMENT_LIMIT = 2000
+
+
 def report_return(
     submission: ReportSubmission,
     *,
@@ -314,6 +320,10 @@ def report_return(
         raise ValidationError(
             {"comment": [_("กรุณาระบุความเห็นว่าต้องแก้ไขอะไร ก่อนส่งกลับรายงาน")]}, code="required"
         )
+    try:
+        TextLengthValidator(RETURN_COMMENT_LIMIT)(comment)
+    except ValidationError as error:
+        raise ValidationError({"comment": error}) from None
     with transaction.atomic():
         # move() writes with QuerySet.update(): the project's kept pages are told here.
         rows_written.send(sender=ReportSubmission, project_ids=[submission.project_id])

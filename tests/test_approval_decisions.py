@@ -283,6 +283,22 @@ def test_returning_needs_a_comment(project, head):
     assert unchanged(submission)
 
 
+def test_a_comment_over_its_limit_is_refused_whole_not_cut(project, head):
+    submission = submitted(project)
+    with pytest.raises(ValidationError) as refused:
+        approvals.report_return(
+            submission,
+            user=head,
+            loaded_version=submission.version,
+            comment="ก" * 2001,
+            today=TODAY,
+        )
+    assert refused.value.message_dict == {
+        "comment": ["ข้อความยาว 2,001 ตัวอักษร เกินกำหนด 2,000 ตัวอักษร กรุณาตัดให้สั้นลง"]
+    }
+    assert unchanged(submission)
+
+
 def test_returning_records_the_comment_and_counts_nothing(project, head):
     submission = submitted(project)
     returned = approvals.report_return(
