@@ -141,6 +141,8 @@ SITE_WIDE = frozenset(
         "projects.User",
         "projects.FiscalYear",
         "projects.ReportingDeadline",
+        "projects.BudgetType",
+        "projects.DisbursementTarget",
         "indicators.Indicator",
         "indicators.IndicatorLevel",
         "indicators.IndicatorQuarterResult",

@@ -36,6 +36,7 @@ def test_the_rows_of_a_project_are_derived_with_their_path_to_it():
         "indicators.QuarterEvaluation": ("project_id",),
         "projects.ReportSubmission": ("project_id",),
         "projects.ReportTransition": ("submission", "project_id"),
+        "projects.BudgetTransfer": ("project_id",),
     }
 
 

@@ -1,6 +1,6 @@
 """The models of projects, by concern: who and when (agencies), projects and their plans
 (plans), monthly reports and what goes with them (reports), their approval by the head of
-the agency (approval). Import them from here:
+the agency (approval), budgets and disbursement (budget), notifications. Import them from here:
 ``from projects.models import Project``."""
 
 from projects.models.agencies import (
@@ -12,6 +12,13 @@ from projects.models.agencies import (
     UserQuerySet,
 )
 from projects.models.approval import ApprovalDelegation, ReportSubmission, ReportTransition
+from projects.models.budget import (
+    MONEY_MAX,
+    BudgetSource,
+    BudgetTransfer,
+    BudgetType,
+    DisbursementTarget,
+)
 from projects.models.notifications import Notification, NotificationPreference
 from projects.models.plans import (
     PlanStep,
@@ -32,7 +39,12 @@ from projects.models.reports import (
 )
 
 __all__ = [
+    "MONEY_MAX",
     "PERCENT_RANGE",
+    "BudgetSource",
+    "BudgetTransfer",
+    "BudgetType",
+    "DisbursementTarget",
     "SESSION_ENDING_FIELDS",
     "Agency",
     "ApprovalDelegation",

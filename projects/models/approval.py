@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import thaidates
 from projects.models.agencies import Agency, User
+from projects.models.budget import money_field
 from projects.models.reports import PERCENT_RANGE, ProgressEntry
 
 
@@ -115,6 +116,10 @@ class ReportSubmission(models.Model):
         blank=True,
     )
     lower_reason = models.TextField(_("เหตุผลที่ความคืบหน้าลดลง"), blank=True)
+    # Cumulative amounts to the month's end (projects/models/budget.py); blank: not reported.
+    committed = money_field(_("ก่อหนี้ผูกพันสะสม (บาท)"), null=True, blank=True)
+    disbursed = money_field(_("เบิกจ่ายสะสม (บาท)"), null=True, blank=True)
+    budget_lower_reason = models.TextField(_("เหตุผลที่ยอดสะสมลดลง"), blank=True)
     # The entry this submission changes (None: the month has none yet); once approved, the
     # entry it became.
     entry = models.ForeignKey(
@@ -178,6 +183,14 @@ class ReportSubmission(models.Model):
                 name="submission_one_open_per_month",
             ),
             models.CheckConstraint(condition=PERCENT_RANGE, name="submission_percent_0_100"),
+            models.CheckConstraint(
+                condition=Q(committed__isnull=True) | Q(committed__gte=0),
+                name="submission_committed_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(disbursed__isnull=True) | Q(disbursed__gte=0),
+                name="submission_disbursed_not_negative",
+            ),
             models.CheckConstraint(
                 condition=Q(partial_percent__isnull=True)
                 | (Q(partial_percent__gte=0) & Q(partial_percent__lte=100)),

@@ -4,17 +4,38 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models.agencies import Agency, FiscalYear
+from projects.models.budget import BudgetSource, BudgetType, money_field
 from projects.models.reports import ProgressEntry
+
+MONEY = money_field(None)
 
 
 class ProjectQuerySet(models.QuerySet):
     def for_agency(self, agency):
         return self.filter(agency=agency)
+
+    def with_budget(self):
+        """Annotate ``budget_after`` (the allocated amount plus every transfer; None for a
+        project without a budget), as Project.budget_after_transfers in Python."""
+        from projects.models.budget import BudgetTransfer
+
+        transfers = (
+            BudgetTransfer.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(total=models.Sum("amount"))
+            .values("total")
+        )
+        return self.annotate(
+            budget_after=F("budget_allocated")
+            + Coalesce(Subquery(transfers), Value(Decimal("0.00")), output_field=MONEY)
+        )
 
     def with_latest_progress(
         self, *, as_of: dt.date | None = None, since: dt.date | None = None, prefix="latest"
@@ -50,6 +71,22 @@ class Project(models.Model):
     responsible_phone = models.CharField(_("โทรศัพท์ผู้รับผิดชอบ"), max_length=50, blank=True)
     rationale = models.TextField(_("หลักการและเหตุผล"), blank=True)
     budget_code = models.CharField(_("รหัสงบประมาณ"), max_length=30, blank=True)
+    # The budget (projects/models/budget.py): none allocated is a project without a budget.
+    budget_allocated = money_field(_("งบประมาณที่ได้รับจัดสรร (บาท)"), null=True, blank=True)
+    budget_type = models.ForeignKey(
+        BudgetType,
+        verbose_name=_("ประเภทงบประมาณ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    budget_source = models.CharField(
+        _("แหล่งงบประมาณ"),
+        max_length=20,
+        choices=BudgetSource.choices,
+        default=BudgetSource.CURRENT,
+    )
     organisation_code = models.CharField(_("รหัสหน่วยงานเจ้าของงบ"), max_length=30, blank=True)
     targets = models.TextField(_("เป้าหมายของโครงการ"), blank=True)
     # Optimistic lock of the plan: every change to the steps bumps it, and a save made
@@ -69,6 +106,19 @@ class Project(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def has_budget(self) -> bool:
+        return self.budget_allocated is not None
+
+    def budget_after_transfers(self) -> Decimal | None:
+        """The allocated amount plus every transfer (prefetch ``budget_transfers`` for many
+        projects); None without a budget. In SQL: ProjectQuerySet.with_budget."""
+        if self.budget_allocated is None:
+            return None
+        return self.budget_allocated + sum(
+            (t.amount for t in self.budget_transfers.all()), Decimal("0.00")
+        )
 
 
 class ProjectObjective(models.Model):

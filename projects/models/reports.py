@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from projects import thaidates
 from projects.models.agencies import User
+from projects.models.budget import money_field
 
 PERCENT_RANGE = Q(percent__gte=0) & Q(percent__lte=100)
 
@@ -64,6 +65,10 @@ class ProgressEntry(models.Model):
         blank=True,
     )
     lower_reason = models.TextField(_("เหตุผลที่ความคืบหน้าลดลง"), blank=True)
+    # Cumulative amounts to the month's end (projects/models/budget.py); blank: not reported.
+    committed = money_field(_("ก่อหนี้ผูกพันสะสม (บาท)"), null=True, blank=True)
+    disbursed = money_field(_("เบิกจ่ายสะสม (บาท)"), null=True, blank=True)
+    budget_lower_reason = models.TextField(_("เหตุผลที่ยอดสะสมลดลง"), blank=True)
     is_late = models.BooleanField(_("ส่งล่าช้า"), default=False)
     # Optimistic lock: a save made from an older version is refused (services).
     version = models.PositiveIntegerField(_("รุ่นของรายงาน"), default=1, editable=False)
@@ -96,6 +101,14 @@ class ProgressEntry(models.Model):
         ordering = ["project", "-period", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["project", "period"], name="entry_one_per_month"),
+            models.CheckConstraint(
+                condition=Q(committed__isnull=True) | Q(committed__gte=0),
+                name="entry_committed_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(disbursed__isnull=True) | Q(disbursed__gte=0),
+                name="entry_disbursed_not_negative",
+            ),
             models.CheckConstraint(condition=PERCENT_RANGE, name="entry_percent_0_100"),
             models.CheckConstraint(
                 condition=Q(partial_percent__isnull=True)

@@ -7,7 +7,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from projects import thaidates
+from projects import money, thaidates
 
 register = template.Library()
 
@@ -97,3 +97,21 @@ def bar(percent):
         '<svg class="bar" aria-hidden="true"><rect width="{}%" height="100%" rx="4"/></svg>',
         f"{value:.1f}",
     )
+
+
+@register.filter
+def baht(value):
+    """1,234,567.89 บาท (projects/money.py); nothing for None (not reported)."""
+    return money.format_baht(value)
+
+
+@register.filter
+def amount(value):
+    """1,234,567.89 without the unit (tables whose header says บาท)."""
+    return money.format_amount(value)
+
+
+@register.filter
+def million_baht(value):
+    """1.23 ล้านบาท, for dashboards."""
+    return money.format_million(value)

@@ -1,0 +1,80 @@
+"""Baht, read and written the Thai way: the one home for amounts of money (issue 16).
+
+Written ``1,234,567.89 บาท`` (two places of satang, commas between thousands); on dashboards
+``1.23 ล้านบาท``. Read from what a person types: ``1234567.89``, ``1,234,567.89`` (commas
+only between groups of three) or ``1234567``; refused, with a Thai message and nothing
+stored: a negative amount, more than two places of satang, more than MONEY_MAX, exponents
+(``1e30``), misplaced commas (``1,2,3``), Thai digits (๑๒๓: we ask for 0–9, which every
+form and the workbook use), anything else that is not a plain amount."""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from projects.models.budget import MONEY_MAX
+
+CENT = Decimal("0.01")
+MILLION = Decimal("1000000")
+# Digits 0-9 only (\d would take Thai and other digits), commas between groups of three.
+_AMOUNT = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})++|[0-9]++)(?:\.[0-9]++)?+")
+_THAI_DIGITS = re.compile(r"[๐-๙]")
+
+
+def parse_baht(text: str) -> Decimal | None:
+    """The amount typed in ``text`` (None when blank: "not reported"), or ValidationError."""
+    value = (text or "").strip()
+    for suffix in ("บาท",):
+        value = value.removesuffix(suffix).strip()
+    if not value:
+        return None
+    if len(value) > 40:
+        raise ValidationError(_("จำนวนเงินยาวเกินไป กรุณากรอกเป็นตัวเลข เช่น 1,234,567.89"))
+    if _THAI_DIGITS.search(value):
+        raise ValidationError(_("กรุณากรอกจำนวนเงินด้วยเลขอารบิก (0–9) เช่น 1,234,567.89"))
+    if value.startswith("-"):
+        raise ValidationError(_("จำนวนเงินต้องไม่ติดลบ"))
+    if not _AMOUNT.fullmatch(value):
+        raise ValidationError(
+            _("«%(value)s» ไม่ใช่จำนวนเงิน กรุณากรอกเป็นตัวเลข เช่น 1,234,567.89") % {"value": value}
+        )
+    try:
+        amount = Decimal(value.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only plain numbers
+        raise ValidationError(_("กรุณากรอกจำนวนเงินเป็นตัวเลข")) from None
+    return check_amount(amount)
+
+
+def check_amount(amount: Decimal) -> Decimal:
+    """An amount from anywhere (a form, a workbook's cell): not negative, satang at most,
+    not over MONEY_MAX."""
+    if not amount.is_finite():
+        raise ValidationError(_("กรุณากรอกจำนวนเงินเป็นตัวเลข"))
+    if amount < 0:
+        raise ValidationError(_("จำนวนเงินต้องไม่ติดลบ"))
+    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise ValidationError(_("จำนวนเงินมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง (สตางค์)"))
+    if amount > MONEY_MAX:
+        raise ValidationError(_("จำนวนเงินต้องไม่เกิน %(max)s บาท") % {"max": format_amount(MONEY_MAX)})
+    return amount.quantize(CENT)
+
+
+def format_amount(amount: Decimal | None) -> str:
+    """``1,234,567.89`` (no unit); "" for None."""
+    if amount is None:
+        return ""
+    return f"{Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+
+
+def format_baht(amount: Decimal | None) -> str:
+    """``1,234,567.89 บาท``; "" for None (not reported)."""
+    return f"{format_amount(amount)} {_('บาท')}" if amount is not None else ""
+
+
+def format_million(amount: Decimal | None, places: int = 2) -> str:
+    """``1.23 ล้านบาท`` for dashboards; "" for None."""
+    if amount is None:
+        return ""
+    millions = (Decimal(amount) / MILLION).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return f"{millions:,.{places}f} {_('ล้านบาท')}"
