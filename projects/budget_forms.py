@@ -32,6 +32,22 @@ class MoneyField(forms.Field):
         return parse_baht(value)
 
 
+class SignedMoneyField(MoneyField):
+    """A transfer's amount in the admin: ``-50,000.00`` (out) or ``50,000.00`` (in); the
+    digits are read by parse_baht as any amount; 0 is no transfer."""
+
+    def to_python(self, value):
+        text = ("" if value is None else str(value)).strip()
+        sign = -1 if text[:1] in ("-", "−") else 1
+        amount = parse_baht(text[1:] if sign < 0 else text)
+        if amount is not None and amount == 0:
+            raise ValidationError(_("จำนวนเงินที่โอนต้องไม่เป็น 0"))
+        return None if amount is None else sign * amount
+
+    def prepare_value(self, value):
+        return value if isinstance(value, str) or value is None else f"{value:.2f}"
+
+
 class ProjectBudgetFields(forms.Form):
     """The budget of a new project: allocated (blank: no budget, routine work), its type
     (the active BudgetTypes) and source."""
