@@ -29,6 +29,8 @@ class MoneyField(forms.Field):
     def to_python(self, value):
         if value is None or not isinstance(value, str):
             value = "" if value is None else str(value)
+        if "\x00" in value:
+            raise ValidationError(_("กรุณากรอกจำนวนเงินเป็นตัวเลข เช่น 1,234,567.89"))
         return parse_baht(value)
 
 

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from projects import permissions
-from projects.models import BudgetTransfer, ProgressEntry, Project, User
+from projects.models import BudgetSource, BudgetTransfer, ProgressEntry, Project, User
 from projects.money import check_amount, format_baht
 
 REASON_MAX = 500
@@ -90,6 +90,23 @@ def budget_summary(project: Project) -> BudgetSummary:
         committed=latest.get("committed"),
         disbursed=latest.get("disbursed"),
     )
+
+
+def budget_errors(allocated, budget_type, source) -> dict[str, list]:
+    """What is wrong with a project's budget, by field (money.check_amount's limits)."""
+    errors: dict[str, list] = {}
+    if allocated is not None:
+        try:
+            check_amount(allocated)
+        except ValidationError as error:
+            errors["budget_allocated"] = error.messages
+    elif budget_type is not None:
+        errors["budget_allocated"] = [_("เลือกประเภทงบประมาณแล้ว กรุณากรอกงบประมาณที่ได้รับจัดสรร")]
+    if budget_type is not None and not budget_type.is_active:
+        errors["budget_type"] = [_("ประเภทงบประมาณนี้เลิกใช้แล้ว เลือกประเภทอื่น")]
+    if source not in BudgetSource.values:
+        errors["budget_source"] = [_("เลือกแหล่งงบประมาณจากรายการ")]
+    return errors
 
 
 def budget_transfer_create(
