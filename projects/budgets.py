@@ -63,21 +63,27 @@ class BudgetSummary:
         return percent.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def budget_summary(project: Project) -> BudgetSummary:
-    """The budget block of ``project``: two queries (its transfers, its latest report with
-    figures), none without a budget."""
+def budget_summary(project: Project, entries=None) -> BudgetSummary:
+    """The budget block of ``project``. Its transfers are ``project.budget_transfers``
+    (prefetch them for many projects); the figures come from ``entries`` when given (the
+    project's approved reports, already fetched: no query), else from one query. None of
+    this without a budget."""
     if not project.has_budget:
         return BudgetSummary(has_budget=False)
     transfers = tuple(
-        BudgetTransfer.objects.filter(project=project).order_by("transferred_on", "pk")
+        sorted(project.budget_transfers.all(), key=lambda t: (t.transferred_on, t.pk))
     )
-    latest = (
-        ProgressEntry.objects.filter(project=project)
-        .filter(Q(committed__isnull=False) | Q(disbursed__isnull=False))
-        .order_by("-period", "-pk")
-        .values("period", "committed", "disbursed")
-        .first()
-    ) or {}
+    if entries is None:
+        latest = (
+            ProgressEntry.objects.filter(project=project)
+            .filter(Q(committed__isnull=False) | Q(disbursed__isnull=False))
+            .order_by("-period", "-pk")
+            .only("period", "committed", "disbursed")
+            .first()
+        )
+    else:
+        reported = [e for e in entries if e.committed is not None or e.disbursed is not None]
+        latest = max(reported, key=lambda e: (e.period, e.pk), default=None)
     return BudgetSummary(
         has_budget=True,
         allocated=project.budget_allocated,
@@ -86,9 +92,9 @@ def budget_summary(project: Project) -> BudgetSummary:
         transfers=transfers,
         budget_type=project.budget_type.name if project.budget_type_id else "",
         source=project.get_budget_source_display(),
-        period=latest.get("period"),
-        committed=latest.get("committed"),
-        disbursed=latest.get("disbursed"),
+        period=latest.period if latest else None,
+        committed=latest.committed if latest else None,
+        disbursed=latest.disbursed if latest else None,
     )
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import selectors as evaluation
-from projects import months, progress, selectors, thaidates
+from projects import budgets, months, progress, selectors, thaidates
 from projects.models import Agency, FiscalYear, ProgressEntry, Project
 from reports import charts
 
@@ -146,6 +146,7 @@ class ProjectReport:
     late: LateReports
     gauge: charts.Gauge
     curve: charts.SCurve
+    budget: budgets.BudgetSummary
 
     @property
     def has_schedule(self) -> bool:
@@ -217,12 +218,14 @@ def project_report(
             points=points,
             as_of=period.as_of,
         ),
+        budget=budgets.budget_summary(project, entries=all_entries),
     )
 
 
 def _report_queryset():
-    return Project.objects.select_related("agency", "fiscal_year").prefetch_related(
+    return Project.objects.select_related("agency", "fiscal_year", "budget_type").prefetch_related(
         *selectors.page_list_prefetches(),
+        "budget_transfers",
         *evaluation.project_prefetches(),
         Prefetch("entries", queryset=ProgressEntry.objects.oldest_first()),
     )
