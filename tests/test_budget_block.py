@@ -218,3 +218,35 @@ def test_others_may_not_transfer(client, project, who):
 def test_get_is_not_allowed(client, project):
     client.force_login(UserFactory(agency=project.agency))
     assert client.get(reverse("projects:budget_transfer", args=[project.code])).status_code == 405
+
+
+def test_a_reader_sees_a_new_transfer_on_the_kept_page(client, project):
+    client.force_login(UserFactory(manager=True))
+    url = reverse("projects:detail", args=[project.code])
+    assert "1,149,999.50 บาท" in client.get(url).content.decode()
+    budgets.budget_transfer_create(
+        user=UserFactory(agency=project.agency),
+        project=project,
+        transferred_on=dt.date(2026, 3, 1),
+        amount=Decimal("0.50"),
+        reason="ปัดเศษ",
+    )
+    page = client.get(url).content.decode()
+    assert "1,150,000.00 บาท" in page and "ปัดเศษ" in page
+
+
+@pytest.mark.parametrize("transfers", [1, 30])
+def test_the_block_costs_the_same_queries_whatever_the_transfers(
+    client, transfers, django_assert_max_num_queries
+):
+    project = ProjectFactory(budget_allocated=Decimal("1000.00"))
+    BudgetTransfer.objects.bulk_create(
+        BudgetTransfer(
+            project=project, transferred_on=dt.date(2026, 1, 1), amount=Decimal("1.00"), reason="x"
+        )
+        for _ in range(transfers)
+    )
+    ProgressEntryFactory(project=project, disbursed=Decimal("10.00"))
+    with django_assert_max_num_queries(2):  # its transfers, its latest figures
+        summary = budgets.budget_summary(project)
+    assert summary.after_transfers == Decimal(1000 + transfers)
