@@ -95,3 +95,33 @@ def test_the_block_and_its_form_pass_axe_and_the_nu_html_checker(
         assert found == [], (name, found)
     context.close()
     assert run_vnu(files) == {"page": [], "refused": []}
+
+
+def test_a_budget_entered_with_a_new_project_shows_on_its_page(page, login, transactional_db):
+    from projects.models import BudgetType, Project
+    from tests.factories import FiscalYearFactory, current_fiscal_year_be
+
+    FiscalYearFactory(year_be=current_fiscal_year_be())
+    # (A transactional test's flush removed the migration's types: the one used here.)
+    investment, _ = BudgetType.objects.get_or_create(name="งบลงทุน")
+    staff = UserFactory()
+    code = f"{staff.agency.code}-7100"
+    login(staff)
+    page.goto("/projects/new/")
+    page.fill("#id_code", code)
+    page.fill("#id_name", "โครงการก่อสร้างทางเท้า")
+    page.fill("#id_budget_allocated", "๑,๐๐๐")  # Thai digits: refused, all kept as typed
+    with page.expect_navigation():
+        page.click("form.new-project button[type=submit]")
+    assert "เลขอารบิก" in page.locator("#id_budget_allocated_error").inner_text()
+    assert page.locator("#id_name").input_value() == "โครงการก่อสร้างทางเท้า"
+    page.fill("#id_budget_allocated", "1,234,567.89")
+    page.select_option("#id_budget_type", label="งบลงทุน")
+    with page.expect_navigation():
+        page.click("form.new-project button[type=submit]")
+    assert page.url.endswith(f"/projects/{code}/plan/edit/")
+    project = Project.objects.get(code=code)
+    assert project.budget_type == investment
+    page.goto(f"/projects/{code}/")
+    assert page.locator("#budget [data-budget=allocated]").inner_text() == "1,234,567.89 บาท"
+    assert page.locator("#budget [data-budget=disbursed]").inner_text() == "ยังไม่รายงาน"
