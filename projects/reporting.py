@@ -231,6 +231,10 @@ def report_initial(
             "problems": source.problems,
             "obstacles": source.obstacles,
             "lower_reason": source.lower_reason,
+            # Cumulative: last month's figures are where this month's start.
+            "committed": source.committed,
+            "disbursed": source.disbursed,
+            "budget_lower_reason": source.budget_lower_reason if source is entry else "",
         }
     initial = {"reported_on": thaidates.format_be(day)}
     if ticks_from is not None:
