@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from indicators import selectors as evaluation_selectors
 from projects import (
     approvals,
+    disbursement,
     evidence,
     list_filters,
     months,
@@ -59,7 +60,16 @@ def _project_context(project: Project) -> dict:
         "indicators": blocks.indicators,
         "gauge": gauge_figure(project.latest_percent),
         "scurve": selectors.project_scurve(project, points),
+        "disbursement": _disbursement(project),
     }
+
+
+def _disbursement(project: Project) -> dict | None:
+    """Issue 16: the disbursement chart of a project with a budget (none without)."""
+    chart = disbursement.disbursement_chart(project)
+    if chart is None:
+        return None
+    return {"chart": chart, "figure": disbursement.disbursement_figure(chart)}
 
 
 def _project_title(project) -> str:

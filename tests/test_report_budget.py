@@ -319,3 +319,56 @@ def test_a_submission_carries_the_figures_and_approval_makes_them_the_entry():
     )
     entry.refresh_from_db()
     assert (entry.committed, entry.disbursed) == (Decimal("10.50"), Decimal("20.00"))
+
+
+# --- The figures wherever a report's values are shown -----------------------------------------
+
+
+def test_the_history_on_the_project_page_shows_each_months_figures(client, project, staff):
+    ProgressEntryFactory(
+        project=project,
+        reported_on=dt.date(2026, 1, 20),
+        committed=Decimal("1234567.8"),
+        disbursed=None,
+    )
+    ProgressEntryFactory(project=project, reported_on=dt.date(2025, 12, 20))
+    client.force_login(staff)
+
+    page = page_of(client.get(f"/projects/{project.code}/"))
+
+    figures = page.all(".entry__figures")
+    assert len(figures) == 1  # December's report carries no figures
+    text = text_of(figures[0])
+    assert "ก่อหนี้ผูกพันสะสม 1,234,567.80 บาท" in text
+    assert "เบิกจ่ายสะสม ไม่ได้รายงาน" in text
+
+
+def test_the_change_history_shows_amounts_in_baht(client, project, staff):
+    submit(project, staff, disbursed=Decimal("1500"))
+    client.force_login(staff)
+
+    response = client.get(f"/projects/{project.code}/changes/")
+
+    assert "1,500.00 บาท" in response.content.decode()
+
+
+def test_the_heads_queue_compares_the_figures_with_last_month():
+    project = budget_project(approval=True)
+    staff = UserFactory(agency=project.agency)
+    head = UserFactory(role=User.Role.HEAD, agency=project.agency)
+    approvals.report_save(
+        project=project,
+        data=data(disbursed=Decimal("20")),
+        user=staff,
+        today=TODAY,
+        loaded_version=None,
+        submit=True,
+    )
+    from django.test import Client
+
+    client = Client()
+    client.force_login(head)
+
+    text = page_of(client.get("/approvals/")).text()
+
+    assert "เบิกจ่ายสะสม" in text and "20.00 บาท" in text
