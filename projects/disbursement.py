@@ -82,18 +82,22 @@ def quarter_targets(project: Project) -> list[QuarterTarget]:
     return targets
 
 
-def disbursement_chart(project: Project) -> DisbursementChart | None:
+def disbursement_chart(project: Project, entries=None) -> DisbursementChart | None:
     """The chart's points of ``project``'s year; None without a budget. Three queries (the
-    transfers, the reports' figures, the targets)."""
+    transfers, the reports' figures, the targets); two given ``entries`` (its reports,
+    oldest month first, as the PDF has them prefetched)."""
     if not project.has_budget:
         return None
     budget = project.budget_after_transfers()
     year = project.fiscal_year
-    rows = (
-        ProgressEntry.objects.filter(project=project)
-        .oldest_first()
-        .values_list("period", "percent", "disbursed")
-    )
+    if entries is None:
+        rows = (
+            ProgressEntry.objects.filter(project=project)
+            .oldest_first()
+            .values_list("period", "percent", "disbursed")
+        )
+    else:
+        rows = [(e.period, e.percent, e.disbursed) for e in entries]
     months = [
         MonthPoint(
             period=period,

@@ -116,9 +116,7 @@ def test_the_figure_draws_the_targets_the_disbursed_and_the_progress(project, ye
     assert progress["y"] == [0.0, 10.0, 20.0, 35.5]
 
 
-def test_the_project_page_shows_the_chart_and_says_when_there_are_no_targets(
-    client, project, year
-):
+def test_the_project_page_shows_the_chart_and_says_when_there_are_no_targets(client, project, year):
     client.force_login(UserFactory(agency=project.agency))
 
     page = page_of(client.get(f"/projects/{project.code}/"))
@@ -139,3 +137,60 @@ def test_a_project_without_a_budget_has_no_disbursement_section(client, year):
     client.force_login(UserFactory(agency=project.agency))
 
     assert not page_of(client.get(f"/projects/{project.code}/")).all("#disbursement")
+
+
+# --- The print view and the PDF: the same chart as SVG -------------------------------------
+
+
+def test_the_svg_draws_the_same_points(project, year):
+    from reports import charts
+
+    targets(year, q1="20")
+    chart = disbursement.disbursement_chart(project)
+
+    curve = charts.disbursement_curve(chart, as_of=dt.date(2026, 3, 5))
+
+    start, end = dt.date(2025, 10, 1), dt.date(2026, 9, 30)
+    span = (end - start).days
+
+    def at(day, percent):
+        x = round(charts.PLOT_LEFT + (day - start).days / span * charts.PLOT_WIDTH, 2)
+        y = round(charts.PLOT_TOP + charts.PLOT_HEIGHT - percent / 100 * charts.PLOT_HEIGHT, 2)
+        return f"{x},{y}"
+
+    assert curve.targets == f"{at(start, 0)} {at(dt.date(2025, 12, 31), 20)}"
+    assert curve.disbursed == " ".join(
+        [at(start, 0), at(dt.date(2025, 10, 31), 10), at(dt.date(2025, 12, 31), 33.33)]
+    )
+    assert curve.progress.count(",") == 4  # the start and three months
+
+
+def test_the_print_view_carries_the_chart_and_says_when_there_are_no_targets(client, project):
+    client.force_login(UserFactory(agency=project.agency))
+
+    page = page_of(client.get(f"/projects/{project.code}/print/"))
+
+    assert page.all("figure.disbursement svg polyline.line-disbursed")
+    assert not page.all("figure.disbursement polyline.line-targets")
+    assert "ยังไม่ได้กำหนดเป้าหมายการเบิกจ่ายรายไตรมาส" in page.text("figure.disbursement")
+
+
+def test_the_print_view_of_a_project_without_a_budget_has_no_chart(client, year):
+    project = ProjectFactory(fiscal_year=year)
+    client.force_login(UserFactory(agency=project.agency))
+
+    assert not page_of(client.get(f"/projects/{project.code}/print/")).all("figure.disbursement")
+
+
+def test_the_pdf_carries_the_chart_with_the_targets(client, project, year):
+    from tests.pdfs import nfkc, pdf_text
+
+    targets(year, q1="20", q2="45")
+    client.force_login(UserFactory(agency=project.agency))
+
+    response = client.get(f"/projects/{project.code}/print.pdf")
+
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert nfkc("การเบิกจ่ายเทียบกับเป้าหมายรายไตรมาส") in text
+    assert nfkc("ไตรมาสที่ 2: ร้อยละ 45.00") in text
