@@ -368,3 +368,20 @@ def test_the_heads_queue_compares_the_figures_with_last_month():
     text = page_of(client.get("/approvals/")).text()
 
     assert "เบิกจ่ายสะสม" in text and "20.00 บาท" in text
+
+
+def test_a_conflict_shows_the_stored_figures_beside_mine(client, project, staff):
+    client.force_login(staff)
+    # The form was opened on a new report; somebody saved February's meanwhile.
+    loaded = {"entry": "", "version": "0"}
+    submit(project, UserFactory(agency=project.agency), disbursed=Decimal("1000"))
+
+    response = client.post(
+        url(project),
+        form_data(disbursed="2,000", **loaded),
+        HTTP_HX_REQUEST="true",
+    )
+
+    text = page_of(response).text(".conflict")
+    assert "1,000.00" in text and "2,000" in text
+    assert ProgressEntry.objects.get(project=project).disbursed == Decimal("1000.00")
