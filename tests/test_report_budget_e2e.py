@@ -66,3 +66,62 @@ def test_the_budget_block_only_with_a_budget_and_figures_saved_in_place(
     page.locator('#disbursement [data-figure="disbursement-figure"] svg').first.wait_for()
     assert "ยังไม่ได้กำหนดเป้าหมาย" in page.locator("#disbursement").inner_text()
     assert browser_log == []
+
+
+@pytest.fixture
+def reported(agency):
+    """A project with a budget, two months reported with figures, and the year's targets."""
+    import datetime as dt
+
+    from projects.models import DisbursementTarget
+    from tests.factories import ProgressEntryFactory
+
+    project = ProjectFactory(
+        agency=agency,
+        fiscal_year__year_be=current_fiscal_year_be(),
+        name="โครงการก่อสร้างทางเท้า",
+        budget_allocated=Decimal("2500000"),
+    )
+    start = project.fiscal_year.starts_on
+    for month, (percent, disbursed) in enumerate(((10, 100000), (25, 400000))):
+        period = dt.date(start.year, start.month + month, 1)
+        ProgressEntryFactory(
+            project=project,
+            period=period,
+            reported_on=period + dt.timedelta(days=20),
+            percent=Decimal(percent),
+            committed=Decimal(600000),
+            disbursed=Decimal(disbursed),
+        )
+    for quarter, percent in enumerate((20, 45, 70, 100), start=1):
+        DisbursementTarget.objects.create(
+            fiscal_year=project.fiscal_year, quarter=quarter, percent=Decimal(percent)
+        )
+    return project
+
+
+def test_the_project_page_with_figures_passes_axe_and_vnu_and_fits_a_phone(
+    browser, live_server, reported, tmp_path
+):
+    from tests.test_quality_gates_e2e import require_tools, run_axe, run_vnu
+
+    require_tools()
+    staff = UserFactory(username="staff", agency=reported.agency)
+    context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", staff.username)
+    page.fill("#id_password", "demo")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    response = page.goto(f"/projects/{reported.code}/")
+    page.locator('#disbursement [data-figure="disbursement-figure"] svg').first.wait_for()
+    assert run_axe(page) == []
+    html = tmp_path / "project.html"
+    html.write_bytes(response.body())
+    assert run_vnu({"project": html}) == {"project": []}
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.locator('#disbursement [data-figure="disbursement-figure"] svg').first.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
