@@ -45,11 +45,12 @@ def _label(name: str) -> str:
     return _("ก่อหนี้ผูกพันสะสม") if name == "committed" else _("เบิกจ่ายสะสม")
 
 
-def budget_errors(project: Project, period: dt.date, data) -> tuple[dict, list[str]]:
-    """The errors of the figures of ``data`` by form field, in Thai, and which figures are
-    lower than last reported. None for a project without a budget (no figures)."""
+def budget_errors(project: Project, period: dt.date, data) -> tuple[dict, list[str], dict]:
+    """The errors of the figures of ``data`` by form field, in Thai, which figures are
+    lower than last reported, and the reports last reported (previous_figures). Nothing
+    for a project without a budget (no figures)."""
     if not project.has_budget:
-        return {}, []
+        return {}, [], {}
     errors: dict[str, list[str]] = {}
     after = project.budget_after_transfers()
     committed, disbursed = data.committed, data.disbursed
@@ -66,15 +67,13 @@ def budget_errors(project: Project, period: dt.date, data) -> tuple[dict, list[s
                 "budget": format_baht(after),
             }
         )
-    if committed is None and disbursed is None:
-        return errors, []
     previous = previous_figures(project, period)
     lower = lower_figures(data, previous)
     if lower and not data.budget_lower_reason.strip():
         errors["budget_lower_reason"] = [
             _lower_message(name, getattr(data, name), previous[name]) for name in lower
         ]
-    return errors, lower
+    return errors, lower, previous
 
 
 def _lower_message(name: str, value: Decimal, before: ProgressEntry) -> str:

@@ -97,8 +97,10 @@ class ReportCheck:
     previous: ProgressEntry | None
     state: months.MonthState
     errors: dict[str, list[str]]
-    # The budget figures lower than last reported ("committed", "disbursed").
+    # The budget figures lower than last reported ("committed", "disbursed"), and the
+    # reports each was last reported in (report_budget.previous_figures).
     lower_figures: tuple[str, ...] = ()
+    previous_figures: dict = field(default_factory=dict)
 
     @property
     def lower(self) -> bool:
@@ -191,12 +193,21 @@ def progress_entry_check(
     previous = reporting.previous_entry(project, period)
     if _is_lower(percent, previous) and not data.lower_reason.strip():
         errors.setdefault("lower_reason", []).append(_lower_error(percent, previous))
-    budget, lower_figures = report_budget.budget_errors(project, period, data)
+    budget, lower_figures, previous_figures = report_budget.budget_errors(project, period, data)
     for name, messages in budget.items():
         errors.setdefault(name, []).extend(messages)
     if "period" not in errors and not permissions.can_report_month(user, project, state):
         errors.setdefault("period", []).append(_lock_error(state))
-    return ReportCheck(period, computed, percent, previous, state, errors, tuple(lower_figures))
+    return ReportCheck(
+        period,
+        computed,
+        percent,
+        previous,
+        state,
+        errors,
+        tuple(lower_figures),
+        previous_figures,
+    )
 
 
 def progress_entry_submit(

@@ -385,3 +385,19 @@ def test_a_conflict_shows_the_stored_figures_beside_mine(client, project, staff)
     text = page_of(response).text(".conflict")
     assert "1,000.00" in text and "2,000" in text
     assert ProgressEntry.objects.get(project=project).disbursed == Decimal("1000.00")
+
+
+def test_the_preview_shows_the_figures_last_reported(client, project, staff):
+    ProgressEntryFactory(
+        project=project,
+        reported_on=dt.date(2026, 1, 20),
+        committed=Decimal("400000"),
+        disbursed=Decimal("100000"),
+    )
+    client.force_login(staff)
+
+    response = client.get(url(project, "report/preview/"), form_data(), HTTP_HX_REQUEST="true")
+
+    text = page_of(response).text(".preview__prev-figures")
+    assert "ก่อหนี้ผูกพัน 400,000.00 บาท (เดือนมกราคม 2569)" in text
+    assert "เบิกจ่าย 100,000.00 บาท (เดือนมกราคม 2569)" in text
