@@ -53,7 +53,7 @@ class BahtField(forms.Field):
         kwargs.setdefault(
             "widget",
             # Text, not number: 1,234,567.89 is typed with its commas. No maxlength.
-            forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00"}),
+            forms.TextInput(attrs={"inputmode": "decimal", "placeholder": _("เช่น 1,234,567.89")}),
         )
         super().__init__(*args, **kwargs)
 
