@@ -194,3 +194,5 @@ def test_the_pdf_carries_the_chart_with_the_targets(client, project, year):
     text = pdf_text(response.content)
     assert nfkc("การเบิกจ่ายเทียบกับเป้าหมายรายไตรมาส") in text
     assert nfkc("ไตรมาสที่ 2: ร้อยละ 45.00") in text
+    # The history printed with each month's figures.
+    assert nfkc("เบิกจ่ายสะสม 533,333.33 บาท") in text

@@ -401,3 +401,19 @@ def test_the_preview_shows_the_figures_last_reported(client, project, staff):
     text = page_of(response).text(".preview__prev-figures")
     assert "ก่อหนี้ผูกพัน 400,000.00 บาท (เดือนมกราคม 2569)" in text
     assert "เบิกจ่าย 100,000.00 บาท (เดือนมกราคม 2569)" in text
+
+
+def test_a_report_sent_for_approval_from_the_form_carries_the_figures(client):
+    project = budget_project(approval=True)
+    client.force_login(UserFactory(agency=project.agency))
+
+    response = client.post(
+        url(project),
+        form_data(committed="1,000", disbursed="2,000.25", action="submit", submission_version=""),
+    )
+
+    assert response.status_code == 302
+    submission = ReportSubmission.objects.get(project=project)
+    assert submission.state == ReportSubmission.State.SUBMITTED
+    assert (submission.committed, submission.disbursed) == (Decimal("1000.00"), Decimal("2000.25"))
+    assert not ProgressEntry.objects.filter(project=project).exists()
