@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from projects import budgets
 from projects.budget_forms import MoneyField, SignedMoneyField
 from projects.models import BudgetTransfer, BudgetType, DisbursementTarget, Project
 from projects.money import check_amount, format_baht
@@ -43,8 +44,9 @@ class BudgetTransferForm(forms.ModelForm):
 
 
 class BudgetTransferFormSet(forms.BaseInlineFormSet):
-    """The transfers kept leave the amount after transfers at 0 or more, and only a project
-    with a budget has any (the project's own form has set its allocated amount)."""
+    """The transfers kept leave the amount after transfers at 0 or more and at least what
+    the latest approved report has committed and disbursed, and only a project with a
+    budget has any (the project's own form has set its allocated amount)."""
 
     def clean(self):
         super().clean()
@@ -55,11 +57,11 @@ class BudgetTransferFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        if not kept:
-            return
         allocated = self.instance.budget_allocated
         if allocated is None:
-            raise ValidationError(_("โครงการที่ไม่มีงบประมาณที่ได้รับจัดสรร บันทึกการโอนไม่ได้"))
+            if kept:
+                raise ValidationError(_("โครงการที่ไม่มีงบประมาณที่ได้รับจัดสรร บันทึกการโอนไม่ได้"))
+            return
         after = allocated + sum((data["amount"] for data in kept), Decimal("0.00"))
         if after < 0:
             raise ValidationError(
@@ -67,6 +69,10 @@ class BudgetTransferFormSet(forms.BaseInlineFormSet):
                 % {"after": format_baht(after)}
             )
         check_amount(after)
+        if self.instance.pk and (
+            message := budgets.used_beyond(budgets.budget_summary(self.instance), after)
+        ):
+            raise ValidationError(message)
 
 
 class BudgetTransferInline(admin.TabularInline):

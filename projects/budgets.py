@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from projects import permissions
+from projects import permissions, thaidates
 from projects.models import BudgetSource, BudgetTransfer, ProgressEntry, Project, User
 from projects.money import check_amount, format_baht
 
@@ -98,6 +98,23 @@ def budget_summary(project: Project, entries=None) -> BudgetSummary:
     )
 
 
+def used_beyond(summary: BudgetSummary, after: Decimal) -> str:
+    """Why an amount after transfers of ``after`` is too little for what the latest
+    approved report has committed and disbursed (the monthly rule: committed + disbursed
+    ≤ after transfers), or ""."""
+    used = summary.total_used
+    if used is None or after >= used:
+        return ""
+    return _(
+        "งบประมาณหลังโอนเปลี่ยนแปลงจะเหลือ %(after)s น้อยกว่าที่ก่อหนี้ผูกพันและเบิกจ่ายแล้ว "
+        "%(used)s (รายงานเดือน%(month)s)"
+    ) % {
+        "after": format_baht(after),
+        "used": format_baht(used),
+        "month": thaidates.month_label(summary.period) if summary.period else "",
+    }
+
+
 def budget_errors(allocated, budget_type, source) -> dict[str, list]:
     """What is wrong with a project's budget, by field (money.check_amount's limits)."""
     errors: dict[str, list] = {}
@@ -158,6 +175,8 @@ def budget_transfer_create(
                     ]
                 }
             )
+        if message := used_beyond(budget_summary(locked), after):
+            raise ValidationError({"amount": [message]})
         try:
             check_amount(after)  # a transfer in that would pass the money's limit
         except ValidationError as error:

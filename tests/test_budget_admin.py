@@ -153,3 +153,19 @@ def test_targets_by_year_quarter_and_type(admin_client):
     assert DisbursementTarget.objects.count() == 2
     listing = admin_client.get(reverse("admin:projects_disbursementtarget_changelist"))
     assert listing.status_code == 200
+
+
+def test_the_admin_keeps_the_budget_at_least_what_was_used(admin_client, project):
+    from tests.factories import ProgressEntryFactory
+
+    ProgressEntryFactory(project=project, committed=Decimal("60000.00"), disbursed=Decimal("30000"))
+    data = change_form_data(admin_client, _change_url(project))
+    data["budget_allocated"] = ["89,999.99"]
+    response = admin_client.post(_change_url(project), data)
+    assert "น้อยกว่าที่ก่อหนี้ผูกพันและเบิกจ่ายแล้ว 90,000.00 บาท" in response.content.decode()
+    data = _with_transfer(change_form_data(admin_client, _change_url(project)), amount="-10,000.01")
+    response = admin_client.post(_change_url(project), data)
+    assert "น้อยกว่าที่ก่อหนี้ผูกพันและเบิกจ่ายแล้ว" in response.content.decode()
+    project.refresh_from_db()
+    assert project.budget_allocated == Decimal("100000.00")
+    assert not BudgetTransfer.objects.exists()

@@ -250,3 +250,13 @@ def test_the_block_costs_the_same_queries_whatever_the_transfers(
     with django_assert_max_num_queries(2):  # its transfers, its latest figures
         summary = budgets.budget_summary(project)
     assert summary.after_transfers == Decimal(1000 + transfers)
+
+
+def test_a_transfer_out_may_not_leave_less_than_committed_and_disbursed(client, project):
+    # After transfers 1,149,999.50; the latest figures: 300,000 + 287,489.87 = 587,489.87.
+    client.force_login(UserFactory(agency=project.agency))
+    response = _post(client, project, amount="562,509.64")
+    assert "น้อยกว่าที่ก่อหนี้ผูกพันและเบิกจ่ายแล้ว 587,489.87 บาท" in response.content.decode()
+    assert project.budget_transfers.count() == 2
+    assert _post(client, project, amount="562,509.63").status_code == 302
+    assert budgets.budget_summary(project).remaining == Decimal("0.00")

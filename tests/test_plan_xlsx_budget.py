@@ -156,3 +156,18 @@ def test_the_budget_is_kept_as_json_and_comes_back_the_same():
     assert result.projects[0].budget_allocated == Decimal("1234.50")
     kept = json.loads(json.dumps(result.as_json()))
     assert workbook_rows.ReadResult.from_json(kept) == result
+
+
+def test_the_amount_keeps_at_least_what_was_used(agency, year, admin):  # noqa: F811
+    from tests.factories import ProgressEntryFactory
+
+    project = ProjectFactory(
+        code=CODE, agency=agency, fiscal_year=year, budget_allocated=Decimal("1000.00")
+    )
+    ProgressEntryFactory(project=project, committed=Decimal("400.00"), disbursed=Decimal("300.00"))
+    plan = run(workbook(projects=[project_row(budget_allocated="699.99")]), agency, year, admin)
+    assert [p.column for p in plan.problems] == [letter("budget_allocated")]
+    assert "น้อยกว่าที่ก่อหนี้ผูกพันและเบิกจ่ายแล้ว 700.00 บาท" in plan.problems[0].message
+    assert run(
+        workbook(projects=[project_row(budget_allocated="700")]), agency, year, admin
+    ).applied

@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -46,6 +46,7 @@ from projects.models import (
     BudgetType,
     FiscalYear,
     PlanStep,
+    ProgressEntry,
     Project,
     ProjectObjective,
     StrategyLink,
@@ -477,6 +478,17 @@ class _Budgets:
             .annotate(total=Sum("amount"))
             .values_list("project_id", "total")
         )
+        # What each project's latest approved report with figures has used (committed +
+        # disbursed): the amount after transfers may not fall below it.
+        self.used: dict[int, Decimal] = {}
+        figures = (
+            ProgressEntry.objects.filter(project_id__in=ids)
+            .filter(Q(committed__isnull=False) | Q(disbursed__isnull=False))
+            .order_by("project_id", "period")
+            .values_list("project_id", "committed", "disbursed")
+        )
+        for project_id, committed, disbursed in figures:  # the latest month last
+            self.used[project_id] = (committed or Decimal(0)) + (disbursed or Decimal(0))
 
     def problem(self, row, key, message) -> None:
         importer = self.importer
@@ -524,6 +536,16 @@ class _Budgets:
                     row,
                     "budget_allocated",
                     f"งบประมาณหลังโอนเปลี่ยนแปลงจะติดลบ (โอนสุทธิแล้ว {money.format_baht(transfers)})",
+                )
+        used = self.used.get(project.pk) if project is not None and project.pk else None
+        if used is not None and row.budget_allocated is not None:
+            after = row.budget_allocated + (transfers or Decimal(0))
+            if after < used:
+                self.problem(
+                    row,
+                    "budget_allocated",
+                    f"งบประมาณหลังโอนเปลี่ยนแปลงจะเหลือ {money.format_baht(after)} "
+                    f"น้อยกว่าที่ก่อหนี้ผูกพันและเบิกจ่ายแล้ว {money.format_baht(used)}",
                 )
         return budget_type.pk if budget_type else None
 
