@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from projects.budget_admin import BudgetTransferInline, ProjectBudgetForm
 from projects.models import (
     Agency,
     ApprovalDelegation,
@@ -74,11 +75,12 @@ class PlanStepInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "agency", "fiscal_year", "responsible")
-    list_filter = ("fiscal_year", "agency")
+    form = ProjectBudgetForm
+    list_display = ("code", "name", "agency", "fiscal_year", "responsible", "budget_allocated")
+    list_filter = ("fiscal_year", "agency", "budget_type", "budget_source")
     search_fields = ("code", "name")
     list_select_related = ("agency", "fiscal_year")
-    inlines = [ObjectiveInline, StrategyLinkInline, PlanStepInline]
+    inlines = [ObjectiveInline, StrategyLinkInline, PlanStepInline, BudgetTransferInline]
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from projects import evidence, money, thaidates, uploads
+from projects.budget_forms import ProjectBudgetFields
 from projects.form_helpers import (
     ErrorsDescribedMixin,
     LengthLimitsMixin,
@@ -346,10 +347,11 @@ def _text(label, *, max_length, required=False, rows=None, **kwargs):
     )
 
 
-class ProjectCreateForm(LengthLimitsMixin, ErrorsDescribedMixin, forms.Form):
-    """โครงการใหม่: what the project page shows before its plan. The code's rules (the
-    agency's prefix, no other project with it) are services.project_create's; the KPIs
-    offered are the agency's of the year (the view gives them)."""
+class ProjectCreateForm(LengthLimitsMixin, ErrorsDescribedMixin, ProjectBudgetFields):
+    """โครงการใหม่: what the project page shows before its plan, and its budget
+    (ProjectBudgetFields). The code's rules (the agency's prefix, no other project with it)
+    are services.project_create's; the KPIs offered are the agency's of the year (the view
+    gives them)."""
 
     agency = forms.ModelChoiceField(
         label=_("หน่วยงาน"),

@@ -53,10 +53,11 @@ def check_amount(amount: Decimal) -> Decimal:
         raise ValidationError(_("กรุณากรอกจำนวนเงินเป็นตัวเลข"))
     if amount < 0:
         raise ValidationError(_("จำนวนเงินต้องไม่ติดลบ"))
-    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise ValidationError(_("จำนวนเงินมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง (สตางค์)"))
+    # The limit first: quantizing more digits than Decimal's precision raises InvalidOperation.
     if amount > MONEY_MAX:
         raise ValidationError(_("จำนวนเงินต้องไม่เกิน %(max)s บาท") % {"max": format_amount(MONEY_MAX)})
+    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise ValidationError(_("จำนวนเงินมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง (สตางค์)"))
     return amount.quantize(CENT)
 
 

@@ -56,6 +56,9 @@ def project_create(request):
                         strategy_links=data["strategy_links"],
                         budget_code=data["budget_code"],
                         organisation_code=data["organisation_code"],
+                        budget_allocated=data["budget_allocated"],
+                        budget_type=data["budget_type"],
+                        budget_source=data["budget_source"],
                     )
                     indicator_services.project_indicators_add(
                         project=project,

@@ -43,7 +43,9 @@ def project_for_page(code: str) -> Project:
 def project_head(code: str) -> Project:
     """The project with its agency, year and latest report, in one query (404 when there
     is no such project)."""
-    queryset = Project.objects.select_related("agency", "fiscal_year").with_latest_progress()
+    queryset = Project.objects.select_related(
+        "agency", "fiscal_year", "budget_type"
+    ).with_latest_progress()
     return get_object_or_404(queryset, code=code)
 
 

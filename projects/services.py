@@ -18,12 +18,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from projects import months, permissions, progress, report_budget, reporting, thaidates
+from projects import budgets, months, permissions, progress, report_budget, reporting, thaidates
 from projects.entries import progress_entry_write
 from projects.evidence import FileKind
 from projects.locking import EditConflict, claim_version
 from projects.models import (
     Agency,
+    BudgetSource,
+    BudgetType,
     EvidenceFile,
     FiscalYear,
     MonthReopening,
@@ -393,11 +395,14 @@ def project_create(
     strategy_links: Sequence[str] = (),
     budget_code: str = "",
     organisation_code: str = "",
+    budget_allocated: Decimal | None = None,
+    budget_type: BudgetType | None = None,
+    budget_source: str = BudgetSource.CURRENT,
 ) -> Project:
     """A new project of ``agency`` in ``fiscal_year``, its objectives and strategy links
     numbered 1..n in the order given. The code is the agency's code, a dash and a number,
-    and no other project has it (project_code_errors). Its plan steps come next, in the
-    plan editor."""
+    and no other project has it (project_code_errors). Its budget: none allocated is a
+    project without one (and without a type). Its plan steps come next, in the plan editor."""
     if not permissions.can_create_project(user, agency):
         raise PermissionDenied
     code, name = code.strip(), name.strip()
@@ -414,10 +419,14 @@ def project_create(
                 _("บรรทัดที่ %(number)s ยาวเกิน %(limit)s ตัวอักษร")
                 % {"number": number, "limit": STRATEGY_LINK_MAX}
             )
+    errors.update(budgets.budget_errors(budget_allocated, budget_type, budget_source))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         project = Project(
+            budget_allocated=budget_allocated,
+            budget_type=budget_type,
+            budget_source=budget_source,
             code=code,
             name=name,
             agency=agency,

@@ -3,6 +3,7 @@ from django.urls import include, path
 from projects import (
     agency_views,
     approval_views,
+    budget_views,
     notification_views,
     plan_views,
     project_views,
@@ -21,6 +22,7 @@ project_patterns = [
     path("<str:code>/steps/timeline/", plan_views.plan_timeline, name="timeline"),
     path("<str:code>/report/", views.project_report, name="report"),
     path("<str:code>/report/preview/", views.report_preview, name="report_preview"),
+    path("<str:code>/budget/transfers/", budget_views.budget_transfer, name="budget_transfer"),
     path("<str:code>/reopen/", agency_views.month_reopen, name="reopen"),
     path("<str:code>/plan/edit/", plan_views.plan_edit, name="plan_edit"),
     path("<str:code>/changes/", agency_views.project_changes, name="changes"),

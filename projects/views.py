@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from indicators import selectors as evaluation_selectors
 from projects import (
     approvals,
+    budgets,
     disbursement,
     evidence,
     list_filters,
@@ -29,6 +30,7 @@ from projects import (
     uploads,
     view_helpers,
 )
+from projects.budget_forms import BudgetTransferForm
 from projects.charts import gauge_figure
 from projects.forms import (
     MonthReopenForm,
@@ -60,6 +62,7 @@ def _project_context(project: Project) -> dict:
         "indicators": blocks.indicators,
         "gauge": gauge_figure(project.latest_percent),
         "scurve": selectors.project_scurve(project, points),
+        "budget": budgets.budget_summary(project),
         "disbursement": _disbursement(project),
     }
 
@@ -157,6 +160,8 @@ def _add_history_context(request, context: dict, *, full: bool = True) -> None:
     if full:
         context["done_steps"] = reporting.done_steps(project, history=history)
         context["report"] = _report_context(request, project)
+        if permissions.can_edit_project(request.user, project):  # never a kept body's reader
+            context["transfer_form"] = BudgetTransferForm()
 
 
 def _add_submissions(context: dict, *, full: bool = True) -> None:

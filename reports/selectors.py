@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import selectors as evaluation
-from projects import disbursement, months, progress, selectors, thaidates
+from projects import budgets, disbursement, months, progress, selectors, thaidates
 from projects.models import Agency, FiscalYear, ProgressEntry, Project
 from reports import charts
 
@@ -147,6 +147,7 @@ class ProjectReport:
     late: LateReports
     gauge: charts.Gauge
     curve: charts.SCurve
+    budget: budgets.BudgetSummary
     # Issue 16: the project's print only (a project with a budget): disbursement against
     # the quarter targets. Agency reports leave it out (no query per project).
     disbursement: charts.DisbursementCurve | None = None
@@ -221,12 +222,14 @@ def project_report(
             points=points,
             as_of=period.as_of,
         ),
+        budget=budgets.budget_summary(project, entries=all_entries),
     )
 
 
 def _report_queryset():
-    return Project.objects.select_related("agency", "fiscal_year").prefetch_related(
+    return Project.objects.select_related("agency", "fiscal_year", "budget_type").prefetch_related(
         *selectors.page_list_prefetches(),
+        "budget_transfers",
         *evaluation.project_prefetches(),
         Prefetch("entries", queryset=ProgressEntry.objects.oldest_first()),
     )

@@ -43,6 +43,9 @@ def test_blank_is_not_reported_not_zero(typed):
         ("1 000", "ไม่ใช่จำนวนเงิน"),
         ("٣", "ไม่ใช่จำนวนเงิน"),
         ("9" * 50, "ยาวเกินไป"),
+        # More digits than Decimal's 28 of precision: refused, not a 500 (InvalidOperation).
+        ("1" + "0" * 30, "ไม่เกิน 999,999,999,999.99"),
+        ("9" * 29 + ".5", "ไม่เกิน 999,999,999,999.99"),
     ],
 )
 def test_hostile_amounts_are_refused_in_thai(typed, says):
@@ -65,3 +68,5 @@ def test_check_amount_refuses_what_a_workbook_cell_may_hold():
     with pytest.raises(ValidationError):
         money.check_amount(Decimal("-0.01"))
     assert money.check_amount(Decimal("5")) == Decimal("5.00")
+    with pytest.raises(ValidationError):
+        money.check_amount(Decimal("1e30"))  # a float cell of 1e30

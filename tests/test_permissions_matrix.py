@@ -98,6 +98,8 @@ MATRIX = {
     "projects:plan_edit": ("get", {"code": "project"}, EDITORS),
     # a new project of the agency (staff choose no other agency: theirs)
     "projects:create": ("get", {"?agency": "agency"}, EDITORS),
+    # a transfer of the project's budget from its page (issue 16)
+    "projects:budget_transfer": ("post", {"code": "project"}, EDITORS),
     "projects:evidence_delete": ("post", {"code": "project", "pk": "evidence"}, EDITORS),
     "projects:reopen": ("get", {"code": "project"}, EVALUATORS),
     # approval of monthly reports by the head of the agency (issue 15)

@@ -54,6 +54,9 @@ def project_row(code=f"{AGENCY}-2462", **changes):
         "objectives": "1. เพื่อเป็นเวทีให้ประชาชน\n2. เพื่อสร้างความเชื่อมั่น",
         "targets": "-",
         "strategy": "**** ภารกิจงานประจำของหน่วยงาน ****\nด้านที่ 5 มหานครประชาธิปไตย",
+        "budget_allocated": None,
+        "budget_type": "",
+        "budget_source": "",
     }
     values.update(changes)
     return [values[c.key] for c in PROJECT_COLUMNS]
@@ -131,6 +134,9 @@ def test_template_has_the_sheets_headers_validation_and_guide(settings):
         "วัตถุประสงค์",
         "เป้าหมายของโครงการ",
         "สนับสนุนยุทธศาสตร์",
+        "งบประมาณที่ได้รับจัดสรร (บาท)",
+        "ประเภทงบประมาณ",
+        "แหล่งงบประมาณ",
     ]
     assert projects.max_row == 1
     steps = book[STEP_SHEET]
@@ -629,7 +635,7 @@ def test_moved_columns_are_found_by_header(agency, year, admin):
             S: [headers(STEP_COLUMNS)],
         }
     )
-    name_column = "ABCDEFGHIJKL"[order.index(PROJECT_COLUMNS[1])]
+    name_column = "ABCDEFGHIJKLMNO"[order.index(PROJECT_COLUMNS[1])]
     found = [(p.row, p.column, p.message) for p in run(data, agency, year, admin).problems]
     assert found == [(2, name_column, "ต้องกรอกชื่อโครงการ")]
 

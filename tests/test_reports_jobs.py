@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import QuarterEvaluation
-from projects.models import ReportingDeadline
+from projects.models import BudgetTransfer, Project, ReportingDeadline
 from reports import selectors, services
 from reports.models import ReportJob
 from tests.factories import (
@@ -380,9 +380,13 @@ def test_a_real_worker_runs_the_job(transactional_db, media, manager, agency, ye
 def test_agency_report_queries_do_not_grow_with_projects(year, count, django_assert_num_queries):
     agency = AgencyFactory()
     for n in range(count):
-        make_project(agency, year, n + 1, entries=2)
-    # projects, 6 prefetches, reporting-deadline overrides
-    with django_assert_num_queries(8):
+        project = make_project(agency, year, n + 1, entries=2)
+        Project.objects.filter(pk=project.pk).update(budget_allocated=Decimal("1000.00"))
+        BudgetTransfer.objects.create(
+            project=project, transferred_on=year.starts_on, amount=Decimal("5.00"), reason="โอน"
+        )
+    # projects, 7 prefetches (budget transfers among them), reporting-deadline overrides
+    with django_assert_num_queries(9):
         report = selectors.agency_report(fiscal_year=year, quarter=None, agency=agency)
     assert len(report.projects) == count
 

@@ -27,10 +27,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from openpyxl.utils.datetime import from_excel
 
-from projects import thaidates
+from projects import money, thaidates
 from projects.imports.page_top import split_objectives
+from projects.models.budget import BudgetSource
 
 PROJECT_SHEET = "โครงการ"
 STEP_SHEET = "ขั้นตอน"
@@ -72,6 +74,29 @@ PROJECT_COLUMNS = (
         False,
         48,
         "รายการละหนึ่งบรรทัด เช่น ด้านที่ 5 … / มิติที่ 5.5 / เป้าหมายที่ 5.5.1 หรือ ภารกิจงานประจำของหน่วยงาน",
+    ),
+    # The budget (issue 16): blank allocated is a project without a budget.
+    Column(
+        "budget_allocated",
+        "งบประมาณที่ได้รับจัดสรร (บาท)",
+        False,
+        18,
+        "ตัวเลข ทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 1234567.89 เว้นว่างถ้าโครงการไม่มีงบประมาณ (งานประจำ)",
+    ),
+    Column(
+        "budget_type",
+        "ประเภทงบประมาณ",
+        False,
+        18,
+        "ชื่อประเภทตามรายการของระบบ เช่น งบดำเนินงาน งบลงทุน งบเงินอุดหนุน งบรายจ่ายอื่น งบกลาง",
+        100,
+    ),
+    Column(
+        "budget_source",
+        "แหล่งงบประมาณ",
+        False,
+        22,
+        "งบประมาณประจำปี หรือ เงินกันไว้เบิกเหลื่อมปี (ว่าง: งบประมาณประจำปี)",
     ),
 )
 STEP_COLUMNS = (
@@ -244,6 +269,36 @@ def read_objectives(value) -> tuple[str, ...]:
     return read_lines(value)
 
 
+def read_amount(value) -> Decimal | None:
+    """Baht: a number cell (checked by money.check_amount) or text as a person types it
+    (money.parse_baht); blank is none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        if isinstance(value, bool | dt.date | dt.datetime):
+            raise ValidationError(f"«{_as_text(value)}» ไม่ใช่จำนวนเงิน")
+        if isinstance(value, int | float):
+            # 1234567.89 typed in Excel is a float: its shortest repr is what was typed.
+            amount = Decimal(repr(value) if isinstance(value, float) else value)
+            return money.check_amount(amount)
+        return money.parse_baht(str(value))
+    except (ValidationError, InvalidOperation) as error:
+        messages = getattr(error, "messages", None) or ["กรุณากรอกจำนวนเงินเป็นตัวเลข"]
+        raise InvalidCell(" ".join(str(m) for m in messages)) from None
+
+
+def read_budget_source(value) -> str:
+    """The source by its Thai name (or its code); blank is this year's budget."""
+    text = _SPACES.sub(" ", read_text(value))
+    if not text:
+        return BudgetSource.CURRENT
+    for source in BudgetSource:
+        if text in (source.value, str(source.label)):
+            return source.value
+    names = " หรือ ".join(f"«{source.label}»" for source in BudgetSource)
+    raise InvalidCell(f"แหล่งงบประมาณ «{text}» ไม่มีในรายการ ใช้ {names}")
+
+
 PROJECT_READERS = {
     "code": read_code,
     "agency_code": read_agency_code,
@@ -252,6 +307,8 @@ PROJECT_READERS = {
     "organisation_code": read_code,
     "objectives": read_objectives,
     "strategy": read_lines,
+    "budget_allocated": read_amount,
+    "budget_source": read_budget_source,
 }
 STEP_READERS = {
     "project_code": read_code,

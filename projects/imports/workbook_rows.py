@@ -47,6 +47,9 @@ class ProjectRow:
     objectives: tuple[str, ...]
     targets: str
     strategy: tuple[str, ...]
+    budget_allocated: Decimal | None = None
+    budget_type: str = ""
+    budget_source: str = "current"
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class ReadResult:
 
     # Kept beside the upload between the preview and the confirmation (JSON, not pickle:
     # nothing read back from disk is executed).
-    JSON_VERSION = 1
+    JSON_VERSION = 2  # 2: the budget's columns (issue 16)
 
     def as_json(self) -> dict:
         def step(row: StepRow) -> dict:
@@ -100,7 +103,10 @@ class ReadResult:
             "version": self.JSON_VERSION,
             "agency_code": self.agency_code,
             "fiscal_year_be": self.fiscal_year_be,
-            "projects": [asdict(row) for row in self.projects],
+            "projects": [
+                {**asdict(row), "budget_allocated": _text_or_none(row.budget_allocated)}
+                for row in self.projects
+            ],
             "steps": [step(row) for row in self.steps],
             "problems": [asdict(problem) for problem in self.problems],
             "letters": self.letters,
@@ -123,6 +129,7 @@ class ReadResult:
                             **row,
                             "objectives": tuple(row["objectives"]),
                             "strategy": tuple(row["strategy"]),
+                            "budget_allocated": _decimal_or_none(row["budget_allocated"]),
                         }
                     )
                     for row in data["projects"]
@@ -145,3 +152,11 @@ class ReadResult:
             )
         except (KeyError, TypeError, AttributeError, InvalidOperation) as error:
             raise ValueError(f"not a kept ReadResult: {error!r}") from None
+
+
+def _text_or_none(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal_or_none(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)

@@ -87,6 +87,8 @@ def _fill_sheet(sheet, columns: Sequence[Column], rows: Iterable[Sequence]) -> i
                 cell.number_format = TEXT_FORMAT
             elif key == "weight":
                 cell.number_format = "0.00"
+            elif key == "budget_allocated":
+                cell.number_format = "#,##0.00"
             if isinstance(value, str) and (key in _WRAPPED_KEYS or "\n" in value):
                 cell.alignment = WRAP
                 lines = max(lines, _line_count(value, columns[index - 1].width))
@@ -263,6 +265,7 @@ def export_workbook(*, agency: Agency, fiscal_year: FiscalYear) -> bytes:
     projects = (
         Project.objects.filter(agency=agency, fiscal_year=fiscal_year)
         .order_by("code")
+        .select_related("budget_type")
         .prefetch_related("objectives", "strategy_links", "steps")
     )
     project_rows, step_rows = [], []
@@ -285,6 +288,9 @@ def export_workbook(*, agency: Agency, fiscal_year: FiscalYear) -> bytes:
                 _numbered(
                     [s.text for s in sorted(project.strategy_links.all(), key=lambda s: s.order)]
                 ),
+                project.budget_allocated,
+                project.budget_type.name if project.budget_type_id else "",
+                project.get_budget_source_display() if project.has_budget else "",
             )
         )
         for step in sorted(project.steps.all(), key=lambda s: s.order):

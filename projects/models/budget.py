@@ -118,14 +118,22 @@ class DisbursementTarget(models.Model):
                 fields=["fiscal_year", "quarter"],
                 condition=Q(budget_type__isnull=True),
                 name="target_one_overall_per_quarter",
+                violation_error_message=_(
+                    "มีเป้าหมายรวมทุกประเภทของปีงบประมาณและไตรมาสนี้แล้ว แก้ไขรายการเดิมแทน"
+                ),
             ),
             models.UniqueConstraint(
                 fields=["fiscal_year", "quarter", "budget_type"],
                 condition=Q(budget_type__isnull=False),
                 name="target_one_per_type_and_quarter",
+                violation_error_message=_(
+                    "มีเป้าหมายของปีงบประมาณ ไตรมาส และประเภทงบประมาณนี้แล้ว แก้ไขรายการเดิมแทน"
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(percent__gte=0) & Q(percent__lte=100), name="target_percent_0_100"
+                condition=Q(percent__gte=0) & Q(percent__lte=100),
+                name="target_percent_0_100",
+                violation_error_message=_("เป้าหมายต้องอยู่ระหว่างร้อยละ 0 ถึง 100"),
             ),
         ]
 

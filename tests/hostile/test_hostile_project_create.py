@@ -4,12 +4,14 @@ nothing stored; accepted: the project holds exactly what was sent (stripped, the
 item a line) and its page shows it escaped."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
 from indicators.models import Indicator
 from projects.forms import typed_lines
 from projects.models import Project, ProjectObjective, StrategyLink
+from projects.money import parse_baht
 from tests.hostile import http, values
 from tests.hostile.test_hostile_projects import received, some_of, text_refused
 from tests.hostile.values import HOSTILE
@@ -38,7 +40,20 @@ FIELDS = {
     "fiscal_year": values.anything(),
     "indicators": st.lists(values.anything(), min_size=1, max_size=3),
     "agency": values.anything(),
+    "budget_allocated": st.one_of(values.numbers(), st.sampled_from(values.AMOUNTS)),
+    "budget_type": values.anything(),
+    "budget_source": st.one_of(values.anything(), st.sampled_from(["current", "carried_over"])),
 }
+
+
+def amount_refused(sent: str | None) -> bool:
+    if sent is None:
+        return False
+    try:
+        parse_baht(received(sent))
+    except ValidationError:
+        return True
+    return "\x00" in sent
 
 
 def stored():
@@ -52,6 +67,8 @@ def must_be_refused(data: dict, hostile: dict, agency) -> str | None:
             hostile[name], max_length=max_length, required=required
         ):
             return name
+    if amount_refused(hostile.get("budget_allocated")):
+        return "budget_allocated"
     lines = typed_lines(received(hostile.get("strategy_links", "")))
     if any(len(line) > 500 for line in lines):
         return "strategy_links"
@@ -116,4 +133,6 @@ def test_new_project(client, project, staff, hostile, htmx):
             if name in hostile:
                 texts = list(getattr(created, related).values_list("text", flat=True))
                 assert texts == typed_lines(received(hostile[name]).strip())
+        if "budget_allocated" in hostile:
+            assert created.budget_allocated == parse_baht(received(hostile["budget_allocated"]))
         http.get(client, f"/projects/{created.code}/", form="new project (POST)")
