@@ -392,11 +392,12 @@ def more_projects(year_data, count, start):
 
 
 # session with its user and the revision tokens, years, agencies, moved deadlines, agency
-# aggregate, monthly counts, and the reporting rates (projects/rates.py: projects per
-# agency, entries, sent submissions)
-OVERVIEW_QUERIES = 10
+# aggregate, monthly counts, the reporting rates (projects/rates.py: projects per
+# agency, entries, sent submissions), and the budget columns (reports/dashboard_budget.py:
+# the quarter's targets, the budget aggregate)
+OVERVIEW_QUERIES = 12
 # the same, plus the count and one page of the drilled-down projects
-DRILLED_QUERIES = 12
+DRILLED_QUERIES = 14
 
 
 @pytest.mark.django_db
