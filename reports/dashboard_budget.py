@@ -29,14 +29,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from projects import thaidates
 from projects.models import Agency, DisbursementTarget, ProgressEntry, Project
 from projects.models.budget import money_field
 
 CENT = Decimal("0.01")
-ZERO = Decimal(0)
+ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 TARGET = DecimalField(max_digits=5, decimal_places=2)
 
@@ -108,7 +107,7 @@ def with_disbursement(projects: QuerySet[Project], target: QuarterTarget) -> Que
                 then=F("disbursed_latest") * HUNDRED / F("budget_after"),
             ),
             default=Value(None),
-            output_field=TARGET,
+            output_field=money,
         ),
         budget_behind=Case(
             When(

@@ -324,6 +324,15 @@ def test_csv_of_the_agency_table(manager_client, year_data):
         "",
         "1",
         "33.33",
+        # the budget columns (tests/test_dashboard_budget.py): no budget, no targets
+        "0",
+        "0.00",
+        "0.00",
+        "0.00",
+        "",
+        "",
+        "",
+        "0",
     ]
     assert rows[3][1:3] == ["ทุกหน่วยงาน", "5"]
     assert len(rows) == 4

@@ -17,14 +17,10 @@ from projects.models import BudgetTransfer, BudgetType, DisbursementTarget, Repo
 from reports import dashboard, dashboard_budget
 from tests.factories import AgencyFactory, ProgressEntryFactory, ReportSubmissionFactory
 from tests.html import page_of, text_of
-from tests.test_dashboard import (  # noqa: F401 - fixtures
-    URL,
-    YEAR,
-    fresh_cache,
-    make_project,
-    manager_client,
-    year_data,
-)
+from tests.test_dashboard import URL, YEAR, make_project
+from tests.test_dashboard import fresh_cache as fresh_cache  # noqa: F401 (a fixture)
+from tests.test_dashboard import manager_client as manager_client  # noqa: F401 (a fixture)
+from tests.test_dashboard import year_data as year_data  # noqa: F401 (a fixture)
 
 D = Decimal
 
@@ -259,3 +255,87 @@ def test_budget_query_count_does_not_grow(
     ):
         with django_assert_max_num_queries(most):
             manager_client.get(URL, params)
+
+
+@pytest.mark.django_db
+def test_csv_of_the_agency_table_has_the_budget_columns(manager_client, budget_data):
+    response = manager_client.get(URL + "export.csv", {"year": YEAR})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][13:] == [
+        "โครงการที่มีงบประมาณ",
+        "งบประมาณหลังโอนเปลี่ยนแปลง (บาท)",
+        "ก่อหนี้ผูกพันสะสม (บาท)",
+        "เบิกจ่ายสะสม (บาท)",
+        "เบิกจ่าย (ร้อยละ)",
+        "เป้าหมายการเบิกจ่ายไตรมาสที่ 4 (ร้อยละ)",
+        "เบิกจ่ายต่ำกว่าเป้าหมาย",
+        "ยังไม่รายงานยอดเบิกจ่าย",
+    ]
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["01000000"][13:] == [
+        "3",
+        "3700000.00",
+        "600000.00",
+        "1900000.00",
+        "51.35",
+        "80.00",
+        "1",
+        "1",
+    ]
+    assert by_code["50010000"][13:] == [
+        "1",
+        "700000.00",
+        "0.00",
+        "700000.00",
+        "100.00",
+        "80.00",
+        "0",
+        "0",
+    ]
+    assert rows[-1][1] == "ทุกหน่วยงาน"
+    assert rows[-1][13:] == [
+        "4",
+        "4400000.00",
+        "600000.00",
+        "2600000.00",
+        "59.09",
+        "80.00",
+        "1",
+        "1",
+    ]
+
+
+@pytest.mark.django_db
+def test_xlsx_of_the_projects_behind_on_disbursement(manager_client, budget_data):
+    response = manager_client.get(URL + "export.xlsx", {"year": YEAR, "status": "disbursement"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[0][-6:] == (
+        "งบประมาณหลังโอนเปลี่ยนแปลง (บาท)",
+        "ก่อหนี้ผูกพันสะสม (บาท)",
+        "เบิกจ่ายสะสม (บาท)",
+        "เบิกจ่าย (ร้อยละ)",
+        "เป้าหมายการเบิกจ่ายไตรมาสที่ 4 (ร้อยละ)",
+        "เบิกจ่ายต่ำกว่าเป้าหมาย",
+    )
+    assert len(values) == 2
+    assert values[1][0] == "01000000-11"
+    assert [D(str(v)) for v in values[1][-6:-1]] == [
+        D("1200000"),
+        D("100000"),
+        D("600000"),
+        D("50"),
+        D("80"),
+    ]
+    assert values[1][-1] == "ใช่"
+
+
+@pytest.mark.django_db
+def test_project_export_gives_each_project_its_budget_and_type_target(manager_client, budget_data):
+    response = manager_client.get(URL + "export.csv", {"year": YEAR, "agency": "01000000"})
+    rows = {
+        row[0]: row[-6:] for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    }
+    assert rows["01000000-12"] == ["2000000.00", "500000.00", "1300000.00", "65.00", "60.00", "ไม่"]
+    assert rows["01000000-13"] == ["500000.00", "", "", "", "80.00", ""]
+    assert rows["01000000-1"] == ["", "", "", "", "", ""]
