@@ -2,8 +2,8 @@
 or status, every project of that list (all pages)."""
 
 import io
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
