@@ -56,12 +56,17 @@ class QuarterTarget:
 
 
 def quarter_target(filters) -> QuarterTarget:
-    """The targets of the quarter of ``filters.day`` (one query; none before the year)."""
-    if not filters.fiscal_year.contains(filters.day):
+    """The targets of the quarter of the dashboard's measuring day (one query)."""
+    return targets_on(filters.fiscal_year, filters.day)
+
+
+def targets_on(fiscal_year, day) -> QuarterTarget:
+    """The targets of the quarter of ``day`` (one query; none before the year starts)."""
+    if not fiscal_year.contains(day):
         return QuarterTarget(quarter=None)
-    quarter = thaidates.quarter_of(filters.day)
+    quarter = thaidates.quarter_of(day)
     targets = DisbursementTarget.objects.filter(
-        fiscal_year=filters.fiscal_year, quarter=quarter
+        fiscal_year=fiscal_year, quarter=quarter
     ).select_related("budget_type")
     overall, by_type, names = None, {}, []
     for target in targets:
