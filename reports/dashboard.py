@@ -490,8 +490,9 @@ class DashboardSummary:
     charts: dict = field(default_factory=dict)
     # Reports expected, submitted, on time and approved per agency and month (issue 15).
     reporting_rates: rates.ReportingRates | None = None
-    # The quarter's disbursement targets (issue 16).
+    # The quarter's disbursement targets and the budget per type (issue 16).
     budget_target: dashboard_budget.QuarterTarget | None = None
+    budget_types: list[dashboard_budget.TypeRow] = field(default_factory=list)
 
 
 def _sorted(rows: list[AgencyRow], sort: str) -> list[AgencyRow]:
@@ -545,7 +546,7 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
         cached = cache.get(key)
         if cached is not None:
             return _with_sort(cached, filters)
-    rows, target = _with_budget(agency_rows(filters), filters)
+    rows, target, types = _with_budget(agency_rows(filters), filters)
     summary = DashboardSummary(
         rows=rows,
         total=dataclasses.replace(
@@ -553,6 +554,7 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
             budget=dashboard_budget.total_row((r.budget for r in rows), target),
         ),
         budget_target=target,
+        budget_types=types,
         monthly=monthly_reporting(filters),
         computed_at=timezone.now(),
         reporting_rates=rates.reporting_rates(
@@ -569,12 +571,14 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
 
 
 def _with_budget(rows: list[AgencyRow], filters: DashboardFilters):
-    """The rows with their budget columns, and the quarter's targets: two queries."""
+    """The rows with their budget columns, the quarter's targets and the budget per type:
+    two queries."""
     target = dashboard_budget.quarter_target(filters)
-    budgets = dashboard_budget.budget_rows(filters, target)
+    cells = dashboard_budget.budget_cells(filters, target)
+    budgets = dashboard_budget.budget_rows(cells, target)
     empty = dataclasses.replace(dashboard_budget.EMPTY, behind=0 if target.is_set else None)
     rows = [dataclasses.replace(r, budget=budgets.get(r.agency_id, empty)) for r in rows]
-    return rows, target
+    return rows, target, dashboard_budget.type_rows(cells, target)
 
 
 def _with_sort(summary: DashboardSummary, filters: DashboardFilters) -> DashboardSummary:

@@ -339,3 +339,30 @@ def test_project_export_gives_each_project_its_budget_and_type_target(manager_cl
     assert rows["01000000-12"] == ["2000000.00", "500000.00", "1300000.00", "65.00", "60.00", "ไม่"]
     assert rows["01000000-13"] == ["500000.00", "", "", "", "80.00", ""]
     assert rows["01000000-1"] == ["", "", "", "", "", ""]
+
+
+@pytest.mark.django_db
+def test_budget_per_type_with_its_target(manager_client, budget_data):
+    """งบลงทุน: B alone (2,000,000, 1,300,000 = 65%, its target 60%); no type: A, C, D
+    (2,400,000, 1,300,000 = 54.17%, the overall 80%, A behind)."""
+    summary = dashboard.dashboard_summary(filters_for())
+    types = {row.name: row for row in summary.budget_types}
+    investment, untyped = types["งบลงทุน"], types[""]
+    assert (investment.budget.budget_after, investment.budget.disbursed_percent) == (
+        D("2000000.00"),
+        D("65.00"),
+    )
+    assert (investment.target, investment.budget.behind) == (D(60), 0)
+    assert (untyped.budget.budgeted, untyped.budget.budget_after) == (3, D("2400000.00"))
+    assert (untyped.budget.disbursed_percent, untyped.target, untyped.budget.behind) == (
+        D("54.17"),
+        D(80),
+        1,
+    )
+    page = page_of(manager_client.get(URL, {"year": YEAR}))
+    cells = {
+        text_of(row[0]): [text_of(c) for c in row[1:]]
+        for row in page.all(".dash-budget-types tbody tr")
+    }
+    assert cells["งบลงทุน"] == ["1", "2.00 ล้านบาท", "1.30 ล้านบาท", "65.00", "60.00", "0"]
+    assert cells["ไม่ระบุประเภท"] == ["3", "2.40 ล้านบาท", "1.30 ล้านบาท", "54.17", "80.00", "1"]
