@@ -134,6 +134,42 @@ def _behind(project, target) -> str | None:
     return _yes_no(project.budget_behind)
 
 
+def type_table(filters, summary) -> Table:
+    """The budget per budget type (the dashboard's รายประเภทงบประมาณ)."""
+    target = summary.budget_target
+    headers = [
+        _("ประเภทงบประมาณ"),
+        _("โครงการที่มีงบประมาณ"),
+        _("งบประมาณหลังโอนเปลี่ยนแปลง (บาท)"),
+        _("ก่อหนี้ผูกพันสะสม (บาท)"),
+        _("เบิกจ่ายสะสม (บาท)"),
+        _("เบิกจ่าย (ร้อยละ)"),
+        _target_header(target),
+        _("เบิกจ่ายต่ำกว่าเป้าหมาย"),
+        _("ยังไม่รายงานยอดเบิกจ่าย"),
+    ]
+    rows = [
+        [
+            row.name or _("ไม่ระบุประเภท"),
+            row.budget.budgeted,
+            row.budget.budget_after,
+            row.budget.committed,
+            row.budget.disbursed,
+            row.budget.disbursed_percent,
+            row.target,
+            row.budget.behind,
+            row.budget.unreported,
+        ]
+        for row in summary.budget_types
+    ]
+    return Table(
+        title=_("งบประมาณรายประเภท %(year)s") % {"year": filters.fiscal_year.year_be},
+        filename=f"dashboard-budget-types-{filters.fiscal_year.year_be}",
+        headers=headers,
+        rows=rows,
+    )
+
+
 def project_table(filters) -> Table:
     target = dashboard_budget.quarter_target(filters)
     projects = dashboard.project_rows(filters)
@@ -279,12 +315,16 @@ def missing_table(filters, month: rates.RateMonth, projects) -> Table:
 
 
 def tables_for(filters) -> list[Table]:
-    """The dashboard's export: the drilled-down projects, or the agency table and (in a
-    second sheet of the XLSX) the reporting rates."""
+    """The dashboard's export: the drilled-down projects, or the agency table and (in
+    more sheets of the XLSX) the reporting rates and the budget per type."""
     if filters.drilled:
         return [project_table(filters)]
     summary = dashboard.dashboard_summary(filters)
-    return [agency_table(filters, summary), rates_table(filters, summary.reporting_rates)]
+    return [
+        agency_table(filters, summary),
+        rates_table(filters, summary.reporting_rates),
+        type_table(filters, summary),
+    ]
 
 
 def as_csv(table: Table) -> bytes:

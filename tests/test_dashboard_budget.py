@@ -366,3 +366,22 @@ def test_budget_per_type_with_its_target(manager_client, budget_data):
     }
     assert cells["งบลงทุน"] == ["1", "2.00 ล้านบาท", "1.30 ล้านบาท", "65.00", "60.00", "0"]
     assert cells["ไม่ระบุประเภท"] == ["3", "2.40 ล้านบาท", "1.30 ล้านบาท", "54.17", "80.00", "1"]
+
+
+@pytest.mark.django_db
+def test_xlsx_has_a_sheet_of_the_budget_per_type(manager_client, budget_data):
+    response = manager_client.get(URL + "export.xlsx", {"year": YEAR})
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[-1]
+    assert sheet.title == f"งบประมาณรายประเภท {YEAR}"
+    rows = {row[0]: row[1:] for row in list(sheet.values)[1:]}
+    assert [D(str(v)) for v in rows["งบลงทุน"][:7]] == [
+        D(1),
+        D(2000000),
+        D(500000),
+        D(1300000),
+        D(65),
+        D(60),
+        D(0),
+    ]
+    assert rows["ไม่ระบุประเภท"][0] == 3
