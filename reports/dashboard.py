@@ -493,6 +493,7 @@ class DashboardSummary:
     # The quarter's disbursement targets and the budget per type (issue 16).
     budget_target: dashboard_budget.QuarterTarget | None = None
     budget_types: list[dashboard_budget.TypeRow] = field(default_factory=list)
+    budget_monthly: list[tuple[dt.date, Decimal | None]] = field(default_factory=list)
 
 
 def _sorted(rows: list[AgencyRow], sort: str) -> list[AgencyRow]:
@@ -555,6 +556,7 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
         ),
         budget_target=target,
         budget_types=types,
+        budget_monthly=dashboard_budget.monthly_disbursement(filters),
         monthly=monthly_reporting(filters),
         computed_at=timezone.now(),
         reporting_rates=rates.reporting_rates(

@@ -13,6 +13,7 @@ no target and nobody behind; the page says the targets are not set.
 Two queries whatever the number of projects: the quarter's targets, and one GROUP BY
 over the per-project values, as reports/dashboard.agency_rows."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -21,14 +22,17 @@ from django.db.models import (
     BooleanField,
     Case,
     DecimalField,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from projects import thaidates
 from projects.models import Agency, DisbursementTarget, ProgressEntry, Project
@@ -49,6 +53,8 @@ class QuarterTarget:
     percent: Decimal | None = None
     by_type: dict[int, Decimal] = field(default_factory=dict)
     type_names: tuple[tuple[str, Decimal], ...] = ()
+    # The overall target of each quarter of the year that has one: (quarter, percent).
+    overall_by_quarter: tuple[tuple[int, Decimal], ...] = ()
 
     @property
     def is_set(self) -> bool:
@@ -65,17 +71,27 @@ def targets_on(fiscal_year, day) -> QuarterTarget:
     if not fiscal_year.contains(day):
         return QuarterTarget(quarter=None)
     quarter = thaidates.quarter_of(day)
-    targets = DisbursementTarget.objects.filter(
-        fiscal_year=fiscal_year, quarter=quarter
-    ).select_related("budget_type")
-    overall, by_type, names = None, {}, []
+    targets = DisbursementTarget.objects.filter(fiscal_year=fiscal_year).select_related(
+        "budget_type"
+    )
+    overall, by_type, names, year = None, {}, [], []
     for target in targets:
+        if target.budget_type is None:
+            year.append((target.quarter, target.percent))
+        if target.quarter != quarter:
+            continue
         if target.budget_type is None:
             overall = target.percent
         else:
             by_type[target.budget_type_id] = target.percent
             names.append((target.budget_type.name, target.percent))
-    return QuarterTarget(quarter=quarter, percent=overall, by_type=by_type, type_names=tuple(names))
+    return QuarterTarget(
+        quarter=quarter,
+        percent=overall,
+        by_type=by_type,
+        type_names=tuple(names),
+        overall_by_quarter=tuple(sorted(year)),
+    )
 
 
 def with_disbursement(projects: QuerySet[Project], target: QuarterTarget) -> QuerySet[Project]:
@@ -270,3 +286,51 @@ def total_row(rows, target: QuarterTarget) -> BudgetRow:
         unreported=sum(r.unreported for r in rows),
         behind=sum(r.behind or 0 for r in rows) if target.is_set else None,
     )
+
+
+def monthly_disbursement(filters) -> list[tuple]:
+    """(month, disbursed percent) of the year's months: the disbursed figures reported for
+    the month over the amounts after transfers of the projects that reported them (None
+    for a month nobody reported figures); one query."""
+    entries = ProgressEntry.objects.filter(
+        project__fiscal_year=filters.fiscal_year,
+        project__budget_allocated__isnull=False,
+        disbursed__isnull=False,
+    )
+    if filters.agency is not None:
+        entries = entries.filter(project__agency=filters.agency)
+    from projects.models import BudgetTransfer
+
+    transfers = (
+        BudgetTransfer.objects.filter(project=OuterRef("project_id"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = money_field(None)
+    per_entry = (
+        entries.order_by()
+        .annotate(
+            after=ExpressionWrapper(
+                F("project__budget_allocated")
+                + Coalesce(Subquery(transfers), Value(ZERO), output_field=money),
+                output_field=money,
+            )
+        )
+        .values("period", "disbursed", "after")
+    )
+    inner_sql, params = per_entry.query.sql_with_params()
+    sql = f"SELECT e.period, SUM(e.disbursed), SUM(e.after) FROM ({inner_sql}) e GROUP BY e.period"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        sums = {_day(period): (_decimal(d), _decimal(a)) for period, d, a in cursor.fetchall()}
+    return [
+        (month, _percent(*sums[month]) if month in sums else None)
+        for month in thaidates.fiscal_months(filters.fiscal_year.year_be)
+    ]
+
+
+def _day(value):
+    """SQLite hands back a raw SQL's date as text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value

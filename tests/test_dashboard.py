@@ -403,10 +403,10 @@ def more_projects(year_data, count, start):
 # session with its user and the revision tokens, years, agencies, moved deadlines, agency
 # aggregate, monthly counts, the reporting rates (projects/rates.py: projects per
 # agency, entries, sent submissions), and the budget columns (reports/dashboard_budget.py:
-# the quarter's targets, the budget aggregate)
-OVERVIEW_QUERIES = 12
+# the year's targets, the budget aggregate, the monthly disbursement)
+OVERVIEW_QUERIES = 13
 # the same, plus the count and one page of the drilled-down projects
-DRILLED_QUERIES = 14
+DRILLED_QUERIES = 15
 
 
 @pytest.mark.django_db

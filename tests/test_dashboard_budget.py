@@ -385,3 +385,19 @@ def test_xlsx_has_a_sheet_of_the_budget_per_type(manager_client, budget_data):
         D(0),
     ]
     assert rows["ไม่ระบุประเภท"][0] == 3
+
+
+@pytest.mark.django_db
+def test_monthly_disbursement_curve_against_the_quarter_targets(budget_data):
+    """June: A alone, 300,000 of 1,200,000 = 25%. August: A, 600,000 of 1,200,000 = 50%.
+    September: B and D, 2,000,000 of 2,700,000 = 74.07% (A left it blank)."""
+    summary = dashboard.dashboard_summary(filters_for())
+    monthly = dict(summary.budget_monthly)
+    assert monthly[dt.date(2026, 6, 1)] == D("25.00")
+    assert monthly[dt.date(2026, 7, 1)] is None
+    assert monthly[dt.date(2026, 8, 1)] == D("50.00")
+    assert monthly[dt.date(2026, 9, 1)] == D("74.07")
+    assert summary.budget_target.overall_by_quarter == ((3, D(55)), (4, D(80)))
+    figure = summary.charts["budget"]
+    assert figure["data"][1]["x"] == ["มิ.ย. 69", "ก.ย. 69"]
+    assert figure["data"][1]["y"] == [55.0, 80.0]
