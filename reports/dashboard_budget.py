@@ -22,17 +22,14 @@ from django.db.models import (
     BooleanField,
     Case,
     DecimalField,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from projects import thaidates
 from projects.models import Agency, DisbursementTarget, ProgressEntry, Project
@@ -291,40 +288,33 @@ def total_row(rows, target: QuarterTarget) -> BudgetRow:
 def monthly_disbursement(filters) -> list[tuple]:
     """(month, disbursed percent) of the year's months: the disbursed figures reported for
     the month over the amounts after transfers of the projects that reported them (None
-    for a month nobody reported figures); one query."""
-    entries = ProgressEntry.objects.filter(
-        project__fiscal_year=filters.fiscal_year,
-        project__budget_allocated__isnull=False,
-        disbursed__isnull=False,
-    )
-    if filters.agency is not None:
-        entries = entries.filter(project__agency=filters.agency)
+    for a month nobody reported figures); one query (the transfers summed once per
+    project, not per report)."""
     from projects.models import BudgetTransfer
 
-    transfers = (
-        BudgetTransfer.objects.filter(project=OuterRef("project_id"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    money = money_field(None)
-    per_entry = (
-        entries.order_by()
-        .annotate(
-            after=ExpressionWrapper(
-                F("project__budget_allocated")
-                + Coalesce(Subquery(transfers), Value(ZERO), output_field=money),
-                output_field=money,
-            )
-        )
-        .values("period", "disbursed", "after")
-    )
-    inner_sql, params = per_entry.query.sql_with_params()
-    sql = f"SELECT e.period, SUM(e.disbursed), SUM(e.after) FROM ({inner_sql}) e GROUP BY e.period"
+    entry, project = ProgressEntry._meta.db_table, Project._meta.db_table
+    transfer = BudgetTransfer._meta.db_table
+    where, params = ["p.fiscal_year_id = %s"], [filters.fiscal_year.pk]
+    if filters.agency is not None:
+        where.append("p.agency_id = %s")
+        params.append(filters.agency.pk)
+    sql = f"""
+        SELECT e.period, SUM(e.disbursed), SUM(p.budget_allocated), SUM(COALESCE(t.total, 0))
+        FROM {entry} e
+        JOIN {project} p ON p.id = e.project_id
+        LEFT JOIN (
+            SELECT project_id, SUM(amount) AS total FROM {transfer} GROUP BY project_id
+        ) t ON t.project_id = e.project_id
+        WHERE {" AND ".join(where)}
+          AND p.budget_allocated IS NOT NULL AND e.disbursed IS NOT NULL
+        GROUP BY e.period
+    """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        sums = {_day(period): (_decimal(d), _decimal(a)) for period, d, a in cursor.fetchall()}
+        sums = {
+            _day(period): (_decimal(disbursed), _decimal(allocated) + _decimal(moved))
+            for period, disbursed, allocated, moved in cursor.fetchall()
+        }
     return [
         (month, _percent(*sums[month]) if month in sums else None)
         for month in thaidates.fiscal_months(filters.fiscal_year.year_be)

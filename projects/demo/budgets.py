@@ -112,7 +112,7 @@ def plan_for(code: str, year_be: int, type_name: str | None = None) -> BudgetPla
 
 def _figures(rng, plan: BudgetPlan, months, later: float) -> dict[dt.date, Figures]:
     base = min(plan.allocated, plan.after)  # never over the amount after transfers
-    mid = rng.uniform(6.0, 8.5) + later
+    mid = rng.uniform(5.0, 7.5) + later
     steepness = rng.uniform(0.6, 1.1)
     final = rng.uniform(0.78, 1.0)
     contract_mid = mid - rng.uniform(2.5, 4.5)
