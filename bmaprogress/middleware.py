@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 from django.views.decorators.vary import vary_on_cookie
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -111,8 +113,14 @@ def database_unavailable_response(request) -> HttpResponse:
     return response
 
 
+# What a view meets when the database or the shared cache (Redis: sessions, kept pages) is
+# out of reach.
+UNAVAILABLE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+
+
 class DatabaseUnavailableMiddleware:
-    """A view that cannot reach the database answers 503 with Retry-After instead of 500.
+    """A view that cannot reach the database, or Redis (the shared cache that holds the
+    sessions and kept pages), answers 503 with Retry-After instead of 500.
 
     Nothing needs resetting when the database comes back: Django drops a connection that
     failed at the end of the request, and CONN_HEALTH_CHECKS (PostgreSQL) replaces a
@@ -126,7 +134,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, UNAVAILABLE):
             return None
         logger.error(
             "Database unavailable on %s %s: %s: %s",

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from projects import permissions
-from projects.models import PlanStep, ProgressEntry, ReportSubmission
+from projects.models import EvidenceFile, PlanStep, ProgressEntry, ReportSubmission
 
 PER_PAGE = 20
 
@@ -57,7 +57,8 @@ def approval_queue(agency_ids, *, page_number, per_page: int = PER_PAGE) -> tupl
     submissions = (
         waiting(agency_ids)
         .select_related("project__agency", "submitted_by", "in_progress_step", "entry")
-        .annotate(previous_id=Subquery(previous.values("pk")[:1]), evidence_count=Count("evidence"))
+        .annotate(previous_id=Subquery(previous.values("pk")[:1]))
+        .prefetch_related(Prefetch("evidence", queryset=EvidenceFile.objects.order_by("pk")))
         .order_by("submitted_at", "pk")
     )
     page = Paginator(submissions, per_page).get_page(page_number)

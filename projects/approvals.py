@@ -170,7 +170,7 @@ def _report_save(*, project, data, user, today, loaded_version, submit) -> Repor
     if check.errors:
         raise ValidationError(check.errors)
     state = check.state
-    values = services.report_values(steps=steps, data=data, check=check, user=user)
+    values = services.report_values(project=project, steps=steps, data=data, check=check, user=user)
     submission = state.submission
     if submission is None:
         if loaded_version:
@@ -242,6 +242,9 @@ ENTRY_FIELDS = (
     "in_progress_step_id",
     "partial_percent",
     "lower_reason",
+    "committed",
+    "disbursed",
+    "budget_lower_reason",
 )
 
 

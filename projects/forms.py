@@ -11,7 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from projects import evidence, thaidates, uploads
+from projects import evidence, money, thaidates, uploads
 from projects.form_helpers import (
     ErrorsDescribedMixin,
     LengthLimitsMixin,
@@ -43,6 +43,27 @@ def percent_field(label, *, required=False, help_text=""):
         error_messages=PERCENT_ERRORS,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100"}),
     )
+
+
+class BahtField(forms.Field):
+    """An amount of baht read the Thai way (projects/money.parse_baht: hostile amounts are
+    refused in Thai); blank is None, "not reported". Shown as ``1,234,567.89``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            # Text, not number: 1,234,567.89 is typed with its commas. No maxlength.
+            forms.TextInput(attrs={"inputmode": "decimal", "placeholder": _("เช่น 1,234,567.89")}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        return money.format_amount(value) if isinstance(value, Decimal) else value
+
+    def to_python(self, value):
+        if isinstance(value, Decimal):
+            return value
+        return money.parse_baht(str(value or "")[:100])
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -164,6 +185,24 @@ class ProgressReportForm(LengthLimitsMixin, ErrorsDescribedMixin, forms.Form):
         help_text=_("กรอกเมื่อความคืบหน้าน้อยกว่ารายงานครั้งก่อน"),
         max_length=5000,
     )
+    # Projects with a budget (issue 16): cumulative to the month's end, blank = not reported.
+    committed = BahtField(
+        label=_("ก่อหนี้ผูกพันสะสม (บาท)"),
+        required=False,
+        help_text=_("ยอดสะสมถึงสิ้นเดือนที่รายงาน (PO/สัญญา) เว้นว่างหากยังไม่รายงาน"),
+    )
+    disbursed = BahtField(
+        label=_("เบิกจ่ายสะสม (บาท)"),
+        required=False,
+        help_text=_("ยอดสะสมถึงสิ้นเดือนที่รายงาน เว้นว่างหากยังไม่รายงาน"),
+    )
+    budget_lower_reason = forms.CharField(
+        label=_("เหตุผลที่ยอดสะสมลดลง"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("กรอกเมื่อยอดก่อหนี้ผูกพันหรือเบิกจ่ายสะสมน้อยกว่ารายงานครั้งก่อน"),
+        max_length=5000,
+    )
     evidence = EvidenceField(label=_("ไฟล์หลักฐาน"), required=False)
     entry = forms.IntegerField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
@@ -176,9 +215,10 @@ class ProgressReportForm(LengthLimitsMixin, ErrorsDescribedMixin, forms.Form):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, *args, steps, months=(), **kwargs):
+    def __init__(self, *args, steps, months=(), budget=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.steps = list(steps)
+        self.budget = budget
         self.fields["period"].choices = [
             (month.isoformat(), thaidates.month_label(month)) for month in months
         ]
@@ -196,10 +236,12 @@ class ProgressReportForm(LengthLimitsMixin, ErrorsDescribedMixin, forms.Form):
             if self.steps
             else ("completed_steps", "in_progress_step", "partial_percent")
         )
+        if not budget:  # no budget, no block (routine work)
+            hidden = (*hidden, "committed", "disbursed", "budget_lower_reason")
         for name in hidden:
             del self.fields[name]
         # Typing in these updates the live preview (see hx-trigger in _report_form.html).
-        for name in ("reported_on", "partial_percent", "percent"):
+        for name in ("reported_on", "partial_percent", "percent", "committed", "disbursed"):
             if name not in self.fields:
                 continue
             css = self.fields[name].widget.attrs.get("class", "")
@@ -236,6 +278,9 @@ class ProgressReportForm(LengthLimitsMixin, ErrorsDescribedMixin, forms.Form):
             problems=data.get("problems", ""),
             obstacles=data.get("obstacles", ""),
             lower_reason=data.get("lower_reason", ""),
+            committed=data.get("committed"),
+            disbursed=data.get("disbursed"),
+            budget_lower_reason=data.get("budget_lower_reason", ""),
         )
 
 

@@ -16,7 +16,7 @@ from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects import months, permissions, thaidates
+from projects import money, months, permissions, thaidates
 from projects.models import (
     Agency,
     EvidenceFile,
@@ -27,6 +27,7 @@ from projects.models import (
     ReportSubmission,
     ReportTransition,
 )
+from projects.models.budget import MONEY_DIGITS
 
 # --- Locked months (the rule itself: projects/months.py) ----------------------------------
 
@@ -231,6 +232,10 @@ def report_initial(
             "problems": source.problems,
             "obstacles": source.obstacles,
             "lower_reason": source.lower_reason,
+            # Cumulative: last month's figures are where this month's start.
+            "committed": source.committed,
+            "disbursed": source.disbursed,
+            "budget_lower_reason": source.budget_lower_reason if source is entry else "",
         }
     initial = {"reported_on": thaidates.format_be(day)}
     if ticks_from is not None:
@@ -320,7 +325,7 @@ _HIDDEN_EVIDENCE_NAMES = _HIDDEN_FIELDS | {"original_name"}
 _CREATED_FIELDS = {
     "project": ("code", "name"),
     "step": ("order", "title", "weight", "starts_on", "ends_on"),
-    "entry": ("reported_on", "percent", "completed_steps", "narrative"),
+    "entry": ("reported_on", "percent", "completed_steps", "narrative", "committed", "disbursed"),
     "evidence": ("original_name", "size"),
 }
 _ACTIONS = {"+": gettext_lazy("เพิ่ม"), "~": gettext_lazy("แก้ไข"), "-": gettext_lazy("ลบ")}
@@ -483,6 +488,8 @@ def _display(model_field, value, step_numbers) -> str:
         return thaidates.format_be(value.date())
     if isinstance(value, dt.date):
         return thaidates.format_be(value)
+    if isinstance(value, Decimal) and getattr(model_field, "max_digits", None) == MONEY_DIGITS:
+        return money.format_baht(value)  # an amount of money (issue 16)
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     if name == "size":

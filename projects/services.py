@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from projects import months, permissions, progress, reporting, thaidates
+from projects import months, permissions, progress, report_budget, reporting, thaidates
 from projects.entries import progress_entry_write
 from projects.evidence import FileKind
 from projects.locking import EditConflict, claim_version
@@ -56,6 +56,11 @@ class ReportInput:
     problems: str = ""
     obstacles: str = ""
     lower_reason: str = ""
+    # Projects with a budget (issue 16, projects/report_budget.py): cumulative to the
+    # month's end; None is "not reported".
+    committed: Decimal | None = None
+    disbursed: Decimal | None = None
+    budget_lower_reason: str = ""
 
 
 def report_period(data: ReportInput) -> dt.date:
@@ -92,6 +97,10 @@ class ReportCheck:
     previous: ProgressEntry | None
     state: months.MonthState
     errors: dict[str, list[str]]
+    # The budget figures lower than last reported ("committed", "disbursed"), and the
+    # reports each was last reported in (report_budget.previous_figures).
+    lower_figures: tuple[str, ...] = ()
+    previous_figures: dict = field(default_factory=dict)
 
     @property
     def lower(self) -> bool:
@@ -170,7 +179,8 @@ def progress_entry_check(
 ) -> ReportCheck:
     """Every rule of a report, without writing: the month (in the project's fiscal year,
     begun), its date (_date_errors), the percent, a reason when it is lower than the month
-    before's, and the month's lock for ``user``. ``states`` may hold the month's state already read."""
+    before's, the budget figures (report_budget.budget_errors) and the month's lock for
+    ``user``. ``states`` may hold the month's state already read."""
     period = report_period(data)
     state = (states or {}).get(period) or months.month_state(project, period, today=today)
     errors = _date_errors(project.fiscal_year, state, data.reported_on, today)
@@ -183,9 +193,21 @@ def progress_entry_check(
     previous = reporting.previous_entry(project, period)
     if _is_lower(percent, previous) and not data.lower_reason.strip():
         errors.setdefault("lower_reason", []).append(_lower_error(percent, previous))
+    budget, lower_figures, previous_figures = report_budget.budget_errors(project, period, data)
+    for name, messages in budget.items():
+        errors.setdefault(name, []).extend(messages)
     if "period" not in errors and not permissions.can_report_month(user, project, state):
         errors.setdefault("period", []).append(_lock_error(state))
-    return ReportCheck(period, computed, percent, previous, state, errors)
+    return ReportCheck(
+        period,
+        computed,
+        percent,
+        previous,
+        state,
+        errors,
+        tuple(lower_figures),
+        previous_figures,
+    )
 
 
 def progress_entry_submit(
@@ -239,7 +261,7 @@ def _progress_entry_save(
         if check.errors:
             raise ValidationError(check.errors)
         state = check.state
-        values = report_values(steps=steps, data=data, check=check, user=user)
+        values = report_values(project=project, steps=steps, data=data, check=check, user=user)
         entry = progress_entry_write(
             project=project,
             period=period,
@@ -255,7 +277,7 @@ def _progress_entry_save(
     return entry
 
 
-def report_values(*, steps, data: ReportInput, check: ReportCheck, user) -> dict:
+def report_values(*, project, steps, data: ReportInput, check: ReportCheck, user) -> dict:
     """The fields of a checked report as stored (a ProgressEntry's, a ReportSubmission's)."""
     return {
         "reported_on": data.reported_on,
@@ -269,6 +291,10 @@ def report_values(*, steps, data: ReportInput, check: ReportCheck, user) -> dict
         "problems": data.problems.strip(),
         "obstacles": data.obstacles.strip(),
         "lower_reason": data.lower_reason.strip() if check.lower else "",
+        # No figures for a project without a budget, whatever was posted.
+        "committed": data.committed if project.has_budget else None,
+        "disbursed": data.disbursed if project.has_budget else None,
+        "budget_lower_reason": (data.budget_lower_reason.strip() if check.lower_figures else ""),
         "updated_by": user,
     }
 

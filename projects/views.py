@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from indicators import selectors as evaluation_selectors
 from projects import (
     approvals,
+    disbursement,
     evidence,
     list_filters,
     months,
@@ -59,7 +60,16 @@ def _project_context(project: Project) -> dict:
         "indicators": blocks.indicators,
         "gauge": gauge_figure(project.latest_percent),
         "scurve": selectors.project_scurve(project, points),
+        "disbursement": _disbursement(project),
     }
+
+
+def _disbursement(project: Project) -> dict | None:
+    """Issue 16: the disbursement chart of a project with a budget (none without)."""
+    chart = disbursement.disbursement_chart(project)
+    if chart is None:
+        return None
+    return {"chart": chart, "figure": disbursement.disbursement_figure(chart)}
 
 
 def _project_title(project) -> str:
@@ -293,6 +303,7 @@ def _report_form_context(request, project, *, form, period, states) -> dict:
             },
             steps=steps,
             months=choices,
+            budget=project.has_budget,
         )
         context["copied_from"] = copy_from if copy_from is not None and copy_from != entry else None
     else:
@@ -360,7 +371,7 @@ def _preview_input(form, steps, choices, *, today) -> services.ReportInput:
                 query.setlist(key, [str(v) for v in value or []])
             elif value is not None:
                 query[key] = str(value)
-    preview_form = PreviewForm(query, steps=steps, months=choices)
+    preview_form = PreviewForm(query, steps=steps, months=choices, budget=form.budget)
     preview_form.is_valid()
     data = preview_form.cleaned_data
     return services.ReportInput(
@@ -371,6 +382,9 @@ def _preview_input(form, steps, choices, *, today) -> services.ReportInput:
         partial_percent=data.get("partial_percent"),
         manual_percent=data.get("percent") if not steps else None,
         lower_reason=data.get("lower_reason") or "",
+        committed=data.get("committed"),
+        disbursed=data.get("disbursed"),
+        budget_lower_reason=data.get("budget_lower_reason") or "",
     )
 
 
@@ -418,7 +432,9 @@ def _project_report(request, project):
     if request.method == "POST":
         steps = list(project.steps.all())
         choices = reporting.report_months(project, today=view_helpers.today())
-        form = ProgressReportForm(request.POST, request.FILES, steps=steps, months=choices)
+        form = ProgressReportForm(
+            request.POST, request.FILES, steps=steps, months=choices, budget=project.has_budget
+        )
         if form.is_valid() and project.agency.reports_need_approval:
             return _submission_post(request, project, form, steps=steps, choices=choices)
         if form.is_valid():
@@ -440,7 +456,9 @@ def _project_report(request, project):
                 data = request.POST.copy()
                 data["entry"] = str(conflict.pk)
                 data["version"] = str(error.version)
-                form = ProgressReportForm(data, steps=steps, months=choices)
+                form = ProgressReportForm(
+                    data, steps=steps, months=choices, budget=project.has_budget
+                )
                 form.is_valid()
             else:
                 return _report_saved(request, project, entry)
@@ -476,7 +494,7 @@ def _submission_post(request, project, form, *, steps, choices):
         data = request.POST.copy()
         is_submission = isinstance(conflict, ReportSubmission)
         data["submission_version"] = str(error.version) if is_submission else ""
-        form = ProgressReportForm(data, steps=steps, months=choices)
+        form = ProgressReportForm(data, steps=steps, months=choices, budget=project.has_budget)
         form.is_valid()
     else:
         month = thaidates.month_label(submission.period)
@@ -544,7 +562,7 @@ def report_preview(request, code):
     today = view_helpers.today()
     steps = list(project.steps.all())
     choices = reporting.report_months(project, today=today)
-    form = PreviewForm(request.GET, steps=steps, months=choices)
+    form = PreviewForm(request.GET, steps=steps, months=choices, budget=project.has_budget)
     facts = _preview(project, request.user, steps, form, choices, today=today)
     return render(
         request, "projects/_report_form.html#report-preview", {"project": project, "facts": facts}

@@ -160,3 +160,56 @@ def s_curve(
         as_of_x=_x(as_of, start, span) if start <= as_of <= end else None,
         points=curve,
     )
+
+
+# --- Disbursement against the quarter targets (issue 16) ------------------------------------
+
+
+@dataclass(frozen=True)
+class DisbursementCurve:
+    """The PDF's drawing of projects.disbursement's chart, on the S-curve's frame: the
+    quarter targets (None: the year has none), disbursed % and progress % by month."""
+
+    frame: SCurve  # the grid, the months and the percent ticks
+    targets: str | None
+    target_markers: str
+    disbursed: str
+    disbursed_markers: str
+    progress: str
+    chart: object  # projects.disbursement.DisbursementChart
+
+
+def _markers(points: list[tuple[float, float]], r: float = 2.2) -> str:
+    return " ".join(
+        f"M {round(x - r, 2)} {y} a {r} {r} 0 1 0 {2 * r} 0 a {r} {r} 0 1 0 {-2 * r} 0"
+        for x, y in points
+    )
+
+
+def disbursement_curve(chart, *, as_of: dt.date) -> DisbursementCurve:
+    """Coordinates of ``chart`` (projects.disbursement.disbursement_chart) for the SVG:
+    each line starts at 0 on the year's first day."""
+    year_be = thaidates.fiscal_year_of(chart.first)
+    start, end = thaidates.fiscal_year_bounds(year_be)
+    span = (end - start).days
+    frame = s_curve(year_be=year_be, steps=[], points=[], as_of=as_of)
+    origin = (_x(start, start, span), _y(Decimal(0)))
+
+    def at(day: dt.date, percent: Decimal) -> tuple[float, float]:
+        return (_x(day, start, span), _y(percent))
+
+    def line(points) -> str:
+        return " ".join(f"{x},{y}" for x, y in [origin, *points])
+
+    targets = [at(t.ends_on, t.percent) for t in chart.targets]
+    disbursed = [at(m.day, m.disbursed_percent) for m in chart.disbursed]
+    progress_points = [at(m.day, m.progress_percent) for m in chart.months]
+    return DisbursementCurve(
+        frame=frame,
+        targets=line(targets) if targets else None,
+        target_markers=_markers(targets),
+        disbursed=line(disbursed),
+        disbursed_markers=_markers(disbursed),
+        progress=line(progress_points),
+        chart=chart,
+    )

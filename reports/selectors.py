@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import selectors as evaluation
-from projects import months, progress, selectors, thaidates
+from projects import disbursement, months, progress, selectors, thaidates
 from projects.models import Agency, FiscalYear, ProgressEntry, Project
 from reports import budget_report, charts
 
@@ -147,6 +147,9 @@ class ProjectReport:
     late: LateReports
     gauge: charts.Gauge
     curve: charts.SCurve
+    # Issue 16: the project's print only (a project with a budget): disbursement against
+    # the quarter targets. Agency reports leave it out (no query per project).
+    disbursement: charts.DisbursementCurve | None = None
     # The agency reports' budget columns (reports/budget_report.py); None without a budget.
     budget: budget_report.ProjectBudget | None = None
 
@@ -236,7 +239,12 @@ def project_report_for_code(code: str, *, today: dt.date | None = None) -> Proje
     project = get_object_or_404(_report_queryset(), code=code)
     period = ReportPeriod.of(project.fiscal_year.year_be, today=today)
     deadlines = reporting_deadlines(project.fiscal_year, period.months)
-    return project_report(project, period, deadlines=deadlines)
+    report = project_report(project, period, deadlines=deadlines)
+    chart = disbursement.disbursement_chart(project, entries=project.entries.all())
+    if chart is None:
+        return report
+    curve = charts.disbursement_curve(chart, as_of=period.as_of)
+    return dataclasses.replace(report, disbursement=curve)
 
 
 # --- Agency and whole-BMA reports -----------------------------------------------------------

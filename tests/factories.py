@@ -354,3 +354,12 @@ class ApprovalDelegationFactory(factory.django.DjangoModelFactory):
     deputy = factory.SubFactory(UserFactory, agency=factory.SelfAttribute("..agency"))
     starts_on = factory.LazyFunction(timezone.localdate)
     ends_on = factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=6))
+
+
+def project_with_steps(weights=(20, 30, 50), *, year_be=2569, **project_fields):
+    """A project of fiscal year ``year_be`` whose plan has one step per weight, in order:
+    the reporting tests' usual project (their fixtures add the agency's staff)."""
+    project = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=year_be), **project_fields)
+    for order, weight in enumerate(weights, start=1):
+        PlanStepFactory(project=project, order=order, weight=Decimal(weight))
+    return project

@@ -14,6 +14,7 @@ from projects import view_helpers
 from projects.models import ApprovalDelegation, ProgressEntry, ReportSubmission, User
 from tests.factories import (
     ApprovalDelegationFactory,
+    EvidenceFileFactory,
     FiscalYearFactory,
     PlanStepFactory,
     ProgressEntryFactory,
@@ -100,6 +101,17 @@ def test_each_report_is_shown_beside_the_month_before(head_client, project):
     page.one(f"label[for=pick-{submission.pk}]")  # exactly one
     page.one(f"label[for=comment-{submission.pk}]")  # exactly one
     assert page.text("#nav-approvals") == "รออนุมัติ (1)"
+
+
+def test_the_head_opens_each_evidence_file_from_the_queue(head_client, project, media):
+    submission = submitted(project)
+    photo = EvidenceFileFactory(entry=None, submission=submission, original_name="ภาพกิจกรรม.jpg")
+    page = page_of(head_client.get(URL))
+    links = page.all(f"#submission-{submission.pk} .queue__evidence a")
+    assert [(text_of(a), a.get("href")) for a in links] == [
+        ("ภาพกิจกรรม.jpg", reverse("projects:evidence", args=[project.code, photo.pk]))
+    ]
+    assert head_client.get(links[0].get("href")).status_code == 200
 
 
 def test_the_queue_holds_only_submitted_reports_of_the_agencies_one_approves(head_client, project):
@@ -241,8 +253,8 @@ def test_query_count_does_not_grow_with_the_queue(
     head_client, project, django_assert_max_num_queries, session_queries
 ):
     """Besides the session: the user, the delegations in force, the queue's count (also
-    the top bar's), the page of reports, their previous reports, their steps, the user's
-    agency (top bar)."""
+    the top bar's), the page of reports, their evidence files, their previous reports, their
+    steps, the user's agency (top bar)."""
 
     def with_rows(n):
         for _ in range(n):
@@ -257,7 +269,7 @@ def test_query_count_does_not_grow_with_the_queue(
     one = with_rows(1)
     twenty = with_rows(19)
     assert one == twenty
-    with django_assert_max_num_queries(7 + session_queries):
+    with django_assert_max_num_queries(8 + session_queries):
         head_client.get(URL)
 
 

@@ -11,12 +11,10 @@ from projects.models import ProgressEntry, ReportSubmission, ReportTransition
 from tests.factories import (
     AgencyFactory,
     EvidenceFileFactory,
-    FiscalYearFactory,
-    PlanStepFactory,
     ProgressEntryFactory,
-    ProjectFactory,
     ReportSubmissionFactory,
     UserFactory,
+    project_with_steps,
 )
 from tests.html import page_of
 
@@ -35,11 +33,7 @@ def fixed_today(monkeypatch):
 
 @pytest.fixture
 def project():
-    agency = AgencyFactory(reports_need_approval=True)
-    project = ProjectFactory(agency=agency, fiscal_year=FiscalYearFactory(year_be=2569))
-    for order, weight in enumerate((20, 30, 50), start=1):
-        PlanStepFactory(project=project, order=order, weight=Decimal(weight))
-    return project
+    return project_with_steps((20, 30, 50), agency=AgencyFactory(reports_need_approval=True))
 
 
 @pytest.fixture

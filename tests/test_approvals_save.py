@@ -16,13 +16,11 @@ from projects.models import EvidenceFile, ProgressEntry, ReportSubmission, Repor
 from tests.factories import (
     AgencyFactory,
     EvidenceFileFactory,
-    FiscalYearFactory,
     MonthReopeningFactory,
-    PlanStepFactory,
     ProgressEntryFactory,
-    ProjectFactory,
     ReportSubmissionFactory,
     UserFactory,
+    project_with_steps,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +35,7 @@ JANUARY = dt.date(2026, 1, 1)
 
 @pytest.fixture
 def project():
-    agency = AgencyFactory(reports_need_approval=True)
-    project = ProjectFactory(agency=agency, fiscal_year=FiscalYearFactory(year_be=2569))
-    for order, weight in enumerate((20, 30, 50), start=1):
-        PlanStepFactory(project=project, order=order, weight=Decimal(weight))
-    return project
+    return project_with_steps((20, 30, 50), agency=AgencyFactory(reports_need_approval=True))
 
 
 @pytest.fixture

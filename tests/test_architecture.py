@@ -48,6 +48,8 @@ CORE = {
     "projects/rates.py": PROJECTS_CORE_NEVER,
     "projects/locking.py": PROJECTS_CORE_NEVER,
     "projects/entries.py": PROJECTS_CORE_NEVER,
+    "projects/report_budget.py": PROJECTS_CORE_NEVER,
+    "projects/disbursement.py": PROJECTS_CORE_NEVER,
     "projects/permissions.py": PROJECTS_CORE_NEVER,
     "projects/signals.py": PROJECTS_CORE_NEVER,
     "indicators/models.py": ("reports", *CACHES_AND_SESSIONS),

@@ -25,6 +25,7 @@ from tests.factories import (
     ProgressEntryFactory,
     ProjectFactory,
     UserFactory,
+    project_with_steps,
 )
 from tests.html import page_of, text_of
 
@@ -54,10 +55,7 @@ def date_styles(text: str) -> set[str]:
 
 @pytest.fixture
 def project():
-    project = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=2569))
-    for order, weight in enumerate((40, 60), start=1):
-        PlanStepFactory(project=project, order=order, weight=Decimal(weight))
-    return project
+    return project_with_steps((40, 60))
 
 
 @pytest.fixture

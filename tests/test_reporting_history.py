@@ -10,10 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from projects import reporting, services
 from tests.factories import (
-    FiscalYearFactory,
-    PlanStepFactory,
-    ProjectFactory,
     UserFactory,
+    project_with_steps,
 )
 from tests.html import page_of
 
@@ -24,10 +22,7 @@ TODAY = dt.date(2026, 3, 5)
 
 @pytest.fixture
 def project():
-    project = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=2569))
-    for order, weight in enumerate((40, 60), start=1):
-        PlanStepFactory(project=project, order=order, weight=Decimal(weight))
-    return project
+    return project_with_steps((40, 60))
 
 
 @pytest.fixture

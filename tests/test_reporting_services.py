@@ -15,6 +15,7 @@ from tests.factories import (
     ProjectFactory,
     ReportingDeadlineFactory,
     UserFactory,
+    project_with_steps,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +29,7 @@ JANUARY = dt.date(2026, 1, 1)
 
 @pytest.fixture
 def project():
-    project = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=2569))
-    for order, weight in enumerate((20, 30, 50), start=1):
-        PlanStepFactory(project=project, order=order, weight=Decimal(weight))
-    return project
+    return project_with_steps((20, 30, 50))
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from tests.factories import (
     ProgressEntryFactory,
     ProjectFactory,
     UserFactory,
+    project_with_steps,
 )
 from tests.html import page_of, text_of
 
@@ -43,10 +44,7 @@ def fixed_today(monkeypatch):
 
 @pytest.fixture
 def project():
-    project = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=2569))
-    for order, weight in enumerate((20, 30, 50), start=1):
-        PlanStepFactory(project=project, order=order, weight=Decimal(weight))
-    return project
+    return project_with_steps((20, 30, 50))
 
 
 @pytest.fixture

@@ -67,6 +67,9 @@ def _values(entry) -> dict:
         "in_progress_step_id": entry.in_progress_step_id,
         "partial_percent": entry.partial_percent,
         "lower_reason": entry.lower_reason,
+        "committed": entry.committed,
+        "disbursed": entry.disbursed,
+        "budget_lower_reason": entry.budget_lower_reason,
     }
 
 
