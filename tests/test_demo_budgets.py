@@ -113,3 +113,28 @@ def test_manage_demo_gives_its_current_projects_budgets_and_figures():
     assert (
         DisbursementTarget.objects.filter(fiscal_year__year_be=2570, budget_type=None).count() == 4
     )
+
+
+@pytest.mark.django_db
+def test_generated_figures_pass_the_monthly_reports_check(generated):
+    """The very rules of the monthly report (projects/report_budget.budget_errors, which
+    services.progress_entry_check runs), report after report, on 40 budgeted projects."""
+    from types import SimpleNamespace
+
+    from projects import report_budget
+
+    projects = Project.objects.filter(
+        code__regex=scale.GENERATED_PROJECT_CODE, budget_allocated__isnull=False
+    ).order_by("code")[:40]
+    checked = 0
+    for project in projects:
+        for entry in project.entries.order_by("period"):
+            data = SimpleNamespace(
+                committed=entry.committed,
+                disbursed=entry.disbursed,
+                budget_lower_reason=entry.budget_lower_reason,
+            )
+            errors, _lower, _previous = report_budget.budget_errors(project, entry.period, data)
+            assert errors == {}, (project.code, entry.period)
+            checked += 1
+    assert checked > 100
