@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import QuarterEvaluation
 from projects import months, progress_sql, rates, thaidates
 from projects.models import Agency, FiscalYear, ProgressEntry, Project
+from reports import dashboard_budget
 
 PERCENT = progress_sql.PERCENT
 CENT = Decimal("0.01")
@@ -58,6 +59,7 @@ class Status:
     MISSING = "missing"
     DUE = "due"
     UNEVALUATED = "unevaluated"
+    DISBURSEMENT = "disbursement"
 
     CHOICES = (
         (BEHIND, _("ล่าช้ากว่าแผน")),
@@ -66,6 +68,7 @@ class Status:
         (MISSING, _("ขาดส่งรายงาน (เลยกำหนดส่ง)")),
         (DUE, _("รอส่งรายงาน (ยังไม่ถึงกำหนดส่ง)")),
         (UNEVALUATED, _("สยป. ยังไม่ประเมิน")),
+        (DISBURSEMENT, _("เบิกจ่ายต่ำกว่าเป้าหมายไตรมาส")),
     )
 
 
@@ -79,6 +82,8 @@ AGENCY_SORTS = {
     "missing": ("missing", True),
     "due": ("due", True),
     "evaluated": ("evaluated_share", False),
+    "disbursed": ("disbursed_percent", False),
+    "disbursement": ("disbursement_behind", True),
 }
 PROJECT_SORTS = {
     "gap": (F("gap").desc(nulls_last=True), "code"),
@@ -267,6 +272,8 @@ def filter_status(projects: QuerySet[Project], filters: DashboardFilters) -> Que
         if filters.evaluation_quarter is None:
             return projects.none()  # no quarter has ended: nothing to evaluate yet
         return projects.filter(evaluated=False)
+    if status == Status.DISBURSEMENT:
+        return dashboard_budget.behind_projects(projects, filters)
     return projects
 
 
@@ -303,6 +310,16 @@ class AgencyRow:
     missing: int | None
     due: int | None
     evaluated: int | None
+    # The budget columns (reports/dashboard_budget.py), set by dashboard_summary.
+    budget: dashboard_budget.BudgetRow = dashboard_budget.EMPTY
+
+    @property
+    def disbursed_percent(self) -> Decimal | None:
+        return self.budget.disbursed_percent
+
+    @property
+    def disbursement_behind(self) -> int | None:
+        return self.budget.behind
 
     @property
     def average_actual(self) -> Decimal | None:
@@ -473,6 +490,10 @@ class DashboardSummary:
     charts: dict = field(default_factory=dict)
     # Reports expected, submitted, on time and approved per agency and month (issue 15).
     reporting_rates: rates.ReportingRates | None = None
+    # The quarter's disbursement targets and the budget per type (issue 16).
+    budget_target: dashboard_budget.QuarterTarget | None = None
+    budget_types: list[dashboard_budget.TypeRow] = field(default_factory=list)
+    budget_monthly: list[tuple[dt.date, Decimal | None]] = field(default_factory=list)
 
 
 def _sorted(rows: list[AgencyRow], sort: str) -> list[AgencyRow]:
@@ -526,10 +547,16 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
         cached = cache.get(key)
         if cached is not None:
             return _with_sort(cached, filters)
-    rows = agency_rows(filters)
+    rows, target, types = _with_budget(agency_rows(filters), filters)
     summary = DashboardSummary(
         rows=rows,
-        total=_sum_rows(rows, filters),
+        total=dataclasses.replace(
+            _sum_rows(rows, filters),
+            budget=dashboard_budget.total_row((r.budget for r in rows), target),
+        ),
+        budget_target=target,
+        budget_types=types,
+        budget_monthly=dashboard_budget.monthly_disbursement(filters),
         monthly=monthly_reporting(filters),
         computed_at=timezone.now(),
         reporting_rates=rates.reporting_rates(
@@ -543,6 +570,17 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
     if timeout:
         cache.set(key, summary, timeout)
     return _with_sort(summary, filters)
+
+
+def _with_budget(rows: list[AgencyRow], filters: DashboardFilters):
+    """The rows with their budget columns, the quarter's targets and the budget per type:
+    two queries."""
+    target = dashboard_budget.quarter_target(filters)
+    cells = dashboard_budget.budget_cells(filters, target)
+    budgets = dashboard_budget.budget_rows(cells, target)
+    empty = dataclasses.replace(dashboard_budget.EMPTY, behind=0 if target.is_set else None)
+    rows = [dataclasses.replace(r, budget=budgets.get(r.agency_id, empty)) for r in rows]
+    return rows, target, dashboard_budget.type_rows(cells, target)
 
 
 def _with_sort(summary: DashboardSummary, filters: DashboardFilters) -> DashboardSummary:

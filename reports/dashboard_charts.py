@@ -185,11 +185,61 @@ def rates_figure(reporting_rates) -> dict:
     }
 
 
+def budget_figure(monthly, target, last_month) -> dict:
+    """Disbursed percent by month (up to the current one) against the year's overall
+    quarter targets, drawn at each quarter's last month (issue 16)."""
+    shown = [(m, p) for m, p in monthly if last_month is None or m <= last_month]
+    months = [m for m, _p in monthly]
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": _("เบิกจ่ายสะสม"),
+            "x": [_month_label(m) for m, _p in shown],
+            "y": [None if p is None else float(p) for _m, p in shown],
+            "line": {"color": BLUE},
+            "connectgaps": True,
+            "hovertemplate": "%{x}: %{y:.2f}%<extra></extra>",
+        }
+    ]
+    if target is not None and target.overall_by_quarter:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "name": _("เป้าหมายสิ้นไตรมาส"),
+                "x": [_month_label(months[3 * q - 1]) for q, _p in target.overall_by_quarter],
+                "y": [float(p) for _q, p in target.overall_by_quarter],
+                "text": [f"{float(p):.0f}%" for _q, p in target.overall_by_quarter],
+                "textposition": "top center",
+                "marker": {"color": RED, "symbol": "diamond", "size": 11},
+                "hovertemplate": "%{x}: " + _("เป้าหมาย") + " %{y}%<extra></extra>",
+            }
+        )
+    return {
+        "data": data,
+        "layout": _layout(
+            height=280,
+            yaxis={"range": [0, 105], "ticksuffix": "%", "gridcolor": "#e5e9ee"},
+            xaxis={
+                "type": "category",
+                "categoryarray": [_month_label(m) for m in months],
+                "tickangle": 0,
+                "automargin": True,
+            },
+        ),
+    }
+
+
 def figures(summary, filters) -> dict:
     charts = {
         "status": status_figure(summary.total),
         "monthly": monthly_figure(summary.monthly, summary.total.projects, filters.current_month),
     }
+    if any(percent is not None for _month, percent in summary.budget_monthly):
+        charts["budget"] = budget_figure(
+            summary.budget_monthly, summary.budget_target, filters.current_month
+        )
     if summary.reporting_rates is not None and summary.reporting_rates.counted_months:
         charts["rates"] = rates_figure(summary.reporting_rates)
     if filters.agency is None and summary.rows:

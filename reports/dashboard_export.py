@@ -3,6 +3,7 @@ or status, every project of that list (all pages)."""
 
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -10,7 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from projects import progress, rates, spreadsheets, thaidates
-from reports import dashboard
+from reports import dashboard, dashboard_budget
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,40 @@ def _quarter(filters) -> str:
     return str(filters.evaluation_quarter) if filters.evaluation_quarter else "-"
 
 
+def _target_header(target) -> str:
+    if target is None or target.quarter is None:
+        return _("เป้าหมายการเบิกจ่าย (ร้อยละ)")
+    return _("เป้าหมายการเบิกจ่ายไตรมาสที่ %(quarter)s (ร้อยละ)") % {"quarter": target.quarter}
+
+
+def _budget_headers(target) -> list[str]:
+    return [
+        _("โครงการที่มีงบประมาณ"),
+        _("งบประมาณหลังโอนเปลี่ยนแปลง (บาท)"),
+        _("ก่อหนี้ผูกพันสะสม (บาท)"),
+        _("เบิกจ่ายสะสม (บาท)"),
+        _("เบิกจ่าย (ร้อยละ)"),
+        _target_header(target),
+        _("เบิกจ่ายต่ำกว่าเป้าหมาย"),
+        _("ยังไม่รายงานยอดเบิกจ่าย"),
+    ]
+
+
+def _budget_cells(budget, target) -> list:
+    """The budget columns of an agency row (reports/dashboard_budget.BudgetRow): blank for
+    a target or a behind count the year does not have."""
+    return [
+        budget.budgeted,
+        budget.budget_after,
+        budget.committed,
+        budget.disbursed,
+        budget.disbursed_percent,
+        target.percent if target is not None else None,
+        budget.behind,
+        budget.unreported,
+    ]
+
+
 def agency_table(filters, summary) -> Table:
     headers = [
         _("รหัสหน่วยงาน"),
@@ -58,6 +93,7 @@ def agency_table(filters, summary) -> Table:
         _due_header(filters),
         _("สยป. ประเมินไตรมาสที่ %(quarter)s แล้ว") % {"quarter": _quarter(filters)},
         _("สยป. ประเมินไตรมาสที่ %(quarter)s แล้ว (ร้อยละ)") % {"quarter": _quarter(filters)},
+        *_budget_headers(summary.budget_target),
     ]
     rows = [
         [
@@ -74,6 +110,7 @@ def agency_table(filters, summary) -> Table:
             row.due,
             row.evaluated,
             row.evaluated_share,
+            *_budget_cells(row.budget, summary.budget_target),
         ]
         for row in [*summary.rows, summary.total]
     ]
@@ -85,7 +122,59 @@ def agency_table(filters, summary) -> Table:
     )
 
 
+def _percent(value):
+    """A percent or an amount to the satang (SQLite hands back 2000000 for 2,000,000.00)."""
+    return None if value is None else progress.quantize(Decimal(str(value)))
+
+
+def _behind(project, target) -> str | None:
+    """Blank where it does not apply: no budget, no figure reported, no target."""
+    if project.budget_after is None or project.disbursed_latest is None or not target.is_set:
+        return None
+    return _yes_no(project.budget_behind)
+
+
+def type_table(filters, summary) -> Table:
+    """The budget per budget type (the dashboard's รายประเภทงบประมาณ)."""
+    target = summary.budget_target
+    headers = [
+        _("ประเภทงบประมาณ"),
+        _("โครงการที่มีงบประมาณ"),
+        _("งบประมาณหลังโอนเปลี่ยนแปลง (บาท)"),
+        _("ก่อหนี้ผูกพันสะสม (บาท)"),
+        _("เบิกจ่ายสะสม (บาท)"),
+        _("เบิกจ่าย (ร้อยละ)"),
+        _target_header(target),
+        _("เบิกจ่ายต่ำกว่าเป้าหมาย"),
+        _("ยังไม่รายงานยอดเบิกจ่าย"),
+    ]
+    rows = [
+        [
+            row.name or _("ไม่ระบุประเภท"),
+            row.budget.budgeted,
+            row.budget.budget_after,
+            row.budget.committed,
+            row.budget.disbursed,
+            row.budget.disbursed_percent,
+            row.target,
+            row.budget.behind,
+            row.budget.unreported,
+        ]
+        for row in summary.budget_types
+    ]
+    return Table(
+        title=_("งบประมาณรายประเภท %(year)s") % {"year": filters.fiscal_year.year_be},
+        filename=f"dashboard-budget-types-{filters.fiscal_year.year_be}",
+        headers=headers,
+        rows=rows,
+    )
+
+
 def project_table(filters) -> Table:
+    target = dashboard_budget.quarter_target(filters)
+    projects = dashboard.project_rows(filters)
+    if filters.status != dashboard.Status.DISBURSEMENT:  # else annotated by the filter
+        projects = dashboard_budget.with_disbursement(projects, target)
     headers = [
         _("รหัสโครงการ"),
         _("ชื่อโครงการ"),
@@ -98,6 +187,12 @@ def project_table(filters) -> Table:
         _missing_header(filters),
         _due_header(filters),
         _("สยป. ประเมินไตรมาสที่ %(quarter)s แล้ว") % {"quarter": _quarter(filters)},
+        _("งบประมาณหลังโอนเปลี่ยนแปลง (บาท)"),
+        _("ก่อหนี้ผูกพันสะสม (บาท)"),
+        _("เบิกจ่ายสะสม (บาท)"),
+        _("เบิกจ่าย (ร้อยละ)"),
+        _target_header(target),
+        _("เบิกจ่ายต่ำกว่าเป้าหมาย"),
     ]
     rows = [
         [
@@ -112,8 +207,14 @@ def project_table(filters) -> Table:
             _yes_no(project.missing) if filters.missing_month else "-",
             _yes_no(project.due) if filters.due_month else "-",
             _yes_no(project.evaluated) if filters.evaluation_quarter else "-",
+            _percent(project.budget_after),
+            _percent(project.committed_latest),
+            _percent(project.disbursed_latest),
+            _percent(project.disbursed_percent),
+            _percent(project.budget_target) if project.budget_after is not None else None,
+            _behind(project, target),
         ]
-        for project in dashboard.project_rows(filters)
+        for project in projects
     ]
     parts = [f"dashboard-{filters.fiscal_year.year_be}"]
     if filters.agency:
@@ -214,12 +315,16 @@ def missing_table(filters, month: rates.RateMonth, projects) -> Table:
 
 
 def tables_for(filters) -> list[Table]:
-    """The dashboard's export: the drilled-down projects, or the agency table and (in a
-    second sheet of the XLSX) the reporting rates."""
+    """The dashboard's export: the drilled-down projects, or the agency table and (in
+    more sheets of the XLSX) the reporting rates and the budget per type."""
     if filters.drilled:
         return [project_table(filters)]
     summary = dashboard.dashboard_summary(filters)
-    return [agency_table(filters, summary), rates_table(filters, summary.reporting_rates)]
+    return [
+        agency_table(filters, summary),
+        rates_table(filters, summary.reporting_rates),
+        type_table(filters, summary),
+    ]
 
 
 def as_csv(table: Table) -> bytes:

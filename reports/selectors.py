@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from indicators import selectors as evaluation
 from projects import budgets, disbursement, months, progress, selectors, thaidates
 from projects.models import Agency, FiscalYear, ProgressEntry, Project
-from reports import charts
+from reports import budget_report, charts
 
 # --- Reporting deadlines -----------------------------------------------------------------
 
@@ -151,6 +151,8 @@ class ProjectReport:
     # Issue 16: the project's print only (a project with a budget): disbursement against
     # the quarter targets. Agency reports leave it out (no query per project).
     disbursement: charts.DisbursementCurve | None = None
+    # The agency reports' budget columns (reports/budget_report.py); None without a budget.
+    budget: budget_report.ProjectBudget | None = None
 
     @property
     def has_schedule(self) -> bool:
@@ -269,6 +271,12 @@ class AgencyReport:
     period: ReportPeriod
     agency: Agency | None
     projects: list[ProjectReport] = field(default_factory=list)
+    # The quarter's disbursement targets (reports/budget_report.target_for).
+    budget_target: budget_report.QuarterTarget | None = None
+
+    @property
+    def budget_totals(self) -> budget_report.BudgetTotals:
+        return budget_report.totals_of((r.budget for r in self.projects), self.budget_target)
 
     @property
     def title(self) -> str:
@@ -326,18 +334,25 @@ def agency_report(
 ) -> AgencyReport:
     """The report of ``project_ids`` (default: all of the agency's projects that year)."""
     period = ReportPeriod.of(fiscal_year.year_be, quarter, today=today)
-    projects = _report_queryset().filter(fiscal_year=fiscal_year)
+    projects = (
+        _report_queryset().filter(fiscal_year=fiscal_year).prefetch_related("budget_transfers")
+    )
     if agency is not None:
         projects = projects.filter(agency=agency)
     if project_ids is not None:
         projects = projects.filter(pk__in=list(project_ids))
     projects = projects.order_by("agency__code", "code")
     deadlines = reporting_deadlines(fiscal_year, period.months)
+    target = budget_report.target_for(fiscal_year, period.as_of)
     return AgencyReport(
         period=period,
         agency=agency,
         projects=[
-            project_report(p, period, deadlines=deadlines, only_period_entries=True)
+            dataclasses.replace(
+                project_report(p, period, deadlines=deadlines, only_period_entries=True),
+                budget=budget_report.project_budget(p, target, period.as_of),
+            )
             for p in projects
         ],
+        budget_target=target,
     )

@@ -18,6 +18,7 @@ from reports.selectors import AgencyReport
 
 DATE_FORMAT = "dd/mm/yyyy"
 PERCENT_FORMAT = "0.00"
+MONEY_FORMAT = "#,##0.00"
 HEADER_FILL = PatternFill("solid", fgColor="E6F2EC")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -91,8 +92,9 @@ def _summary_sheet(workbook, report: AgencyReport) -> None:
             _("รายงานส่งล่าช้า (เดือน)"),
             _("ไม่ได้ส่งรายงาน (เดือน)"),
             _("ผู้รับผิดชอบ"),
+            *_budget_headers(report),
         ],
-        [7, 12, 34, 16, 50, 12, 14, 12, 12, 11, 12, 10, 10, 12, 12, 24],
+        [7, 12, 34, 16, 50, 12, 14, 12, 12, 11, 12, 10, 10, 12, 12, 24, 18, 18, 18, 12, 12, 12],
         first=True,
     )
     for number, row in enumerate(report.projects, start=1):
@@ -116,11 +118,42 @@ def _summary_sheet(workbook, report: AgencyReport) -> None:
                 row.late.late,
                 row.late.missing,
                 project.responsible,
+                *_budget_cells(row.budget),
             ],
         )
-    for column in (6, 8, 9, 11):
+    for column in (6, 8, 9, 11, 20, 21):
         _format(summary, column, PERCENT_FORMAT)
+    for column in (17, 18, 19):
+        _format(summary, column, MONEY_FORMAT)
     _format(summary, 7, DATE_FORMAT)
+
+
+def _budget_headers(report: AgencyReport) -> list[str]:
+    """The budget columns of the summary (reports/budget_report.py), issue 16."""
+    target = report.budget_target
+    quarter = target.quarter if target is not None else None
+    return [
+        _("งบประมาณหลังโอนเปลี่ยนแปลง (บาท)"),
+        _("ก่อหนี้ผูกพันสะสม (บาท)"),
+        _("เบิกจ่ายสะสม (บาท)"),
+        _("เบิกจ่าย (ร้อยละ)"),
+        _("เป้าหมายการเบิกจ่ายไตรมาสที่ %(quarter)s (ร้อยละ)") % {"quarter": quarter or "-"},
+        _("เบิกจ่ายต่ำกว่าเป้าหมาย"),
+    ]
+
+
+def _budget_cells(budget) -> list:
+    """Blank without a budget; blank figures not reported; blank target not set."""
+    if budget is None:
+        return [None] * 6
+    return [
+        budget.after,
+        budget.committed,
+        budget.disbursed,
+        budget.disbursed_percent,
+        budget.target,
+        None if budget.behind is None else (_("ใช่") if budget.behind else _("ไม่")),
+    ]
 
 
 def _entries_sheet(workbook, report: AgencyReport) -> None:

@@ -324,6 +324,15 @@ def test_csv_of_the_agency_table(manager_client, year_data):
         "",
         "1",
         "33.33",
+        # the budget columns (tests/test_dashboard_budget.py): no budget, no targets
+        "0",
+        "0.00",
+        "0.00",
+        "0.00",
+        "",
+        "",
+        "",
+        "0",
     ]
     assert rows[3][1:3] == ["ทุกหน่วยงาน", "5"]
     assert len(rows) == 4
@@ -392,11 +401,12 @@ def more_projects(year_data, count, start):
 
 
 # session with its user and the revision tokens, years, agencies, moved deadlines, agency
-# aggregate, monthly counts, and the reporting rates (projects/rates.py: projects per
-# agency, entries, sent submissions)
-OVERVIEW_QUERIES = 10
+# aggregate, monthly counts, the reporting rates (projects/rates.py: projects per
+# agency, entries, sent submissions), and the budget columns (reports/dashboard_budget.py:
+# the year's targets, the budget aggregate, the monthly disbursement)
+OVERVIEW_QUERIES = 13
 # the same, plus the count and one page of the drilled-down projects
-DRILLED_QUERIES = 12
+DRILLED_QUERIES = 15
 
 
 @pytest.mark.django_db

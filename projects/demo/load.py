@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects import thaidates
-from projects.demo import approval, vocabulary
+from projects.demo import approval, budgets, vocabulary
 from projects.demo.kpis import demo_kpis, kpi_definition, level_criteria
 from projects.demo.specs import SCORES, SEED, ProjectSpec, demo_specs, report_deadline
 from projects.progress import quantize
@@ -54,6 +54,7 @@ KINDS = (
     ("projects", "โครงการ"),
     ("steps", "ขั้นตอนการดำเนินงาน"),
     ("entries", "ผลการดำเนินงาน"),
+    ("budgets", "งบประมาณโครงการ (สาธิต)"),
     ("submissions", "รายงานที่ส่งให้หัวหน้าหน่วยงานอนุมัติ"),
     ("indicators", "ตัวชี้วัด"),
     ("evaluations", "ผลการประเมินโครงการรายไตรมาส"),
@@ -101,11 +102,15 @@ def make_demo(*, today: dt.date | None = None, force_in_production: bool = False
         specs = demo_specs(year_be)
         reporters = {u.agency_id: u for u in users.values() if u.role == "staff"}
         projects = {}
+        kinds = budgets.demo_themes(year_be)
         for spec in specs:
             project = _ensure_project(report, spec, agencies, years)
+            plan, fresh = budgets.ensure_budget(report, project, kinds.get(spec.code, "routine"))
             reporter = reporters.get(project.agency_id)
-            _ensure_entries(report, project, spec, today, reporter)
+            created = _ensure_entries(report, project, spec, today, reporter)
+            budgets.fill_figures(project, plan, None if fresh else created)
             projects[spec.code] = (project, spec)
+        budgets.ensure_targets([years[year_be], years[year_be - 1]])
         approval.ensure_approvals(report, projects, today, users)
         _ensure_indicators(report, year_be, projects, years, users["evaluator"])
         _ensure_evaluations(report, projects, today, users["evaluator"])
@@ -230,8 +235,9 @@ def _at_office_hours(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def _ensure_entries(report, project, spec: ProjectSpec, today: dt.date, reporter) -> None:
-    """Add the reports due by ``today`` that come after the project's newest report.
+def _ensure_entries(report, project, spec: ProjectSpec, today: dt.date, reporter) -> list:
+    """Add the reports due by ``today`` that come after the project's newest report, and
+    return them.
 
     Reports are only appended: a month somebody has reported by hand, or any month before
     it, is left alone. Should a generated percent fall below the newest one there, the
@@ -243,6 +249,7 @@ def _ensure_entries(report, project, spec: ProjectSpec, today: dt.date, reporter
     latest = max(existing, default=None)
     steps = {step.order: step for step in project.steps.all()}
     moved = dict(ReportingDeadline.objects.values_list("period", "due_on"))
+    added = []
     for entry in spec.entries:
         if entry.reported_on > today:
             break
@@ -274,6 +281,8 @@ def _ensure_entries(report, project, spec: ProjectSpec, today: dt.date, reporter
         stamp = _at_office_hours(entry.reported_on)
         ProgressEntry.objects.filter(pk=created.pk).update(created_at=stamp, updated_at=stamp)
         report.created["entries"] += 1
+        added.append(created)
+    return added
 
 
 def _ensure_indicators(report, year_be: int, projects: dict, years: dict, evaluator) -> None:

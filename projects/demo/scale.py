@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from projects import thaidates
-from projects.demo import vocabulary
+from projects.demo import budgets, vocabulary
 from projects.demo.kpis import kpi_definition, level_criteria
 from projects.demo.specs import SCORES, ProjectSpec, project_spec, report_deadline
 from projects.demo.vocabulary import Theme
@@ -152,6 +152,7 @@ class Run:
     unscheduled: set[str] = field(default_factory=set)  # codes of plans without dates
     project_ids: dict[str, int] = field(default_factory=dict)
     step_ids: dict[tuple[int, int], int] = field(default_factory=dict)  # (project, order)
+    budgets: dict = field(default_factory=dict)  # code → budgets.BudgetPlan | None
 
 
 def generate(
@@ -191,8 +192,10 @@ def generate(
         report.seconds["specs"] = time.perf_counter() - started
         run.unscheduled = {spec.code for spec in run.specs if run.rng.random() < 0.03}
 
+        run.budgets = {spec.code: budgets.plan_for(spec.code, spec.year_be) for spec in run.specs}
         report.timed("projects", lambda: _insert_projects(run))
         run.project_ids = dict(generated_projects().values_list("code", "pk"))
+        report.timed("budgets", lambda: _insert_budgets(run))
         say(f"projects inserted ({report.seconds['projects']:.1f} s)")
         report.timed("objectives_and_strategies", lambda: _insert_texts(run))
         report.timed("steps", lambda: _insert_steps(run))
@@ -267,10 +270,23 @@ def _project_specs(run: Run, plan: list[tuple[int, str, int]]) -> list[ProjectSp
 
 
 def _insert_projects(run: Run) -> int:
-    from projects.models import Project
+    from projects.models import BudgetType, Project
+
+    types = {t.name: t.pk for t in BudgetType.objects.all()}
+
+    def budget(spec) -> dict:
+        plan = run.budgets.get(spec.code)
+        if plan is None:
+            return {}
+        return {
+            "budget_allocated": plan.allocated,
+            "budget_type_id": types.get(plan.type_name),
+            "budget_source": plan.source,
+        }
 
     rows = [
         Project(
+            **budget(spec),
             code=spec.code,
             name=spec.name,
             agency=run.agencies[spec.agency_code],
@@ -286,6 +302,22 @@ def _insert_projects(run: Run) -> int:
     ]
     Project.objects.bulk_create(rows, batch_size=run.batch_size)
     return len(rows)
+
+
+def _insert_budgets(run: Run) -> int:
+    """The transfers of the projects with a budget, and the demo years' DEMO targets."""
+    from projects.models import BudgetTransfer
+
+    rows = [
+        BudgetTransfer(
+            project_id=run.project_ids[code], transferred_on=day, amount=amount, reason=reason
+        )
+        for code, plan in run.budgets.items()
+        if plan is not None
+        for day, amount, reason in plan.transfers
+    ]
+    BudgetTransfer.objects.bulk_create(rows, batch_size=run.batch_size)
+    return len(rows) + budgets.ensure_targets(list(run.fiscal_years.values()))
 
 
 def _insert_texts(run: Run) -> int:
@@ -353,8 +385,12 @@ def _insert_entries(run: Run) -> int:
             due = due[:-1]  # forgot this month's report so far
         elif due and run.rng.random() < 0.03:
             due.pop(run.rng.randrange(len(due)))  # one month never reported
+        plan, committed_before = run.budgets.get(spec.code), None
         for entry in due:
             deadline = report_deadline(fiscal_year, entry.period, moved={})
+            figures = plan.figures.get(entry.period) if plan else None
+            lower = bool(figures and committed_before and figures.committed < committed_before)
+            committed_before = figures.committed if figures else committed_before
             rows.append(
                 ProgressEntry(
                     project_id=project_id,
@@ -374,6 +410,9 @@ def _insert_entries(run: Run) -> int:
                     ),
                     partial_percent=entry.partial_percent,
                     is_late=entry.reported_on > deadline,
+                    committed=figures.committed if figures else None,
+                    disbursed=figures.disbursed if figures else None,
+                    budget_lower_reason=budgets.settings()["lower_reason"] if lower else "",
                 )
             )
     ProgressEntry.objects.bulk_create(rows, batch_size=run.batch_size)

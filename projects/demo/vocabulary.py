@@ -270,3 +270,8 @@ def extra_steps() -> tuple[str, ...]:
 def scale_kpis() -> tuple[KpiRow, ...]:
     """The three KPIs each agency has in each year of the scale data."""
     return _kpi_rows("scale", "kpi")
+
+
+def budget() -> dict:
+    """fixtures/demo/budget.toml: the demo's budgets and DEMO targets (projects/demo/budgets.py)."""
+    return _read("budget")
