@@ -10,7 +10,6 @@ to PNG (not blank), and a manager's dashboard row for the agency in ล้าน
 
 import datetime as dt
 import subprocess
-import urllib.parse
 from decimal import Decimal
 
 import pytest
@@ -47,15 +46,25 @@ def be_date(day: dt.date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
 
 
-def fill_disbursed(page, amount):
-    """Type the amount and wait for the live preview that reads it: a preview still
-    running while the form is saved could meet the test database's write lock."""
-    encoded = urllib.parse.urlencode({"disbursed": amount})
-    with page.expect_response(lambda r: "/report/preview/" in r.url and encoded in r.url):
-        page.fill("#id_disbursed", amount)
+def previews_in_flight(page) -> set:
+    """The report form's live previews not yet answered, kept up to date."""
+    flight: set = set()
+    page.on("request", lambda r: "/report/preview/" in r.url and flight.add(r))
+    page.on("requestfinished", lambda r: flight.discard(r))
+    page.on("requestfailed", lambda r: flight.discard(r))
+    return flight
 
 
-def submit_report(page):
+def submit_report(page, flight):
+    """Save the form once its previews are answered. The preview runs on every change, and
+    clicking the button would fire one for the field just left, alongside the save: on the
+    test database (SQLite in memory, shared cache, with no waiting for locks) that read
+    could meet the save's write lock and answer 503, which a file database (the settings'
+    timeout) waits out. So leave the field first and let its previews finish."""
+    page.keyboard.press("Tab")
+    page.wait_for_timeout(450)  # the input trigger's 400 ms delay
+    while flight:
+        page.wait_for_timeout(50)
     with page.expect_response(lambda r: r.url.endswith("/report/") and r.request.method == "POST"):
         page.click("#report-form button[type=submit]")
 
@@ -89,6 +98,7 @@ def test_budget_transfer_two_reports_page_pdf_dashboard_and_hostile_amounts(
     try:
         page = logged_in(staff)
         problems = problems_of(page, http_from=500)
+        flight = previews_in_flight(page)
 
         # The budget, entered with the new project.
         page.goto("/projects/new/")
@@ -128,8 +138,8 @@ def test_budget_transfer_two_reports_page_pdf_dashboard_and_hostile_amounts(
             page.fill("#id_percent", percent)
             page.fill("#id_narrative", "ดำเนินการตามแผน")
             page.fill("#id_committed", committed)
-            fill_disbursed(page, disbursed)
-            submit_report(page)
+            page.fill("#id_disbursed", disbursed)
+            submit_report(page, flight)
             errors = page.locator("#report-form [id$=_error]").all_inner_texts()
             assert not errors, (month, errors)
             expect(page.locator("#report-status")).to_contain_text("บันทึกรายงานเดือน")
@@ -147,12 +157,14 @@ def test_budget_transfer_two_reports_page_pdf_dashboard_and_hostile_amounts(
             page.fill("#id_percent", "35")
             page.fill("#id_narrative", "ทดลองตัวเลขผิด")
             page.fill("#id_committed", "4,000,000")
-            fill_disbursed(page, hostile)
-            submit_report(page)
+            page.fill("#id_disbursed", hostile)
+            submit_report(page, flight)
             error = page.locator("#id_disbursed_error")
             error.wait_for()
             text = error.inner_text()
             assert message in text, (hostile, text)
+            assert page.locator("#id_disbursed").input_value() == hostile  # kept as typed
+            assert page.locator("#id_narrative").input_value() == "ทดลองตัวเลขผิด"
             assert list(ProgressEntry.objects.values_list("pk", "committed", "disbursed")) == (
                 stored
             ), hostile
