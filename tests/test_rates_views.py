@@ -193,7 +193,8 @@ def test_xlsx_of_the_missing_projects(manager_client, data):
 def test_dashboard_xlsx_has_a_sheet_of_rates(manager_client, data):
     response = manager_client.get("/dashboard/export.xlsx", {"year": YEAR})
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert len(workbook.sheetnames) == 2
+    # The dashboard's sheet, the rates, the budget per type (issue 16).
+    assert len(workbook.sheetnames) == 3
     rates_sheet = workbook.worksheets[1]
     assert rates_sheet.title == f"อัตราการส่งรายงาน {YEAR}"
     last = list(rates_sheet.values)[-1]
