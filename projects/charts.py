@@ -4,7 +4,10 @@ Built by hand rather than through plotly.graph_objects: the same JSON, without t
 of validating a figure object on every request.
 """
 
+import datetime as dt
 from decimal import Decimal
+
+from projects import thaidates
 
 GREEN = "#0f7a4a"
 AMBER = "#d98c00"
@@ -43,4 +46,34 @@ def gauge_figure(percent: Decimal | None, *, title: str = "") -> dict:
             "paper_bgcolor": "rgba(0,0,0,0)",
             "font": {"family": FONT, "color": "#1f2d3d"},
         },
+    }
+
+
+def year_layout(months: list, first, last, *, top: float = 100.0) -> dict:
+    """The Plotly layout of a chart over a fiscal year's months, in percent (the S-curve,
+    the disbursement chart): each month's name in the middle of its month (as in the PDF),
+    clear of the "0%" at the corner; gridlines on the months' first days; the y axis up to
+    ``top`` and a little room above."""
+    return {
+        "height": 300,
+        "margin": {"t": 10, "b": 50, "l": 45, "r": 10},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"family": FONT, "color": "#1f2d3d", "size": 13},
+        "legend": {"orientation": "h", "y": -0.22},
+        "xaxis": {
+            "type": "date",
+            "range": [first.isoformat(), (last + dt.timedelta(days=1)).isoformat()],
+            "tickvals": [(m + dt.timedelta(days=15)).isoformat() for m in months],
+            "ticktext": [thaidates.MONTHS_SHORT[m.month - 1] for m in months],
+            "ticks": "",
+            "showgrid": False,
+            "minor": {
+                "tickvals": [m.isoformat() for m in months],
+                "showgrid": True,
+                "gridcolor": "#eef1f4",
+                "ticks": "",
+            },
+        },
+        "yaxis": {"range": [0, top * 1.05], "ticksuffix": "%", "gridcolor": "#e5e9ee"},
     }

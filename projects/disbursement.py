@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from projects import thaidates
-from projects.charts import FONT
+from projects.charts import year_layout
 from projects.models import DisbursementTarget, ProgressEntry, Project
 
 DISBURSED_COLOUR = "#b5651d"
@@ -178,26 +178,4 @@ def disbursement_figure(chart: DisbursementChart) -> dict:
 def _layout(chart: DisbursementChart) -> dict:
     months = thaidates.fiscal_months(thaidates.fiscal_year_of(chart.first))
     top = max([100.0, *(float(m.disbursed_percent) for m in chart.disbursed)])
-    return {
-        "height": 300,
-        "margin": {"t": 10, "b": 50, "l": 45, "r": 10},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "font": {"family": FONT, "color": "#1f2d3d", "size": 13},
-        "legend": {"orientation": "h", "y": -0.22},
-        "xaxis": {
-            "type": "date",
-            "range": [chart.first.isoformat(), (chart.last + dt.timedelta(days=1)).isoformat()],
-            "tickvals": [(m + dt.timedelta(days=15)).isoformat() for m in months],
-            "ticktext": [thaidates.MONTHS_SHORT[m.month - 1] for m in months],
-            "ticks": "",
-            "showgrid": False,
-            "minor": {
-                "tickvals": [m.isoformat() for m in months],
-                "showgrid": True,
-                "gridcolor": "#eef1f4",
-                "ticks": "",
-            },
-        },
-        "yaxis": {"range": [0, top * 1.05], "ticksuffix": "%", "gridcolor": "#e5e9ee"},
-    }
+    return year_layout(months, chart.first, chart.last, top=top)

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from projects import progress, thaidates
-from projects.charts import FONT
+from projects.charts import year_layout
 
 ONE_DAY = dt.timedelta(days=1)
 # The PDF's colours (static/css/report.css, templates/reports/_scurve.svg.html), so that a
@@ -153,29 +153,7 @@ def scurve_figure(fiscal_year, steps, points, *, day: dt.date) -> dict:
 def _layout(fiscal_year, first: dt.date, last: dt.date, day: dt.date) -> dict:
     months = thaidates.fiscal_months(fiscal_year.year_be)
     return {
-        "height": 300,
-        "margin": {"t": 10, "b": 50, "l": 45, "r": 10},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "font": {"family": FONT, "color": "#1f2d3d", "size": 13},
-        "legend": {"orientation": "h", "y": -0.22},
-        "xaxis": {
-            "type": "date",
-            "range": [first.isoformat(), (last + ONE_DAY).isoformat()],
-            # Each month's name in the middle of its month (as in the PDF), clear of the
-            # "0%" at the corner; the gridlines on the months' first days.
-            "tickvals": [(m + dt.timedelta(days=15)).isoformat() for m in months],
-            "ticktext": [thaidates.MONTHS_SHORT[m.month - 1] for m in months],
-            "ticks": "",
-            "showgrid": False,
-            "minor": {
-                "tickvals": [m.isoformat() for m in months],
-                "showgrid": True,
-                "gridcolor": "#eef1f4",
-                "ticks": "",
-            },
-        },
-        "yaxis": {"range": [0, 105], "ticksuffix": "%", "gridcolor": "#e5e9ee"},
+        **year_layout(months, first, last),
         "shapes": [
             {
                 "type": "line",
