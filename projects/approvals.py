@@ -44,6 +44,7 @@ from projects.models import (
     ReportTransition,
     User,
 )
+from projects.models.reports import ReportValues
 from projects.signals import rows_written
 
 State = ReportSubmission.State
@@ -232,20 +233,7 @@ def _submission_create(*, project, period, entry, values, user) -> ReportSubmiss
 # --- The head's decisions: approve, return (the queue: projects/approval_views.py) ---------
 
 # The values of a submission that become its month's entry (the same names on both).
-ENTRY_FIELDS = (
-    "reported_on",
-    "percent",
-    "narrative",
-    "problems",
-    "obstacles",
-    "completed_steps",
-    "in_progress_step_id",
-    "partial_percent",
-    "lower_reason",
-    "committed",
-    "disbursed",
-    "budget_lower_reason",
-)
+ENTRY_FIELDS = ReportValues.value_names()
 
 
 def _check_decider(submission: ReportSubmission, user: User, today: dt.date) -> None:

@@ -22,8 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import thaidates
 from projects.models.agencies import Agency, User
-from projects.models.budget import money_field
-from projects.models.reports import PERCENT_RANGE, ProgressEntry
+from projects.models.reports import PERCENT_RANGE, ProgressEntry, ReportValues
 
 
 class ApprovalDelegation(models.Model):
@@ -70,7 +69,7 @@ class ApprovalDelegation(models.Model):
         )
 
 
-class ReportSubmission(models.Model):
+class ReportSubmission(ReportValues):
     """One month's report of a project on its way to approval: the values of the report
     form (as ``ProgressEntry`` has them) and where it stands. At most one submission of a
     project's month is open (not yet approved) at a time; approved ones stay as records."""
@@ -93,33 +92,6 @@ class ReportSubmission(models.Model):
     state = models.CharField(
         _("สถานะ"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
     )
-    # The report's values, as in ProgressEntry.
-    reported_on = models.DateField(_("วันที่รายงาน"))
-    percent = models.DecimalField(_("ความคืบหน้า (ร้อยละ)"), max_digits=5, decimal_places=2)
-    narrative = models.TextField(_("ผลการดำเนินงาน"), blank=True)
-    problems = models.TextField(_("ปัญหาของโครงการ"), blank=True)
-    obstacles = models.TextField(_("อุปสรรคของโครงการ"), blank=True)
-    completed_steps = models.JSONField(_("ขั้นตอนที่แล้วเสร็จ"), default=list, blank=True)
-    in_progress_step = models.ForeignKey(
-        "projects.PlanStep",
-        verbose_name=_("ขั้นตอนที่กำลังดำเนินการ"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    partial_percent = models.DecimalField(
-        _("ความคืบหน้าของขั้นตอนที่กำลังดำเนินการ (ร้อยละ)"),
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-    )
-    lower_reason = models.TextField(_("เหตุผลที่ความคืบหน้าลดลง"), blank=True)
-    # Cumulative amounts to the month's end (projects/models/budget.py); blank: not reported.
-    committed = money_field(_("ก่อหนี้ผูกพันสะสม (บาท)"), null=True, blank=True)
-    disbursed = money_field(_("เบิกจ่ายสะสม (บาท)"), null=True, blank=True)
-    budget_lower_reason = models.TextField(_("เหตุผลที่ยอดสะสมลดลง"), blank=True)
     # The entry this submission changes (None: the month has none yet); once approved, the
     # entry it became.
     entry = models.ForeignKey(

@@ -32,15 +32,13 @@ class ProgressEntryQuerySet(models.QuerySet):
         return self.newest_first().first()
 
 
-class ProgressEntry(models.Model):
-    """A monthly report (ผลการดำเนินงาน): cumulative percent, narrative, problems, obstacles."""
+class ReportValues(models.Model):
+    """What a monthly report says, as the report form has it: one declaration for the
+    month's report (ProgressEntry) and for a report on its way to approval
+    (projects/models/approval.py ReportSubmission), which becomes the entry with these
+    values when approved (``value_names``)."""
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.CASCADE, related_name="entries"
-    )
     reported_on = models.DateField(_("วันที่รายงาน"))
-    # First day of the reported month: one entry per project per month.
-    period = models.DateField(_("เดือนที่รายงาน"))
     percent = models.DecimalField(_("ความคืบหน้า (ร้อยละ)"), max_digits=5, decimal_places=2)
     narrative = models.TextField(_("ผลการดำเนินงาน"), blank=True)
     problems = models.TextField(_("ปัญหาของโครงการ"), blank=True)
@@ -69,6 +67,24 @@ class ProgressEntry(models.Model):
     committed = money_field(_("ก่อหนี้ผูกพันสะสม (บาท)"), null=True, blank=True)
     disbursed = money_field(_("เบิกจ่ายสะสม (บาท)"), null=True, blank=True)
     budget_lower_reason = models.TextField(_("เหตุผลที่ยอดสะสมลดลง"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def value_names(cls) -> tuple[str, ...]:
+        """The report's values by attribute name (``in_progress_step_id``)."""
+        return tuple(field.attname for field in ReportValues._meta.local_fields)
+
+
+class ProgressEntry(ReportValues):
+    """A monthly report (ผลการดำเนินงาน): cumulative percent, narrative, problems, obstacles."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="entries"
+    )
+    # First day of the reported month: one entry per project per month.
+    period = models.DateField(_("เดือนที่รายงาน"))
     is_late = models.BooleanField(_("ส่งล่าช้า"), default=False)
     # Optimistic lock: a save made from an older version is refused (services).
     version = models.PositiveIntegerField(_("รุ่นของรายงาน"), default=1, editable=False)
