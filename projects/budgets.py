@@ -10,7 +10,7 @@ and disbursed are cumulative to its month's end, blank is "not reported" and nev
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from projects import permissions, thaidates
 from projects.models import BudgetSource, BudgetTransfer, ProgressEntry, Project, User
-from projects.money import check_amount, format_baht
+from projects.money import check_amount, format_baht, percent_of
 
 REASON_MAX = 500
 
@@ -57,10 +57,9 @@ class BudgetSummary:
     @property
     def disbursed_percent(self) -> Decimal | None:
         """Disbursed as a percent of the amount after transfers, two places."""
-        if self.disbursed is None or not self.after_transfers:
+        if self.disbursed is None:
             return None
-        percent = self.disbursed * 100 / self.after_transfers
-        return percent.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return percent_of(self.disbursed, self.after_transfers)
 
 
 def budget_summary(project: Project, entries=None) -> BudgetSummary:

@@ -7,19 +7,18 @@ PDF's SVG (reports/charts.py). A year without targets has none: nothing is inven
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from projects import thaidates
 from projects.charts import year_layout
 from projects.models import DisbursementTarget, ProgressEntry, Project
+from projects.money import percent_of
 
 DISBURSED_COLOUR = "#b5651d"
 PROGRESS_COLOUR = "#0f7a4a"
 TARGET_COLOUR = "#6b3fa0"
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -51,13 +50,6 @@ class DisbursementChart:
     @property
     def disbursed(self) -> list[MonthPoint]:
         return [m for m in self.months if m.disbursed_percent is not None]
-
-
-def percent_of(amount: Decimal, budget: Decimal) -> Decimal | None:
-    """``amount`` as a percent of ``budget`` (two places); None for a budget of 0."""
-    if not budget:
-        return None
-    return (amount * HUNDRED / budget).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def quarter_targets(project: Project) -> list[QuarterTarget]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from projects.models.budget import MONEY_MAX
 
 CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
 MILLION = Decimal("1000000")
 # Digits 0-9 only (\d would take Thai and other digits), commas between groups of three.
 _AMOUNT = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})++|[0-9]++)(?:\.[0-9]++)?+")
@@ -79,3 +80,11 @@ def format_million(amount: Decimal | None, places: int = 2) -> str:
         return ""
     millions = (Decimal(amount) / MILLION).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
     return f"{millions:,.{places}f} {_('ล้านบาท')}"
+
+
+def percent_of(part: Decimal, whole: Decimal | None) -> Decimal | None:
+    """``part`` as a percent of ``whole`` (disbursed of the amount after transfers), two
+    places; None when there is no positive whole to divide by."""
+    if not whole or whole <= 0:
+        return None
+    return (part * HUNDRED / whole).quantize(CENT, rounding=ROUND_HALF_UP)

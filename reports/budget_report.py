@@ -10,20 +10,14 @@ projects: no query per project."""
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from projects.money import percent_of
 from reports import dashboard_budget
 from reports.dashboard_budget import QuarterTarget
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
-
-
-def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
-    if not whole or whole <= 0:
-        return None
-    return (part * HUNDRED / whole).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -35,7 +29,7 @@ class ProjectBudget:
 
     @property
     def disbursed_percent(self) -> Decimal | None:
-        return None if self.disbursed is None else _percent(self.disbursed, self.after)
+        return None if self.disbursed is None else percent_of(self.disbursed, self.after)
 
     @property
     def behind(self) -> bool | None:
@@ -56,7 +50,7 @@ class BudgetTotals:
 
     @property
     def disbursed_percent(self) -> Decimal | None:
-        return _percent(self.disbursed, self.after)
+        return percent_of(self.disbursed, self.after)
 
 
 def target_for(fiscal_year, as_of: dt.date) -> QuarterTarget:

@@ -34,6 +34,7 @@ from django.db.models import (
 from projects import thaidates
 from projects.models import Agency, DisbursementTarget, ProgressEntry, Project
 from projects.models.budget import money_field
+from projects.money import percent_of
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -151,12 +152,6 @@ def behind_projects(projects: QuerySet[Project], filters) -> QuerySet[Project]:
     )
 
 
-def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
-    if not whole:
-        return None
-    return (part * HUNDRED / whole).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 @dataclass(frozen=True)
 class BudgetRow:
     """The budget numbers of an agency (or of them all)."""
@@ -170,7 +165,7 @@ class BudgetRow:
 
     @property
     def disbursed_percent(self) -> Decimal | None:
-        return _percent(self.disbursed, self.budget_after)
+        return percent_of(self.disbursed, self.budget_after)
 
     @property
     def used(self) -> Decimal:
@@ -316,7 +311,7 @@ def monthly_disbursement(filters) -> list[tuple]:
             for period, disbursed, allocated, moved in cursor.fetchall()
         }
     return [
-        (month, _percent(*sums[month]) if month in sums else None)
+        (month, percent_of(*sums[month]) if month in sums else None)
         for month in thaidates.fiscal_months(filters.fiscal_year.year_be)
     ]
 

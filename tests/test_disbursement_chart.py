@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from projects import disbursement
+from projects import disbursement, money
 from projects.models import BudgetTransfer, BudgetType, DisbursementTarget
 from tests.factories import FiscalYearFactory, ProgressEntryFactory, ProjectFactory, UserFactory
 from tests.html import page_of
@@ -100,7 +100,7 @@ def test_a_project_without_a_budget_has_no_chart(year):
 
 
 def test_a_budget_of_zero_gives_no_percent():
-    assert disbursement.percent_of(Decimal("5"), Decimal("0")) is None
+    assert money.percent_of(Decimal("5"), Decimal("0")) is None
 
 
 def test_the_figure_draws_the_targets_the_disbursed_and_the_progress(project, year):
