@@ -75,7 +75,7 @@ def project_budget(project, target: QuarterTarget, as_of: dt.date) -> ProjectBud
         after=after,
         committed=committed,
         disbursed=disbursed,
-        target=target.by_type.get(project.budget_type_id, target.percent),
+        target=target.percent_for(project.budget_type_id),
     )
 
 

@@ -58,6 +58,11 @@ class QuarterTarget:
     def is_set(self) -> bool:
         return self.percent is not None or bool(self.by_type)
 
+    def percent_for(self, budget_type_id: int | None) -> Decimal | None:
+        """The target of a budget type: its own when the year has one, else the overall
+        one (as projects/disbursement.quarter_targets and with_disbursement's SQL)."""
+        return self.by_type.get(budget_type_id, self.percent)
+
 
 def quarter_target(filters) -> QuarterTarget:
     """The targets of the quarter of the dashboard's measuring day (one query)."""
@@ -262,7 +267,7 @@ def type_rows(cells, target: QuarterTarget) -> list[TypeRow]:
         TypeRow(
             name=name,
             budget=total_row(rows, target),
-            target=target.by_type.get(type_id, target.percent) if type_id else target.percent,
+            target=target.percent_for(type_id),
         )
         for type_id, (name, rows) in grouped.items()
     ]
