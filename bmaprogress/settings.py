@@ -264,6 +264,9 @@ if PRODUCTION:
 # Domain settings
 BMA_HISTORY_PAGE_SIZE = env_int("BMA_HISTORY_PAGE_SIZE", 10)
 BMA_PROJECTS_PAGE_SIZE = env_int("BMA_PROJECTS_PAGE_SIZE", 25)
+# Public pages, the anonymous API and open data (issue 17; the rule is projects.public):
+# on in development and the demo, off in production unless BMA_PUBLIC_SITE=1.
+BMA_PUBLIC_SITE = env_bool("BMA_PUBLIC_SITE", not PRODUCTION)
 
 LOGGING = {
     "version": 1,

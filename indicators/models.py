@@ -117,6 +117,11 @@ class Indicator(models.Model):
     target_level = models.PositiveSmallIntegerField(_("ค่าเป้าหมาย ระดับ"))
     achieved_level = models.PositiveSmallIntegerField(_("ผลงานที่ทำได้ ระดับ"), null=True, blank=True)
     definition = models.TextField(_("นิยาม หรือความหมายของตัวชี้วัด"), blank=True)
+    is_internal = models.BooleanField(
+        _("ไม่เผยแพร่ต่อสาธารณะ"),
+        default=False,
+        help_text=_("ตัวชี้วัดที่เลือกไว้จะไม่แสดงในหน้าสาธารณะ API แบบไม่ระบุตัวตน และข้อมูลเปิด"),
+    )
     projects = models.ManyToManyField(
         Project, verbose_name=_("โครงการที่สนับสนุน"), related_name="indicators", blank=True
     )

@@ -92,6 +92,11 @@ class Project(models.Model):
     # Optimistic lock of the plan: every change to the steps bumps it, and a save made
     # from an older version is refused (services.plan_save).
     plan_version = models.PositiveIntegerField(_("รุ่นของแผน"), default=1, editable=False)
+    is_internal = models.BooleanField(
+        _("ไม่เผยแพร่ต่อสาธารณะ"),
+        default=False,
+        help_text=_("โครงการที่เลือกไว้จะไม่แสดงในหน้าสาธารณะ API แบบไม่ระบุตัวตน และข้อมูลเปิด"),
+    )
     created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
     updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 
