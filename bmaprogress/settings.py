@@ -168,11 +168,9 @@ LOGIN_REDIRECT_URL = "home"  # by role: bmaprogress.views.home
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "th"
-# Thai only, whatever the browser's Accept-Language asks (LocaleMiddleware picks among
-# these): a browser set to English would otherwise get Django's English (the admin's
-# chrome, Django's own form messages) around the app's Thai. English comes back as a
-# person's choice (issue 17), not as the browser's guess.
-LANGUAGES = [("th", "ไทย")]
+# Thai first; English as a person's choice (issue 17: a language menu, remembered in a
+# cookie and on the user) and, for visitors who have chosen nothing, by Accept-Language.
+LANGUAGES = [("th", "ไทย"), ("en", "English")]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True

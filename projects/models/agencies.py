@@ -88,6 +88,9 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("โทรศัพท์"), max_length=50, blank=True)
+    # The language the person chose (issue 17): pages after login, e-mails and the PDFs of
+    # their background jobs. One of settings.LANGUAGES.
+    language = models.CharField(_("ภาษา"), max_length=8, default="th")
     # Part of every session's check (get_session_auth_hash), replaced whenever a
     # SESSION_ENDING_FIELDS value changes: every session made before then ends on its next
     # request. Random, so that a value is never met again (reactivating a person does not
