@@ -22,7 +22,9 @@ from django.db.models import (
     BooleanField,
     Case,
     DecimalField,
+    ExpressionWrapper,
     F,
+    FloatField,
     OuterRef,
     Q,
     QuerySet,
@@ -39,6 +41,12 @@ from projects.money import percent_of
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
+# In SQL: with a decimal point, so that SQLite (make run) divides without truncating when
+# both amounts are whole baht (it stores them as integers: 65989 * 100 / 110000 is 59 there,
+# 59.99 on PostgreSQL; tests/test_disbursement_twins.py).
+# (Declared a float for Django: a DecimalField value is CAST AS NUMERIC on SQLite, which
+# makes 100.00 an integer again; PostgreSQL still gets the exact numeric 100.00.)
+SQL_HUNDRED = Value(Decimal("100.00"), output_field=FloatField())
 TARGET = DecimalField(max_digits=5, decimal_places=2)
 
 
@@ -128,7 +136,9 @@ def with_disbursement(projects: QuerySet[Project], target: QuarterTarget) -> Que
         disbursed_percent=Case(
             When(
                 budget_after__gt=0,
-                then=F("disbursed_latest") * HUNDRED / F("budget_after"),
+                then=ExpressionWrapper(
+                    F("disbursed_latest") * SQL_HUNDRED / F("budget_after"), output_field=money
+                ),
             ),
             default=Value(None),
             output_field=money,
@@ -138,7 +148,12 @@ def with_disbursement(projects: QuerySet[Project], target: QuarterTarget) -> Que
                 Q(budget_after__gt=0)
                 & Q(budget_target__isnull=False)
                 & Q(disbursed_latest__isnull=False)
-                & Q(disbursed_latest__lt=F("budget_target") * F("budget_after") / HUNDRED),
+                # As budget_report.ProjectBudget.behind: disbursed × 100 < target × after.
+                & Q(
+                    disbursed_latest__lt=ExpressionWrapper(
+                        F("budget_target") * F("budget_after") / SQL_HUNDRED, output_field=money
+                    )
+                ),
                 then=Value(True),
             ),
             default=Value(False),
