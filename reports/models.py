@@ -148,3 +148,57 @@ class ReportJob(models.Model):
         scope = self.agency.code if self.agency_id else "BMA"
         quarter = f"-q{self.quarter}" if self.quarter else ""
         return f"report-{scope}-{self.fiscal_year.year_be}{quarter}.{self.format}"
+
+
+class OpenDataExport(models.Model):
+    """One build of the open-data files (reports/opendata): every data set as CSV with its
+    metadata, written in the background into the media storage under ``folder``. The
+    download page serves the newest DONE export: a build in progress or failed never
+    replaces it (the switch is the status becoming DONE)."""
+
+    Status = ReportJob.Status
+
+    status = models.CharField(
+        _("สถานะ"), max_length=10, choices=ReportJob.Status.choices, default=Status.QUEUED
+    )
+    parts_total = models.PositiveIntegerField(_("จำนวนขั้นตอน"), default=1)
+    parts_done = models.PositiveIntegerField(_("ขั้นตอนที่เสร็จ"), default=0)
+    error = models.TextField(_("สาเหตุที่ไม่สำเร็จ"), blank=True)
+    folder = models.CharField(_("โฟลเดอร์ของไฟล์"), max_length=200, blank=True)
+    # What the page lists: per data set its file names, rows, bytes (reports/opendata).
+    manifest = models.JSONField(_("รายการชุดข้อมูล"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ผู้สั่งสร้าง"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("สั่งเมื่อ"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("เริ่มเมื่อ"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ชุดไฟล์ข้อมูลเปิด")
+        verbose_name_plural = _("ชุดไฟล์ข้อมูลเปิด")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parts_done__lte=F("parts_total")),
+                name="opendataexport_parts_done_le_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.parts_done * 100 / self.parts_total) if self.parts_total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
