@@ -385,3 +385,11 @@ def test_old_exports_and_their_files_go(built, settings, media):
     assert not OpenDataExport.objects.filter(pk=built.pk).exists()
     assert all(not (media / name).exists() for name in first_files)
     assert all((media / name).exists() for name in newer.manifest["files"].values())
+
+
+def test_the_page_costs_the_same_queries_however_many_sets_and_rows(
+    client, built, django_assert_max_num_queries
+):
+    # the newest export, one pending, the session-less anonymous visitor: a handful
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("opendata:index")).status_code == 200
