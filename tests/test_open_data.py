@@ -393,3 +393,34 @@ def test_the_page_costs_the_same_queries_however_many_sets_and_rows(
     # the newest export, one pending, the session-less anonymous visitor: a handful
     with django_assert_max_num_queries(4):
         assert client.get(reverse("opendata:index")).status_code == 200
+
+
+def test_a_failed_build_keeps_the_old_files_and_is_shown_to_a_manager(
+    client, built, settings, monkeypatch
+):
+    from reports.opendata import export
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("ดิสก์เต็ม")
+
+    monkeypatch.setattr(services, "write_all", broken)
+    failed = jobs.open_data_export_request()
+    failed.refresh_from_db()
+    assert failed.status == OpenDataExport.Status.FAILED
+    assert services.open_data_latest() == built
+    assert export.write_all is not broken
+    assert client.get(reverse("opendata:file", args=["projects.csv"])).status_code == 200
+    assert jobs.open_data_export_ensure() is None  # no retry on every visit
+    client.force_login(UserFactory(manager=True))
+    assert "ดิสก์เต็ม" in client.get(reverse("opendata:index")).content.decode()
+
+
+def test_an_export_lost_for_an_hour_does_not_hold_back_a_fresh_one(world, settings):
+    settings.TASKS = DUMMY
+    lost = jobs.open_data_export_request()
+    assert jobs.open_data_export_request() == lost
+    OpenDataExport.objects.filter(pk=lost.pk).update(
+        status=OpenDataExport.Status.RUNNING,
+        created_at=timezone.now() - dt.timedelta(hours=2),
+    )
+    assert jobs.open_data_export_request() != lost

@@ -24,7 +24,9 @@ def open_data_export_request(*, requested_by=None) -> OpenDataExport:
 
 def open_data_export_ensure() -> OpenDataExport | None:
     """The first visit of the page when no export exists (a new site, ``make run``'s
-    demo): queue one, so that the page can say the files are being prepared."""
-    if OpenDataExport.objects.exclude(status=OpenDataExport.Status.FAILED).exists():
+    demo): queue one, so that the page can say the files are being prepared. Only when
+    there has never been one: a failed build is not tried again on every visit (those who
+    may ask for an export see the failure and ask again)."""
+    if OpenDataExport.objects.exists():
         return None
     return open_data_export_request()

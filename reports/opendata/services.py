@@ -39,11 +39,24 @@ def open_data_latest() -> OpenDataExport | None:
     return OpenDataExport.objects.filter(status=OpenDataExport.Status.DONE).first()
 
 
+# An export still queued or running this long after its order is taken for lost (no
+# worker, or its worker stopped in the middle): it no longer holds back a fresh one. The
+# 20,000-project data take about a minute and a half.
+ABANDONED_AFTER = dt.timedelta(hours=1)
+
+
 def open_data_pending() -> OpenDataExport | None:
-    """An export queued or being built, if any."""
+    """An export queued or being built, if any (ABANDONED_AFTER aside)."""
     return OpenDataExport.objects.filter(
-        status__in=[OpenDataExport.Status.QUEUED, OpenDataExport.Status.RUNNING]
+        status__in=[OpenDataExport.Status.QUEUED, OpenDataExport.Status.RUNNING],
+        created_at__gte=timezone.now() - ABANDONED_AFTER,
     ).first()
+
+
+def open_data_failure() -> OpenDataExport | None:
+    """The newest export when it failed (the page tells those who may order another)."""
+    newest = OpenDataExport.objects.first()
+    return newest if newest and newest.status == OpenDataExport.Status.FAILED else None
 
 
 def _advance(export_id: int) -> None:

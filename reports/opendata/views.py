@@ -30,11 +30,13 @@ def open_data_index(request):
     pending = services.open_data_pending()
     if latest is None and pending is None:
         pending = jobs.open_data_export_ensure()
+    can_request = permissions.can_request_open_data(request.user)
     context = {
         "latest": latest,
         "pending": pending,
+        "failure": services.open_data_failure() if can_request and not pending else None,
         "datasets": services.open_data_listing(latest),
-        "can_request": permissions.can_request_open_data(request.user),
+        "can_request": can_request,
     }
     if request.htmx:
         response = render(request, "reports/open_data.html#status", context)
