@@ -325,6 +325,17 @@ BMA_REPORT_RETENTION_DAYS = env_int("BMA_REPORT_RETENTION_DAYS", 7)
 # times in all, waiting BMA_REPORT_RETRY_SECONDS, then three times longer each time.
 BMA_REPORT_MAX_ATTEMPTS = env_int("BMA_REPORT_MAX_ATTEMPTS", 3)
 BMA_REPORT_RETRY_SECONDS = env_int("BMA_REPORT_RETRY_SECONDS", 10)
+# Open data (issue 17, reports/opendata): who publishes the files, named in each data set's
+# metadata (Thai GDC schema). The licence is a CKAN licence id; the default is the Open
+# Data Commons Attribution License ("odc-by": use, share and adapt, naming the source).
+BMA_OPEN_DATA_ORGANISATION = env_str("BMA_OPEN_DATA_ORGANISATION", "กรุงเทพมหานคร")
+BMA_OPEN_DATA_MAINTAINER = env_str(
+    "BMA_OPEN_DATA_MAINTAINER", "สำนักยุทธศาสตร์และประเมินผล กรุงเทพมหานคร"
+)
+BMA_OPEN_DATA_MAINTAINER_EMAIL = env_str("BMA_OPEN_DATA_MAINTAINER_EMAIL", "")
+BMA_OPEN_DATA_LICENCE = env_str("BMA_OPEN_DATA_LICENCE", "odc-by")
+# Finished exports kept in the media storage (the newest is served; older ones go).
+BMA_OPEN_DATA_KEEP = env_int("BMA_OPEN_DATA_KEEP", 2)
 
 # Uploads (projects/uploads.py). Every request's files pass BoundedUploadHandler before
 # Django keeps them (in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, else in a temporary file):

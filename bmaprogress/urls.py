@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("dashboard/", include("reports.dashboard_urls")),
     path("imports/", include("projects.imports.urls")),
+    path("open-data/", include("reports.opendata.urls")),
     path("admin/", admin.site.urls),
 ]
 

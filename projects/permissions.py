@@ -28,6 +28,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 
+from projects import public
 from projects.models import ApprovalDelegation, User
 
 
@@ -257,6 +258,20 @@ def can_export_plan(user, agency) -> bool:
 def can_download_plan_template(user) -> bool:
     """Download the empty annual-plan template: everybody logged in."""
     return can_read(user)
+
+
+# --- Open data (issue 17, reports/opendata) ------------------------------------------------
+
+
+def can_view_open_data(user) -> bool:
+    """The open-data page and files: everybody logged in, and the public while the public
+    site is on (projects.public.enabled). They hold only public data."""
+    return can_read(user) or public.enabled()
+
+
+def can_request_open_data(user) -> bool:
+    """Ask for a fresh open-data export: managers and administrators."""
+    return _active(user) and (user.role == User.Role.MANAGER or is_admin(user))
 
 
 # --- Approval of monthly reports (issue 15, projects/approvals.py) --------------------------

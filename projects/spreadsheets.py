@@ -11,11 +11,18 @@ or carriage return before one) as a formula. A narrative such as
   leading ``'``, so that editing the cell does not turn it into one either. The text
   itself is unchanged: the plan export reads back exactly as it was written. Characters
   an XLSX file cannot hold (controls other than tab and line ends) are dropped.
-- CSV has no cell types: text that starts like a formula gets a leading ``'`` (OWASP).
+- CSV has no cell types: text that starts like a formula gets a leading ``'`` (OWASP),
+  and so does text that already starts with ``'`` before what looks like a formula
+  (``'=1``), so that the guard can be undone without guessing: ``csv_text_back`` drops
+  the leading ``'`` exactly where ``csv_field`` added one, and ``csv_reader`` reads a
+  file this module wrote back to the original text (the open-data round trip,
+  reports/opendata). Excel shows the ``'`` of a guarded cell; that is the price of a
+  cell that never runs.
 - Numbers (int, Decimal, float), booleans and dates stay numbers, booleans and dates.
 
 Producers: projects/imports/workbook_write.py (template and plan export), reports/xlsx.py
-(agency and whole-BMA reports), reports/dashboard_export.py (dashboard CSV and XLSX);
+(agency and whole-BMA reports), reports/dashboard_export.py (dashboard CSV and XLSX),
+reports/opendata (open-data CSV files, streamed with ``csv_write``);
 tests/hostile/test_spreadsheet_formulas.py walks each of them.
 """
 
@@ -24,8 +31,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from typing import TextIO
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet.worksheet import Worksheet
@@ -39,6 +47,12 @@ _TYPED = (int, float, Decimal, dt.date, dt.time, dt.timedelta)
 
 def starts_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_START)
+
+
+def needs_csv_guard(text: str) -> bool:
+    """Text that CSV writes with a leading ``'``: it starts like a formula, or it is
+    ``'`` characters before something that does (so that reading back is unambiguous)."""
+    return starts_like_formula(text.lstrip("'"))
 
 
 # --- XLSX -------------------------------------------------------------------------------
@@ -76,13 +90,49 @@ def csv_field(value) -> str:
     if isinstance(value, _TYPED):
         return str(value)
     text = str(value)
-    return "'" + text if starts_like_formula(text) else text
+    return "'" + text if needs_csv_guard(text) else text
+
+
+def csv_text_back(field: str) -> str:
+    """The text ``csv_field`` was given (for text; numbers read back as their text)."""
+    if field.startswith("'") and needs_csv_guard(field[1:]):
+        return field[1:]
+    return field
+
+
+# Excel opens a CSV file as UTF-8 only when it starts with the byte-order mark.
+BOM = "\ufeff"
+
+
+def csv_write(handle: TextIO, rows: Iterable[Sequence]) -> int:
+    """Write ``rows`` to ``handle`` (a text file opened with ``newline=""`` and UTF-8),
+    the byte-order mark first, one row at a time (an iterator of rows is never held
+    whole). Returns the number of rows written."""
+    handle.write(BOM)
+    writer = csv.writer(handle)
+    count = 0
+    for row in rows:
+        writer.writerow([csv_field(value) for value in row])
+        count += 1
+    return count
+
+
+def csv_reader(handle: TextIO) -> Iterator[list[str]]:
+    """Read a file ``csv_write`` wrote (opened with ``newline=""``; the byte-order mark
+    may be there or not): each row's fields with the formula guard undone."""
+
+    def lines():
+        first = True
+        for line in handle:
+            yield line.removeprefix(BOM) if first else line
+            first = False
+
+    for row in csv.reader(lines()):
+        yield [csv_text_back(field) for field in row]
 
 
 def csv_bytes(rows: Iterable[Sequence]) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel opens the Thai text as Thai."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([csv_field(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    csv_write(buffer, rows)
+    return buffer.getvalue().encode("utf-8")

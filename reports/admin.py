@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import ReportJob
+from reports.models import OpenDataExport, ReportJob
 
 
 @admin.register(ReportJob)
@@ -50,3 +50,35 @@ class ReportJobAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', reverse("reports:download", args=[job.pk]), job.download_name
         )
+
+
+@admin.register(OpenDataExport)
+class OpenDataExportAdmin(admin.ModelAdmin):
+    """Open-data exports (reports/opendata): built by the worker, read-only here."""
+
+    list_display = [
+        "pk",
+        "status",
+        "parts_done",
+        "parts_total",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["requested_by"]
+    readonly_fields = [
+        "status",
+        "parts_total",
+        "parts_done",
+        "error",
+        "folder",
+        "manifest",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

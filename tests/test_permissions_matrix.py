@@ -153,6 +153,12 @@ MATRIX = {
     "projects:notifications_read_all": ("post", {}, EVERYBODY),
     "projects:notification_read": ("post", {"pk": "notification"}, OWN_NOTICE),
     "projects:notification_settings": ("get", {}, EVERYBODY),
+    # open data (issue 17): public while BMA_PUBLIC_SITE is on (as in tests); a fresh export
+    # is asked for by managers and administrators. The world has no export built: its
+    # files are not found for anybody (tests/test_open_data.py downloads them).
+    "opendata:index": ("get", {}, PUBLIC),
+    "opendata:file": ("get", {"name": "projects.csv"}, dict.fromkeys(ROLES, "status 404")),
+    "opendata:request": ("post", {}, only("manager", "admin")),
     # KPIs and evaluation history: read-only
     "indicators:list": ("get", {}, EVERYBODY),
     "indicators:detail": ("get", {"code": "indicator"}, EVERYBODY),
