@@ -28,8 +28,9 @@ MONTH = "month"
 
 
 def _agency(request) -> Agency:
-    """The agency asked for (``agency``: administrators choose), else the user's own."""
-    code = request.POST.get("agency") or request.GET.get("agency")
+    """The agency asked for (``?agency=``: administrators choose), else the user's own.
+    Never from the body: an upload's body is read only after its limits are set."""
+    code = request.GET.get("agency")
     agency = Agency.objects.filter(code=str(code)).first() if code else request.user.agency
     if agency is None:
         if permissions.is_admin(request.user):
