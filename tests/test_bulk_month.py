@@ -49,7 +49,12 @@ def download(agency, period=FEBRUARY, today=TODAY) -> bytes:
 def run(agency, data, user, *, dry_run=True, period=FEBRUARY, submit=False):
     read = month_read.read(data)
     return month_import.month_report_import(
-        read=read, agency=agency, period=period, user=user, today=TODAY, dry_run=dry_run,
+        read=read,
+        agency=agency,
+        period=period,
+        user=user,
+        today=TODAY,
+        dry_run=dry_run,
         submit=submit,
     )
 
@@ -70,7 +75,9 @@ def test_the_workbook_has_a_row_per_project_with_its_token_and_formula(agency, p
 
 def test_preview_shows_what_changes_and_saves_nothing(agency, projects, staff):
     first = projects[0]
-    data = fill(download(agency), {first.code: {"step:1": "✓", "step:2": 50, "narrative": "จัดประชุม"}})
+    data = fill(
+        download(agency), {first.code: {"step:1": "✓", "step:2": 50, "narrative": "จัดประชุม"}}
+    )
     result = run(agency, data, staff)
     assert not result.errors
     row = next(r for r in result.rows if r.code == first.code)
@@ -88,22 +95,50 @@ def test_confirm_saves_the_same_rows_as_the_form(agency, projects, staff):
         project=typed,
         user=staff,
         data=services.ReportInput(
-            reported_on=TODAY, period=FEBRUARY, completed_step_ids=[steps[0].pk],
-            in_progress_step_id=steps[1].pk, partial_percent=Decimal(50),
-            narrative="จัดประชุม", problems="ฝนตก", obstacles="-",
+            reported_on=TODAY,
+            period=FEBRUARY,
+            completed_step_ids=[steps[0].pk],
+            in_progress_step_id=steps[1].pk,
+            partial_percent=Decimal(50),
+            narrative="จัดประชุม",
+            problems="ฝนตก",
+            obstacles="-",
         ),
-        loaded_entry_id=None, loaded_version=0, today=TODAY,
+        loaded_entry_id=None,
+        loaded_version=0,
+        today=TODAY,
     )
-    values = {"step:1": "✓", "step:2": 50, "narrative": "จัดประชุม", "problems": "ฝนตก",
-              "obstacles": "-", "reported_on": "05/03/2569"}
+    values = {
+        "step:1": "✓",
+        "step:2": 50,
+        "narrative": "จัดประชุม",
+        "problems": "ฝนตก",
+        "obstacles": "-",
+        "reported_on": "05/03/2569",
+    }
     data = fill(download(agency), {filled.code: values})
     result = run(agency, data, staff, dry_run=False)
     assert result.applied, result.errors
     one, two = (ProgressEntry.objects.get(project=p, period=FEBRUARY) for p in (typed, filled))
-    fields = ("reported_on", "percent", "partial_percent", "narrative", "problems", "obstacles",
-              "lower_reason", "is_late", "committed", "disbursed", "version", "created_by_id")
+    fields = (
+        "reported_on",
+        "percent",
+        "partial_percent",
+        "narrative",
+        "problems",
+        "obstacles",
+        "lower_reason",
+        "is_late",
+        "committed",
+        "disbursed",
+        "version",
+        "created_by_id",
+    )
     assert {f: getattr(one, f) for f in fields} == {f: getattr(two, f) for f in fields}
-    orders = lambda entry: sorted(s.order for s in entry.project.steps.filter(pk__in=entry.completed_steps))  # noqa: E731
+
+    def orders(entry):
+        return sorted(s.order for s in entry.project.steps.filter(pk__in=entry.completed_steps))
+
     assert orders(one) == orders(two) == [1]
     assert one.in_progress_step.order == two.in_progress_step.order == 2
 
@@ -117,11 +152,18 @@ def test_uploading_the_same_file_again_changes_nothing(agency, projects, staff):
     assert result.count(month_import.SAME) == 1
 
 
-def test_a_report_changed_since_the_download_is_refused_with_the_other_change(agency, projects, staff):
+def test_a_report_changed_since_the_download_is_refused_with_the_other_change(
+    agency, projects, staff
+):
     first = projects[0]
     data = fill(download(agency), {first.code: {"step:1": "✓", "narrative": "จากไฟล์"}})
-    ProgressEntryFactory(project=first, period=FEBRUARY, percent=Decimal(50),
-                         narrative="พิมพ์ในแบบฟอร์ม", reported_on=TODAY)
+    ProgressEntryFactory(
+        project=first,
+        period=FEBRUARY,
+        percent=Decimal(50),
+        narrative="พิมพ์ในแบบฟอร์ม",
+        reported_on=TODAY,
+    )
     result = run(agency, data, staff, dry_run=False)
     assert not result.applied
     row = next(r for r in result.rows if r.code == first.code)
@@ -132,11 +174,14 @@ def test_a_report_changed_since_the_download_is_refused_with_the_other_change(ag
 def test_one_bad_row_saves_nothing_and_names_its_cell(agency, projects, staff):
     good, bad = projects[0], projects[1]
     ProgressEntryFactory(project=bad, period=JANUARY, percent=Decimal(50), reported_on=JANUARY)
-    data = fill(download(agency), {
-        good.code: {"step:1": "✓", "narrative": "ดี"},
-        # lower than January's 50 without a reason
-        bad.code: {"step:1": "✓", "step:2": None, "step:3": None, "narrative": "ลดลง"},
-    })
+    data = fill(
+        download(agency),
+        {
+            good.code: {"step:1": "✓", "narrative": "ดี"},
+            # lower than January's 50 without a reason
+            bad.code: {"step:1": "✓", "step:2": None, "step:3": None, "narrative": "ลดลง"},
+        },
+    )
     result = run(agency, data, staff, dry_run=False)
     assert not result.applied
     assert any("คอลัมน์" in e and "ระบุเหตุผล" in e for e in result.errors), result.errors

@@ -7,8 +7,7 @@ import pytest
 from projects.models import ProgressEntry, User
 from tests.browser import problems_of
 from tests.bulk_month import fill
-from tests.factories import AgencyFactory, UserFactory, project_with_steps
-from tests.factories import current_fiscal_year_be
+from tests.factories import AgencyFactory, UserFactory, current_fiscal_year_be, project_with_steps
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("media")]
 

@@ -25,15 +25,24 @@ def world():
     two = project_with_steps((40, 60), agency=agency)
     three = project_with_steps((20, 30, 50), agency=agency)
     other = project_with_steps((100,), agency=AgencyFactory(name="สำนักการโยธา"))
-    return {"agency": agency, "two": two, "three": three, "other": other,
-            "staff": UserFactory(agency=agency)}
+    return {
+        "agency": agency,
+        "two": two,
+        "three": three,
+        "other": other,
+        "staff": UserFactory(agency=agency),
+    }
 
 
 def refused(world, data: bytes, *, period=FEBRUARY) -> list[str]:
     """Upload ``data`` and confirm at once: the errors (nothing may be saved)."""
     result = month_import.month_report_import(
-        read=month_read.read(data), agency=world["agency"], period=period,
-        user=world["staff"], today=TODAY, dry_run=False,
+        read=month_read.read(data),
+        agency=world["agency"],
+        period=period,
+        user=world["staff"],
+        today=TODAY,
+        dry_run=False,
     )
     assert not result.applied
     assert not ProgressEntry.objects.exists()
@@ -68,13 +77,17 @@ def test_another_agencys_project(world):
 
 def test_a_step_the_project_does_not_have(world):
     two = world["two"]
-    data = fill(download(world["agency"]), {two.code: {"step:1": "✓", "step:3": "✓", "narrative": "x"}})
+    data = fill(
+        download(world["agency"]), {two.code: {"step:1": "✓", "step:3": "✓", "narrative": "x"}}
+    )
     errors = refused(world, data)
     assert any("คอลัมน์ G" in e and "ไม่มีขั้นตอนที่ 3" in e for e in errors), errors
 
 
 def test_a_formula_in_an_input_cell(world):
-    data = fill(download(world["agency"]), {world["two"].code: {"step:1": "✓", "narrative": "=A1&B1"}})
+    data = fill(
+        download(world["agency"]), {world["two"].code: {"step:1": "✓", "narrative": "=A1&B1"}}
+    )
     errors = refused(world, data)
     assert any("ห้ามใช้สูตร" in e for e in errors), errors
 
@@ -110,7 +123,9 @@ def test_a_zip_bomb(world):
 
 
 def test_a_token_changed_by_hand(world):
-    data = fill(download(world["agency"]), {world["two"].code: {"step:1": "✓", "narrative": "x",
-                                                              "token": "2026-01-01/-/0/-/1"}})
+    data = fill(
+        download(world["agency"]),
+        {world["two"].code: {"step:1": "✓", "narrative": "x", "token": "2026-01-01/-/0/-/1"}},
+    )
     errors = refused(world, data)
     assert any("รหัสตรวจสอบ" in e for e in errors), errors

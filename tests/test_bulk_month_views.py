@@ -33,7 +33,9 @@ def staff_client(client, agency):
 
 
 def download(client, agency) -> bytes:
-    response = client.get(reverse("imports:month_download"), {"agency": agency.code, "month": "2026-02"})
+    response = client.get(
+        reverse("imports:month_download"), {"agency": agency.code, "month": "2026-02"}
+    )
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith(f'monthly-report-{agency.code}-2026-02.xlsx"')
     return response.content
@@ -50,7 +52,9 @@ def test_download_upload_preview_confirm(staff_client, agency):
     projects = [project_with_steps((50, 50), agency=agency) for _ in range(2)]
     page = staff_client.get(reverse("imports:month"), {"agency": agency.code})
     assert "กุมภาพันธ์ 2569" in page.content.decode()
-    data = fill(download(staff_client, agency), {projects[0].code: {"step:1": "✓", "narrative": "ทำแล้ว"}})
+    data = fill(
+        download(staff_client, agency), {projects[0].code: {"step:1": "✓", "narrative": "ทำแล้ว"}}
+    )
     response = upload(staff_client, agency, data)
     assert response.status_code == 302
     preview = staff_client.get(response["Location"])
@@ -70,7 +74,9 @@ def test_a_file_that_is_no_workbook_is_refused_next_to_the_field(staff_client, a
 
 
 def test_a_month_no_longer_open_is_not_offered(staff_client, agency):
-    response = staff_client.get(reverse("imports:month_download"), {"agency": agency.code, "month": "2026-01"})
+    response = staff_client.get(
+        reverse("imports:month_download"), {"agency": agency.code, "month": "2026-01"}
+    )
     assert response.status_code == 302
     response = upload(staff_client, agency, b"PK\x03\x04", month="2026-01")
     assert "เดือนที่เลือกไม่เปิดรับรายงานแล้ว" in response.content.decode()

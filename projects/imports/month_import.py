@@ -89,7 +89,7 @@ class MonthImport:
 
 
 def cell_message(row: int | None, column: str, message: str) -> str:
-    """"แถว 7 คอลัมน์ F: …" (or only the row, or only the message)."""
+    """ "แถว 7 คอลัมน์ F: …" (or only the row, or only the message)."""
     if row and column:
         return _("แถว %(row)s คอลัมน์ %(column)s: %(message)s") % {
             "row": row,
@@ -126,7 +126,10 @@ def month_report_import(
         cell_errors.setdefault(problem["row"], []).append(message)
     codes = {row.get("code", "") for row in read.rows}
     projects = list(agency_projects(agency, period).filter(code__in=codes))
-    by_code = {row.project.code: row for row in month_projects(agency, period, today=today, projects=projects)}
+    by_code = {
+        row.project.code: row
+        for row in month_projects(agency, period, today=today, projects=projects)
+    }
     others = dict(
         Project.objects.filter(code__in=codes - set(by_code)).values_list("code", "agency__name")
     )
@@ -178,7 +181,9 @@ def _compare(raw, outcome, read, by_code, others, seen, *, user, today) -> None:
     if not code:
         return error("code", _("ไม่มีรหัสโครงการ"))
     if code in seen:
-        return error("code", _("รหัสโครงการ %(code)s ซ้ำกับแถว %(row)s") % {"code": code, "row": seen[code]})
+        return error(
+            "code", _("รหัสโครงการ %(code)s ซ้ำกับแถว %(row)s") % {"code": code, "row": seen[code]}
+        )
     seen[code] = outcome.row
     month = by_code.get(code)
     if month is None:
@@ -267,7 +272,9 @@ def _check(outcome, month: MonthProject, data, token: Token, error, *, user, tod
         states={state.period: state},
     )  # fmt: skip
     outcome.after, outcome.data = check.percent, data
-    values = services.report_values(project=project, steps=month.steps, data=data, check=check, user=user)
+    values = services.report_values(
+        project=project, steps=month.steps, data=data, check=check, user=user
+    )
     outcome.changes = _changes(stored, values, month)
     if stored is not None and not outcome.changes:
         outcome.status = SAME
@@ -400,6 +407,8 @@ def _saved_meanwhile(error: EditConflict) -> str:
         "จึงไม่บันทึกทั้งไฟล์ กรุณาดาวน์โหลดไฟล์ใหม่"
     ) % {
         "who": who,
-        "percent": f"{current.percent:.2f}" if getattr(current, "percent", None) is not None else "-",
+        "percent": f"{current.percent:.2f}"
+        if getattr(current, "percent", None) is not None
+        else "-",
         "narrative": _short(getattr(current, "narrative", "")),
     }

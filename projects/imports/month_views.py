@@ -42,7 +42,10 @@ def _agency(request) -> Agency:
 
 
 def _month_choices(agency, today):
-    return [(p.isoformat()[:7], thaidates.month_label(p)) for p in month_data.open_months(agency, today=today)]
+    return [
+        (p.isoformat()[:7], thaidates.month_label(p))
+        for p in month_data.open_months(agency, today=today)
+    ]
 
 
 @csrf_exempt
@@ -175,4 +178,3 @@ def month_preview(request, token):
         },
         status=409 if confirm else 200,
     )
-
