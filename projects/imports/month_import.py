@@ -231,6 +231,12 @@ def _input(raw, month: MonthProject, error, *, today) -> services.ReportInput | 
             % {"numbers": ", ".join(number for number, _step, _value in partial)},
         )
         return None
+    if month.steps and raw.get("percent") not in (None, ""):
+        error("percent", _("โครงการนี้คำนวณร้อยละจากขั้นตอนที่ทำเครื่องหมาย ช่องนี้ต้องว่าง"))
+    if not month.project.has_budget:
+        for key in ("committed", "disbursed"):
+            if raw.get(key) not in (None, ""):
+                error(key, _("โครงการนี้ไม่มีงบประมาณ ช่องนี้ต้องว่าง"))
     stored = month.stored
     reported_on = raw.get("reported_on")
     reported = dt.date.fromisoformat(reported_on) if reported_on else None
