@@ -19,7 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 
 DATA_SHEET = "รายงานประจำเดือน"
 HELP_SHEET = "คำแนะนำ"
@@ -39,12 +39,22 @@ MAX_STEPS = 60
 
 @dataclass(frozen=True)
 class Column:
+    """``header`` is the Thai text; the workbook shows it in the reader's language
+    (``label``) and the upload reads either."""
+
     key: str
     header: str
     width: int
     # Filled by staff (unlocked, yellow); else written by the system and locked.
     input: bool = False
     max_length: int = 0
+
+    @property
+    def label(self) -> str:
+        return gettext(self.header)
+
+
+_ = gettext_noop
 
 
 # The columns before and after the step columns, in order.
@@ -73,20 +83,31 @@ MONEY = ("committed", "disbursed")
 FORMULA_ALLOWED = {"computed"}
 
 
+STEP_TITLE = _("ขั้นตอนที่ %(number)s")
+
+
 def step_header(number: int) -> str:
-    return str(_("ขั้นตอนที่ %(number)s") % {"number": number})
+    return gettext(STEP_TITLE) % {"number": number}
 
 
 def headers_to_keys(headers: list) -> dict[str, int]:
-    """Header texts of the header row → {key or "step:N": column index (0-based)}."""
-    known = {str(column.header): column.key for column in (*LEAD, *TAIL)}
+    """Header texts of the header row, in Thai or in the reader's language → {key or
+    "step:N": column index (0-based)}."""
+    known = {}
+    for column in (*LEAD, *TAIL):
+        known[column.header] = known[column.label] = column.key
+    translated = re.escape(gettext(STEP_TITLE)).replace(re.escape("%(number)s"), r"\s*(\d{1,3})")
+    step_patterns = (STEP_HEADER, re.compile(f"^{translated}$", re.IGNORECASE))
     found: dict[str, int] = {}
     for index, header in enumerate(headers):
         text = " ".join(str(header or "").split())
         if text in known:
             found.setdefault(known[text], index)
-        elif match := STEP_HEADER.match(text):
-            found.setdefault(f"step:{int(match.group(1))}", index)
+            continue
+        for pattern in step_patterns:
+            if match := pattern.match(text):
+                found.setdefault(f"step:{int(match.group(1))}", index)
+                break
     return found
 
 

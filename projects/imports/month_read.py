@@ -175,7 +175,7 @@ class _Rows:
             self.result.problem(
                 _("ไม่พบคอลัมน์ %(names)s ในแถวหัวตาราง (แถว %(row)s) กรุณาใช้ไฟล์ที่ดาวน์โหลดจากระบบ "
                   "โดยไม่ลบหรือเปลี่ยนชื่อคอลัมน์")
-                % {"names": ", ".join(f"«{BY_KEY[k].header}»" for k in missing), "row": HEADER_ROW}
+                % {"names": ", ".join(f"«{BY_KEY[k].label}»" for k in missing), "row": HEADER_ROW}
             )  # fmt: skip
             return
         count = 0

@@ -86,7 +86,7 @@ def _data_sheet(sheet, *, agency, period, rows, keys, letters) -> None:
     by_key = {c.key: c for c in (*LEAD, *TAIL)}
     for index, key in enumerate(keys, start=1):
         column = by_key.get(key)
-        header = str(column.header) if column else step_header(int(key.split(":")[1]))
+        header = column.label if column else step_header(int(key.split(":")[1]))
         cell = cells.write(sheet, row=HEADER_ROW, column=index, value=header)
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
         sheet.column_dimensions[letters[key]].width = column.width if column else 11
