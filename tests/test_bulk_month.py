@@ -212,3 +212,60 @@ def test_a_head_may_download_but_not_upload(agency, projects):
     data = download(agency)
     with pytest.raises(PermissionDenied):
         run(agency, data, head)
+
+
+def test_budget_figures_are_saved_and_checked_as_in_the_form(agency, staff):
+    funded = project_with_steps((100,), agency=agency, budget_allocated=Decimal("1000.00"))
+    routine = project_with_steps((100,), agency=agency)
+    data = download(agency)
+    assert cell(data, funded.code, "committed").protection.locked is False
+    over = fill(data, {funded.code: {"step:1": "✓", "narrative": "จ่าย", "disbursed": 5000}})
+    errors = run(agency, over, staff).errors
+    assert any("เกินงบประมาณหลังโอนเปลี่ยนแปลง" in e for e in errors), errors
+    stray = fill(data, {routine.code: {"step:1": "✓", "narrative": "x", "committed": 10}})
+    assert any("ไม่มีงบประมาณ" in e for e in run(agency, stray, staff).errors)
+    good = fill(
+        data, {funded.code: {"step:1": "✓", "narrative": "จ่าย", "committed": 300, "disbursed": 200}}
+    )
+    assert run(agency, good, staff, dry_run=False).applied
+    entry = ProgressEntry.objects.get(project=funded)
+    assert (entry.committed, entry.disbursed) == (Decimal("300.00"), Decimal("200.00"))
+
+
+def test_with_approval_a_draft_saved_since_the_download_is_a_conflict(staff):
+    agency = staff.agency
+    agency.reports_need_approval = True
+    agency.save()
+    project = project_with_steps((50, 50), agency=agency)
+    data = fill(download(agency), {project.code: {"step:1": "✓", "narrative": "จากไฟล์"}})
+    approvals.report_save(
+        project=project,
+        data=services.ReportInput(reported_on=TODAY, period=FEBRUARY, narrative="จากแบบฟอร์ม"),
+        user=staff,
+        today=TODAY,
+        loaded_version=None,
+        submit=False,
+    )
+    result = run(agency, data, staff, dry_run=False)
+    assert not result.applied
+    assert "จากแบบฟอร์ม" in result.rows[0].conflict
+    assert ReportSubmission.objects.get(project=project).narrative == "จากแบบฟอร์ม"
+
+
+def test_a_refusal_while_saving_rolls_back_the_rows_saved_before_it(
+    agency, projects, staff, monkeypatch
+):
+    rows = {p.code: {"step:1": "✓", "narrative": "ทำแล้ว"} for p in projects}
+    data = fill(download(agency), rows)
+    real = services.progress_entry_submit
+
+    def refuse_the_last(*, project, **kwargs):
+        if project.pk == projects[-1].pk:
+            ProgressEntryFactory(project=project, period=FEBRUARY, narrative="ระหว่างนั้น")
+        return real(project=project, **kwargs)
+
+    monkeypatch.setattr(services, "progress_entry_submit", refuse_the_last)
+    result = run(agency, data, staff, dry_run=False)
+    assert not result.applied
+    assert any("ระหว่างนั้น" in e for e in result.errors), result.errors
+    assert not ProgressEntry.objects.exclude(narrative="ระหว่างนั้น").exists()
