@@ -32,6 +32,8 @@ def _agency(request) -> Agency:
     Never from the body: an upload's body is read only after its limits are set."""
     code = request.GET.get("agency")
     agency = Agency.objects.filter(code=str(code)).first() if code else request.user.agency
+    if agency is None and not code and permissions.is_admin(request.user):
+        agency = Agency.objects.order_by("code").first()  # the page's chooser offers the rest
     if agency is None:
         if permissions.is_admin(request.user):
             raise Http404(_("กรุณาเลือกหน่วยงาน"))
