@@ -35,15 +35,6 @@ JANUARY = dt.date(2026, 1, 1)
 CPU: list[float] = []
 
 
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bmaprogress.settings")
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-
-
 def timed(label: str, action):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -154,6 +145,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
+        from benchmarks.bench_imports import setup_django
+
         setup_django(url)
         from django.core.management import call_command
 
