@@ -71,6 +71,13 @@ def test_the_workbook_has_a_row_per_project_with_its_token_and_formula(agency, p
     assert cell(data, first.code, "token").value == f"2026-02-01/-/0/-/{first.plan_version}"
     assert cell(data, first.code, "computed").value.startswith("=ROUND(")
     assert "ขั้นตอนที่ 1" in cell(data, first.code, "step:1").comment.text
+    token = cell(data, first.code, "token")
+    sheet = token.parent
+    assert sheet.protection.sheet and token.protection.locked
+    assert sheet.column_dimensions[token.column_letter].hidden
+    assert cell(data, first.code, "narrative").protection.locked is False
+    assert {v.type for v in sheet.data_validations.dataValidation} == {"list", "decimal"}
+    assert all(v.showErrorMessage for v in sheet.data_validations.dataValidation)
 
 
 def test_preview_shows_what_changes_and_saves_nothing(agency, projects, staff):

@@ -186,6 +186,10 @@ def _validations(sheet, keys, letters, last: int) -> None:
             formula1=f'"{DONE}"',
             allow_blank=True,
             errorStyle="information",
+            showInputMessage=True,
+            showErrorMessage=True,
+            errorTitle=_("ขั้นตอน"),
+            error=_("ใส่ ✓ เมื่อขั้นตอนแล้วเสร็จ หรือร้อยละ 1–99 ของขั้นตอนที่กำลังดำเนินการ"),
             promptTitle=_("ขั้นตอน"),
             prompt=_("เลือก ✓ เมื่อขั้นตอนแล้วเสร็จ หรือกรอกร้อยละ 1–99 ของขั้นตอนที่กำลังดำเนินการ"),
         )
@@ -197,6 +201,7 @@ def _validations(sheet, keys, letters, last: int) -> None:
         formula1="0",
         formula2="100",
         allow_blank=True,
+        showErrorMessage=True,
         error=_("ร้อยละต้องอยู่ระหว่าง 0 ถึง 100"),
     )
     percent.add(f"{letters['percent']}{FIRST_ROW}:{letters['percent']}{last}")
@@ -205,6 +210,7 @@ def _validations(sheet, keys, letters, last: int) -> None:
         operator="greaterThanOrEqual",
         formula1="0",
         allow_blank=True,
+        showErrorMessage=True,
         error=_("จำนวนเงินต้องเป็นตัวเลขไม่ติดลบ"),
     )
     money.add(f"{letters['committed']}{FIRST_ROW}:{letters['disbursed']}{last}")
