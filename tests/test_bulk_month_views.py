@@ -110,3 +110,20 @@ def test_the_preview_reads_a_few_queries_per_row_at_most(client):
     # The projects, steps, states and latest reports are read once; the form's check asks
     # for the report before each row (one query a row; three with a budget).
     assert counts[1] - counts[0] <= 20 * 1, counts
+
+
+def test_a_report_saved_between_preview_and_confirm_is_shown_and_nothing_saved(
+    staff_client, agency
+):
+    from tests.factories import ProgressEntryFactory
+
+    projects = [project_with_steps((50, 50), agency=agency) for _ in range(2)]
+    rows = {p.code: {"step:1": "✓", "narrative": "จากไฟล์"} for p in projects}
+    location = upload(staff_client, agency, fill(download(staff_client, agency), rows))["Location"]
+    assert "จะบันทึก 2 โครงการ" in staff_client.get(location).content.decode()
+    ProgressEntryFactory(project=projects[1], period=FEBRUARY, narrative="พิมพ์ในแบบฟอร์ม")
+    response = staff_client.post(location, {"action": "save"})
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "บันทึกไม่ได้ จึงยังไม่ได้บันทึกรายงานใดเลย" in text and "พิมพ์ในแบบฟอร์ม" in text
+    assert list(ProgressEntry.objects.values_list("narrative", flat=True)) == ["พิมพ์ในแบบฟอร์ม"]
