@@ -276,3 +276,34 @@ def test_a_refusal_while_saving_rolls_back_the_rows_saved_before_it(
     assert not result.applied
     assert any("ระหว่างนั้น" in e for e in result.errors), result.errors
     assert not ProgressEntry.objects.exclude(narrative="ระหว่างนั้น").exists()
+
+
+def test_with_approval_the_submissions_equal_those_of_the_form(staff):
+    agency = staff.agency
+    agency.reports_need_approval = True
+    agency.save()
+    typed, filled = (project_with_steps((40, 60), agency=agency) for _ in range(2))
+    first = typed.steps.get(order=1)
+    approvals.report_save(
+        project=typed,
+        data=services.ReportInput(
+            reported_on=TODAY,
+            period=FEBRUARY,
+            completed_step_ids=[first.pk],
+            narrative="ส่งหัวหน้า",
+            obstacles="ไม่มี",
+        ),
+        user=staff,
+        today=TODAY,
+        loaded_version=None,
+        submit=True,
+    )
+    values = {"step:1": "✓", "narrative": "ส่งหัวหน้า", "obstacles": "ไม่มี"}
+    data = fill(download(agency), {filled.code: {**values, "reported_on": "05/03/2569"}})
+    assert run(agency, data, staff, dry_run=False, submit=True).applied
+    one, two = (ReportSubmission.objects.get(project=p) for p in (typed, filled))
+    fields = ("state", "reported_on", "percent", "narrative", "obstacles", "is_late", "version")
+    assert {f: getattr(one, f) for f in fields} == {f: getattr(two, f) for f in fields}
+    assert [t.to_state for t in one.transitions.order_by("pk")] == [
+        t.to_state for t in two.transitions.order_by("pk")
+    ]
