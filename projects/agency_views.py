@@ -179,6 +179,7 @@ def my_agency(request):
         "today": today,
         "months": thaidates.fiscal_months(thaidates.fiscal_year_of(today)),
         "can_create_project": permissions.can_create_project(request.user, agency),
+        "can_month_workbook": permissions.can_download_month_workbook(request.user, agency),
     }
     if agency is not None:
         page, rows = reporting.agency_month_status(

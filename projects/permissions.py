@@ -242,6 +242,18 @@ def can_import_plan(user, agency) -> bool:
     return is_admin(user) or (agency is not None and _staff_of(user, agency.pk))
 
 
+def can_download_month_workbook(user, agency) -> bool:
+    """The month's reports of ``agency`` as one workbook (issue 18): its staff and heads
+    (heads read what their staff will send), administrators."""
+    return is_admin(user) or (agency is not None and _member_of(user, agency.pk))
+
+
+def can_upload_month_workbook(user, agency) -> bool:
+    """Save the month's reports of ``agency`` from the workbook: who reports progress
+    (its staff, administrators), as the report form (can_report_progress)."""
+    return is_admin(user) or (agency is not None and _staff_of(user, agency.pk))
+
+
 def can_use_imports(user) -> bool:
     """Open the import pages (and see the nav link): whoever may import something."""
     return is_admin(user) or (

@@ -76,6 +76,18 @@ def write(sheet: Worksheet, *, row: int, column: int, value) -> Cell:
     return set_value(sheet.cell(row=row, column=column), value)
 
 
+def write_formula(sheet: Worksheet, *, row: int, column: int, formula: str) -> Cell:
+    """A formula the application itself composed (never text from data): the month's
+    workbook computes the percent of each row for reference (projects/imports/
+    month_write.py); the server recomputes it and never reads it back."""
+    if not formula.startswith("="):
+        raise ValueError("a formula starts with =")
+    cell = sheet.cell(row=row, column=column)
+    cell.value = formula
+    cell.data_type = "f"
+    return cell
+
+
 def append(sheet: Worksheet, values: Iterable) -> None:
     """``sheet.append(values)`` through ``set_value`` (an empty list is an empty row)."""
     sheet.append([set_value(Cell(sheet), value) for value in values])

@@ -72,7 +72,10 @@ IMPORTERS = only("own staff", "other staff", "admin")  # staff for their own age
 HEADS = only("own head")
 # A notice of the own staff's (notification_read): anybody else's answer is "not found".
 OWN_NOTICE = {**only("own staff"), **dict.fromkeys(LOGGED_IN[1:], "status 404")}
-GONE_IS_ALLOWED = {"imports:pages_preview", "imports:plan_preview"}
+GONE_IS_ALLOWED = {"imports:pages_preview", "imports:plan_preview", "imports:month_preview"}
+# The month's reports in one workbook (issue 18): its staff and heads download it, its
+# staff (and administrators) upload it; the preview is tried as the plan's.
+MONTH_WORKBOOK = only("own staff", "own head", "admin")
 
 
 # url name (or route when unnamed): (method, kwargs from the world, expected per role)
@@ -147,6 +150,9 @@ MATRIX = {
         {"?agency": "agency", "?fiscal_year": "year"},
         AGENCY_INTERNAL,
     ),
+    "imports:month": ("get", {"?agency": "agency"}, MONTH_WORKBOOK),
+    "imports:month_download": ("get", {"?agency": "agency", "?month": "2000-01"}, MONTH_WORKBOOK),
+    "imports:month_preview": ("get", {"token": "no-such-upload"}, IMPORTERS),
     # notifications (issue 15): everybody logged in has their own
     "projects:notifications": ("get", {}, EVERYBODY),
     "projects:notifications_bell": ("get", {}, EVERYBODY),

@@ -14,6 +14,12 @@ workbook. Upload → preview → confirm; all or nothing; the same file twice ch
     workbook_rows.py      the rows and problems read, kept as JSON with the upload
     workbook_import.py    the rows compared with the database, then written
     workbook_write.py     the template and the export
+    month_columns.py      a month's reports of an agency in one workbook (issue 18):
+                          its sheets, columns and version token; month_data.py the
+                          months open and the projects' rows, month_write.py the
+                          download, month_read.py the upload read (bounded),
+                          month_import.py the preview and the confirmation (through the
+                          report form's services), month_views.py the pages
     changes.py            what an import does to one row (both importers)
     batches.py            uploads kept between the preview and the confirmation
     forms.py, views.py, urls.py

@@ -138,6 +138,37 @@ class PlanUploadForm(AgencyYearForm):
         return upload
 
 
+class MonthUploadForm(forms.Form):
+    """The month's workbook filled (issue 18): the month it is about, among those still
+    open for reporting, and the file (checked as the plan workbook's)."""
+
+    month = forms.TypedChoiceField(
+        label=_("เดือนที่รายงาน"),
+        coerce=lambda value: thaidates.parse_date(f"{value}-01"),
+        error_messages={
+            "required": _("กรุณาเลือกเดือนที่รายงาน"),
+            "invalid_choice": _("เดือนที่เลือกไม่เปิดรับรายงานแล้ว"),
+        },
+    )
+    file = forms.FileField(
+        label=_("ไฟล์รายงานประจำเดือน (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx," + workbook_columns.WORKBOOK_CONTENT_TYPE}
+        ),
+        help_text=_("ไฟล์ที่ดาวน์โหลดจากหน้านี้และกรอกแล้ว"),
+        error_messages={
+            "required": _("กรุณาเลือกไฟล์ Excel (.xlsx)"),
+            "empty": _("ไฟล์ที่เลือกว่างเปล่า"),
+        },
+    )
+
+    def __init__(self, *args, months, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = months
+
+    clean_file = PlanUploadForm.clean_file
+
+
 class PlanExportForm(AgencyYearForm):
     """The agencies whose plan ``user`` may export: all for สยป., executives and
     administrators, their own for staff (permissions.can_export_plan)."""

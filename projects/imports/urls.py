@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.imports import views
+from projects.imports import month_views, views
 
 app_name = "imports"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("plan/template.xlsx", views.plan_template, name="plan_template"),
     path("plan/export/", views.plan_export, name="plan_export"),
     path("plan/<str:token>/", views.plan_preview, name="plan_preview"),
+    # a month's reports of an agency in one workbook (issue 18)
+    path("month/", month_views.month_page, name="month"),
+    path("month/download/", month_views.month_download, name="month_download"),
+    path("month/<str:token>/", month_views.month_preview, name="month_preview"),
 ]

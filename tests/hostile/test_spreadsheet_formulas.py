@@ -53,7 +53,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 YEAR = 2569  # 1 Oct 2025 – 30 Sep 2026, a closed year: its numbers are fixed
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 # The modules that write spreadsheets, each walked below.
-PRODUCERS = {"projects/imports/workbook_write.py", "reports/xlsx.py", "reports/dashboard_export.py"}
+PRODUCERS = {
+    "projects/imports/workbook_write.py",
+    "projects/imports/month_write.py",
+    "reports/xlsx.py",
+    "reports/dashboard_export.py",
+}
 
 
 def test_every_spreadsheet_producer_is_walked():
@@ -216,6 +221,36 @@ def test_annual_plan_export(manager, hostile):
     assert_typed(projects, first_row=2, numbers=(4,), least=3)  # fiscal year
     assert_typed(steps, first_row=2, numbers=(2, 4), dates=(5, 6), least=6)  # order, weight
     assert steps["D2"].value == 40
+
+
+def test_month_workbook(hostile):
+    """The month's workbook (issue 18): the only formulas are the percent column's, which
+    the application composes from the weights; every text is a string cell."""
+    from projects.imports import month_columns, month_data, month_write
+
+    agency, period = hostile["agencies"][0], dt.date(2025, 11, 1)
+    rows = month_data.month_projects(agency, period, today=dt.date(2025, 12, 5))
+    data = month_write.month_workbook(
+        agency=agency, period=period, rows=rows, today=dt.date(2025, 12, 5)
+    )
+    book = load_workbook(io.BytesIO(data))
+    sheet = book[month_columns.DATA_SHEET]
+    header = [cell.value for cell in sheet[month_columns.HEADER_ROW]]
+    computed = month_columns.headers_to_keys(header)["computed"] + 1
+    for number in range(month_columns.FIRST_ROW, sheet.max_row + 1):
+        cell = sheet.cell(row=number, column=computed)
+        assert cell.data_type == "f" and cell.value.startswith("=ROUND(MIN(100,IF(ISNUMBER(")
+        cell.value = None
+    found = assert_no_formula(book)
+    mine = [p for p in hostile["projects"] if p.agency_id == agency.pk]
+    november = {
+        _same(getattr(e, name))
+        for p in mine
+        for e in p.entries.filter(period=period)
+        for name in ENTRY_TEXTS
+        if getattr(e, name).startswith(FORMULA_START)
+    }
+    assert texts_of(mine, project=("name",), steps=True) | november <= found
 
 
 def test_annual_plan_template(manager, hostile):
