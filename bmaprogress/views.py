@@ -7,8 +7,10 @@ from django.views import defaults
 
 from bmaprogress.middleware import database_unavailable_response
 from indicators import selectors as evaluation_selectors
+from projects import public
 from projects.models import FiscalYear, User
 from projects.permissions import is_admin
+from reports import public_views
 
 
 def login_locked_out(request, original_response=None, credentials=None):
@@ -45,8 +47,16 @@ page_not_found = _database_may_be_down(defaults.page_not_found)
 permission_denied = _database_may_be_down(defaults.permission_denied)
 
 
-@login_required
 def home(request):
+    """The site's root: for an anonymous visitor the public project list while the public
+    site is on (issue 17), else the login page; for people logged in, _landing."""
+    if not request.user.is_authenticated and public.enabled():
+        return public_views.project_list(request)
+    return _landing(request)
+
+
+@login_required
+def _landing(request):
     """Where people land after logging in (LOGIN_REDIRECT_URL) and at the site's root:
     administrators and executives on the dashboard, สยป. on the current quarter's
     evaluation, an agency's staff and heads on its monthly reporting status (หน่วยงานของฉัน);
