@@ -40,11 +40,11 @@ def public_project(code: str) -> Project:
     return _without_staff(project)
 
 
-def project_page(code: str, page_number) -> dict:
-    """Everything the public project page shows: the logged-in page's blocks (gauge,
-    S-curve, plan, budget, disbursement, approved monthly reports) with the KPI and
-    quarter blocks cut by indicators.public."""
-    project = selectors.with_page_lists(public_project(code))
+def project_page(project: Project, page_number) -> dict:
+    """Everything the public project page shows of ``project`` (from public_project): the
+    logged-in page's blocks (gauge, S-curve, plan, budget, disbursement, approved monthly
+    reports) with the KPI and quarter blocks cut by indicators.public."""
+    project = selectors.with_page_lists(project)
     points = selectors.progress_points(project)
     blocks = indicators_public.public_blocks(evaluation_selectors.project_blocks(project, points))
     chart = disbursement.disbursement_chart(project)

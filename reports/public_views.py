@@ -99,7 +99,7 @@ def project_detail(request, code):
     )
 
     def render_body():
-        context = public_selectors.project_page(code, request.GET.get("page"))
+        context = public_selectors.project_page(project, request.GET.get("page"))
         return render_to_string(PROJECT_TEMPLATE + "#body", context, request)
 
     body = pagecache.kept(parts, (pagecache.SITE, pagecache.project(project.pk)), render_body)

@@ -378,7 +378,11 @@ def test_the_public_project_page_reads_a_bounded_number_of_queries(
             period=dt.date(project.fiscal_year.starts_on.year + 1, month % 12 or 12, 1),
             percent=Decimal(30),
         )
-    with django_assert_max_num_queries(20):
+    # The project with its agency, year and latest report; objectives; strategy links;
+    # steps; the reports' points (S-curve); KPIs; quarter evaluations; the history's count
+    # and page: 9, whatever the number of reports (a project with a budget adds its
+    # transfers and the year's disbursement targets).
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("public:project", args=[project.code]))
     assert response.status_code == 200
 
@@ -389,7 +393,9 @@ def test_the_public_list_reads_a_bounded_number_of_queries(
     settings.BMA_PAGE_CACHE_SECONDS = 0
     for _ in range(30):
         ProjectFactory(agency=world["agency"], fiscal_year=world["year"])
-    with django_assert_max_num_queries(6):
+    # Fiscal years, agencies, the page's count, the page of projects with their latest
+    # report: 4, whatever the number of projects.
+    with django_assert_max_num_queries(4):
         response = client.get(public_urls(world)["list"])
     assert response.status_code == 200
 
@@ -400,7 +406,9 @@ def test_the_agency_summary_reads_a_bounded_number_of_queries(
     settings.BMA_PAGE_CACHE_SECONDS = 0
     for _ in range(30):
         ProjectFactory(agency=world["agency"], fiscal_year=world["year"])
-    with django_assert_max_num_queries(8):
+    # The agency; fiscal years; the year's deadlines; the projects' values (average,
+    # behind); the approved reports of the ended months; the page's count and projects: 7.
+    with django_assert_max_num_queries(7):
         response = client.get(public_urls(world)["agency"])
     assert response.status_code == 200
     text = page_of(response).text("main")
@@ -428,3 +436,37 @@ def test_administrators_filter_and_edit_is_internal_in_the_admin(client, world, 
     html = client.get(reverse(url) + "?is_internal__exact=1").content.decode()
     assert "is_internal__exact=0" in html  # the filter
     assert 'name="form-0-is_internal"' in html  # editable in the list
+
+
+def test_the_kpi_page_reads_a_bounded_number_of_queries(
+    client, world, settings, django_assert_max_num_queries
+):
+    settings.BMA_PAGE_CACHE_SECONDS = 0
+    for _ in range(30):
+        world["kpi"].projects.add(ProjectFactory(agency=world["agency"], fiscal_year=world["year"]))
+    # The KPI; fiscal years; the default year; its levels; the year's results and locks;
+    # the page's count and projects: 8, whatever the number of projects.
+    with django_assert_max_num_queries(8):
+        response = client.get(public_urls(world)["indicator"])
+    assert response.status_code == 200
+    assert SECRETS["internal project"] not in response.content.decode()
+
+
+def test_the_list_answers_htmx_with_its_results_only(client, world):
+    response = client.get(public_urls(world)["search"], HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert world["project"].code in html
+
+
+def test_a_project_marked_internal_leaves_the_kept_pages_at_once(client, world):
+    project = world["project"]
+    url = reverse("public:project", args=[project.code])
+    list_url = public_urls(world)["list"]
+    assert client.get(url).status_code == 200
+    assert project.code in client.get(list_url).content.decode()
+    project.is_internal = True
+    project.save()
+    assert client.get(url).status_code == 404
+    assert project.code not in client.get(list_url).content.decode()
