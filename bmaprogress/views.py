@@ -3,14 +3,14 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import defaults
 
 from bmaprogress.middleware import database_unavailable_response
 from indicators import selectors as evaluation_selectors
-from projects import public
+from projects import list_filters, public
 from projects.models import FiscalYear, User
 from projects.permissions import is_admin
-from reports import public_views
 
 
 def login_locked_out(request, original_response=None, credentials=None):
@@ -51,7 +51,9 @@ def home(request):
     """The site's root: for an anonymous visitor the public project list while the public
     site is on (issue 17), else the login page; for people logged in, _landing."""
     if not request.user.is_authenticated and public.enabled():
-        return public_views.project_list(request)
+        # The public list on its starting filters (the current year: list_filters).
+        public_list = reverse("public:projects")
+        return list_filters.redirect_to_start(request, public_list) or redirect(public_list)
     return _landing(request)
 
 

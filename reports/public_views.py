@@ -124,12 +124,22 @@ def _project_description(project) -> str:
 def project_pdf(request, code):
     """The project's print (reports' machinery) as an A4 PDF, cut to what the public may
     read: no responsible person, no evaluator, no signature block."""
-    report = public_selectors.public_project_report(code)
-    data = report_render.project_pdf(
-        report, thai_digits=request.GET.get("digits") == "thai", public=True
+    project = public_selectors.public_project(code)
+    thai_digits = request.GET.get("digits") == "thai"
+
+    def render_pdf():
+        report = public_selectors.public_project_report(code)
+        return report_render.project_pdf(report, thai_digits=thai_digits, public=True)
+
+    # Kept as the pages are (its "พิมพ์เมื่อ" is then when it was rendered, at most
+    # BMA_PAGE_CACHE_SECONDS ago): a PDF costs a tenth of a second and more to render.
+    data = pagecache.kept(
+        ("public-pdf", project.pk, view_helpers.today(), thai_digits),
+        (pagecache.SITE, pagecache.project(project.pk)),
+        render_pdf,
     )
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{report.project.code}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{project.code}.pdf"'
     return response
 
 

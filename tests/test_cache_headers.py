@@ -34,11 +34,9 @@ FILES = {
 }
 
 
-# Issue 17's public pages (bmaprogress/public_site.py), and the root that leads an anonymous
-# visitor to them: an anonymous visitor's browser or a proxy may keep them; a logged-in
-# reader's may not.
+# Issue 17's public pages (bmaprogress/public_site.py): an anonymous visitor's browser or a
+# proxy may keep them; a logged-in reader's may not.
 PUBLIC_FOR_ANONYMOUS = {
-    "home",
     "public:projects",
     "public:project",
     "public:project_pdf",

@@ -470,3 +470,25 @@ def test_a_project_marked_internal_leaves_the_kept_pages_at_once(client, world):
     project.save()
     assert client.get(url).status_code == 404
     assert project.code not in client.get(list_url).content.decode()
+
+
+def test_a_kept_pdf_is_served_without_rendering_again_until_the_project_changes(
+    client, world, django_assert_max_num_queries
+):
+    project = world["project"]
+    url = reverse("public:project_pdf", args=[project.code])
+    first = client.get(url).content
+    with django_assert_max_num_queries(1):  # the project's head: public or not
+        assert client.get(url).content == first
+    project.is_internal = True
+    project.save()
+    assert client.get(url).status_code == 404
+
+
+def test_an_english_visitor_gets_english_page_metadata(client, world):
+    response = client.get(public_urls(world)["project"], HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    page = page_of(response)
+    assert page.one("html").get("lang") == "en"
+    meta = {m.get("property"): m.get("content") for m in page.all("meta[property]")}
+    assert meta["og:locale"] == "en_US"
+    assert "Accept-Language" in response["Vary"]
