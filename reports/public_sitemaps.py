@@ -12,7 +12,9 @@ from projects import public
 
 
 class PublicSitemap(Sitemap):
-    limit = 5000
+    # The protocol's most per file: the 20,000 projects of a large year fit in one, so no
+    # sitemap index is needed (whose links Django writes on the request's host).
+    limit = 50000
 
     @property
     def protocol(self):

@@ -492,3 +492,13 @@ def test_an_english_visitor_gets_english_page_metadata(client, world):
     meta = {m.get("property"): m.get("content") for m in page.all("meta[property]")}
     assert meta["og:locale"] == "en_US"
     assert "Accept-Language" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [(PUBLIC_TEXT, True), (SECRETS["draft report"], False), (SECRETS["submitted report"], False)],
+)
+def test_the_search_reads_approved_reports_only(client, world, query, found):
+    """A search by words of a report not yet approved does not tell a visitor it exists."""
+    response = client.get(reverse("public:projects"), {"year": "", "q": query})
+    assert (world["project"].code in response.content.decode()) is found
