@@ -15,8 +15,7 @@ from django.http import Http404
 
 from indicators import public as indicators_public
 from indicators import selectors as evaluation_selectors
-from projects import budgets, disbursement, public, rates, selectors
-from projects.charts import gauge_figure
+from projects import public, rates, selectors, view_helpers
 from projects.models import Agency, FiscalYear, ProgressEntry, Project
 from reports import dashboard
 from reports.selectors import ProjectReport, project_report_for_code
@@ -47,21 +46,11 @@ def project_page(project: Project, page_number) -> dict:
     project = selectors.with_page_lists(project)
     points = selectors.progress_points(project)
     blocks = indicators_public.public_blocks(evaluation_selectors.project_blocks(project, points))
-    chart = disbursement.disbursement_chart(project)
     return {
-        "project": project,
-        "plan": selectors.plan_summary(project),
+        **view_helpers.project_charts(project, points),
         "quarters": blocks.quarters,
         "headline": blocks.headline,
         "indicators": blocks.indicators,
-        "gauge": gauge_figure(project.latest_percent),
-        "scurve": selectors.project_scurve(project, points),
-        "budget": budgets.budget_summary(project),
-        "disbursement": (
-            None
-            if chart is None
-            else {"chart": chart, "figure": disbursement.disbursement_figure(chart)}
-        ),
         # ProgressEntry rows only: approved reports (drafts and submissions are never here).
         "history": selectors.progress_history(project, page_number),
     }
