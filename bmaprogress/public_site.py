@@ -8,11 +8,12 @@ Cache-Control: ``public, max-age=BMA_PUBLIC_MAX_AGE`` (60 s) for anonymous visit
 through bmaprogress.middleware.public_page. It is safe because a public page is the same
 for every anonymous visitor: the body is kept in the shared page cache by data version and
 language, the header has no name, no menu of rights and no CSRF token (base.html leaves
-``hx-headers`` out with ``public_page``), and no cookie is set on the way. ``Vary: Cookie``
-(public_page) and ``Vary: Accept-Language`` (LocaleMiddleware) keep a proxy from handing
-the anonymous copy to somebody with a session or another language, and a logged-in reader
-gets ``private, no-store`` from CacheControlMiddleware whatever the view says. Refusals
-(429) and errors are ``no-store``.
+``hx-headers`` out with ``public_page``), and no cookie is set on the way. ``Vary:
+Cookie`` (public_page), ``Vary: Accept-Language`` (LocaleMiddleware) and ``Vary:
+HX-Request`` (the list answers htmx with its results only) keep a browser or a proxy from
+handing the anonymous copy to somebody with a session or another language, or a fragment
+for a page; a logged-in reader gets ``private, no-store`` from CacheControlMiddleware
+whatever the view says. Refusals (429) and errors are ``no-store``.
 """
 
 import functools
@@ -20,6 +21,7 @@ import functools
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django_ratelimit.core import is_ratelimited
 
 from bmaprogress.auth_backends import client_address
@@ -55,7 +57,10 @@ def public_view(*, rate_setting: str = "BMA_PUBLIC_RATE", group: str = "public")
             rate = getattr(settings, rate_setting)
             if is_ratelimited(request, group=group, key=_client_key, rate=rate, increment=True):
                 return too_many_requests(request, rate)
-            return cached(request, *args, **kwargs)
+            response = cached(request, *args, **kwargs)
+            # The list answers htmx with its results only: never one for the other.
+            patch_vary_headers(response, ("HX-Request",))
+            return response
 
         return wrapped
 
