@@ -504,3 +504,10 @@ def test_the_search_reads_approved_reports_only(client, world, query, found):
     """A search by words of a report not yet approved does not tell a visitor it exists."""
     response = client.get(reverse("public:projects"), {"year": "", "q": query})
     assert (world["project"].code in response.content.decode()) is found
+
+
+def test_the_not_found_page_leads_a_visitor_back_to_the_public_list(client, world):
+    response = client.get(reverse("public:project", args=[world["internal"].code]))
+    assert response.status_code == 404
+    links = [a.get("href") for a in page_of(response).all("main a")]
+    assert reverse("public:projects") in links
