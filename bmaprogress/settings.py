@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
     "template_partials",
     "simple_history",
@@ -265,6 +266,13 @@ BMA_PROJECTS_PAGE_SIZE = env_int("BMA_PROJECTS_PAGE_SIZE", 25)
 # Public pages, the anonymous API and open data (issue 17; the rule is projects.public):
 # on in development and the demo, off in production unless BMA_PUBLIC_SITE=1.
 BMA_PUBLIC_SITE = env_bool("BMA_PUBLIC_SITE", not PRODUCTION)
+# Requests per client address (bmaprogress.auth_backends.client_address, which reads
+# BMA_PROXY_COUNT) to the public pages, and to their PDFs (costlier), django-ratelimit's
+# "N/s|m|h" form; past it the Thai 429 page. Counted in the default cache.
+BMA_PUBLIC_RATE = env_str("BMA_PUBLIC_RATE", "120/m")
+BMA_PUBLIC_PDF_RATE = env_str("BMA_PUBLIC_PDF_RATE", "10/m")
+# Seconds an anonymous visitor's browser (or a proxy) may keep a public page.
+BMA_PUBLIC_MAX_AGE = env_int("BMA_PUBLIC_MAX_AGE", 60)
 
 LOGGING = {
     "version": 1,

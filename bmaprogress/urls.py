@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from bmaprogress.views import home
 from projects.forms import LoginForm
+from reports.public_sitemaps import SITEMAPS
+from reports.public_views import robots_txt
 
 urlpatterns = [
     path("", home, name="home"),
@@ -20,6 +23,10 @@ urlpatterns = [
     path("imports/", include("projects.imports.urls")),
     path("open-data/", include("reports.opendata.urls")),
     path("admin/", admin.site.urls),
+    # Issue 17: the public pages (404 while BMA_PUBLIC_SITE is off), for crawlers too.
+    path("public/", include("reports.public_urls")),
+    path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 # With the database down, these pages (which show the user) become the Thai 503 page.

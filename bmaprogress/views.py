@@ -3,10 +3,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import defaults
 
 from bmaprogress.middleware import database_unavailable_response
 from indicators import selectors as evaluation_selectors
+from projects import list_filters, public
 from projects.models import FiscalYear, User
 from projects.permissions import is_admin
 
@@ -45,8 +47,18 @@ page_not_found = _database_may_be_down(defaults.page_not_found)
 permission_denied = _database_may_be_down(defaults.permission_denied)
 
 
-@login_required
 def home(request):
+    """The site's root: for an anonymous visitor the public project list while the public
+    site is on (issue 17), else the login page; for people logged in, _landing."""
+    if not request.user.is_authenticated and public.enabled():
+        # The public list on its starting filters (the current year: list_filters).
+        public_list = reverse("public:projects")
+        return list_filters.redirect_to_start(request, public_list) or redirect(public_list)
+    return _landing(request)
+
+
+@login_required
+def _landing(request):
     """Where people land after logging in (LOGIN_REDIRECT_URL) and at the site's root:
     administrators and executives on the dashboard, สยป. on the current quarter's
     evaluation, an agency's staff and heads on its monthly reporting status (หน่วยงานของฉัน);

@@ -27,8 +27,11 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         "result_level",
         "target_level",
         "achieved_level",
+        "is_internal",
     )
-    list_filter = ("kind", "result_level")
+    # is_internal: kept from the public pages (issue 17, indicators.public).
+    list_editable = ("is_internal",)
+    list_filter = ("is_internal", "kind", "result_level")
     search_fields = ("code", "label", "name")
     filter_horizontal = ("projects",)
     inlines = [IndicatorLevelInline]

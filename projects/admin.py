@@ -76,8 +76,19 @@ class PlanStepInline(admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
     form = ProjectBudgetForm
-    list_display = ("code", "name", "agency", "fiscal_year", "responsible", "budget_allocated")
-    list_filter = ("fiscal_year", "agency", "budget_type", "budget_source")
+    list_display = (
+        "code",
+        "name",
+        "agency",
+        "fiscal_year",
+        "responsible",
+        "budget_allocated",
+        "is_internal",
+    )
+    # is_internal: kept from the public pages (issue 17, projects.public); editable in the
+    # list too, so that an administrator can mark several at once.
+    list_editable = ("is_internal",)
+    list_filter = ("is_internal", "fiscal_year", "agency", "budget_type", "budget_source")
     search_fields = ("code", "name")
     list_select_related = ("agency", "fiscal_year")
     inlines = [ObjectiveInline, StrategyLinkInline, PlanStepInline, BudgetTransferInline]

@@ -6,6 +6,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     role = user.role if user is not None and user.is_authenticated else None
     from indicators.permissions import can_view_evaluation_summary
+    from projects import public
     from projects.permissions import (
         can_create_projects,
         can_evaluate,
@@ -25,6 +26,8 @@ def navigation(request):
         "nav_can_import": can_use_imports(user),
         # The project list's "โครงการใหม่" button: outside its kept body (projects/pagecache.py).
         "nav_can_create_project": can_create_projects(user),
+        # The public pages are on (issue 17): anonymous visitors get their menu.
+        "public_site": public.enabled(),
         # How long base.html keeps the menu and the form texts ({% cache %}): as kept pages.
         "page_cache_seconds": settings.BMA_PAGE_CACHE_SECONDS,
     }

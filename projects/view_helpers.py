@@ -7,7 +7,8 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from projects import thaidates
+from projects import budgets, disbursement, progress, selectors, thaidates
+from projects.charts import gauge_figure
 from projects.models import Project
 
 
@@ -49,3 +50,23 @@ def pick(options, attribute, raw):
         if str(getattr(option, attribute)) == raw:
             return option
     return None
+
+
+def project_charts(project: Project, points: list[progress.ProgressPoint]) -> dict:
+    """What a project page shows of ``project`` (fetched with selectors.with_page_lists)
+    besides its KPI and quarter blocks, for the logged-in page and the public one alike:
+    the plan, the gauge, the S-curve over ``points`` (selectors.progress_points), the
+    budget block and (issue 16) the disbursement chart of a project with a budget."""
+    chart = disbursement.disbursement_chart(project)
+    return {
+        "project": project,
+        "plan": selectors.plan_summary(project),
+        "gauge": gauge_figure(project.latest_percent),
+        "scurve": selectors.project_scurve(project, points),
+        "budget": budgets.budget_summary(project),
+        "disbursement": (
+            None
+            if chart is None
+            else {"chart": chart, "figure": disbursement.disbursement_figure(chart)}
+        ),
+    }

@@ -16,8 +16,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from indicators import selectors as evaluation_selectors
 from projects import (
     approvals,
-    budgets,
-    disbursement,
     evidence,
     list_filters,
     months,
@@ -31,7 +29,6 @@ from projects import (
     view_helpers,
 )
 from projects.budget_forms import BudgetTransferForm
-from projects.charts import gauge_figure
 from projects.forms import (
     MonthReopenForm,
     PreviewForm,
@@ -54,25 +51,12 @@ def _project_context(project: Project) -> dict:
     points = selectors.progress_points(project)
     blocks = evaluation_selectors.project_blocks(project, points)
     return {
-        "project": project,
+        **view_helpers.project_charts(project, points),
         "page_title": _project_title(project),
-        "plan": selectors.plan_summary(project),
         "quarters": blocks.quarters,
         "headline": blocks.headline,
         "indicators": blocks.indicators,
-        "gauge": gauge_figure(project.latest_percent),
-        "scurve": selectors.project_scurve(project, points),
-        "budget": budgets.budget_summary(project),
-        "disbursement": _disbursement(project),
     }
-
-
-def _disbursement(project: Project) -> dict | None:
-    """Issue 16: the disbursement chart of a project with a budget (none without)."""
-    chart = disbursement.disbursement_chart(project)
-    if chart is None:
-        return None
-    return {"chart": chart, "figure": disbursement.disbursement_figure(chart)}
 
 
 def _project_title(project) -> str:

@@ -79,10 +79,14 @@ def project_print_html(
     thai_digits: bool = False,
     printed_at: dt.datetime | None = None,
     request=None,
+    public: bool = False,
 ) -> str:
+    """``public``: the visitors' print (issue 17, reports.public_selectors): no responsible
+    person, no evaluator, no signature block, no links to the logged-in pages."""
     context = {
         "report": report,
         "pdf": pdf_mode,
+        "public": public,
         "thai_digits": thai_digits,
         "printed_at": timezone.localtime(printed_at),
         "doc_title": f"{_('พิมพ์ข้อมูล')} {report.project.code}",
@@ -92,10 +96,16 @@ def project_print_html(
 
 
 def project_pdf(
-    report: ProjectReport, *, thai_digits: bool = False, printed_at: dt.datetime | None = None
+    report: ProjectReport,
+    *,
+    thai_digits: bool = False,
+    printed_at: dt.datetime | None = None,
+    public: bool = False,
 ) -> bytes:
     return pdf.render_pdf(
-        project_print_html(report, pdf_mode=True, thai_digits=thai_digits, printed_at=printed_at)
+        project_print_html(
+            report, pdf_mode=True, thai_digits=thai_digits, printed_at=printed_at, public=public
+        )
     )
 
 

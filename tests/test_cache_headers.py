@@ -1,7 +1,7 @@
 """Cache-Control (issue 12, item 7): nothing a logged-in person saw may be kept by the
 browser or a proxy (the back button of a shared office PC must not show a report after
-logout), static files keep their long cache, and a public page (none yet) declares its own
-policy with ``public_page``.
+logout), static files keep their long cache, and a public page (issue 17's, for anonymous
+visitors) declares its own policy with ``public_page``.
 
 The class of bug, a page or a download without the header, is checked on every URL
 pattern of the site, as every role, with the permission matrix's list of URLs
@@ -34,6 +34,18 @@ FILES = {
 }
 
 
+# Issue 17's public pages (bmaprogress/public_site.py): an anonymous visitor's browser or a
+# proxy may keep them; a logged-in reader's may not.
+PUBLIC_FOR_ANONYMOUS = {
+    "public:projects",
+    "public:project",
+    "public:project_pdf",
+    "public:agency",
+    "public:indicator",
+    "robots",
+}
+
+
 def directives(header: str | None) -> dict[str, str | None]:
     parsed = {}
     for part in (header or "").split(","):
@@ -55,8 +67,8 @@ def is_private_no_store(response) -> bool:
 @pytest.mark.parametrize("key", sorted(matrix.MATRIX))
 def test_every_page_and_file_of_every_role_is_private_no_store(client, world, key):
     """Logged-in roles: ``private, no-store`` on whatever they get (200, 302, 403, 404,
-    410, 422, files). Anonymous visitors get it too: nothing of ours is public yet (the
-    login page carries a CSRF token; the rest redirects to it)."""
+    410, 422, files). Anonymous visitors get it too (the login page carries a CSRF token;
+    the rest redirects to it), except on the public pages (PUBLIC_FOR_ANONYMOUS)."""
     method, spec, _expected = matrix.MATRIX[key]
     seen, files = {}, []
     for role in matrix.ROLES:
@@ -68,7 +80,14 @@ def test_every_page_and_file_of_every_role_is_private_no_store(client, world, ke
         seen[role] = (response.status_code, response.get("Cache-Control"))
         if response.status_code == 200 and response.has_header("Content-Disposition"):
             files.append(role)
-    assert {role: seen[role] for role in seen if not private_no_store(seen[role][1])} == {}
+    public_for = {"anonymous"} if key in PUBLIC_FOR_ANONYMOUS else set()
+    assert {
+        role: seen[role]
+        for role in seen
+        if not private_no_store(seen[role][1]) and role not in public_for
+    } == {}
+    for role in public_for:
+        assert "public" in directives(seen[role][1]), (key, seen[role])
     if key in FILES:
         assert files, f"{key}: no role got the file, so its header was not checked: {seen}"
 

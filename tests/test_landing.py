@@ -67,7 +67,9 @@ def test_next_still_wins(client, users):
     assert response["Location"] == "/indicators/"
 
 
-def test_anonymous_visitors_are_asked_to_log_in(client, db):
+def test_anonymous_visitors_are_asked_to_log_in(client, db, settings):
+    """While the public site is off (tests/test_public.py: the public list when on)."""
+    settings.BMA_PUBLIC_SITE = False
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == reverse("login") + "?next=/"

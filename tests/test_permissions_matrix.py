@@ -81,7 +81,8 @@ MONTH_WORKBOOK = only("own staff", "own head", "admin")
 # url name (or route when unnamed): (method, kwargs from the world, expected per role)
 MATRIX = {
     # where each role lands (bmaprogress.views.home)
-    "home": ("get", {}, EVERYBODY),
+    # An anonymous visitor gets the public list while the public site is on (issue 17).
+    "home": ("get", {}, {**EVERYBODY, "anonymous": ALLOWED}),
     "login": ("get", {}, PUBLIC),
     # Logging out ends on the login page, whoever you were.
     "logout": ("post", {}, dict.fromkeys(ROLES, LOGIN)),
@@ -169,6 +170,15 @@ MATRIX = {
     "indicators:list": ("get", {}, EVERYBODY),
     "indicators:detail": ("get", {"code": "indicator"}, EVERYBODY),
     "indicators:project-history": ("get", {"code": "project"}, EVERYBODY),
+    # Issue 17: the public pages, for everybody while BMA_PUBLIC_SITE is on (the default
+    # outside production; tests/test_public.py: 404 while it is off).
+    "public:projects": ("get", {"?year": "year"}, PUBLIC),
+    "public:project": ("get", {"code": "project"}, PUBLIC),
+    "public:project_pdf": ("get", {"code": "project"}, PUBLIC),
+    "public:agency": ("get", {"code": "agency"}, PUBLIC),
+    "public:indicator": ("get", {"code": "indicator"}, PUBLIC),
+    "robots": ("get", {}, PUBLIC),
+    "sitemap": ("get", {}, PUBLIC),
 }
 
 

@@ -131,6 +131,11 @@ def main_pages(demo) -> list[tuple[str, str | None, str, int]]:
         ("delegations", "head", "/approvals/delegations/", 200),
         ("notifications", "staff", "/notifications/", 200),
         ("notification settings", "staff", "/notifications/settings/", 200),
+        # Issue 17: the public pages, as an anonymous visitor.
+        ("public project list", None, f"/public/?year={year}", 200),
+        ("public project page", None, f"/public/projects/{SEED_CODE}/", 200),
+        ("public agency summary", None, f"/public/agencies/{demo['current'].agency.code}/", 200),
+        ("public KPI page", None, f"/public/indicators/{demo['indicator'].code}/", 200),
     ]
 
 
