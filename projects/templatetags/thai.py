@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -126,3 +127,11 @@ def amount(value):
 def million_baht(value):
     """1.23 ล้านบาท, for dashboards."""
     return money.format_million(value)
+
+
+@register.simple_tag
+def site_languages():
+    """settings.LANGUAGES as written there, each name in its own language (ไทย, English),
+    for the language menu: Django's {% get_available_languages %} translates the names
+    into the current language ("อังกฤษ")."""
+    return settings.LANGUAGES
