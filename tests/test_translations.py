@@ -322,3 +322,25 @@ def test_the_project_page_in_english_has_ce_dates_and_in_thai_be(client, seed_pr
     assert "Fiscal year 2021" in english or "(2021)" in english
     User.objects.filter(pk=user.pk).update(language="th")
     assert "22 กันยายน 2564" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("th", "2564 · 22/09/2564 · 22 ก.ย. 2564 · 22 กันยายน 2564 · กันยายน 2564 · ก.ย. · 2564"),
+        ("en", "2021 · 22/09/2021 · 22 Sep 2021 · 22 September 2021 · September 2021 · Sep · 2021"),
+    ],
+)
+def test_the_template_filters_follow_the_language(language, expected):
+    import datetime as dt
+
+    from django.template import Context, Template
+
+    template = Template(
+        "{{ year|fiscal_year }} · {{ day|be_date }} · {{ day|thai_date }} · "
+        "{{ day|thai_date_long }} · {{ day|thai_month }} · {{ day|month_abbr }} · "
+        "{{ day.year|be_year }}"
+    )
+    with translation.override(language):
+        rendered = template.render(Context({"year": 2564, "day": dt.date(2021, 9, 22)}))
+    assert rendered == expected
