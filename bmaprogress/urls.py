@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from bmaprogress.language import choose_language
 from bmaprogress.views import home
 from projects.forms import LoginForm
 from reports.public_sitemaps import SITEMAPS
@@ -13,6 +14,7 @@ urlpatterns = [
     path(
         "accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"
     ),
+    path("language/<str:code>/", choose_language, name="language"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/", include("reports.print_urls")),
     # /projects/…, /approvals/… and /notifications/… (one namespace, "projects")

@@ -65,7 +65,7 @@ def year_layout(months: list, first, last, *, top: float = 100.0) -> dict:
             "type": "date",
             "range": [first.isoformat(), (last + dt.timedelta(days=1)).isoformat()],
             "tickvals": [(m + dt.timedelta(days=15)).isoformat() for m in months],
-            "ticktext": [thaidates.MONTHS_SHORT[m.month - 1] for m in months],
+            "ticktext": [thaidates.month_name(m.month, short=True) for m in months],
             "ticks": "",
             "showgrid": False,
             "minor": {

@@ -4,11 +4,18 @@ Django's ``th`` locale prints CE years, so every date shown to a person goes thr
 these helpers. The fiscal year (ปีงบประมาณ) runs 1 Oct – 30 Sep and is named by the BE
 year in which it ends: 2564 = 1 Oct 2020 – 30 Sep 2021. Q1 = Oct–Dec, Q2 = Jan–Mar,
 Q3 = Apr–Jun, Q4 = Jul–Sep.
+
+In English (the person's language, Django's active language ``en``) the same helpers
+print CE years and English month names: ``22/09/2021``, ``22 Sep 2021``,
+``22 September 2021``, ``September 2021``; numbers keep Arabic digits. A caller may name
+the language (``lang="th"``) where the output must not follow the reader (a stored text).
 """
 
 import calendar
 import datetime as dt
 import re
+
+from django.utils import translation
 
 BE_OFFSET = 543
 
@@ -41,6 +48,22 @@ MONTHS_SHORT = (
     "ธ.ค.",
 )
 
+MONTHS_FULL_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+MONTHS_SHORT_EN = tuple(name[:3] for name in MONTHS_FULL_EN)
+
 _THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 _ARABIC_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -62,31 +85,66 @@ def arabic_digits(text: str) -> str:
     return text.translate(_ARABIC_DIGITS)
 
 
-def format_be(day: dt.date | None) -> str:
-    """``22/09/2564``: the list form."""
+def is_english(lang: str | None = None) -> bool:
+    """Whether dates are written the English way: CE years, English month names. ``lang``
+    None is the active language (the reader's)."""
+    return (lang or translation.get_language() or "th").split("-")[0] == "en"
+
+
+def display_year(ce: int, lang: str | None = None) -> int:
+    """The year people read: BE in Thai (2564), CE in English (2021)."""
+    return ce if is_english(lang) else be_year(ce)
+
+
+def fiscal_year_label(year_be: int, lang: str | None = None) -> str:
+    """A fiscal year's name as people read it: ``2564`` in Thai, ``2021`` in English (the
+    CE year in which it ends, as in "FY2021")."""
+    return str(ce_year(year_be) if is_english(lang) else year_be)
+
+
+def month_name(month: int, *, short: bool = False, lang: str | None = None) -> str:
+    """The name of month 1–12: ``กันยายน`` / ``ก.ย.``, or ``September`` / ``Sep``."""
+    if is_english(lang):
+        names = MONTHS_SHORT_EN if short else MONTHS_FULL_EN
+    else:
+        names = MONTHS_SHORT if short else MONTHS_FULL
+    return names[month - 1]
+
+
+def format_be(day: dt.date | None, lang: str | None = None) -> str:
+    """``22/09/2564``: the list form (``22/09/2021`` in English)."""
     if day is None:
         return ""
-    return f"{day.day:02d}/{day.month:02d}/{be_year(day.year)}"
+    return f"{day.day:02d}/{day.month:02d}/{display_year(day.year, lang)}"
 
 
-def format_thai_short(day: dt.date | None) -> str:
-    """``22 ก.ย. 2564``: prose, short month."""
+def format_thai_short(day: dt.date | None, lang: str | None = None) -> str:
+    """``22 ก.ย. 2564``: prose, short month (``22 Sep 2021``)."""
     if day is None:
         return ""
-    return f"{day.day} {MONTHS_SHORT[day.month - 1]} {be_year(day.year)}"
+    return (
+        f"{day.day} {month_name(day.month, short=True, lang=lang)} {display_year(day.year, lang)}"
+    )
 
 
-def format_thai_long(day: dt.date | None) -> str:
-    """``22 กันยายน 2564``: prose, full month."""
+def format_thai_long(day: dt.date | None, lang: str | None = None) -> str:
+    """``22 กันยายน 2564``: prose, full month (``22 September 2021``)."""
     if day is None:
         return ""
-    return f"{day.day} {MONTHS_FULL[day.month - 1]} {be_year(day.year)}"
+    return f"{day.day} {month_name(day.month, lang=lang)} {display_year(day.year, lang)}"
 
 
-def month_label(day: dt.date, *, short: bool = False) -> str:
-    """``กันยายน 2564`` or ``ก.ย. 2564`` for the month of ``day``."""
-    names = MONTHS_SHORT if short else MONTHS_FULL
-    return f"{names[day.month - 1]} {be_year(day.year)}"
+def month_label(day: dt.date, *, short: bool = False, lang: str | None = None) -> str:
+    """``กันยายน 2564`` or ``ก.ย. 2564`` for the month of ``day`` (``September 2021``,
+    ``Sep 2021``)."""
+    return f"{month_name(day.month, short=short, lang=lang)} {display_year(day.year, lang)}"
+
+
+def month_tick(day: dt.date, lang: str | None = None) -> str:
+    """A chart's month: ``ก.ย. 64`` (``Sep 21``)."""
+    return (
+        f"{month_name(day.month, short=True, lang=lang)} {display_year(day.year, lang) % 100:02d}"
+    )
 
 
 _DMY = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")

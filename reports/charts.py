@@ -138,7 +138,7 @@ def s_curve(
         return " ".join(f"{_x(p.day, start, span)},{_y(p.percent)}" for p in line_points)
 
     months = [
-        (_x(first, start, span), thaidates.MONTHS_SHORT[first.month - 1])
+        (_x(first, start, span), thaidates.month_name(first.month, short=True))
         for first in thaidates.fiscal_months(year_be)
     ]
 

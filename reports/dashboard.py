@@ -33,7 +33,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import QuarterEvaluation
@@ -526,6 +526,9 @@ def cache_key(filters: DashboardFilters) -> str:
             filters.due_month or "-",
             filters.evaluation_quarter or "-",
             settings.BMA_BEHIND_THRESHOLD,
+            # The summary holds its charts, whose labels and month names are in the
+            # reader's language.
+            translation.get_language(),
         )
     )
 

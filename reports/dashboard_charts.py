@@ -46,10 +46,7 @@ def monthly_figure(monthly, projects: int, last_month) -> dict:
     """Share of the year's projects that reported on each month, up to the current one."""
     shown = [(month, n) for month, n in monthly if last_month is None or month <= last_month]
     # "ต.ค. 68": twelve labels that fit side by side.
-    labels = [
-        f"{thaidates.MONTHS_SHORT[month.month - 1]} {thaidates.be_year(month.year) % 100:02d}"
-        for month, _n in shown
-    ]
+    labels = [thaidates.month_tick(month) for month, _n in shown]
     shares = [round(n * 100 / projects, 1) if projects else 0 for _month, n in shown]
     return {
         "data": [
@@ -140,7 +137,7 @@ def progress_figure(rows) -> dict:
 
 def _month_label(month) -> str:
     """ "ต.ค. 68": twelve labels that fit side by side."""
-    return f"{thaidates.MONTHS_SHORT[month.month - 1]} {thaidates.be_year(month.year) % 100:02d}"
+    return thaidates.month_tick(month)
 
 
 def rates_figure(reporting_rates) -> dict:

@@ -123,7 +123,7 @@ def test_the_queue_and_the_delegations_pass_axe_and_the_nu_html_checker(
     require_tools()
     head, _submissions = queue
     # Playwright injects axe as an inline script: the site's CSP (rightly) refuses those.
-    context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+    context = browser.new_context(locale="th-TH", bypass_csp=True, base_url=live_server.url)
     page = context.new_page()
     page.goto("/accounts/login/")
     page.fill("#id_username", head.username)
@@ -159,7 +159,7 @@ def test_the_queue_fits_a_phone(page, login, live_server, queue):
 def test_the_queue_without_javascript(browser, live_server, queue):
     """The same forms post normally and come back to the queue with the message."""
     head, (first, _second, _third) = queue
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(locale="th-TH", java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", head.username)

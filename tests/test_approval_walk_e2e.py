@@ -45,7 +45,7 @@ def browser_of(browser, live_server):
     contexts = []
 
     def open_for(user):
-        context = browser.new_context(base_url=live_server.url)
+        context = browser.new_context(locale="th-TH", base_url=live_server.url)
         contexts.append(context)
         return logged_in(context.new_page(), user)
 

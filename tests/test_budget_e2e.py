@@ -60,7 +60,7 @@ def test_the_block_and_its_form_pass_axe_and_the_nu_html_checker(
     browser, live_server, project, tmp_path
 ):
     require_tools()
-    context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+    context = browser.new_context(locale="th-TH", bypass_csp=True, base_url=live_server.url)
     page = context.new_page()
     staff = UserFactory(agency=project.agency)
     page.goto("/accounts/login/")

@@ -84,7 +84,7 @@ def test_budget_transfer_two_reports_page_pdf_dashboard_and_hostile_amounts(
     contexts = []
 
     def logged_in(user):
-        context = browser.new_context(base_url=live_server.url)
+        context = browser.new_context(locale="th-TH", base_url=live_server.url)
         contexts.append(context)
         page = context.new_page()
         page.goto("/accounts/login/")

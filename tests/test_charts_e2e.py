@@ -72,7 +72,7 @@ def boxes_overlap(a, b) -> bool:
 @pytest.mark.parametrize("width", [1366, 390])
 def test_chart_labels_fit_and_do_not_collide(projects, live_server, browser, width):
     context = browser.new_context(
-        viewport={"width": width, "height": 900}, base_url=live_server.url
+        locale="th-TH", viewport={"width": width, "height": 900}, base_url=live_server.url
     )
     page = context.new_page()
     try:

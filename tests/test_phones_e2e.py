@@ -116,7 +116,7 @@ def visible_on_screen(page, selector: str) -> bool:
 
 
 def test_every_main_page_fits_a_phone(demo, live_server, browser):
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
     page = context.new_page()
     problems = {}
     role_now = "anonymous"
@@ -179,7 +179,7 @@ def check_the_top_bar(page) -> list[str]:
 
 
 def test_the_forms_fit_a_phone(demo, live_server, browser):
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
     page = context.new_page()
     fields = "main input:not([type=hidden]), main select, main textarea, main button, main label"
     try:
@@ -210,7 +210,7 @@ def test_the_forms_fit_a_phone(demo, live_server, browser):
 
 
 def test_project_cards_say_their_fiscal_year(demo, live_server, browser):
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
     page = context.new_page()
     try:
         page.goto("/accounts/login/")
@@ -234,7 +234,7 @@ def test_project_cards_say_their_fiscal_year(demo, live_server, browser):
 def test_report_jobs_are_cards_on_a_phone(demo, live_server, browser):
     """The jobs table used to push the page 100 px wider than a phone: each job is a card
     whose every line says what it holds."""
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
     page = context.new_page()
     try:
         page.goto("/accounts/login/")
@@ -257,7 +257,7 @@ def test_report_jobs_are_cards_on_a_phone(demo, live_server, browser):
 def test_reporting_rates_fit_a_phone(demo, live_server, browser):
     """My agency's rates are a card per month, each line saying what it counts; the
     dashboard's agency × month table scrolls inside its box (checked with every page)."""
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
     page = context.new_page()
     try:
         page.goto("/accounts/login/")

@@ -178,7 +178,7 @@ def test_main_pages_pass_axe_and_the_nu_html_checker(demo, live_server, browser,
     require_tools()
     pages = main_pages(demo)
     # Playwright injects axe as an inline script: the site's CSP (rightly) refuses those.
-    context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+    context = browser.new_context(locale="th-TH", bypass_csp=True, base_url=live_server.url)
     page = context.new_page()
     axe_found, html_files, statuses = {}, {}, {}
     role_now = "anonymous"

@@ -107,7 +107,7 @@ def test_the_project_page_with_figures_passes_axe_and_vnu_and_fits_a_phone(
 
     require_tools()
     staff = UserFactory(username="staff", agency=reported.agency)
-    context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+    context = browser.new_context(locale="th-TH", bypass_csp=True, base_url=live_server.url)
     page = context.new_page()
     page.goto("/accounts/login/")
     page.fill("#id_username", staff.username)

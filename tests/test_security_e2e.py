@@ -207,7 +207,7 @@ def everyday_page(playwright, browser_type_launch_args):
     browser = playwright.chromium.launch(
         **browser_type_launch_args, ignore_default_args=["--disable-back-forward-cache"]
     )
-    context = browser.new_context()
+    context = browser.new_context(locale="th-TH")
     yield context.new_page()
     context.close()
     browser.close()

@@ -211,7 +211,8 @@ class FiscalYear(models.Model):
         ]
 
     def __str__(self):
-        return str(self.year_be)
+        # As people read it: 2564 in Thai, 2021 in English (forms' choices, the admin).
+        return thaidates.fiscal_year_label(self.year_be)
 
     @property
     def starts_on(self) -> dt.date:

@@ -1,9 +1,13 @@
-"""Template filters for Thai dates and numbers, and the progress bar; formatting only."""
+"""Template filters for Thai dates and numbers, and the progress bar; formatting only.
+
+Dates follow the active language (projects/thaidates.py): BE years and Thai month names
+in Thai, CE years and English month names in English."""
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -53,7 +57,15 @@ def thai_digits(value):
 
 @register.filter
 def be_year(value):
-    return thaidates.be_year(value) if value is not None else ""
+    """A CE year as people read it: 2564 in Thai, 2021 in English."""
+    return thaidates.display_year(value) if value is not None else ""
+
+
+@register.filter
+def fiscal_year(value):
+    """A fiscal year named by its BE year (``FiscalYear.year_be``): 2564 in Thai, 2021 in
+    English."""
+    return thaidates.fiscal_year_label(int(value)) if value not in (None, "") else ""
 
 
 @register.filter
@@ -81,7 +93,7 @@ def score(value):
 @register.filter
 def month_abbr(value):
     """ก.ย."""
-    return thaidates.MONTHS_SHORT[value.month - 1] if value else ""
+    return thaidates.month_name(value.month, short=True) if value else ""
 
 
 @register.simple_tag
@@ -115,3 +127,11 @@ def amount(value):
 def million_baht(value):
     """1.23 ล้านบาท, for dashboards."""
     return money.format_million(value)
+
+
+@register.simple_tag
+def site_languages():
+    """settings.LANGUAGES as written there, each name in its own language (ไทย, English),
+    for the language menu: Django's {% get_available_languages %} translates the names
+    into the current language ("อังกฤษ")."""
+    return settings.LANGUAGES
