@@ -63,10 +63,12 @@ class ApprovalDelegation(models.Model):
         ]
 
     def __str__(self):
-        return (
-            f"{self.deputy} แทน {self.head} "
-            f"({thaidates.format_be(self.starts_on)}–{thaidates.format_be(self.ends_on)})"
-        )
+        return _("%(deputy)s แทน %(head)s (%(starts)s–%(ends)s)") % {
+            "deputy": self.deputy,
+            "head": self.head,
+            "starts": thaidates.format_be(self.starts_on),
+            "ends": thaidates.format_be(self.ends_on),
+        }
 
 
 class ReportSubmission(ReportValues):

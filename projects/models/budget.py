@@ -139,4 +139,9 @@ class DisbursementTarget(models.Model):
 
     def __str__(self):
         kind = self.budget_type or _("ทุกประเภท")
-        return f"{self.fiscal_year} ไตรมาส {self.quarter} {kind}: {self.percent}%"
+        return _("%(year)s ไตรมาส %(quarter)s %(kind)s: %(percent)s%%") % {
+            "year": self.fiscal_year,
+            "quarter": self.quarter,
+            "kind": kind,
+            "percent": self.percent,
+        }
