@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import Agency, FiscalYear
 
@@ -96,7 +97,7 @@ class ReportJob(models.Model):
 
     class Meta:
         verbose_name = _("งานสร้างรายงาน")
-        verbose_name_plural = _("งานสร้างรายงาน")
+        verbose_name_plural = pgettext_lazy("plural", "งานสร้างรายงาน")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(

@@ -13,6 +13,7 @@ once too: ``email_state`` moves from pending to sent (or failed) under a row loc
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models.agencies import User
 
@@ -49,7 +50,7 @@ class Notification(models.Model):
 
     class Meta:
         verbose_name = _("การแจ้งเตือน")
-        verbose_name_plural = _("การแจ้งเตือน")
+        verbose_name_plural = pgettext_lazy("plural", "การแจ้งเตือน")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -87,7 +88,7 @@ class NotificationPreference(models.Model):
 
     class Meta:
         verbose_name = _("การตั้งค่าการแจ้งเตือน")
-        verbose_name_plural = _("การตั้งค่าการแจ้งเตือน")
+        verbose_name_plural = pgettext_lazy("plural", "การตั้งค่าการแจ้งเตือน")
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
         ]
