@@ -66,6 +66,8 @@ class ReportJob(models.Model):
         related_name="+",
     )
     thai_digits = models.BooleanField(_("ใช้เลขไทย"), default=False)
+    # The requester's language when ordered (issue 17): the workers render the file in it.
+    language = models.CharField(_("ภาษา"), max_length=8, default="th")
     project_ids = models.JSONField(_("โครงการในรายงาน"), default=list, blank=True)
 
     status = models.CharField(

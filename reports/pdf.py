@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.utils.translation import get_language, gettext
 
 # WeasyPrint logs every step of every render (and of its own import) at INFO: keep its
 # warnings only. Set before the import below.
@@ -168,10 +169,19 @@ def write_document(document: Document) -> bytes:
 
 
 def _overlay_html(pages: int, *, thai_digits: bool) -> str:
+    """The page numbers of a joined report, "หน้า X / Y" in the active language (the
+    stylesheet's own rule says หน้า: this page's style, an author's, comes before it)."""
     body_class = "page-overlay thai-digits" if thai_digits else "page-overlay"
     blank = '<div class="overlay-page"></div>'
+    label = gettext("หน้า").replace("\\", "").replace('"', "")
+    numbers = " ".join(
+        f'@page {name} {{ @bottom-right {{ content: "{label} " counter(page{style}) " / "'
+        f" counter(pages{style}); }} }}"
+        for name, style in (("", ""), ("thai", ", thai"))
+    )
     return (
-        '<!doctype html><html lang="th"><head><meta charset="utf-8"></head>'
+        f'<!doctype html><html lang="{get_language() or "th"}"><head><meta charset="utf-8">'
+        f"<style>{numbers}</style></head>"
         f'<body class="{body_class}">{blank * pages}</body></html>'
     )
 
