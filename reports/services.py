@@ -217,21 +217,23 @@ def report_job_retry(
     with the last reason and return False. A job already finished is left alone."""
     reason = _reason(error)
     if attempt >= max_attempts():
-        report_job_fail(
-            job_id=job_id,
-            error=_("ลอง %(count)d ครั้งแล้ว ครั้งสุดท้าย %(reason)s")
-            % {"count": attempt, "reason": reason},
-        )
+        with translation.override(_language_of(job_id)):
+            error = _("ลอง %(count)d ครั้งแล้ว ครั้งสุดท้าย %(reason)s") % {
+                "count": attempt,
+                "reason": reason,
+            }
+        report_job_fail(job_id=job_id, error=error)
         return False
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.is_finished:
             return False
         job.retries += 1
-        job.error = _("ครั้งที่ %(attempt)d ไม่สำเร็จ (%(reason)s) ระบบจะลองใหม่") % {
-            "attempt": attempt,
-            "reason": reason,
-        }
+        with translation.override(languages.supported(job.language)):
+            job.error = _("ครั้งที่ %(attempt)d ไม่สำเร็จ (%(reason)s) ระบบจะลองใหม่") % {
+                "attempt": attempt,
+                "reason": reason,
+            }
         job.progressed_at = timezone.now()
         job.save(update_fields=["retries", "error", "progressed_at"])
         logger.warning(
@@ -241,15 +243,19 @@ def report_job_retry(
     return True
 
 
+def _language_of(job_id: int) -> str:
+    """The language the job's requester reads (their file and its messages are in it)."""
+    code = ReportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    return languages.supported(code)
+
+
 def report_job_fail(*, job_id: int, error: BaseException | str) -> None:
     """Mark the job failed with a reason a person can read, and drop its parts."""
     reason = _reason(error)
+    with translation.override(_language_of(job_id)):
+        message = _("สร้างรายงานไม่สำเร็จ: %(reason)s") % {"reason": reason}
     updated = ReportJob.objects.filter(pk=job_id).exclude(status=ReportJob.Status.DONE)
-    updated.update(
-        status=ReportJob.Status.FAILED,
-        error=_("สร้างรายงานไม่สำเร็จ: %(reason)s") % {"reason": reason},
-        finished_at=timezone.now(),
-    )
+    updated.update(status=ReportJob.Status.FAILED, error=message, finished_at=timezone.now())
     job = ReportJob.objects.filter(pk=job_id).first()
     if job is not None:
         _delete_parts(job_id, job.parts_total)

@@ -200,6 +200,44 @@ def test_every_thai_message_in_python_is_wrapped(app):
     assert not found, "Thai not wrapped for translation:\n" + "\n".join(found)
 
 
+EAGER = {"gettext", "ngettext", "pgettext", "npgettext"}
+
+
+def eager_calls(path: Path) -> list[int]:
+    """Lines of ``path`` that call a non-lazy gettext while the module is imported (at
+    module or class level): that text is fixed in the language active at import."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+        for alias in node.names
+        if alias.name in EAGER
+    }
+    found = []
+
+    def visit(node):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                continue
+            if isinstance(child, ast.Call) and _called(child) in names:
+                found.append(child.lineno)
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_no_message_is_translated_once_at_import(app):
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in python_files(app)
+        for line in eager_calls(path)
+    ]
+    assert not found, "use gettext_lazy for these:\n" + "\n".join(found)
+
+
 @pytest.mark.parametrize("app", APPS)
 def test_compiled_catalogs_are_the_po_files(app):
     """Run ``msgfmt`` (or ``manage.py compilemessages -l en``) after editing a .po file."""
@@ -355,3 +393,37 @@ def test_page_numbers_of_a_joined_report_follow_the_language():
         assert "Page " in pdf._overlay_html(2, thai_digits=False)
     with translation.override("th"):
         assert '"หน้า "' in pdf._overlay_html(2, thai_digits=True)
+
+
+@pytest.mark.django_db
+def test_why_a_report_failed_is_said_in_the_requesters_language(settings, media):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    year, agency = FiscalYearFactory(year_be=2564), AgencyFactory()
+    jobs = [
+        services.report_job_request(
+            requested_by=UserFactory(manager=True),
+            kind=ReportJob.Kind.AGENCY,
+            fiscal_year=year,
+            quarter=None,
+            agency=agency,
+            file_format=ReportJob.Format.XLSX,
+            language=language,
+        )
+        for language in ("en", "th")
+    ]
+    for job in jobs:
+        services.report_job_retry(
+            job_id=job.pk, error="disk full", attempt=1, enqueue_again=lambda *args: None
+        )
+    errors = [ReportJob.objects.get(pk=job.pk).error for job in jobs]
+    assert errors == [
+        "Attempt 1 failed (disk full); the system will try again",
+        "ครั้งที่ 1 ไม่สำเร็จ (disk full) ระบบจะลองใหม่",
+    ]
+    for job in jobs:
+        services.report_job_fail(job_id=job.pk, error="disk full")
+    errors = [ReportJob.objects.get(pk=job.pk).error for job in jobs]
+    assert errors == [
+        "The report could not be built: disk full",
+        "สร้างรายงานไม่สำเร็จ: disk full",
+    ]

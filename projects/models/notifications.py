@@ -28,8 +28,9 @@ class Notification(models.Model):
         EVALUATED = "evaluated", _("ผลการประเมินรายไตรมาส")
 
     class EmailState(models.TextChoices):
-        PENDING = "pending", _("รอส่ง")
-        SENT = "sent", _("ส่งแล้ว")
+        # "e-mail": these words are also a month's report states (projects/months.py).
+        PENDING = "pending", pgettext_lazy("e-mail", "รอส่ง")
+        SENT = "sent", pgettext_lazy("e-mail", "ส่งแล้ว")
         OFF = "off", _("ไม่ส่ง (ปิดไว้หรือไม่มีอีเมล)")
         FAILED = "failed", _("ส่งไม่สำเร็จ")
 
