@@ -388,11 +388,17 @@ def test_the_reports_page_records_the_language_of_the_page(settings, client, med
     assert ReportJob.objects.get().language == "en"
 
 
-def test_page_numbers_of_a_joined_report_follow_the_language():
-    with translation.override("en"):
-        assert "Page " in pdf._overlay_html(2, thai_digits=False)
-    with translation.override("th"):
-        assert '"หน้า "' in pdf._overlay_html(2, thai_digits=True)
+def test_page_numbers_of_every_pdf_follow_the_language():
+    html = '<!doctype html><html><body class="{}"><p>x</p></body></html>'
+    pages = {}
+    for language, body in (("en", "report"), ("th", "report"), ("en", "report thai-digits")):
+        with translation.override(language):
+            pages[language, body] = pdf_pages(pdf.render_pdf(html.format(body)))[0]
+    assert "Page 1 / 1" in pages["en", "report"]
+    assert "หน้า 1 / 1" in pages["th", "report"]
+    assert "Page ๑ / ๑" in pages["en", "report thai-digits"]
+    with translation.override("en"):  # a part of a joined report stays unnumbered
+        assert "Page" not in pdf_pages(pdf.render_pdf(html.format("no-page-numbers")))[0]
 
 
 @pytest.mark.django_db
