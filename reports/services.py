@@ -129,10 +129,11 @@ def report_job_render_part(*, job_id: int, part: dict) -> bool:
             printed_at=job.created_at,
             requested_by=job.requested_by,
         )
+        data = pdf.render_pdf(html)
     name = _part_name(job_id, part["index"])
     if default_storage.exists(name):
         default_storage.delete(name)
-    default_storage.save(name, ContentFile(pdf.render_pdf(html)))
+    default_storage.save(name, ContentFile(data))
 
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job_id)
