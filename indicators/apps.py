@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IndicatorsConfig(AppConfig):
     name = "indicators"
-    verbose_name = "ตัวชี้วัดและการประเมิน"
+    verbose_name = _("ตัวชี้วัดและการประเมิน")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from projects.models import FiscalYear, Project
@@ -131,7 +132,7 @@ class Indicator(models.Model):
 
     class Meta:
         verbose_name = _("ตัวชี้วัด")
-        verbose_name_plural = _("ตัวชี้วัด")
+        verbose_name_plural = pgettext_lazy("plural", "ตัวชี้วัด")
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
@@ -171,7 +172,7 @@ class QuarterEvaluation(ScoredQuarterRow):
 
     class Meta:
         verbose_name = _("ผลการประเมินรายไตรมาส")
-        verbose_name_plural = _("ผลการประเมินรายไตรมาส")
+        verbose_name_plural = pgettext_lazy("plural", "ผลการประเมินรายไตรมาส")
         ordering = ["project", "quarter"]
         constraints = [
             models.UniqueConstraint(
@@ -197,7 +198,7 @@ class IndicatorLevel(models.Model):
 
     class Meta:
         verbose_name = _("เกณฑ์การประเมินระดับ")
-        verbose_name_plural = _("เกณฑ์การประเมินระดับ")
+        verbose_name_plural = pgettext_lazy("plural", "เกณฑ์การประเมินระดับ")
         ordering = ["indicator", "level"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "level"], name="indicator_level_unique"),
@@ -229,7 +230,7 @@ class IndicatorQuarterResult(ScoredQuarterRow):
 
     class Meta:
         verbose_name = _("ผลตัวชี้วัดรายไตรมาส")
-        verbose_name_plural = _("ผลตัวชี้วัดรายไตรมาส")
+        verbose_name_plural = pgettext_lazy("plural", "ผลตัวชี้วัดรายไตรมาส")
         ordering = ["indicator", "fiscal_year", "quarter"]
         constraints = [
             models.UniqueConstraint(
@@ -269,7 +270,7 @@ class QuarterLock(models.Model):
 
     class Meta:
         verbose_name = _("การปิดไตรมาส")
-        verbose_name_plural = _("การปิดไตรมาส")
+        verbose_name_plural = pgettext_lazy("plural", "การปิดไตรมาส")
         ordering = ["-fiscal_year__year_be", "quarter"]
         constraints = [
             models.UniqueConstraint(fields=["fiscal_year", "quarter"], name="lock_one_per_quarter"),
@@ -303,7 +304,7 @@ class QuarterLockEvent(models.Model):
 
     class Meta:
         verbose_name = _("บันทึกการปิด/เปิดไตรมาส")
-        verbose_name_plural = _("บันทึกการปิด/เปิดไตรมาส")
+        verbose_name_plural = pgettext_lazy("plural", "บันทึกการปิด/เปิดไตรมาส")
         ordering = ["-at", "-pk"]
 
     def __str__(self):

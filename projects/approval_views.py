@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from projects import approval_selectors, approvals, permissions, thaidates, view_helpers
 from projects.form_helpers import LengthLimitsMixin, ThaiDateField
@@ -167,14 +167,14 @@ def _render(request, agency_ids, page_number, *, notice="", tone="ok", refused=N
 
 class DelegationForm(LengthLimitsMixin, forms.Form):
     deputy = forms.ModelChoiceField(
-        label=_("ผู้ได้รับมอบหมาย"),
+        label=gettext_lazy("ผู้ได้รับมอบหมาย"),
         queryset=User.objects.none(),
         required=False,
-        empty_label=_("— เลือก —"),
+        empty_label=gettext_lazy("— เลือก —"),
     )
-    starts_on = ThaiDateField(label=_("ตั้งแต่วันที่"), required=False)
-    ends_on = ThaiDateField(label=_("ถึงวันที่"), required=False)
-    note = forms.CharField(label=_("หมายเหตุ"), max_length=255, required=False)
+    starts_on = ThaiDateField(label=gettext_lazy("ตั้งแต่วันที่"), required=False)
+    ends_on = ThaiDateField(label=gettext_lazy("ถึงวันที่"), required=False)
+    note = forms.CharField(label=gettext_lazy("หมายเหตุ"), max_length=255, required=False)
 
     def __init__(self, *args, head, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class ProjectsConfig(AppConfig):
     name = "projects"
-    verbose_name = "โครงการ"
+    verbose_name = pgettext_lazy("plural", "โครงการ")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -90,7 +90,7 @@ class ThaiDateField(forms.Field):
         kwargs.setdefault(
             "widget",
             # No maxlength: a longer paste is refused whole, with what was typed in view.
-            forms.TextInput(attrs={"placeholder": "วว/ดด/ปปปป", "inputmode": "numeric"}),
+            forms.TextInput(attrs={"placeholder": _("วว/ดด/ปปปป"), "inputmode": "numeric"}),
         )
         super().__init__(*args, **kwargs)
 

@@ -2,7 +2,9 @@
 and remembering a person's choice on their account (``User.language``).
 
 The choice itself travels in Django's language cookie; for a logged-in person
-``User.language`` wins on every device (bmaprogress/language.py)."""
+``User.language`` wins on every device (bmaprogress/language.py). What is made for a person
+away from their request (an e-mail, a report built in the background) is rendered under
+``or_default(user.language)`` with ``translation.override``."""
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +19,11 @@ def codes() -> tuple[str, ...]:
 def supported(code: object) -> str | None:
     """``code`` if the site is written in it, else None."""
     return code if isinstance(code, str) and code in codes() else None
+
+
+def or_default(code: object) -> str:
+    """``code`` if the site has that language, else the site's (settings.LANGUAGE_CODE)."""
+    return supported(code) or settings.LANGUAGE_CODE
 
 
 @transaction.atomic

@@ -71,7 +71,9 @@ def format_amount(amount: Decimal | None) -> str:
 
 def format_baht(amount: Decimal | None) -> str:
     """``1,234,567.89 บาท``; "" for None (not reported)."""
-    return f"{format_amount(amount)} {_('บาท')}" if amount is not None else ""
+    if amount is None:
+        return ""
+    return _("%(amount)s บาท") % {"amount": format_amount(amount)}
 
 
 def format_million(amount: Decimal | None, places: int = 2) -> str:
@@ -79,7 +81,7 @@ def format_million(amount: Decimal | None, places: int = 2) -> str:
     if amount is None:
         return ""
     millions = (Decimal(amount) / MILLION).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    return f"{millions:,.{places}f} {_('ล้านบาท')}"
+    return _("%(amount)s ล้านบาท") % {"amount": f"{millions:,.{places}f}"}
 
 
 def percent_of(part: Decimal, whole: Decimal | None) -> Decimal | None:

@@ -16,6 +16,7 @@ import datetime as dt
 import re
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 BE_OFFSET = 543
 
@@ -166,11 +167,11 @@ def parse_date(text: str) -> dt.date:
         if year > 2400:
             year = ce_year(year)
     else:
-        raise ValueError("รูปแบบวันที่ไม่ถูกต้อง ให้ใช้ วว/ดด/ปปปป (พ.ศ.) เช่น 22/09/2564")
+        raise ValueError(_("รูปแบบวันที่ไม่ถูกต้อง ให้ใช้ วว/ดด/ปปปป (พ.ศ.) เช่น 22/09/2564"))
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"ไม่มีวันที่ {text.strip()} ในปฏิทิน") from None
+        raise ValueError(_("ไม่มีวันที่ %(date)s ในปฏิทิน") % {"date": text.strip()}) from None
 
 
 def fiscal_year_of(day: dt.date) -> int:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import Agency, FiscalYear
 
@@ -103,6 +104,8 @@ class ReportJob(BackgroundJob):
         related_name="+",
     )
     thai_digits = models.BooleanField(_("ใช้เลขไทย"), default=False)
+    # The requester's language when ordered (issue 17): the workers render the file in it.
+    language = models.CharField(_("ภาษา"), max_length=8, default="th")
     project_ids = models.JSONField(_("โครงการในรายงาน"), default=list, blank=True)
 
     # Failed steps put back in the queue (reports/tasks.py: each step is tried up to
@@ -116,7 +119,7 @@ class ReportJob(BackgroundJob):
 
     class Meta:
         verbose_name = _("งานสร้างรายงาน")
-        verbose_name_plural = _("งานสร้างรายงาน")
+        verbose_name_plural = pgettext_lazy("plural", "งานสร้างรายงาน")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.utils.translation import get_language, gettext
 
 # WeasyPrint logs every step of every render (and of its own import) at INFO: keep its
 # warnings only. Set before the import below.
@@ -137,6 +138,23 @@ def stylesheet() -> CSS:
     return CSS(filename=path, font_config=font_config(), url_fetcher=LocalFetcher())
 
 
+def stylesheets() -> list[CSS]:
+    """report.css, then the page numbers in the active language: report.css says "หน้า",
+    the later sheet of the same origin wins (its named pages without numbers keep none)."""
+    return [stylesheet(), _page_numbers(gettext("หน้า"))]
+
+
+@functools.lru_cache(maxsize=8)
+def _page_numbers(label: str) -> CSS:
+    label = label.replace("\\", "").replace('"', "")
+    rules = " ".join(
+        f'@page {name} {{ @bottom-right {{ content: "{label} " counter(page{style}) " / "'
+        f" counter(pages{style}); }} }}"
+        for name, style in (("", ""), ("thai", ", thai"))
+    )
+    return CSS(string=rules, font_config=font_config())
+
+
 @functools.cache
 def base_url() -> str:
     """Relative URLs in report HTML resolve inside the first static folder."""
@@ -147,14 +165,14 @@ def render_document(html: str) -> Document:
     """Lay out ``html`` (a report template's output in PDF mode) into pages."""
     with _render_lock:
         return HTML(string=html, base_url=base_url(), url_fetcher=LocalFetcher()).render(
-            font_config=font_config(), stylesheets=[stylesheet()]
+            font_config=font_config(), stylesheets=stylesheets()
         )
 
 
 def render_pdf(html: str) -> bytes:
     with _render_lock:
         document = HTML(string=html, base_url=base_url(), url_fetcher=LocalFetcher()).render(
-            font_config=font_config(), stylesheets=[stylesheet()]
+            font_config=font_config(), stylesheets=stylesheets()
         )
         return document.write_pdf()
 
@@ -168,11 +186,12 @@ def write_document(document: Document) -> bytes:
 
 
 def _overlay_html(pages: int, *, thai_digits: bool) -> str:
+    """The page numbers of a joined report (in the active language: ``stylesheets``)."""
     body_class = "page-overlay thai-digits" if thai_digits else "page-overlay"
     blank = '<div class="overlay-page"></div>'
     return (
-        '<!doctype html><html lang="th"><head><meta charset="utf-8"></head>'
-        f'<body class="{body_class}">{blank * pages}</body></html>'
+        f'<!doctype html><html lang="{get_language() or "th"}"><head><meta charset="utf-8">'
+        f'</head><body class="{body_class}">{blank * pages}</body></html>'
     )
 
 

@@ -89,7 +89,7 @@ def project_print_html(
         "public": public,
         "thai_digits": thai_digits,
         "printed_at": timezone.localtime(printed_at),
-        "doc_title": f"{_('พิมพ์ข้อมูล')} {report.project.code}",
+        "doc_title": _("พิมพ์ข้อมูล %(code)s") % {"code": report.project.code},
     }
     html = render_to_string("reports/project_print.html", context, request=request)
     return _finish(html, thai_digits)

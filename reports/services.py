@@ -13,9 +13,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from projects import languages
 from projects.models import Agency, FiscalYear
 from reports import pdf, render, selectors, xlsx
 from reports.models import ReportJob
@@ -54,9 +55,11 @@ def report_job_request(
     agency: Agency | None,
     file_format: str,
     thai_digits: bool = False,
+    language: str | None = None,
 ) -> ReportJob:
     """Record the order and queue its tasks (in the same transaction: a worker sees both
-    or neither)."""
+    or neither). ``language``: the requester's (their page's), in which the workers render
+    the file; the site's when not given."""
     from reports import tasks
 
     if kind == ReportJob.Kind.BMA:
@@ -70,6 +73,7 @@ def report_job_request(
         quarter=quarter,
         agency=agency,
         thai_digits=thai_digits,
+        language=languages.or_default(language),
         project_ids=project_ids,
         parts_total=len(parts) + 1 if parts else 1,
         requested_by=requested_by,
@@ -113,21 +117,23 @@ def report_job_render_part(*, job_id: int, part: dict) -> bool:
     if job.status in (ReportJob.Status.FAILED, ReportJob.Status.DONE):
         return False
     _mark_running(job_id)
-    report = _agency_report(job, None if part["front"] else part["project_ids"])
-    html = render.agency_part_html(
-        report,
-        front=part["front"],
-        sections=not part["front"],
-        signatures=part["signatures"],
-        thai_digits=job.thai_digits,
-        numbered=False,
-        printed_at=job.created_at,
-        requested_by=job.requested_by,
-    )
+    with translation.override(languages.or_default(job.language)):
+        report = _agency_report(job, None if part["front"] else part["project_ids"])
+        html = render.agency_part_html(
+            report,
+            front=part["front"],
+            sections=not part["front"],
+            signatures=part["signatures"],
+            thai_digits=job.thai_digits,
+            numbered=False,
+            printed_at=job.created_at,
+            requested_by=job.requested_by,
+        )
+        data = pdf.render_pdf(html)
     name = _part_name(job_id, part["index"])
     if default_storage.exists(name):
         default_storage.delete(name)
-    default_storage.save(name, ContentFile(pdf.render_pdf(html)))
+    default_storage.save(name, ContentFile(data))
 
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job_id)
@@ -151,7 +157,8 @@ def report_job_join(*, job_id: int) -> ReportJob:
     for index in range(count):
         with default_storage.open(_part_name(job_id, index), "rb") as handle:
             parts.append(handle.read())
-    data, pages = pdf.merge_parts(parts, thai_digits=job.thai_digits)
+    with translation.override(languages.or_default(job.language)):
+        data, pages = pdf.merge_parts(parts, thai_digits=job.thai_digits)
     _finish(job, data, page_count=pages)
     _delete_parts(job_id, count)
     return job
@@ -162,7 +169,8 @@ def report_job_build_xlsx(*, job_id: int) -> ReportJob:
     if job.status in (ReportJob.Status.FAILED, ReportJob.Status.DONE):
         return job
     _mark_running(job_id)
-    data = xlsx.agency_workbook(_agency_report(job, None))
+    with translation.override(languages.or_default(job.language)):
+        data = xlsx.agency_workbook(_agency_report(job, None))
     _finish(job, data, page_count=None)
     return job
 
@@ -210,21 +218,23 @@ def report_job_retry(
     with the last reason and return False. A job already finished is left alone."""
     reason = _reason(error)
     if attempt >= max_attempts():
-        report_job_fail(
-            job_id=job_id,
-            error=_("ลอง %(count)d ครั้งแล้ว ครั้งสุดท้าย %(reason)s")
-            % {"count": attempt, "reason": reason},
-        )
+        with translation.override(_language_of(job_id)):
+            error = _("ลอง %(count)d ครั้งแล้ว ครั้งสุดท้าย %(reason)s") % {
+                "count": attempt,
+                "reason": reason,
+            }
+        report_job_fail(job_id=job_id, error=error)
         return False
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.is_finished:
             return False
         job.retries += 1
-        job.error = _("ครั้งที่ %(attempt)d ไม่สำเร็จ (%(reason)s) ระบบจะลองใหม่") % {
-            "attempt": attempt,
-            "reason": reason,
-        }
+        with translation.override(languages.or_default(job.language)):
+            job.error = _("ครั้งที่ %(attempt)d ไม่สำเร็จ (%(reason)s) ระบบจะลองใหม่") % {
+                "attempt": attempt,
+                "reason": reason,
+            }
         job.progressed_at = timezone.now()
         job.save(update_fields=["retries", "error", "progressed_at"])
         logger.warning(
@@ -234,15 +244,19 @@ def report_job_retry(
     return True
 
 
+def _language_of(job_id: int) -> str:
+    """The language the job's requester reads (their file and its messages are in it)."""
+    code = ReportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    return languages.or_default(code)
+
+
 def report_job_fail(*, job_id: int, error: BaseException | str) -> None:
     """Mark the job failed with a reason a person can read, and drop its parts."""
     reason = _reason(error)
+    with translation.override(_language_of(job_id)):
+        message = _("สร้างรายงานไม่สำเร็จ: %(reason)s") % {"reason": reason}
     updated = ReportJob.objects.filter(pk=job_id).exclude(status=ReportJob.Status.DONE)
-    updated.update(
-        status=ReportJob.Status.FAILED,
-        error=_("สร้างรายงานไม่สำเร็จ: %(reason)s") % {"reason": reason},
-        finished_at=timezone.now(),
-    )
+    updated.update(status=ReportJob.Status.FAILED, error=message, finished_at=timezone.now())
     job = ReportJob.objects.filter(pk=job_id).first()
     if job is not None:
         _delete_parts(job_id, job.parts_total)

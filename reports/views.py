@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -60,6 +60,7 @@ def report_index(request):
             agency=form.cleaned_data["agency"],
             file_format=form.cleaned_data["format"],
             thai_digits=form.cleaned_data["thai_digits"],
+            language=translation.get_language(),
         )
         messages.success(request, _("รับคำสั่งสร้างรายงานแล้ว ระบบจะสร้างไฟล์ในเบื้องหลัง"))
         return redirect(f"{request.path}#job-{job.pk}")

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext as _
 
 # The module's name before it moved into projects/imports/: changing the salt would turn
 # away every token handed out before a deploy.
@@ -124,16 +125,17 @@ def load(token: str, *, user, kind: str) -> Batch:
         payload = signing.loads(token, salt=SALT, max_age=max_age())
     except signing.SignatureExpired:
         raise BatchError(
-            f"ไฟล์ที่อัปโหลดไว้หมดอายุแล้ว (เก็บไว้ {max_age() // 60} นาที) กรุณาอัปโหลดใหม่"
+            _("ไฟล์ที่อัปโหลดไว้หมดอายุแล้ว (เก็บไว้ %(minutes)s นาที) กรุณาอัปโหลดใหม่")
+            % {"minutes": max_age() // 60}
         ) from None
     except signing.BadSignature:
-        raise BatchError("ลิงก์นำเข้านี้ไม่ถูกต้อง กรุณาอัปโหลดไฟล์ใหม่") from None
+        raise BatchError(_("ลิงก์นำเข้านี้ไม่ถูกต้อง กรุณาอัปโหลดไฟล์ใหม่")) from None
     if not isinstance(payload, dict) or payload.get("u") != user.pk or payload.get("k") != kind:
-        raise BatchError("ไฟล์ชุดนี้ไม่ได้อัปโหลดโดยผู้ใช้นี้ หรือไม่ใช่การนำเข้าประเภทนี้")
+        raise BatchError(_("ไฟล์ชุดนี้ไม่ได้อัปโหลดโดยผู้ใช้นี้ หรือไม่ใช่การนำเข้าประเภทนี้"))
     batch_id = str(payload.get("b", ""))
     folder = root() / batch_id
     if not _BATCH_ID.match(batch_id) or not (folder / "meta.json").is_file():
-        raise BatchError("ไม่พบไฟล์ที่อัปโหลดไว้ อาจนำเข้าไปแล้วหรือหมดอายุและถูกลบ กรุณาอัปโหลดใหม่")
+        raise BatchError(_("ไม่พบไฟล์ที่อัปโหลดไว้ อาจนำเข้าไปแล้วหรือหมดอายุและถูกลบ กรุณาอัปโหลดใหม่"))
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         files = [
@@ -142,13 +144,13 @@ def load(token: str, *, user, kind: str) -> Batch:
         ]
         kept = (folder / ROWS).read_bytes() if (folder / ROWS).is_file() else None
     except (OSError, ValueError, KeyError, TypeError):
-        raise BatchError("ไฟล์ที่อัปโหลดไว้เสียหาย กรุณาอัปโหลดใหม่") from None
+        raise BatchError(_("ไฟล์ที่อัปโหลดไว้เสียหาย กรุณาอัปโหลดใหม่")) from None
     if _fingerprint(files, kept) != payload.get("h"):
-        raise BatchError("ไฟล์ที่เก็บไว้ไม่ตรงกับที่อัปโหลด กรุณาอัปโหลดใหม่")
+        raise BatchError(_("ไฟล์ที่เก็บไว้ไม่ตรงกับที่อัปโหลด กรุณาอัปโหลดใหม่"))
     try:
         rows = None if kept is None else json.loads(kept)
     except ValueError:
-        raise BatchError("ไฟล์ที่อัปโหลดไว้เสียหาย กรุณาอัปโหลดใหม่") from None
+        raise BatchError(_("ไฟล์ที่อัปโหลดไว้เสียหาย กรุณาอัปโหลดใหม่")) from None
     return Batch(
         id=batch_id,
         kind=kind,

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 ACTIONS = {
-    "created": "สร้างใหม่",
-    "updated": "แก้ไข",
-    "deleted": "ลบ",
-    "unchanged": "ไม่เปลี่ยนแปลง",
-    "kept": "คงไว้ (ไม่มีในหน้า)",
+    "created": _("สร้างใหม่"),
+    "updated": _("แก้ไข"),
+    "deleted": _("ลบ"),
+    "unchanged": _("ไม่เปลี่ยนแปลง"),
+    "kept": _("คงไว้ (ไม่มีในหน้า)"),
 }
 
 

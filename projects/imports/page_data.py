@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -19,7 +21,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"บรรทัด {self.line}" if self.line else "ทั้งไฟล์"
+        where = _("บรรทัด %(line)s") % {"line": self.line} if self.line else _("ทั้งไฟล์")
         return f"{where} · {self.field}: {self.message}"
 
 

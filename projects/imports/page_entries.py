@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from projects import thaidates
 from projects.imports.page_data import PageEntry
 from projects.imports.page_lines import PageLines, join_lines
@@ -47,7 +49,7 @@ def parse_entry(page: PageLines, head: int, stop: int) -> PageEntry | None:
     label = f"ผลการดำเนินงาน ({number_text})"
     number = int(number_text) if number_text.isdigit() else None
     if number is None:
-        page.problem(head, label, f"ลำดับ «{number_text}» ไม่ใช่ตัวเลข")
+        page.problem(head, label, _("ลำดับ «%(number)s» ไม่ใช่ตัวเลข") % {"number": number_text})
     percent = page.percent(head, match.group("percent"), f"{label} ร้อยละ")
     reported_on = page.iso_date(head, match.group("date"), f"{label} วันที่รายงาน")
 
@@ -67,7 +69,7 @@ def parse_entry(page: PageLines, head: int, stop: int) -> PageEntry | None:
         page.problem(
             first_text if first_text < stop else head,
             f"{label} ผลการดำเนินงาน",
-            "ไม่พบข้อความผลการดำเนินงานที่ขึ้นต้นด้วยวันที่ วว/ดด/ปปปป (พ.ศ.) เช่น «22/09/2564 : …»",
+            _("ไม่พบข้อความผลการดำเนินงานที่ขึ้นต้นด้วยวันที่ วว/ดด/ปปปป (พ.ศ.) เช่น «22/09/2564 : …»"),
         )
     else:
         narrative_match = _NARRATIVE.match(page.text(narrative_at))
@@ -77,8 +79,12 @@ def parse_entry(page: PageLines, head: int, stop: int) -> PageEntry | None:
             page.problem(
                 narrative_at,
                 f"{label} วันที่",
-                f"วันที่ {narrative_date_text} หน้าข้อความไม่ตรงกับวันที่รายงาน "
-                f"{reported_on.isoformat()} ({thaidates.format_be(reported_on)}) ในหัวรายการ",
+                _("วันที่ %(date)s หน้าข้อความไม่ตรงกับวันที่รายงาน %(iso)s (%(be)s) ในหัวรายการ")
+                % {
+                    "date": narrative_date_text,
+                    "iso": reported_on.isoformat(),
+                    "be": thaidates.format_be(reported_on),
+                },
             )
         narrative_stop = problems_at if problems_at is not None else stop
         narrative = _field_text(page, narrative_match, narrative_at, narrative_stop, body)
@@ -116,7 +122,8 @@ def _check_lines_before_text(
                 page.problem(
                     index,
                     f"{label} ร้อยละ",
-                    f"ร้อยละ {page.text(index)} ไม่ตรงกับร้อยละ {heading_percent} ในหัวรายการ",
+                    _("ร้อยละ %(line)s ไม่ตรงกับร้อยละ %(heading)s ในหัวรายการ")
+                    % {"line": page.text(index), "heading": heading_percent},
                 )
         else:
             page.unknown_line(index, label)
@@ -134,14 +141,14 @@ def _problems_and_obstacles(
     """The texts after "** ปัญหาของโครงการ :" and "** อุปสรรคของโครงการ :", in that order."""
     problems = obstacles = ""
     if problems_at is None:
-        page.problem(head, f"{label} ปัญหาของโครงการ", "ไม่พบบรรทัด «** ปัญหาของโครงการ :»")
+        page.problem(head, f"{label} ปัญหาของโครงการ", _("ไม่พบบรรทัด «** ปัญหาของโครงการ :»"))
     if obstacles_at is None:
-        page.problem(head, f"{label} อุปสรรคของโครงการ", "ไม่พบบรรทัด «** อุปสรรคของโครงการ :»")
+        page.problem(head, f"{label} อุปสรรคของโครงการ", _("ไม่พบบรรทัด «** อุปสรรคของโครงการ :»"))
     elif problems_at is not None and obstacles_at < problems_at:
         page.problem(
             obstacles_at,
             f"{label} อุปสรรคของโครงการ",
-            "บรรทัดอุปสรรคของโครงการต้องอยู่หลังบรรทัดปัญหาของโครงการ",
+            _("บรรทัดอุปสรรคของโครงการต้องอยู่หลังบรรทัดปัญหาของโครงการ"),
         )
     elif problems_at is not None:
         problems = _field_text(
@@ -170,23 +177,29 @@ def check_entries(page: PageLines, entries: list[tuple[int, PageEntry]]) -> None
             page.problem(
                 entry.line - 1,
                 f"{label} ลำดับ",
-                f"ลำดับ ({entry.number}) ซ้ำกับรายการในบรรทัด {seen[entry.number]}",
+                _("ลำดับ (%(number)s) ซ้ำกับรายการในบรรทัด %(line)s")
+                % {"number": entry.number, "line": seen[entry.number]},
             )
         elif entry.number != position:
             page.problem(
                 entry.line - 1,
                 f"{label} ลำดับ",
-                f"ลำดับไม่ต่อเนื่อง: รายการที่ {position} ของหน้ามีลำดับ ({entry.number}) "
-                f"ที่ควรเป็น ({position})",
+                _(
+                    "ลำดับไม่ต่อเนื่อง: รายการที่ %(position)s ของหน้ามีลำดับ (%(number)s) "
+                    "ที่ควรเป็น (%(position)s)"
+                )
+                % {"position": position, "number": entry.number},
             )
         seen.setdefault(entry.number, entry.line)
         if previous is not None and entry.reported_on > previous.reported_on:
             page.problem(
                 entry.line - 1,
                 f"{label} วันที่รายงาน",
-                f"รายการเรียงไม่ถูกต้อง: ({entry.number}) รายงานวันที่ "
-                f"{thaidates.format_be(entry.reported_on)} ใหม่กว่ารายการก่อนหน้า "
-                "(ลำดับ (1) ต้องเป็นรายการล่าสุด)",
+                _(
+                    "รายการเรียงไม่ถูกต้อง: (%(number)s) รายงานวันที่ %(date)s "
+                    "ใหม่กว่ารายการก่อนหน้า (ลำดับ (1) ต้องเป็นรายการล่าสุด)"
+                )
+                % {"number": entry.number, "date": thaidates.format_be(entry.reported_on)},
             )
         previous = entry
         month = entry.reported_on.replace(day=1)
@@ -195,7 +208,14 @@ def check_entries(page: PageLines, entries: list[tuple[int, PageEntry]]) -> None
             page.problem(
                 entry.line - 1,
                 f"{label} วันที่รายงาน",
-                f"มีผลการดำเนินงานของเดือน {thaidates.month_label(month)} สองรายการ "
-                f"(({other.number}) และ ({entry.number})) ระบบเก็บได้เดือนละหนึ่งรายการ",
+                _(
+                    "มีผลการดำเนินงานของเดือน %(month)s สองรายการ "
+                    "((%(first)s) และ (%(second)s)) ระบบเก็บได้เดือนละหนึ่งรายการ"
+                )
+                % {
+                    "month": thaidates.month_label(month),
+                    "first": other.number,
+                    "second": entry.number,
+                },
             )
         months.setdefault(month, entry)

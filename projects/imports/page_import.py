@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError, models, transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from indicators.models import Indicator, QuarterEvaluation, QuarterLock
 from projects import thaidates
@@ -113,8 +114,9 @@ def page_import(
         plan.problems.append(
             Problem(
                 None,
-                "ฐานข้อมูล",
-                f"บันทึกลงฐานข้อมูลไม่สำเร็จ จึงไม่ได้บันทึกข้อมูลใดจากไฟล์นี้ ({exc.__class__.__name__}: {exc})",
+                gettext("ฐานข้อมูล"),
+                gettext("บันทึกลงฐานข้อมูลไม่สำเร็จ จึงไม่ได้บันทึกข้อมูลใดจากไฟล์นี้ (%(error)s)")
+                % {"error": f"{exc.__class__.__name__}: {exc}"},
             )
         )
     plan.applied = not dry_run and plan.ok
@@ -136,8 +138,9 @@ def pages_import(
         if code in first_file:
             duplicates[name] = Problem(
                 result.page.header.line,
-                "รหัสโครงการ",
-                f"รหัสโครงการ {code} ซ้ำกับไฟล์ {first_file[code]} นำเข้าโครงการเดียวกันได้ครั้งละหนึ่งไฟล์",
+                gettext("รหัสโครงการ"),
+                gettext("รหัสโครงการ %(code)s ซ้ำกับไฟล์ %(file)s นำเข้าโครงการเดียวกันได้ครั้งละหนึ่งไฟล์")
+                % {"code": code, "file": first_file[code]},
             )
         else:
             first_file[code] = name
@@ -279,8 +282,8 @@ class _Importer:
             Project, existing, key=header.code, values=values, create={"code": header.code}
         )
         new = existing is None
-        self.sync_texts(ProjectObjective, project, new, page.objectives, "วัตถุประสงค์")
-        self.sync_texts(StrategyLink, project, new, page.strategy, "ยุทธศาสตร์")
+        self.sync_texts(ProjectObjective, project, new, page.objectives, gettext("วัตถุประสงค์"))
+        self.sync_texts(StrategyLink, project, new, page.strategy, gettext("ยุทธศาสตร์"))
         self.sync_steps(project, new, page)
         self.sync_entries(project, new, page)
         self.sync_indicators(project, new, page)
@@ -309,7 +312,7 @@ class _Importer:
             _row, action = self.sync(
                 PlanStep,
                 stored.pop(step.order, None),
-                key=f"ขั้นตอน {step.order}",
+                key=gettext("ขั้นตอน %(order)s") % {"order": step.order},
                 values={
                     "title": step.title,
                     "weight": step.weight,
@@ -321,7 +324,7 @@ class _Importer:
             )
             changed = changed or action != "unchanged"
         for order, row in sorted(stored.items()):
-            self.delete(PlanStep, row, key=f"ขั้นตอน {order}")
+            self.delete(PlanStep, row, key=gettext("ขั้นตอน %(order)s") % {"order": order})
             changed = True
         if changed and not new and self.write:
             # The plan editor's optimistic lock: a form opened before the import is stale.
@@ -334,7 +337,8 @@ class _Importer:
             self.sync(
                 ProgressEntry,
                 stored.pop(period, None),
-                key=f"{thaidates.format_be(entry.reported_on)} ร้อยละ {entry.percent}",
+                key=gettext("%(date)s ร้อยละ %(percent)s")
+                % {"date": thaidates.format_be(entry.reported_on), "percent": entry.percent},
                 values={
                     "reported_on": entry.reported_on,
                     "percent": entry.percent,
@@ -358,7 +362,7 @@ class _Importer:
                     project=project, indicator__code__in=codes
                 ).values_list("indicator__code", flat=True)
             )
-        link_name = "ตัวชี้วัดของโครงการ"
+        link_name = gettext("ตัวชี้วัดของโครงการ")
         for item in page.indicators:
             indicator, _ = self.sync(
                 Indicator,
@@ -407,7 +411,7 @@ class _Importer:
             _row, action = self.sync(
                 QuarterEvaluation,
                 stored.pop(quarter, None),
-                key=f"ไตรมาสที่ {quarter}",
+                key=gettext("ไตรมาสที่ %(quarter)s") % {"quarter": quarter},
                 values=values,
                 create={"project": project, "quarter": quarter, "version": 1},
                 later=True,
@@ -415,7 +419,9 @@ class _Importer:
             if action != "unchanged":
                 changed.append(quarter)
         for quarter in sorted(stored):
-            self.record(QuarterEvaluation, f"ไตรมาสที่ {quarter}", "kept")
+            self.record(
+                QuarterEvaluation, gettext("ไตรมาสที่ %(quarter)s") % {"quarter": quarter}, "kept"
+            )
         if not changed or fiscal_year.pk is None:
             return
         locks = QuarterLock.objects.filter(
@@ -429,10 +435,13 @@ class _Importer:
                 self.plan.problems.append(
                     Problem(
                         next((row.line for row in page.quarters if row.quarter == quarter), None),
-                        f"ตารางรายไตรมาส ไตรมาสที่ {quarter}",
-                        f"ไตรมาสที่ {quarter} ปีงบประมาณ {fiscal_year.year_be} ปิดแล้ว "
-                        "ผลประเมินในหน้านี้ต่างจากที่บันทึกไว้ จึงนำเข้าไม่ได้ "
-                        "(ขอให้ สยป. เปิดไตรมาสก่อน)",
+                        gettext("ตารางรายไตรมาส ไตรมาสที่ %(quarter)s") % {"quarter": quarter},
+                        gettext(
+                            "ไตรมาสที่ %(quarter)s ปีงบประมาณ %(year)s ปิดแล้ว "
+                            "ผลประเมินในหน้านี้ต่างจากที่บันทึกไว้ จึงนำเข้าไม่ได้ "
+                            "(ขอให้ สยป. เปิดไตรมาสก่อน)"
+                        )
+                        % {"quarter": quarter, "year": fiscal_year.year_be},
                     )
                 )
             raise _Abort

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from projects import thaidates
 from projects.imports.page_data import PageIndicator, PageQuarter
 from projects.imports.page_lines import PageLines
@@ -56,7 +58,11 @@ def parse_indicators(
     )
     heads = [i for i in range(start + 1, table_at) if _KPI_HEAD.match(page.text(i))]
     for index in page.nonblank(start + 1, heads[0] if heads else table_at):
-        page.problem(index, "ตัวชี้วัด", f"บรรทัดนี้ไม่ใช่ส่วนของตัวชี้วัดใด: «{page.text(index)[:60]}»")
+        page.problem(
+            index,
+            "ตัวชี้วัด",
+            _("บรรทัดนี้ไม่ใช่ส่วนของตัวชี้วัดใด: «%(line)s»") % {"line": page.text(index)[:60]},
+        )
     indicators = []
     for position, head in enumerate(heads):
         block_end = heads[position + 1] if position + 1 < len(heads) else table_at
@@ -69,7 +75,8 @@ def parse_indicators(
             page.problem(
                 indicator.line - 1,
                 "รหัสตัวชี้วัด",
-                f"ตัวชี้วัด {indicator.code} ซ้ำกับตัวชี้วัดในบรรทัด {codes[indicator.code]}",
+                _("ตัวชี้วัด %(code)s ซ้ำกับตัวชี้วัดในบรรทัด %(line)s")
+                % {"code": indicator.code, "line": codes[indicator.code]},
             )
         codes.setdefault(indicator.code, indicator.line)
     quarters = parse_quarters(page, table_at, stop) if table_at < stop else []
@@ -86,7 +93,7 @@ def parse_indicator(
         page.problem(
             head,
             "รหัสตัวชี้วัด",
-            "ไม่พบรหัสตัวชี้วัด (เช่น «รายละเอียดเกี่ยวกับตัวชี้วัด : 0100-814»)",
+            _("ไม่พบรหัสตัวชี้วัด (เช่น «รายละเอียดเกี่ยวกับตัวชี้วัด : 0100-814»)"),
         )
     found = _find_kpi_lines(page, head, stop, label)
     if len(page.problems) > known:
@@ -95,13 +102,13 @@ def parse_indicator(
     name_at, name_match = found["name"]
     kpi_label, name = split_kpi_label(name_match.group("value"), header_label)
     if not name:
-        page.problem(name_at, f"{label} ชื่อตัวชี้วัด", "ไม่พบชื่อตัวชี้วัด")
+        page.problem(name_at, f"{label} ชื่อตัวชี้วัด", _("ไม่พบชื่อตัวชี้วัด"))
     target_at, target_match = found["target"]
     unit = kpi_unit(page, target_at, target_match.group("unit"), label)
     target = level(page, target_at, target_match.group("value"), f"{label} ค่าเป้าหมาย", unit)
     achieved_at, achieved_match = found["achieved"]
     if kpi_unit(page, achieved_at, achieved_match.group("unit"), label) != unit:
-        page.problem(achieved_at, f"{label} หน่วยนับ", "หน่วยนับของผลงานไม่ตรงกับของค่าเป้าหมาย")
+        page.problem(achieved_at, f"{label} หน่วยนับ", _("หน่วยนับของผลงานไม่ตรงกับของค่าเป้าหมาย"))
     achieved_text = achieved_match.group("value").strip()
     achieved = None
     if achieved_text not in {"", "-"}:
@@ -112,8 +119,11 @@ def parse_indicator(
         page.problem(
             kind_at,
             f"{label} ประเภทตัวชี้วัด",
-            f"ประเภทตัวชี้วัด «{kind_match.group('value')}» ไม่รู้จัก ต้องเป็น "
-            + " หรือ ".join(f"«{k}»" for k in KPI_KINDS),
+            _("ประเภทตัวชี้วัด «%(kind)s» ไม่รู้จัก ต้องเป็น %(choices)s")
+            % {
+                "kind": kind_match.group("value"),
+                "choices": _(" หรือ ").join(f"«{k}»" for k in KPI_KINDS),
+            },
         )
     result_level = _result_level(page, *found["result_level"], label)
     if len(page.problems) > known:
@@ -147,14 +157,18 @@ def _find_kpi_lines(page: PageLines, head: int, stop: int, label: str) -> dict:
         for key, (pattern, _shown) in patterns.items():
             if match := pattern.match(page.text(index)):
                 if key in found:
-                    page.problem(index, label, f"บรรทัดนี้ซ้ำในตัวชี้วัดเดียวกัน: «{page.text(index)[:60]}»")
+                    page.problem(
+                        index,
+                        label,
+                        _("บรรทัดนี้ซ้ำในตัวชี้วัดเดียวกัน: «%(line)s»") % {"line": page.text(index)[:60]},
+                    )
                 found[key] = (index, match)
                 break
         else:
             page.unknown_line(index, label)
     for key, (_pattern, shown) in patterns.items():
         if key not in found:
-            page.problem(head, label, f"ไม่พบบรรทัด {shown}")
+            page.problem(head, label, _("ไม่พบบรรทัด %(line)s") % {"line": shown})
     return found
 
 
@@ -167,8 +181,8 @@ def _result_level(page: PageLines, level_at: int, level_match: re.Match, label: 
         page.problem(
             level_at,
             f"{label} ระดับผลของตัวชี้วัด",
-            f"ระดับผล «{page.text(level_at)}» ไม่รู้จัก ต้องเป็นผลผลิต (output) "
-            "ผลลัพธ์ (outcome) หรือผลกระทบ (impact)",
+            _("ระดับผล «%(level)s» ไม่รู้จัก ต้องเป็นผลผลิต (output) ผลลัพธ์ (outcome) หรือผลกระทบ (impact)")
+            % {"level": page.text(level_at)},
         )
     return result_level
 
@@ -179,7 +193,8 @@ def kpi_unit(page: PageLines, index: int, unit_text: str, label: str) -> str | N
         page.problem(
             index,
             f"{label} หน่วยนับ",
-            f"หน่วยนับ «{unit_text}» ไม่รู้จัก ต้องเป็น " + " ".join(f"«{u}»" for u in KPI_UNITS),
+            _("หน่วยนับ «%(unit)s» ไม่รู้จัก ต้องเป็น %(choices)s")
+            % {"unit": unit_text, "choices": " ".join(f"«{u}»" for u in KPI_UNITS)},
         )
     return unit
 
@@ -192,11 +207,14 @@ def level(page: PageLines, index: int, text: str, field: str, unit: str | None) 
         page.problem(
             index,
             field,
-            f"ตัวชี้วัดหน่วย{shown}ยังนำเข้าไม่ได้ ระบบเก็บค่าเป้าหมายและผลงานได้เฉพาะหน่วยระดับ 1–5",
+            _("ตัวชี้วัดหน่วย%(unit)sยังนำเข้าไม่ได้ ระบบเก็บค่าเป้าหมายและผลงานได้เฉพาะหน่วยระดับ 1–5")
+            % {"unit": shown},
         )
         return None
     if not _LEVEL.fullmatch(text):
-        page.problem(index, field, f"ระดับ «{text}» ไม่ถูกต้อง ต้องเป็นจำนวนเต็ม 1 ถึง 5")
+        page.problem(
+            index, field, _("ระดับ «%(text)s» ไม่ถูกต้อง ต้องเป็นจำนวนเต็ม 1 ถึง 5") % {"text": text}
+        )
         return None
     return int(text)
 
@@ -214,7 +232,8 @@ def parse_quarters(page: PageLines, start: int, stop: int) -> list[PageQuarter]:
         page.problem(
             start,
             "ตารางรายไตรมาส",
-            "หัวตารางรายไตรมาสไม่ครบ: ไม่พบ " + " ".join(f"«{h}»" for h in head),
+            _("หัวตารางรายไตรมาสไม่ครบ: ไม่พบ %(missing)s")
+            % {"missing": " ".join(f"«{h}»" for h in head)},
         )
     tokens = page.nonblank(rows_start, stop)
     quarters: list[PageQuarter] = []
@@ -234,7 +253,7 @@ def parse_quarters(page: PageLines, start: int, stop: int) -> list[PageQuarter]:
             value_at = tokens[position]
             position += 1
         if position >= len(tokens) or not _CRITERIA.match(page.text(tokens[position])):
-            page.problem(index, field, "ไม่พบผลประเมิน 2.1 / 2.2 (เช่น «100 / 100»)")
+            page.problem(index, field, _("ไม่พบผลประเมิน 2.1 / 2.2 (เช่น «100 / 100»)"))
             continue
         criteria_at = tokens[position]
         position += 1
@@ -247,7 +266,12 @@ def parse_quarters(page: PageLines, start: int, stop: int) -> list[PageQuarter]:
         c21 = page.score(criteria_at, criteria.group("c21"), f"{field} ผลประเมิน 2.1", blank=True)
         c22 = page.score(criteria_at, criteria.group("c22"), f"{field} ผลประเมิน 2.2", blank=True)
         if quarter in seen:
-            page.problem(index, field, f"ไตรมาสที่ {quarter} ซ้ำกับแถวในบรรทัด {seen[quarter]}")
+            page.problem(
+                index,
+                field,
+                _("ไตรมาสที่ %(quarter)s ซ้ำกับแถวในบรรทัด %(line)s")
+                % {"quarter": quarter, "line": seen[quarter]},
+            )
         if len(page.problems) > known:
             continue
         if c21 == 0 and c22 == 0:

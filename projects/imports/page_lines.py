@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from projects import thaidates
 from projects.imports.page_data import Problem
 
@@ -40,32 +42,46 @@ class PageLines:
         return self.lines[index].strip()
 
     def unknown_line(self, index: int, field: str) -> None:
-        self.problem(index, field, f"ไม่รู้จักบรรทัดนี้ในส่วนนี้ของหน้า: «{self.text(index)[:60]}»")
+        self.problem(
+            index,
+            field,
+            _("ไม่รู้จักบรรทัดนี้ในส่วนนี้ของหน้า: «%(line)s»") % {"line": self.text(index)[:60]},
+        )
 
     # --- values ---------------------------------------------------------------------------
 
     def decimal(self, index: int, text: str, field: str, *, limit: Decimal) -> Decimal | None:
         text = thaidates.arabic_digits(text.strip())
         if not _TWO_PLACES.fullmatch(text):
-            self.problem(index, field, f"«{text}» ไม่ใช่ตัวเลข (ทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 15.00)")
+            self.problem(
+                index,
+                field,
+                _("«%(text)s» ไม่ใช่ตัวเลข (ทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 15.00)") % {"text": text},
+            )
             return None
         value = Decimal(text)
         if value > limit:
-            self.problem(index, field, f"{text} มากเกินไป (ไม่เกิน {plain(limit)})")
+            self.problem(
+                index,
+                field,
+                _("%(text)s มากเกินไป (ไม่เกิน %(limit)s)") % {"text": text, "limit": plain(limit)},
+            )
             return None
         return value
 
     def percent(self, index: int, text: str, field: str) -> Decimal | None:
         text = thaidates.arabic_digits(text.strip())
         if not _DECIMAL.fullmatch(text):
-            self.problem(index, field, f"ร้อยละ «{text}» ไม่ใช่ตัวเลข (เช่น 20.00)")
+            self.problem(index, field, _("ร้อยละ «%(text)s» ไม่ใช่ตัวเลข (เช่น 20.00)") % {"text": text})
             return None
         if not _TWO_PLACES.fullmatch(text):
-            self.problem(index, field, f"ร้อยละ «{text}» มีทศนิยมเกิน 2 ตำแหน่ง")
+            self.problem(index, field, _("ร้อยละ «%(text)s» มีทศนิยมเกิน 2 ตำแหน่ง") % {"text": text})
             return None
         value = Decimal(text)
         if value > 100:
-            self.problem(index, field, f"ร้อยละ {text} เกิน 100 ต้องอยู่ระหว่าง 0 ถึง 100")
+            self.problem(
+                index, field, _("ร้อยละ %(text)s เกิน 100 ต้องอยู่ระหว่าง 0 ถึง 100") % {"text": text}
+            )
             return None
         return value
 
@@ -74,21 +90,29 @@ class PageLines:
         if blank and text in {"", "-"}:
             return None
         if not _TWO_PLACES.fullmatch(text) or Decimal(text) > 100:
-            self.problem(index, field, f"คะแนน «{text}» ไม่ถูกต้อง ต้องเป็นตัวเลข 0 ถึง 100")
+            self.problem(
+                index, field, _("คะแนน «%(text)s» ไม่ถูกต้อง ต้องเป็นตัวเลข 0 ถึง 100") % {"text": text}
+            )
             return None
         return Decimal(text)
 
     def quarter(self, index: int, text: str, field: str) -> int | None:
         text = thaidates.arabic_digits(text.strip())
         if text not in {"1", "2", "3", "4"}:
-            self.problem(index, field, f"ไตรมาส «{text}» ไม่ถูกต้อง ต้องเป็น 1 ถึง 4")
+            self.problem(
+                index, field, _("ไตรมาส «%(text)s» ไม่ถูกต้อง ต้องเป็น 1 ถึง 4") % {"text": text}
+            )
             return None
         return int(text)
 
     def iso_date(self, index: int, text: str, field: str) -> dt.date | None:
         text = text.strip()
         if not _ISO_DATE.match(text):
-            self.problem(index, field, f"วันที่ «{text}» ไม่ใช่รูปแบบ ปปปป-ดด-วว (ค.ศ.) เช่น 2021-09-22")
+            self.problem(
+                index,
+                field,
+                _("วันที่ «%(text)s» ไม่ใช่รูปแบบ ปปปป-ดด-วว (ค.ศ.) เช่น 2021-09-22") % {"text": text},
+            )
             return None
         try:
             return thaidates.parse_date(text)
@@ -104,7 +128,11 @@ class PageLines:
             return None
         year = int(thaidates.arabic_digits(text).rsplit("/", 1)[1])
         if year < 2400:
-            self.problem(index, field, f"ปีในวันที่ {text} ต้องเป็นปี พ.ศ. 4 หลัก เช่น 22/09/2564")
+            self.problem(
+                index,
+                field,
+                _("ปีในวันที่ %(text)s ต้องเป็นปี พ.ศ. 4 หลัก เช่น 22/09/2564") % {"text": text},
+            )
             return None
         return day
 

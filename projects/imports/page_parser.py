@@ -46,6 +46,8 @@ from __future__ import annotations
 import logging
 import re
 
+from django.utils.translation import gettext
+
 from projects.imports.page_data import BmaPage, ParseResult, Problem
 from projects.imports.page_entries import parse_entries
 from projects.imports.page_indicators import kpi_name_lines, parse_indicators
@@ -119,8 +121,8 @@ def parse(data: bytes | str) -> ParseResult:
             (
                 Problem(
                     None,
-                    "ทั้งไฟล์",
-                    "อ่านหน้านี้ไม่สำเร็จเพราะข้อผิดพลาดของระบบ กรุณาแจ้งผู้ดูแลระบบพร้อมไฟล์นี้",
+                    gettext("ทั้งไฟล์"),
+                    gettext("อ่านหน้านี้ไม่สำเร็จเพราะข้อผิดพลาดของระบบ กรุณาแจ้งผู้ดูแลระบบพร้อมไฟล์นี้"),
                 ),
             ),
         )
@@ -138,8 +140,8 @@ def decode(data: bytes | str) -> tuple[str, Problem | None]:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return "", Problem(
                 None,
-                "การเข้ารหัสไฟล์",
-                "ไฟล์นี้เข้ารหัสแบบ UTF-16 ระบบอ่านได้เฉพาะ UTF-8 กรุณาบันทึกไฟล์ใหม่เป็น UTF-8",
+                gettext("การเข้ารหัสไฟล์"),
+                gettext("ไฟล์นี้เข้ารหัสแบบ UTF-16 ระบบอ่านได้เฉพาะ UTF-8 กรุณาบันทึกไฟล์ใหม่เป็น UTF-8"),
             )
         try:
             text = data.decode("utf-8")
@@ -151,30 +153,41 @@ def decode(data: bytes | str) -> tuple[str, Problem | None]:
             text = data[: exc.start].decode("utf-8")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        return "", Problem(None, "ทั้งไฟล์", "ไฟล์ว่างเปล่า ไม่มีข้อมูลหน้าโครงการ")
+        return "", Problem(None, gettext("ทั้งไฟล์"), gettext("ไฟล์ว่างเปล่า ไม่มีข้อมูลหน้าโครงการ"))
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         return "", Problem(
-            line, "การเข้ารหัสไฟล์", "พบอักขระ NUL ในไฟล์ ไฟล์นี้ไม่ใช่ข้อความ (text) ที่บันทึกจากหน้าเว็บ"
+            line,
+            gettext("การเข้ารหัสไฟล์"),
+            gettext("พบอักขระ NUL ในไฟล์ ไฟล์นี้ไม่ใช่ข้อความ (text) ที่บันทึกจากหน้าเว็บ"),
         )
     if not _THAI.search(text):
         if "à¸" in text or "à¹" in text:
             return "", Problem(
                 None,
-                "การเข้ารหัสไฟล์",
-                "ข้อความภาษาไทยในไฟล์เพี้ยน (เช่น «à¸…») เพราะถูกแปลงรหัสอักขระซ้ำสองครั้ง "
-                "กรุณาบันทึกหน้าจากระบบเดิมใหม่เป็น UTF-8",
+                gettext("การเข้ารหัสไฟล์"),
+                gettext(
+                    "ข้อความภาษาไทยในไฟล์เพี้ยน (เช่น «à¸…») เพราะถูกแปลงรหัสอักขระซ้ำสองครั้ง "
+                    "กรุณาบันทึกหน้าจากระบบเดิมใหม่เป็น UTF-8"
+                ),
             )
-        return "", Problem(None, "ทั้งไฟล์", "ไม่พบข้อความภาษาไทยในไฟล์ ไฟล์นี้ไม่ใช่หน้าโครงการจากระบบเดิม")
+        return "", Problem(
+            None,
+            gettext("ทั้งไฟล์"),
+            gettext("ไม่พบข้อความภาษาไทยในไฟล์ ไฟล์นี้ไม่ใช่หน้าโครงการจากระบบเดิม"),
+        )
     return text, None
 
 
 def _too_big(size: int) -> Problem:
     return Problem(
         None,
-        "ขนาดไฟล์",
-        f"ไฟล์ใหญ่ {size / 1024 / 1024:,.1f} MB เกินขนาดสูงสุดของหน้าโครงการ "
-        f"{MAX_PAGE_BYTES // 1024 // 1024} MB ไฟล์นี้ไม่ใช่หน้าโครงการที่บันทึกเป็นข้อความ",
+        gettext("ขนาดไฟล์"),
+        gettext(
+            "ไฟล์ใหญ่ %(size)s MB เกินขนาดสูงสุดของหน้าโครงการ %(limit)s MB "
+            "ไฟล์นี้ไม่ใช่หน้าโครงการที่บันทึกเป็นข้อความ"
+        )
+        % {"size": f"{size / 1024 / 1024:,.1f}", "limit": MAX_PAGE_BYTES // 1024 // 1024},
     )
 
 
@@ -187,15 +200,20 @@ def _undecodable(data: bytes, exc: UnicodeDecodeError) -> Problem:
     if TITLE in legacy or "ผลการดำเนินงาน" in legacy:
         return Problem(
             line,
-            "การเข้ารหัสไฟล์",
-            "ไฟล์นี้เข้ารหัสแบบ TIS-620 (Windows-874) ระบบอ่านได้เฉพาะ UTF-8 "
-            "กรุณาเปิดไฟล์แล้วบันทึกใหม่เป็น UTF-8",
+            gettext("การเข้ารหัสไฟล์"),
+            gettext(
+                "ไฟล์นี้เข้ารหัสแบบ TIS-620 (Windows-874) ระบบอ่านได้เฉพาะ UTF-8 "
+                "กรุณาเปิดไฟล์แล้วบันทึกใหม่เป็น UTF-8"
+            ),
         )
     return Problem(
         line,
-        "การเข้ารหัสไฟล์",
-        f"ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8: ไบต์ 0x{data[exc.start]:02X} ในบรรทัด {line} อ่านไม่ได้ "
-        "กรุณาบันทึกหน้าจากระบบเดิมใหม่เป็นข้อความ UTF-8",
+        gettext("การเข้ารหัสไฟล์"),
+        gettext(
+            "ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8: ไบต์ 0x%(byte)s ในบรรทัด %(line)s อ่านไม่ได้ "
+            "กรุณาบันทึกหน้าจากระบบเดิมใหม่เป็นข้อความ UTF-8"
+        )
+        % {"byte": f"{data[exc.start]:02X}", "line": line},
     )
 
 
@@ -230,8 +248,10 @@ def _parse_text(text: str) -> ParseResult:
         page.problem(
             top.headline_at,
             "ความคืบหน้าโครงการ",
-            f"ความคืบหน้าโครงการ ร้อยละ {progress_percent} ไม่ตรงกับผลการดำเนินงานล่าสุด "
-            f"(1) ร้อยละ {entries[0].percent}",
+            gettext(
+                "ความคืบหน้าโครงการ ร้อยละ %(headline)s ไม่ตรงกับผลการดำเนินงานล่าสุด (1) ร้อยละ %(latest)s"
+            )
+            % {"headline": progress_percent, "latest": entries[0].percent},
         )
     result = BmaPage(
         header=header,
@@ -272,15 +292,18 @@ def find_sections(page: PageLines) -> tuple[dict[str, tuple[int, int]], int]:
         last = max(page.nonblank(0, len(page.lines)), default=0)
         page.problem(
             last,
-            "ทั้งไฟล์",
-            f"หน้าไม่ครบ: ไม่พบบรรทัดท้ายหน้า «{END_MARKER}» "
-            "ไฟล์อาจถูกตัดหรือบันทึกไม่ครบ กรุณาบันทึกหน้าจากระบบเดิมใหม่ทั้งหน้า",
+            gettext("ทั้งไฟล์"),
+            gettext(
+                "หน้าไม่ครบ: ไม่พบบรรทัดท้ายหน้า «%(marker)s» "
+                "ไฟล์อาจถูกตัดหรือบันทึกไม่ครบ กรุณาบันทึกหน้าจากระบบเดิมใหม่ทั้งหน้า"
+            )
+            % {"marker": END_MARKER},
         )
         end = len(page.lines)
     found_keys = {key for key, _ in found}
     for key, title in SECTIONS:
         if key not in found_keys:
-            page.problem(None, title, f"ไม่พบหัวข้อ «{title}» ในหน้า")
+            page.problem(None, title, gettext("ไม่พบหัวข้อ «%(title)s» ในหน้า") % {"title": title})
     bounds = {}
     for number, (key, start) in enumerate(found):
         stop = found[number + 1][1] if number + 1 < len(found) else max(end, start)

@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from projects import thaidates
 from projects.imports.page_data import PageStep
 from projects.imports.page_lines import PROJECT_CODE, PageLines, join_lines, plain
@@ -37,7 +39,8 @@ def parse_steps(page: PageLines, start: int, stop: int, *, code: str) -> list[Pa
             page.problem(
                 index,
                 "รหัสโครงการ",
-                f"รหัสโครงการ «{link_code}» ในลิงก์ขั้นตอนไม่ตรงกับรหัส «{code}» ในหัวหน้า",
+                _("รหัสโครงการ «%(link)s» ในลิงก์ขั้นตอนไม่ตรงกับรหัส «%(code)s» ในหัวหน้า")
+                % {"link": link_code, "code": code},
             )
     for index in page.nonblank(start + 1, heads[0] if heads else stop):
         if index not in links:
@@ -54,13 +57,15 @@ def parse_steps(page: PageLines, start: int, stop: int, *, code: str) -> list[Pa
             page.problem(
                 head,
                 f"ขั้นตอน {step.order}",
-                f"ขั้นตอน {step.order} ซ้ำกับขั้นตอนในบรรทัด {seen[step.order]}",
+                _("ขั้นตอน %(order)s ซ้ำกับขั้นตอนในบรรทัด %(line)s")
+                % {"order": step.order, "line": seen[step.order]},
             )
         elif step.order != position:
             page.problem(
                 head,
                 f"ขั้นตอน {step.order}",
-                f"ลำดับขั้นตอนไม่ต่อเนื่อง: ขั้นตอนที่ {position} ของหน้ามีเลข {step.order}",
+                _("ลำดับขั้นตอนไม่ต่อเนื่อง: ขั้นตอนที่ %(position)s ของหน้ามีเลข %(order)s")
+                % {"position": position, "order": step.order},
             )
         seen.setdefault(step.order, step.line)
     if steps and len(steps) == len(heads):
@@ -69,8 +74,8 @@ def parse_steps(page: PageLines, start: int, stop: int, *, code: str) -> list[Pa
             page.problem(
                 start,
                 "น้ำหนักขั้นตอน",
-                f"น้ำหนักของขั้นตอนทั้ง {len(steps)} ขั้นตอนรวมกันได้ร้อยละ {plain(total)} "
-                "ต้องรวมกันได้ร้อยละ 100",
+                _("น้ำหนักของขั้นตอนทั้ง %(count)s ขั้นตอนรวมกันได้ร้อยละ %(total)s ต้องรวมกันได้ร้อยละ 100")
+                % {"count": len(steps), "total": plain(total)},
             )
     return steps
 
@@ -82,7 +87,7 @@ def parse_step(page: PageLines, head: int, stop: int, links: set[int]) -> PageSt
     label = f"ขั้นตอน {order_text}"
     order = int(order_text) if order_text.isdigit() else None
     if order is None:
-        page.problem(head, label, f"เลขขั้นตอน «{order_text}» ไม่ใช่ตัวเลข")
+        page.problem(head, label, _("เลขขั้นตอน «%(text)s» ไม่ใช่ตัวเลข") % {"text": order_text})
     body = [i for i in page.nonblank(head + 1, stop) if i not in links]
     start_at = next((i for i in body if _STEP_START.match(page.text(i))), None)
     end_at = next((i for i in body if _STEP_END.match(page.text(i))), None)
@@ -95,21 +100,21 @@ def parse_step(page: PageLines, head: int, stop: int, links: set[int]) -> PageSt
         None,
     )
     if weight_at is None:
-        page.problem(head, f"{label} น้ำหนัก", "ไม่พบน้ำหนักของขั้นตอน (เช่น «:5%»)")
+        page.problem(head, f"{label} น้ำหนัก", _("ไม่พบน้ำหนักของขั้นตอน (เช่น «:5%»)"))
         return None
     title = join_lines([page.lines[i] for i in range(head + 1, weight_at) if i not in links])
     title = title.removeprefix(":").strip()
     if not title:
-        page.problem(head, f"{label} ชื่อขั้นตอน", "ไม่พบชื่อขั้นตอน")
+        page.problem(head, f"{label} ชื่อขั้นตอน", _("ไม่พบชื่อขั้นตอน"))
     weight_text = _STEP_WEIGHT.match(page.text(weight_at)).group("weight")
     weight = page.percent(weight_at, weight_text, f"{label} น้ำหนัก")
     starts_on = ends_on = None
     if start_at is None:
-        page.problem(head, f"{label} เริ่มต้น", "ไม่พบบรรทัด «เริ่มต้น :»")
+        page.problem(head, f"{label} เริ่มต้น", _("ไม่พบบรรทัด «เริ่มต้น :»"))
     else:
         starts_on = step_date(page, start_at, _STEP_START, f"{label} เริ่มต้น")
     if end_at is None:
-        page.problem(head, f"{label} สิ้นสุด", "ไม่พบบรรทัด «สิ้นสุด :»")
+        page.problem(head, f"{label} สิ้นสุด", _("ไม่พบบรรทัด «สิ้นสุด :»"))
     else:
         ends_on = step_date(page, end_at, _STEP_END, f"{label} สิ้นสุด")
     for index in body:
@@ -119,7 +124,8 @@ def parse_step(page: PageLines, head: int, stop: int, links: set[int]) -> PageSt
         page.problem(
             end_at,
             f"{label} สิ้นสุด",
-            f"วันสิ้นสุด {thaidates.format_be(ends_on)} อยู่ก่อนวันเริ่มต้น {thaidates.format_be(starts_on)}",
+            _("วันสิ้นสุด %(ends)s อยู่ก่อนวันเริ่มต้น %(starts)s")
+            % {"ends": thaidates.format_be(ends_on), "starts": thaidates.format_be(starts_on)},
         )
     if len(page.problems) > known:
         return None

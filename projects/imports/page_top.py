@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from projects import thaidates
 from projects.imports.page_data import PageEvaluation, PageHeader
 from projects.imports.page_lines import PROJECT_CODE, PageLines, join_lines
@@ -58,13 +60,15 @@ def parse_top(page: PageLines, start: int, stop: int, kpi_texts: list[str]) -> T
         page.problem(
             None,
             "หน่วยงานและปีงบประมาณ",
-            "ไม่พบบรรทัดหน่วยงานและปีงบประมาณ (เช่น «สำนักงาน… : (2564)») "
-            "ไฟล์นี้อาจไม่ใช่หน้าโครงการจากระบบเดิม",
+            _(
+                "ไม่พบบรรทัดหน่วยงานและปีงบประมาณ (เช่น «สำนักงาน… : (2564)») "
+                "ไฟล์นี้อาจไม่ใช่หน้าโครงการจากระบบเดิม"
+            ),
         )
         return None
     before = [i for i in indexes if i < agency_at]
     if not before:
-        page.problem(agency_at, "ชื่อโครงการ", "ไม่พบบรรทัดชื่อโครงการและรหัสโครงการก่อนชื่อหน่วยงาน")
+        page.problem(agency_at, "ชื่อโครงการ", _("ไม่พบบรรทัดชื่อโครงการและรหัสโครงการก่อนชื่อหน่วยงาน"))
         return None
     header_at = before[-1]
     label, name, code, agency_code = _read_project_line(page, header_at, kpi_texts)
@@ -72,7 +76,7 @@ def parse_top(page: PageLines, start: int, stop: int, kpi_texts: list[str]) -> T
     after = [i for i in indexes if i > agency_at]
     headline_at, progress_percent, responsible, phone, evaluation = _read_headlines(page, after)
     if headline_at is None:
-        page.problem(None, "ความคืบหน้าโครงการ", "ไม่พบบรรทัด «ความคืบหน้าโครงการ ร้อยละ …»")
+        page.problem(None, "ความคืบหน้าโครงการ", _("ไม่พบบรรทัด «ความคืบหน้าโครงการ ร้อยละ …»"))
     header = PageHeader(
         kpi_label=label,
         name=name,
@@ -100,7 +104,7 @@ def _read_project_line(
         page.problem(
             header_at,
             "รหัสโครงการ",
-            "ไม่พบรหัสโครงการ: บรรทัดชื่อโครงการต้องลงท้ายด้วย « : รหัสโครงการ» เช่น « : 01000000-2462»",
+            _("ไม่พบรหัสโครงการ: บรรทัดชื่อโครงการต้องลงท้ายด้วย « : รหัสโครงการ» เช่น « : 01000000-2462»"),
         )
     elif match := PROJECT_CODE.match(code):
         agency_code = match.group(1)
@@ -108,12 +112,15 @@ def _read_project_line(
         page.problem(
             header_at,
             "รหัสโครงการ",
-            f"รหัสโครงการ «{code}» ไม่ถูกรูปแบบ ต้องเป็นรหัสหน่วยงาน 8 หลัก ขีด และเลขโครงการ "
-            "เช่น 01000000-2462",
+            _(
+                "รหัสโครงการ «%(code)s» ไม่ถูกรูปแบบ ต้องเป็นรหัสหน่วยงาน 8 หลัก ขีด และเลขโครงการ "
+                "เช่น 01000000-2462"
+            )
+            % {"code": code},
         )
     label, name = split_label(name_part, kpi_texts)
     if not name:
-        page.problem(header_at, "ชื่อโครงการ", "ไม่พบชื่อโครงการ")
+        page.problem(header_at, "ชื่อโครงการ", _("ไม่พบชื่อโครงการ"))
     return label, name, code, agency_code
 
 
@@ -122,14 +129,15 @@ def _read_agency_line(page: PageLines, agency_at: int) -> tuple[str, int]:
     agency_match = _AGENCY_LINE.match(page.text(agency_at))
     agency_name = agency_match.group("name").strip()
     if not agency_name:
-        page.problem(agency_at, "หน่วยงาน", "ไม่พบชื่อหน่วยงาน")
+        page.problem(agency_at, "หน่วยงาน", _("ไม่พบชื่อหน่วยงาน"))
     year_text = thaidates.arabic_digits(agency_match.group("year").strip())
     year_be = 0
     if not _YEAR.fullmatch(year_text) or not 2500 <= int(year_text) <= 2700:
         page.problem(
             agency_at,
             "ปีงบประมาณ",
-            f"ปีงบประมาณ «{agency_match.group('year')}» ไม่ถูกต้อง ต้องเป็นปี พ.ศ. 4 หลัก เช่น (2564)",
+            _("ปีงบประมาณ «%(year)s» ไม่ถูกต้อง ต้องเป็นปี พ.ศ. 4 หลัก เช่น (2564)")
+            % {"year": agency_match.group("year")},
         )
     else:
         year_be = int(year_text)
@@ -166,7 +174,8 @@ def parse_evaluation(page: PageLines, index: int, value: str) -> PageEvaluation 
         page.problem(
             index,
             "สยป. ประเมินโครงการ",
-            f"อ่าน «{value}» ไม่ได้ ต้องเป็น «ไตรมาสที่ N คะแนน» เช่น «ไตรมาสที่ 1 100»",
+            _("อ่าน «%(value)s» ไม่ได้ ต้องเป็น «ไตรมาสที่ N คะแนน» เช่น «ไตรมาสที่ 1 100»")
+            % {"value": value},
         )
         return None
     quarter = page.quarter(index, match.group("quarter"), "สยป. ประเมินโครงการ")
@@ -198,7 +207,7 @@ def parse_rationale(page: PageLines, start: int, stop: int) -> tuple[str, str, s
         page.problem(
             filled[-1],
             "รหัสงบประมาณ/รหัสหน่วยงาน",
-            "ไม่พบบรรทัดรหัสงบประมาณ/รหัสหน่วยงาน (เช่น 01000800/01000800) ท้ายหลักการและเหตุผล",
+            _("ไม่พบบรรทัดรหัสงบประมาณ/รหัสหน่วยงาน (เช่น 01000800/01000800) ท้ายหลักการและเหตุผล"),
         )
     return join_lines([page.lines[i] for i in body]), budget_code, organisation_code
 

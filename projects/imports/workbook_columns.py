@@ -27,7 +27,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
 from projects import money, thaidates
@@ -163,14 +166,16 @@ def read_code(value) -> str:
         return f"{int(value):08d}"
     text = thaidates.arabic_digits(read_text(value))
     if _SPACES.search(text):
-        raise InvalidCell(f"รหัส «{text}» มีช่องว่างอยู่ภายใน")
+        raise InvalidCell(_("รหัส «%(code)s» มีช่องว่างอยู่ภายใน") % {"code": text})
     return text
 
 
 def read_agency_code(value) -> str:
     code = read_code(value)
     if code and not _AGENCY_CODE.fullmatch(code):
-        raise InvalidCell(f"รหัสหน่วยงาน «{code}» ต้องเป็นตัวเลข 8 หลัก เช่น 01000000")
+        raise InvalidCell(
+            _("รหัสหน่วยงาน «%(code)s» ต้องเป็นตัวเลข 8 หลัก เช่น 01000000") % {"code": code}
+        )
     return code
 
 
@@ -179,10 +184,10 @@ def read_year(value) -> int | None:
         return None
     text = thaidates.arabic_digits(_as_text(value).strip())
     if not _YEAR.fullmatch(text):
-        raise InvalidCell(f"ปีงบประมาณต้องเป็นปี พ.ศ. 4 หลัก เช่น 2564 ได้ «{text}»")
+        raise InvalidCell(_("ปีงบประมาณต้องเป็นปี พ.ศ. 4 หลัก เช่น 2564 ได้ «%(text)s»") % {"text": text})
     year = int(text)
     if not 2500 <= year <= 2700:
-        raise InvalidCell(f"ปีงบประมาณ {year} ไม่ใช่ปี พ.ศ. (เช่น 2564 ไม่ใช่ 2021)")
+        raise InvalidCell(_("ปีงบประมาณ %(year)s ไม่ใช่ปี พ.ศ. (เช่น 2564 ไม่ใช่ 2021)") % {"year": year})
     return year
 
 
@@ -191,7 +196,7 @@ def read_order(value) -> int | None:
         return None
     text = thaidates.arabic_digits(_as_text(value).strip())
     if not _ORDER.fullmatch(text) or int(text) < 1:
-        raise InvalidCell(f"ขั้นตอนที่ต้องเป็นเลขจำนวนเต็ม 1 ถึง 999 ได้ «{text}»")
+        raise InvalidCell(_("ขั้นตอนที่ต้องเป็นเลขจำนวนเต็ม 1 ถึง 999 ได้ «%(text)s»") % {"text": text})
     return int(text)
 
 
@@ -199,7 +204,9 @@ def read_weight(value) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool | dt.date | dt.datetime):
-        raise InvalidCell(f"น้ำหนักต้องเป็นตัวเลขร้อยละ 0 ถึง 100 ได้ «{_as_text(value)}»")
+        raise InvalidCell(
+            _("น้ำหนักต้องเป็นตัวเลขร้อยละ 0 ถึง 100 ได้ «%(text)s»") % {"text": _as_text(value)}
+        )
     if isinstance(value, float):
         # 33.33 typed in Excel is the float 33.33000000000000184…: its shortest repr.
         text = repr(value)
@@ -210,12 +217,12 @@ def read_weight(value) -> Decimal | None:
         weight = Decimal(text)
     except InvalidOperation:
         raise InvalidCell(
-            f"น้ำหนักต้องเป็นตัวเลขร้อยละ 0 ถึง 100 ได้ «{_as_text(value).strip()}»"
+            _("น้ำหนักต้องเป็นตัวเลขร้อยละ 0 ถึง 100 ได้ «%(text)s»") % {"text": _as_text(value).strip()}
         ) from None
     if not weight.is_finite() or not Decimal(0) <= weight <= Decimal(100):
-        raise InvalidCell(f"น้ำหนักต้องอยู่ระหว่าง 0 ถึง 100 ได้ {text}")
+        raise InvalidCell(_("น้ำหนักต้องอยู่ระหว่าง 0 ถึง 100 ได้ %(text)s") % {"text": text})
     if weight != weight.quantize(Decimal("0.01")):
-        raise InvalidCell(f"น้ำหนักมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง ได้ {text}")
+        raise InvalidCell(_("น้ำหนักมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง ได้ %(text)s") % {"text": text})
     return weight.quantize(Decimal("0.01"))
 
 
@@ -233,7 +240,8 @@ def read_date(value) -> dt.date | None:
         if _SERIAL_1990 <= value <= _SERIAL_2100:
             return from_excel(value).date()
         raise InvalidCell(
-            f"«{_as_text(value)}» ไม่ใช่วันที่ ใช้วันที่ของ Excel หรือพิมพ์ วว/ดด/ปปปป (พ.ศ.) เช่น 01/10/2563"
+            _("«%(text)s» ไม่ใช่วันที่ ใช้วันที่ของ Excel หรือพิมพ์ วว/ดด/ปปปป (พ.ศ.) เช่น 01/10/2563")
+            % {"text": _as_text(value)}
         )
     try:
         return thaidates.parse_date(str(value))
@@ -276,27 +284,40 @@ def read_amount(value) -> Decimal | None:
         return None
     try:
         if isinstance(value, bool | dt.date | dt.datetime):
-            raise ValidationError(f"«{_as_text(value)}» ไม่ใช่จำนวนเงิน")
+            raise ValidationError(_("«%(text)s» ไม่ใช่จำนวนเงิน") % {"text": _as_text(value)})
         if isinstance(value, int | float):
             # 1234567.89 typed in Excel is a float: its shortest repr is what was typed.
             amount = Decimal(repr(value) if isinstance(value, float) else value)
             return money.check_amount(amount)
         return money.parse_baht(str(value))
     except (ValidationError, InvalidOperation) as error:
-        messages = getattr(error, "messages", None) or ["กรุณากรอกจำนวนเงินเป็นตัวเลข"]
+        messages = getattr(error, "messages", None) or [_("กรุณากรอกจำนวนเงินเป็นตัวเลข")]
         raise InvalidCell(" ".join(str(m) for m in messages)) from None
 
 
 def read_budget_source(value) -> str:
-    """The source by its Thai name (or its code); blank is this year's budget."""
+    """The source by its name (Thai, as the workbook writes it, or in any language of the
+    site) or its code; blank is this year's budget."""
     text = _SPACES.sub(" ", read_text(value))
     if not text:
         return BudgetSource.CURRENT
     for source in BudgetSource:
-        if text in (source.value, str(source.label)):
+        if text == source.value or text in _names_of(source.label):
             return source.value
-    names = " หรือ ".join(f"«{source.label}»" for source in BudgetSource)
-    raise InvalidCell(f"แหล่งงบประมาณ «{text}» ไม่มีในรายการ ใช้ {names}")
+    with translation.override(settings.LANGUAGE_CODE):
+        names = " / ".join(f"«{source.label}»" for source in BudgetSource)
+    raise InvalidCell(
+        _("แหล่งงบประมาณ «%(text)s» ไม่มีในรายการ ใช้ %(names)s") % {"text": text, "names": names}
+    )
+
+
+def _names_of(label) -> set[str]:
+    """A choice's label in every language of the site."""
+    names = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(str(label))
+    return names
 
 
 PROJECT_READERS = {

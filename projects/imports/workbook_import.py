@@ -33,6 +33,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from projects import money, permissions
@@ -55,7 +57,7 @@ from projects.signals import rows_written
 
 CHANGE_REASON = "นำเข้าจากไฟล์แผนปฏิบัติราชการประจำปี (Excel)"
 
-OUTCOME_LABELS = {**ACTIONS, "kept": "คงไว้ (ไม่มีในไฟล์)"}
+OUTCOME_LABELS = {**ACTIONS, "kept": gettext_lazy("คงไว้ (ไม่มีในไฟล์)")}
 
 
 @dataclass
@@ -187,8 +189,9 @@ def plan_import(
                 "",
                 None,
                 "",
-                "ฐานข้อมูล",
-                f"บันทึกลงฐานข้อมูลไม่สำเร็จ จึงไม่ได้บันทึกข้อมูลใดจากไฟล์นี้ ({exc.__class__.__name__})",
+                _("ฐานข้อมูล"),
+                _("บันทึกลงฐานข้อมูลไม่สำเร็จ จึงไม่ได้บันทึกข้อมูลใดจากไฟล์นี้ (%(error)s)")
+                % {"error": exc.__class__.__name__},
             )
         )
     plan.applied = not dry_run and plan.ok
@@ -280,9 +283,9 @@ class _PlanImporter:
                 else:
                     self.record(outcome, Project, row.code, "unchanged")
             self.sync_texts(
-                outcome, ProjectObjective, project, objectives, row.objectives, "วัตถุประสงค์"
+                outcome, ProjectObjective, project, objectives, row.objectives, _("วัตถุประสงค์")
             )
-            self.sync_texts(outcome, StrategyLink, project, strategy, row.strategy, "ยุทธศาสตร์")
+            self.sync_texts(outcome, StrategyLink, project, strategy, row.strategy, _("ยุทธศาสตร์"))
             self.sync_steps(outcome, project, steps, steps_by_code.get(row.code))
             if outcome.action == "unchanged" and any(
                 c.action in ("created", "updated", "deleted") for c in outcome.changes
@@ -321,10 +324,20 @@ class _PlanImporter:
                         PROJECT_SHEET,
                         row.row,
                         self.result.letter(PROJECT_SHEET, "code"),
-                        "รหัสโครงการ",
-                        f"รหัสโครงการ {row.code} เป็นโครงการของ{agency_name} ({agency_code}) "
-                        f"ปีงบประมาณ {year} อยู่แล้ว ไฟล์ของหน่วยงาน {self.agency.code} "
-                        f"ปีงบประมาณ {self.fiscal_year.year_be} แก้ไขโครงการนี้ไม่ได้",
+                        _("รหัสโครงการ"),
+                        _(
+                            "รหัสโครงการ %(code)s เป็นโครงการของ%(agency)s (%(agency_code)s) "
+                            "ปีงบประมาณ %(year)s อยู่แล้ว ไฟล์ของหน่วยงาน %(file_agency)s "
+                            "ปีงบประมาณ %(file_year)s แก้ไขโครงการนี้ไม่ได้"
+                        )
+                        % {
+                            "code": row.code,
+                            "agency": agency_name,
+                            "agency_code": agency_code,
+                            "year": year,
+                            "file_agency": self.agency.code,
+                            "file_year": self.fiscal_year.year_be,
+                        },
                     )
                 )
 
@@ -360,12 +373,12 @@ class _PlanImporter:
         stored = dict(stored_all.get(project.pk, {})) if project.pk else {}
         if rows is None:
             for order, _step in sorted(stored.items()):
-                self.record(outcome, PlanStep, f"{project.code} ขั้นตอน {order}", "kept")
+                self.record(outcome, PlanStep, _step_key(project.code, order), "kept")
             self.check_weights(project, stored.values(), None, changed=False)
             return
         changed = False
         for row in sorted(rows, key=lambda r: r.order):
-            key = f"{project.code} ขั้นตอน {row.order}"
+            key = _step_key(project.code, row.order)
             values = {name: getattr(row, name) for name in _STEP_FIELDS}
             step = stored.pop(row.order, None)
             if step is None:
@@ -386,7 +399,7 @@ class _PlanImporter:
                 self.record(outcome, PlanStep, key, "unchanged")
         for order, step in sorted(stored.items()):
             self.delete[PlanStep].append(step)
-            self.record(outcome, PlanStep, f"{project.code} ขั้นตอน {order}", "deleted")
+            self.record(outcome, PlanStep, _step_key(project.code, order), "deleted")
             changed = True
         if changed and project.pk:
             self.bump.append(project.pk)
@@ -399,16 +412,16 @@ class _PlanImporter:
         total = sum((step.weight for step in steps), Decimal(0))
         if total == 100:
             return
-        message = (
-            f"น้ำหนักของขั้นตอนทั้ง {len(steps)} ขั้นตอนของโครงการ {project.code} "
-            f"รวมกันได้ร้อยละ {_plain(total)} ต้องรวมกันได้ร้อยละ 100"
-        )
+        message = _(
+            "น้ำหนักของขั้นตอนทั้ง %(count)s ขั้นตอนของโครงการ %(code)s "
+            "รวมกันได้ร้อยละ %(total)s ต้องรวมกันได้ร้อยละ 100"
+        ) % {"count": len(steps), "code": project.code, "total": _plain(total)}
         first = min(rows, key=lambda r: r.row).row if rows else None
         problem = SheetProblem(
             STEP_SHEET if rows else PROJECT_SHEET,
             first,
             self.result.letter(STEP_SHEET, "weight") if rows else "",
-            "น้ำหนัก (ร้อยละ)",
+            _("น้ำหนัก (ร้อยละ)"),
             message,
         )
         if changed:
@@ -421,7 +434,7 @@ class _PlanImporter:
                     problem.row,
                     problem.column,
                     problem.field,
-                    message + " (แผนที่บันทึกไว้แล้ว ไฟล์นี้ไม่ได้เปลี่ยน)",
+                    message + _(" (แผนที่บันทึกไว้แล้ว ไฟล์นี้ไม่ได้เปลี่ยน)"),
                 )
             )
 
@@ -516,12 +529,17 @@ class _Budgets:
             if budget_type is None or not (budget_type.is_active or kept):
                 names = ", ".join(t.name for t in self.types.values() if t.is_active)
                 self.problem(
-                    row, "budget_type", f"ไม่มีประเภทงบประมาณ «{row.budget_type}» ในรายการ ใช้ {names}"
+                    row,
+                    "budget_type",
+                    _("ไม่มีประเภทงบประมาณ «%(type)s» ในรายการ ใช้ %(names)s")
+                    % {"type": row.budget_type, "names": names},
                 )
                 budget_type = None
             elif row.budget_allocated is None:
                 self.problem(
-                    row, "budget_allocated", "ระบุประเภทงบประมาณแล้ว กรุณากรอกงบประมาณที่ได้รับจัดสรร"
+                    row,
+                    "budget_allocated",
+                    _("ระบุประเภทงบประมาณแล้ว กรุณากรอกงบประมาณที่ได้รับจัดสรร"),
                 )
         transfers = self.transfers.get(project.pk) if project is not None and project.pk else None
         if transfers is not None:
@@ -529,13 +547,14 @@ class _Budgets:
                 self.problem(
                     row,
                     "budget_allocated",
-                    "โครงการนี้มีการโอนเปลี่ยนแปลงงบประมาณแล้ว ต้องกรอกงบประมาณที่ได้รับจัดสรร",
+                    _("โครงการนี้มีการโอนเปลี่ยนแปลงงบประมาณแล้ว ต้องกรอกงบประมาณที่ได้รับจัดสรร"),
                 )
             elif row.budget_allocated + transfers < 0:
                 self.problem(
                     row,
                     "budget_allocated",
-                    f"งบประมาณหลังโอนเปลี่ยนแปลงจะติดลบ (โอนสุทธิแล้ว {money.format_baht(transfers)})",
+                    _("งบประมาณหลังโอนเปลี่ยนแปลงจะติดลบ (โอนสุทธิแล้ว %(transfers)s)")
+                    % {"transfers": money.format_baht(transfers)},
                 )
         used = self.used.get(project.pk) if project is not None and project.pk else None
         if used is not None and row.budget_allocated is not None:
@@ -544,8 +563,11 @@ class _Budgets:
                 self.problem(
                     row,
                     "budget_allocated",
-                    f"งบประมาณหลังโอนเปลี่ยนแปลงจะเหลือ {money.format_baht(after)} "
-                    f"น้อยกว่าที่ก่อหนี้ผูกพันและเบิกจ่ายแล้ว {money.format_baht(used)}",
+                    _(
+                        "งบประมาณหลังโอนเปลี่ยนแปลงจะเหลือ %(after)s "
+                        "น้อยกว่าที่ก่อหนี้ผูกพันและเบิกจ่ายแล้ว %(used)s"
+                    )
+                    % {"after": money.format_baht(after), "used": money.format_baht(used)},
                 )
         return budget_type.pk if budget_type else None
 
@@ -557,3 +579,7 @@ def _name(model) -> str:
 def _plain(value: Decimal) -> str:
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _step_key(code: str, order: int) -> str:
+    return _("%(code)s ขั้นตอน %(order)s") % {"code": code, "order": order}

@@ -21,6 +21,7 @@ import logging
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from projects import archives, thaidates
@@ -76,19 +77,19 @@ def check_file(data: bytes | None = None, *, head: bytes = b"", size: int | None
         head, size = data[:8], len(data)
     limit = max_file_bytes()
     if size is not None and size > limit:
-        return (
-            f"ไฟล์ใหญ่ {size / 1024 / 1024:,.1f} MB เกินขนาดสูงสุด {limit / 1024 / 1024:,.0f} MB "
-            "ของไฟล์แผนปฏิบัติราชการ แบ่งไฟล์ตามหน่วยงานหรือลบแผ่นงานอื่นที่ไม่เกี่ยวข้องออกก่อน"
-        )
+        return _(
+            "ไฟล์ใหญ่ %(size)s MB เกินขนาดสูงสุด %(limit)s MB ของไฟล์แผนปฏิบัติราชการ "
+            "แบ่งไฟล์ตามหน่วยงานหรือลบแผ่นงานอื่นที่ไม่เกี่ยวข้องออกก่อน"
+        ) % {"size": f"{size / 1024 / 1024:,.1f}", "limit": f"{limit / 1024 / 1024:,.0f}"}
     if size == 0:
-        return "ไฟล์ว่างเปล่า"
+        return _("ไฟล์ว่างเปล่า")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return (
+        return _(
             "ไฟล์นี้เป็น Excel รุ่นเก่า (.xls) หรือไฟล์ที่ตั้งรหัสผ่านไว้ ระบบอ่านได้เฉพาะ .xlsx "
             "กรุณาเปิดใน Excel แล้วบันทึกเป็น «Excel Workbook (.xlsx)» โดยไม่ตั้งรหัสผ่าน"
         )
     if not head.startswith(b"PK\x03\x04"):
-        return (
+        return _(
             "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) เช่น เป็น CSV ข้อความ หรือ PDF "
             "กรุณาใช้แม่แบบที่ดาวน์โหลดจากระบบ แล้วบันทึกเป็น .xlsx"
         )
@@ -129,13 +130,13 @@ def read(
 
 
 def _whole_file(result: ReadResult, message: str) -> ReadResult:
-    result.problems.append(SheetProblem("", None, "", "ไฟล์", message))
+    result.problems.append(SheetProblem("", None, "", _("ไฟล์"), message))
     return result
 
 
 def _read_workbook(archive: archives.SafeArchive, result: ReadResult) -> None:
     if "xl/workbook.xml" not in archive:
-        _whole_file(result, "ไฟล์ zip นี้ไม่ใช่ไฟล์ Excel (.xlsx) (ไม่พบ xl/workbook.xml)")
+        _whole_file(result, _("ไฟล์ zip นี้ไม่ใช่ไฟล์ Excel (.xlsx) (ไม่พบ xl/workbook.xml)"))
         return
     try:
         workbook = archives.load_workbook(archive)
@@ -147,8 +148,10 @@ def _read_workbook(archive: archives.SafeArchive, result: ReadResult) -> None:
         logger.info("workbook_read: workbook could not be opened", exc_info=True)
         _whole_file(
             result,
-            "เปิดไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหายหรือไม่ได้บันทึกจาก Excel "
-            "กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่",
+            _(
+                "เปิดไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหายหรือไม่ได้บันทึกจาก Excel "
+                "กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่"
+            ),
         )
         return
     try:
@@ -169,8 +172,8 @@ def _read_workbook(archive: archives.SafeArchive, result: ReadResult) -> None:
                 "",
                 None,
                 "",
-                "ไฟล์",
-                "อ่านข้อมูลในไฟล์ไม่สำเร็จ ไฟล์อาจเสียหาย กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่",
+                _("ไฟล์"),
+                _("อ่านข้อมูลในไฟล์ไม่สำเร็จ ไฟล์อาจเสียหาย กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่"),
             )
         )
     finally:
@@ -181,15 +184,15 @@ def _read_workbook(archive: archives.SafeArchive, result: ReadResult) -> None:
 
 def _refusal_message(refused: archives.ArchiveRefused) -> str:
     if refused.reason == "damaged":
-        return "ไฟล์ .xlsx นี้เสียหรือไม่ครบ (เปิดเป็นไฟล์ zip ไม่ได้) กรุณาบันทึกจาก Excel ใหม่"
+        return _("ไฟล์ .xlsx นี้เสียหรือไม่ครบ (เปิดเป็นไฟล์ zip ไม่ได้) กรุณาบันทึกจาก Excel ใหม่")
     if refused.reason == "time":
-        return (
-            f"{refused} ไฟล์อาจมีข้อมูลมากหรือซับซ้อนเกินกว่าแผนของหน่วยงานหนึ่ง "
+        return _(
+            "%(refused)s ไฟล์อาจมีข้อมูลมากหรือซับซ้อนเกินกว่าแผนของหน่วยงานหนึ่ง "
             "กรุณาลบแผ่นงานหรือข้อมูลที่ไม่เกี่ยวข้องออก หรือแบ่งเป็นหลายไฟล์"
-        )
+        ) % {"refused": refused}
     if refused.reason == "encrypted":
         return str(refused)
-    return f"{refused} (ไฟล์แผนของหน่วยงานหนึ่งไม่ควรใหญ่ขนาดนี้)"
+    return _("%(refused)s (ไฟล์แผนของหน่วยงานหนึ่งไม่ควรใหญ่ขนาดนี้)") % {"refused": refused}
 
 
 _PROJECT_NUMBER = re.compile(r"\d{1,8}")
@@ -233,7 +236,11 @@ class _Reader:
                         None,
                         "",
                         "",
-                        f"ไม่พบแผ่นงาน «{name}» (ไฟล์นี้มีแผ่นงาน {names}) กรุณาใช้แม่แบบที่ดาวน์โหลดจากระบบ",
+                        _(
+                            "ไม่พบแผ่นงาน «%(name)s» (ไฟล์นี้มีแผ่นงาน %(names)s) "
+                            "กรุณาใช้แม่แบบที่ดาวน์โหลดจากระบบ"
+                        )
+                        % {"name": name, "names": names},
                     )
                 )
             return
@@ -251,7 +258,7 @@ class _Reader:
         header = next(iterator, None)
         if header is None:
             self.result.problems.append(
-                SheetProblem(name, 1, "", "", "แผ่นงานว่างเปล่า ไม่พบแถวหัวตาราง (แถวที่ 1)")
+                SheetProblem(name, 1, "", "", _("แผ่นงานว่างเปล่า ไม่พบแถวหัวตาราง (แถวที่ 1)"))
             )
             return None
         position = {}
@@ -270,8 +277,11 @@ class _Reader:
                         1,
                         "",
                         column.header,
-                        f"ไม่พบคอลัมน์ «{column.header}» ในแถวหัวตาราง (แถวที่ 1) "
-                        "อย่าแก้ไขหรือลบหัวตารางของแม่แบบ",
+                        _(
+                            "ไม่พบคอลัมน์ «%(header)s» ในแถวหัวตาราง (แถวที่ 1) "
+                            "อย่าแก้ไขหรือลบหัวตารางของแม่แบบ"
+                        )
+                        % {"header": column.header},
                     )
                 )
             return None
@@ -289,8 +299,8 @@ class _Reader:
                             number,
                             "",
                             "",
-                            f"แผ่นงานมีข้อมูลเกิน {MAX_ROWS:,} แถว ระบบอ่านได้ไม่เกินนี้ต่อครั้ง "
-                            "กรุณาแบ่งเป็นหลายไฟล์",
+                            _("แผ่นงานมีข้อมูลเกิน %(rows)s แถว ระบบอ่านได้ไม่เกินนี้ต่อครั้ง กรุณาแบ่งเป็นหลายไฟล์")
+                            % {"rows": f"{MAX_ROWS:,}"},
                         )
                     )
                 break
@@ -309,14 +319,15 @@ class _Reader:
             self.problem(sheet, row, column.key, str(exc))
             return None
         if column.required and parsed in (None, "", ()):
-            self.problem(sheet, row, column.key, f"ต้องกรอก{column.header}")
+            self.problem(sheet, row, column.key, _("ต้องกรอก%(field)s") % {"field": column.header})
             return None
         if column.max_length and isinstance(parsed, str) and len(parsed) > column.max_length:
             self.problem(
                 sheet,
                 row,
                 column.key,
-                f"ยาว {len(parsed):,} ตัวอักษร เกินที่กำหนด {column.max_length:,} ตัวอักษร",
+                _("ยาว %(length)s ตัวอักษร เกินที่กำหนด %(limit)s ตัวอักษร")
+                % {"length": f"{len(parsed):,}", "limit": f"{column.max_length:,}"},
             )
             return None
         return parsed
@@ -338,15 +349,19 @@ class _Reader:
                     sheet,
                     number,
                     "agency_code",
-                    f"รหัสหน่วยงาน {agency_code} ไม่ตรงกับหน่วยงานที่เลือกนำเข้า ({self.agency_code}) "
-                    "ไฟล์หนึ่งนำเข้าได้เฉพาะโครงการของหน่วยงานเดียว",
+                    _(
+                        "รหัสหน่วยงาน %(code)s ไม่ตรงกับหน่วยงานที่เลือกนำเข้า (%(chosen)s) "
+                        "ไฟล์หนึ่งนำเข้าได้เฉพาะโครงการของหน่วยงานเดียว"
+                    )
+                    % {"code": agency_code, "chosen": self.agency_code},
                 )
             if year and year != self.fiscal_year_be:
                 self.problem(
                     sheet,
                     number,
                     "fiscal_year",
-                    f"ปีงบประมาณ {year} ไม่ตรงกับปีที่เลือกนำเข้า ({self.fiscal_year_be})",
+                    _("ปีงบประมาณ %(year)s ไม่ตรงกับปีที่เลือกนำเข้า (%(chosen)s)")
+                    % {"year": year, "chosen": self.fiscal_year_be},
                 )
             if code and not (
                 code.startswith(f"{self.agency_code}-")
@@ -356,15 +371,19 @@ class _Reader:
                     sheet,
                     number,
                     "code",
-                    f"รหัสโครงการ «{code}» ต้องเป็นรหัสหน่วยงาน {self.agency_code} ตามด้วยขีดและตัวเลข "
-                    f"เช่น {self.agency_code}-2462",
+                    _(
+                        "รหัสโครงการ «%(code)s» ต้องเป็นรหัสหน่วยงาน %(agency)s "
+                        "ตามด้วยขีดและตัวเลข เช่น %(agency)s-2462"
+                    )
+                    % {"code": code, "agency": self.agency_code},
                 )
             if code and code in first_row:
                 self.problem(
                     sheet,
                     number,
                     "code",
-                    f"รหัสโครงการ {code} ซ้ำกับแถว {first_row[code]} โครงการหนึ่งมีได้แถวเดียว",
+                    _("รหัสโครงการ %(code)s ซ้ำกับแถว %(row)s โครงการหนึ่งมีได้แถวเดียว")
+                    % {"code": code, "row": first_row[code]},
                 )
             if code:
                 first_row.setdefault(code, number)
@@ -390,8 +409,11 @@ class _Reader:
                     sheet,
                     number,
                     "ends_on",
-                    f"วันสิ้นสุด {thaidates.format_be(ends_on)} อยู่ก่อนวันเริ่มต้น "
-                    f"{thaidates.format_be(starts_on)}",
+                    _("วันสิ้นสุด %(ends)s อยู่ก่อนวันเริ่มต้น %(starts)s")
+                    % {
+                        "ends": thaidates.format_be(ends_on),
+                        "starts": thaidates.format_be(starts_on),
+                    },
                 )
             # A code whose project row has a problem is in the sheet: that row's problem
             # already stops the import, no second message here.
@@ -400,8 +422,11 @@ class _Reader:
                     sheet,
                     number,
                     "project_code",
-                    f"ไม่พบรหัสโครงการ {code} ในแผ่นงาน «{PROJECT_SHEET}» "
-                    "ขั้นตอนต้องเป็นของโครงการที่อยู่ในไฟล์เดียวกัน",
+                    _(
+                        "ไม่พบรหัสโครงการ %(code)s ในแผ่นงาน «%(sheet)s» "
+                        "ขั้นตอนต้องเป็นของโครงการที่อยู่ในไฟล์เดียวกัน"
+                    )
+                    % {"code": code, "sheet": PROJECT_SHEET},
                 )
             if code and order is not None:
                 if (code, order) in seen:
@@ -409,7 +434,8 @@ class _Reader:
                         sheet,
                         number,
                         "order",
-                        f"ขั้นตอนที่ {order} ของโครงการ {code} ซ้ำกับแถว {seen[code, order]}",
+                        _("ขั้นตอนที่ %(order)s ของโครงการ %(code)s ซ้ำกับแถว %(row)s")
+                        % {"order": order, "code": code, "row": seen[code, order]},
                     )
                 else:
                     seen[code, order] = number

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class SheetProblem:
@@ -23,11 +25,11 @@ class SheetProblem:
     message: str
 
     def __str__(self) -> str:
-        where = [f"แผ่นงาน «{self.sheet}»"] if self.sheet else ["ทั้งไฟล์"]
+        where = [_("แผ่นงาน «%(sheet)s»") % {"sheet": self.sheet} if self.sheet else _("ทั้งไฟล์")]
         if self.row:
-            where.append(f"แถว {self.row}")
+            where.append(_("แถว %(row)s") % {"row": self.row})
         if self.column:
-            where.append(f"คอลัมน์ {self.column}")
+            where.append(_("คอลัมน์ %(column)s") % {"column": self.column})
         label = f" ({self.field})" if self.field else ""
         return f"{' '.join(where)}{label}: {self.message}"
 

@@ -1,6 +1,8 @@
 """Writing the annual-plan workbook (issue 8): the empty template (guide, headers, Excel's
 own checks while typing) and the export, the template filled with an agency's projects
 of a fiscal year. Importing the export back changes nothing (the round trip is tested).
+The workbook is a Thai document whatever the reader's language (issue 17): its sheets and
+headers are what the import reads, so it is written in the site's language.
 Every cell is written through projects/spreadsheets.py, which keeps text from becoming a
 formula."""
 
@@ -9,6 +11,8 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -256,12 +260,18 @@ def _fill_guide(sheet, title: str) -> None:
 
 def template_workbook() -> bytes:
     """The empty template (guide, headers, validation)."""
-    return build_workbook()
+    with translation.override(settings.LANGUAGE_CODE):
+        return build_workbook()
 
 
 def export_workbook(*, agency: Agency, fiscal_year: FiscalYear) -> bytes:
     """The template filled with the agency's projects of the fiscal year: importing it
     back changes nothing."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _export_workbook(agency=agency, fiscal_year=fiscal_year)
+
+
+def _export_workbook(*, agency: Agency, fiscal_year: FiscalYear) -> bytes:
     projects = (
         Project.objects.filter(agency=agency, fiscal_year=fiscal_year)
         .order_by("code")

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects import thaidates
 
@@ -29,7 +30,7 @@ class Agency(models.Model):
 
     class Meta:
         verbose_name = _("หน่วยงาน")
-        verbose_name_plural = _("หน่วยงาน")
+        verbose_name_plural = pgettext_lazy("plural", "หน่วยงาน")
         ordering = ["code"]
 
     def __str__(self):
@@ -101,7 +102,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("ผู้ใช้")
-        verbose_name_plural = _("ผู้ใช้")
+        verbose_name_plural = pgettext_lazy("plural", "ผู้ใช้")
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -198,7 +199,7 @@ class FiscalYear(models.Model):
 
     class Meta:
         verbose_name = _("ปีงบประมาณ")
-        verbose_name_plural = _("ปีงบประมาณ")
+        verbose_name_plural = pgettext_lazy("plural", "ปีงบประมาณ")
         ordering = ["-year_be"]
         constraints = [
             models.CheckConstraint(

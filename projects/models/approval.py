@@ -19,6 +19,7 @@ several); a head hands approval to a deputy for a period with an ``ApprovalDeleg
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects import thaidates
 from projects.models.agencies import Agency, User
@@ -51,7 +52,7 @@ class ApprovalDelegation(models.Model):
 
     class Meta:
         verbose_name = _("การมอบหมายให้อนุมัติรายงานแทน")
-        verbose_name_plural = _("การมอบหมายให้อนุมัติรายงานแทน")
+        verbose_name_plural = pgettext_lazy("plural", "การมอบหมายให้อนุมัติรายงานแทน")
         ordering = ["agency", "-starts_on"]
         constraints = [
             models.CheckConstraint(
@@ -63,10 +64,12 @@ class ApprovalDelegation(models.Model):
         ]
 
     def __str__(self):
-        return (
-            f"{self.deputy} แทน {self.head} "
-            f"({thaidates.format_be(self.starts_on)}–{thaidates.format_be(self.ends_on)})"
-        )
+        return _("%(deputy)s แทน %(head)s (%(starts)s–%(ends)s)") % {
+            "deputy": self.deputy,
+            "head": self.head,
+            "starts": thaidates.format_be(self.starts_on),
+            "ends": thaidates.format_be(self.ends_on),
+        }
 
 
 class ReportSubmission(ReportValues):
@@ -146,7 +149,7 @@ class ReportSubmission(ReportValues):
 
     class Meta:
         verbose_name = _("รายงานประจำเดือนที่รออนุมัติ")
-        verbose_name_plural = _("รายงานประจำเดือนที่รออนุมัติ")
+        verbose_name_plural = pgettext_lazy("plural", "รายงานประจำเดือนที่รออนุมัติ")
         ordering = ["project", "-period", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -207,7 +210,7 @@ class ReportTransition(models.Model):
 
     class Meta:
         verbose_name = _("การเปลี่ยนสถานะรายงาน")
-        verbose_name_plural = _("การเปลี่ยนสถานะรายงาน")
+        verbose_name_plural = pgettext_lazy("plural", "การเปลี่ยนสถานะรายงาน")
         ordering = ["submission", "at", "pk"]
 
     def __str__(self):

@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects import thaidates
 from projects.models.agencies import FiscalYear
@@ -47,7 +48,7 @@ class BudgetType(models.Model):
 
     class Meta:
         verbose_name = _("ประเภทงบประมาณ")
-        verbose_name_plural = _("ประเภทงบประมาณ")
+        verbose_name_plural = pgettext_lazy("plural", "ประเภทงบประมาณ")
         ordering = ["order", "name"]
 
     def __str__(self):
@@ -76,7 +77,7 @@ class BudgetTransfer(models.Model):
 
     class Meta:
         verbose_name = _("การโอนเปลี่ยนแปลงงบประมาณ")
-        verbose_name_plural = _("การโอนเปลี่ยนแปลงงบประมาณ")
+        verbose_name_plural = pgettext_lazy("plural", "การโอนเปลี่ยนแปลงงบประมาณ")
         ordering = ["project", "transferred_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="transfer_amount_not_zero"),
@@ -111,7 +112,7 @@ class DisbursementTarget(models.Model):
 
     class Meta:
         verbose_name = _("เป้าหมายการเบิกจ่ายรายไตรมาส")
-        verbose_name_plural = _("เป้าหมายการเบิกจ่ายรายไตรมาส")
+        verbose_name_plural = pgettext_lazy("plural", "เป้าหมายการเบิกจ่ายรายไตรมาส")
         ordering = ["fiscal_year", "quarter", "budget_type"]
         constraints = [
             models.UniqueConstraint(
@@ -139,4 +140,9 @@ class DisbursementTarget(models.Model):
 
     def __str__(self):
         kind = self.budget_type or _("ทุกประเภท")
-        return f"{self.fiscal_year} ไตรมาส {self.quarter} {kind}: {self.percent}%"
+        return _("%(year)s ไตรมาส %(quarter)s %(kind)s: %(percent)s%%") % {
+            "year": self.fiscal_year,
+            "quarter": self.quarter,
+            "kind": kind,
+            "percent": self.percent,
+        }

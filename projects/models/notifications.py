@@ -13,6 +13,7 @@ once too: ``email_state`` moves from pending to sent (or failed) under a row loc
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models.agencies import User
 
@@ -27,8 +28,9 @@ class Notification(models.Model):
         EVALUATED = "evaluated", _("ผลการประเมินรายไตรมาส")
 
     class EmailState(models.TextChoices):
-        PENDING = "pending", _("รอส่ง")
-        SENT = "sent", _("ส่งแล้ว")
+        # "e-mail": these words are also a month's report states (projects/months.py).
+        PENDING = "pending", pgettext_lazy("e-mail", "รอส่ง")
+        SENT = "sent", pgettext_lazy("e-mail", "ส่งแล้ว")
         OFF = "off", _("ไม่ส่ง (ปิดไว้หรือไม่มีอีเมล)")
         FAILED = "failed", _("ส่งไม่สำเร็จ")
 
@@ -49,7 +51,7 @@ class Notification(models.Model):
 
     class Meta:
         verbose_name = _("การแจ้งเตือน")
-        verbose_name_plural = _("การแจ้งเตือน")
+        verbose_name_plural = pgettext_lazy("plural", "การแจ้งเตือน")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -87,7 +89,7 @@ class NotificationPreference(models.Model):
 
     class Meta:
         verbose_name = _("การตั้งค่าการแจ้งเตือน")
-        verbose_name_plural = _("การตั้งค่าการแจ้งเตือน")
+        verbose_name_plural = pgettext_lazy("plural", "การตั้งค่าการแจ้งเตือน")
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
         ]

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from projects.models.agencies import Agency, FiscalYear
@@ -105,7 +106,7 @@ class Project(models.Model):
 
     class Meta:
         verbose_name = _("โครงการ")
-        verbose_name_plural = _("โครงการ")
+        verbose_name_plural = pgettext_lazy("plural", "โครงการ")
         ordering = ["code"]
         indexes = [models.Index(fields=["fiscal_year", "agency"])]
 
@@ -133,7 +134,7 @@ class ProjectObjective(models.Model):
 
     class Meta:
         verbose_name = _("วัตถุประสงค์ของโครงการ")
-        verbose_name_plural = _("วัตถุประสงค์ของโครงการ")
+        verbose_name_plural = pgettext_lazy("plural", "วัตถุประสงค์ของโครงการ")
         ordering = ["project", "order"]
         constraints = [
             models.UniqueConstraint(fields=["project", "order"], name="objective_order_unique")
@@ -152,7 +153,7 @@ class StrategyLink(models.Model):
 
     class Meta:
         verbose_name = _("การสนับสนุนยุทธศาสตร์")
-        verbose_name_plural = _("การสนับสนุนยุทธศาสตร์")
+        verbose_name_plural = pgettext_lazy("plural", "การสนับสนุนยุทธศาสตร์")
         ordering = ["project", "order"]
         constraints = [
             models.UniqueConstraint(fields=["project", "order"], name="strategy_order_unique")
@@ -176,7 +177,7 @@ class PlanStep(models.Model):
 
     class Meta:
         verbose_name = _("ขั้นตอนการดำเนินงาน")
-        verbose_name_plural = _("ขั้นตอนการดำเนินงาน")
+        verbose_name_plural = pgettext_lazy("plural", "ขั้นตอนการดำเนินงาน")
         ordering = ["project", "order"]
         constraints = [
             models.UniqueConstraint(fields=["project", "order"], name="step_order_unique"),

@@ -8,6 +8,7 @@ import uuid
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from projects import thaidates
@@ -112,7 +113,7 @@ class ProgressEntry(ReportValues):
 
     class Meta:
         verbose_name = _("ผลการดำเนินงาน")
-        verbose_name_plural = _("ผลการดำเนินงาน")
+        verbose_name_plural = pgettext_lazy("plural", "ผลการดำเนินงาน")
         # Newest month first, as ProgressEntryQuerySet.newest_first.
         ordering = ["project", "-period", "-pk"]
         constraints = [
@@ -158,7 +159,7 @@ class ReportingDeadline(models.Model):
 
     class Meta:
         verbose_name = _("กำหนดส่งรายงานรายเดือน (กรณีพิเศษ)")
-        verbose_name_plural = _("กำหนดส่งรายงานรายเดือน (กรณีพิเศษ)")
+        verbose_name_plural = pgettext_lazy("plural", "กำหนดส่งรายงานรายเดือน (กรณีพิเศษ)")
         ordering = ["-period"]
         constraints = [
             models.CheckConstraint(
@@ -197,7 +198,7 @@ class MonthReopening(models.Model):
 
     class Meta:
         verbose_name = _("การเปิดรับรายงานย้อนหลัง")
-        verbose_name_plural = _("การเปิดรับรายงานย้อนหลัง")
+        verbose_name_plural = pgettext_lazy("plural", "การเปิดรับรายงานย้อนหลัง")
         ordering = ["-reopened_at"]
         indexes = [models.Index(fields=["project", "period"])]
 
@@ -252,7 +253,7 @@ class EvidenceFile(models.Model):
 
     class Meta:
         verbose_name = _("ไฟล์หลักฐาน")
-        verbose_name_plural = _("ไฟล์หลักฐาน")
+        verbose_name_plural = pgettext_lazy("plural", "ไฟล์หลักฐาน")
         ordering = ["entry", "uploaded_at", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -11,6 +11,9 @@ pending, or off when its person turned that kind off or has no address.
 and marked sent (or failed) in the same transaction as it was sent. Django's e-mail
 framework: a Thai subject, the text and an HTML alternative, an absolute link
 (``BMA_SITE_URL``); the backend and the SMTP server come from settings (the environment).
+
+Each person reads in their own language (``User.language``, issue 17): a notice's title
+and body are made in it (``notices_in_languages``), its e-mail rendered under it.
 """
 
 import datetime as dt
@@ -21,9 +24,10 @@ from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from projects import languages
 from projects.models import Notification, NotificationPreference, User
 from projects.notifications import bell, kinds
 
@@ -41,12 +45,31 @@ def email_off(user_ids) -> set[tuple[int, str]]:
     )
 
 
+def notices_in_languages(now: dt.datetime) -> list[kinds.Notice]:
+    """Every kind's notices, each in its person's language: the kinds are computed in the
+    site's language, then once more in each other language that their people read (none
+    more while everybody reads Thai), whose notices replace those people's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        notices = kinds.all_notices(now)
+    read_in = {
+        pk: languages.or_default(code)
+        for pk, code in User.objects.filter(pk__in={n.user_id for n in notices}).values_list(
+            "pk", "language"
+        )
+    }
+    for language in sorted(set(read_in.values()) - {settings.LANGUAGE_CODE}):
+        with translation.override(language):
+            translated = [n for n in kinds.all_notices(now) if read_in.get(n.user_id) == language]
+        notices = [n for n in notices if read_in.get(n.user_id) != language] + translated
+    return notices
+
+
 def notifications_make(*, now: dt.datetime) -> int:
     """Insert the notices not made yet (inside the caller's transaction); the number this
     run inserted. A notice that another run inserts at the same moment is kept once: on
     PostgreSQL the second insert waits for the first to commit, then fails on the unique
     sent-log and is skipped."""
-    notices = kinds.all_notices(now)
+    notices = notices_in_languages(now)
     if not notices:
         return 0
     user_ids = {n.user_id for n in notices}
@@ -93,7 +116,13 @@ def site_url(path: str) -> str:
 
 
 def message_of(notification: Notification, connection) -> mail.EmailMultiAlternatives:
+    """The e-mail of ``notification`` in its person's language."""
     user = notification.user
+    with translation.override(languages.or_default(user.language)):
+        return _message(notification, user, connection)
+
+
+def _message(notification: Notification, user: User, connection) -> mail.EmailMultiAlternatives:
     context = {
         "notification": notification,
         "name": user.get_full_name() or user.username,

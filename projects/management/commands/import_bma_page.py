@@ -9,6 +9,8 @@ command exits with status 1; otherwise all files are written in one transaction.
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from projects.imports import services
 from projects.imports.changes import ACTIONS
@@ -18,17 +20,22 @@ from projects.imports.page_parser import MAX_PAGE_BYTES
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "นำเข้าหน้าโครงการจากระบบเดิมที่บันทึกเป็นไฟล์ข้อความ (UTF-8) ทีละหลายไฟล์ "
         "ตรวจทุกไฟล์ก่อน ถ้าไฟล์ใดมีปัญหาจะไม่บันทึกอะไรเลย"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE", help="หน้าโครงการที่บันทึกเป็นข้อความ")
+        parser.add_argument(
+            "files",
+            nargs="+",
+            metavar="FILE",
+            help=gettext_lazy("หน้าโครงการที่บันทึกเป็นข้อความ"),
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="ตรวจสอบและแสดงสิ่งที่จะสร้าง แก้ไข หรือคงไว้ โดยไม่บันทึกข้อมูล",
+            help=gettext_lazy("ตรวจสอบและแสดงสิ่งที่จะสร้าง แก้ไข หรือคงไว้ โดยไม่บันทึกข้อมูล"),
         )
 
     def handle(self, *args, files, dry_run=False, verbosity=1, **options):
@@ -41,14 +48,19 @@ class Command(BaseCommand):
                 if size > MAX_PAGE_BYTES:
                     problem = Problem(
                         None,
-                        "ขนาดไฟล์",
-                        f"ไฟล์ใหญ่ {size / 1024 / 1024:,.1f} MB เกินขนาดสูงสุดของหน้าโครงการ "
-                        f"{MAX_PAGE_BYTES // 1024 // 1024} MB จึงไม่ได้อ่านไฟล์นี้",
+                        _("ขนาดไฟล์"),
+                        _("ไฟล์ใหญ่ %(size)s MB เกินขนาดสูงสุดของหน้าโครงการ %(limit)s MB จึงไม่ได้อ่านไฟล์นี้")
+                        % {
+                            "size": f"{size / 1024 / 1024:,.1f}",
+                            "limit": MAX_PAGE_BYTES // 1024 // 1024,
+                        },
                     )
                 else:
                     pages.append((name, path.read_bytes()))
             except OSError as error:
-                problem = Problem(None, "ไฟล์", f"เปิดไฟล์ไม่ได้: {error.strerror or error}")
+                problem = Problem(
+                    None, _("ไฟล์"), _("เปิดไฟล์ไม่ได้: %(error)s") % {"error": error.strerror or error}
+                )
             if problem is not None:
                 unreadable.append(ImportPlan(source=name, dry_run=True, problems=[problem]))
 
@@ -60,16 +72,23 @@ class Command(BaseCommand):
         failed = [plan for plan in plans if plan.problems]
         if failed:
             raise CommandError(
-                f"พบปัญหาใน {len(failed)} จาก {len(plans)} ไฟล์ จึงไม่ได้บันทึกข้อมูลใดเลย "
-                "แก้ไฟล์แล้วนำเข้าใหม่ทั้งชุด"
+                _("พบปัญหาใน %(failed)s จาก %(total)s ไฟล์ จึงไม่ได้บันทึกข้อมูลใดเลย แก้ไฟล์แล้วนำเข้าใหม่ทั้งชุด")
+                % {"failed": len(failed), "total": len(plans)}
             )
         if dry_run:
-            self.stdout.write("ตรวจสอบเท่านั้น (--dry-run): ยังไม่ได้บันทึกข้อมูลใด")
+            self.stdout.write(_("ตรวจสอบเท่านั้น (--dry-run): ยังไม่ได้บันทึกข้อมูลใด"))
         else:
-            self.stdout.write(self.style.SUCCESS(f"บันทึกแล้ว {len(plans)} ไฟล์"))
+            self.stdout.write(
+                self.style.SUCCESS(_("บันทึกแล้ว %(count)s ไฟล์") % {"count": len(plans)})
+            )
 
     def show(self, plan: ImportPlan, verbosity: int) -> None:
-        title = f"{plan.source}: โครงการ {plan.project_code}" if plan.project_code else plan.source
+        title = plan.source
+        if plan.project_code:
+            title = _("%(source)s: โครงการ %(code)s") % {
+                "source": plan.source,
+                "code": plan.project_code,
+            }
         if verbosity >= 1 or plan.problems:
             self.stdout.write(title)
         if plan.changes and verbosity >= 1:

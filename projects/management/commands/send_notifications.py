@@ -5,12 +5,13 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from projects.notifications.sending import notifications_send
 
 
 class Command(BaseCommand):
-    help = "แจ้งเตือนผู้ใช้ (ในระบบและทางอีเมล): รันซ้ำได้ทุกชั่วโมง ไม่แจ้งเรื่องเดิมซ้ำ"
+    help = _("แจ้งเตือนผู้ใช้ (ในระบบและทางอีเมล): รันซ้ำได้ทุกชั่วโมง ไม่แจ้งเรื่องเดิมซ้ำ")
 
     def add_arguments(self, parser):
         parser.add_argument(
