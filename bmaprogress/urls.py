@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("dashboard/", include("reports.dashboard_urls")),
     path("imports/", include("projects.imports.urls")),
+    path("api/v1/", include("api.urls")),
+    path("account/tokens/", include("api.account_urls")),
     path("admin/", admin.site.urls),
 ]
 
