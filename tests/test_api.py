@@ -299,3 +299,9 @@ def test_the_docs_page_is_served_from_our_static_files(client, settings):
     assert script["Content-Type"].startswith("application/javascript")
     csp = answer["Content-Security-Policy"]
     assert "unsafe-inline" not in csp
+
+
+def test_a_token_answer_is_private_no_store(client, data, token_headers):
+    answer = client.get("/api/v1/projects/", **token_headers)
+    assert {"private", "no-store"} <= {part.strip() for part in answer["Cache-Control"].split(",")}
+    assert client.get("/api/v1/projects/")["Cache-Control"] == "no-cache"
