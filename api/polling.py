@@ -11,19 +11,31 @@ leaves the kept pages (see pagecache's docstring)."""
 
 import hashlib
 
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from rest_framework import status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api import access
 from projects import pagecache
 
+SCOPES = (pagecache.SITE, pagecache.PROJECTS)
 
-def etag(request) -> str:
-    versions = pagecache.versions(pagecache.SITE, pagecache.PROJECTS)
-    reader = "reader" if access.is_reader(request.user) else "public"
-    parts = (*versions, request.get_full_path(), reader, translation.get_language() or "")
+
+def reader_kind(request) -> str:
+    return "reader" if access.is_reader(request.user) else "public"
+
+
+def etag(request, versions=None) -> str:
+    versions = pagecache.versions(*SCOPES) if versions is None else versions
+    parts = (
+        *versions,
+        request.get_full_path(),
+        reader_kind(request),
+        translation.get_language() or "",
+    )
     return '"' + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32] + '"'
 
 
@@ -35,19 +47,31 @@ def matches(request, tag: str) -> bool:
 
 
 class Polled:
-    """A mixin of the read-only viewsets: 304 for an unchanged ETag, the ETag on every answer."""
+    """A mixin of the read-only viewsets: 304 for an unchanged ETag, the ETag on every
+    answer, and the JSON body kept in the shared cache under the same versions
+    (``pagecache.kept``, as the project list keeps its page): a page that many clients
+    pull costs its queries and serializing once per change, not once per request."""
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ("Authorization", "Accept-Language"))
         return response
 
-    def polled(self, request, answer) -> Response:
-        tag = etag(request)
+    def polled(self, request, answer) -> HttpResponse:
+        versions = pagecache.versions(*SCOPES)
+        tag = etag(request, versions)
         if matches(request, tag):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         else:
-            response = answer()
+            # The absolute URL: the body's next/previous links carry the host.
+            url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
+            body = pagecache.kept(
+                ("api", reader_kind(request), url),
+                SCOPES,
+                lambda: JSONRenderer().render(answer().data).decode(),
+                versions=versions,
+            )
+            response = HttpResponse(body, content_type="application/json")
         response["ETag"] = tag
         # Revalidate each time (an anonymous answer may be kept; a logged-in one is made
         # private, no-store by bmaprogress.middleware.CacheControlMiddleware).

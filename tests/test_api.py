@@ -305,3 +305,17 @@ def test_a_token_answer_is_private_no_store(client, data, token_headers):
     answer = client.get("/api/v1/projects/", **token_headers)
     assert {"private", "no-store"} <= {part.strip() for part in answer["Cache-Control"].split(",")}
     assert client.get("/api/v1/projects/")["Cache-Control"] == "no-cache"
+
+
+def test_a_kept_answer_costs_only_the_token_and_is_kept_apart_per_reader(
+    client, data, token_headers, django_assert_num_queries
+):
+    public = client.get("/api/v1/projects/").json()["results"]
+    client.get("/api/v1/agencies/", **token_headers)  # the token's first use is written once
+    read = client.get("/api/v1/projects/", **token_headers).json()["results"]
+    assert len(public) == 1 and len(read) == 2
+    with django_assert_num_queries(1):  # the token; the body is the kept one
+        again = client.get("/api/v1/projects/", **token_headers)
+    assert again.json()["results"] == read
+    with django_assert_num_queries(0):
+        assert client.get("/api/v1/projects/").json()["results"] == public
