@@ -134,3 +134,13 @@ def test_anonymous_requests_are_limited_per_address(client, settings):
     )
     assert spoofed.status_code == 429
     assert client.get("/api/v1/agencies/", REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_administrators_see_and_revoke_tokens_but_never_their_keys(client):
+    token, key = services.api_token_create(user=UserFactory(), name="ของคนที่ย้ายไป", expires_on=None)
+    client.force_login(UserFactory(admin=True, is_superuser=True))
+    listing = client.get("/admin/api/apitoken/").content.decode()
+    assert "ของคนที่ย้ายไป" in listing and key not in listing and token.digest not in listing
+    assert client.get("/admin/api/apitoken/add/").status_code == 403
+    client.post(f"/admin/api/apitoken/{token.pk}/delete/", {"post": "yes"})
+    assert not ApiToken.objects.exists()
