@@ -25,6 +25,9 @@ SCOPES = (pagecache.SITE, pagecache.PROJECTS)
 
 
 def reader_kind(request) -> str:
+    """Who reads, as a part of the ETag and of the kept body's key: everybody logged in
+    reads the same rows (api.access), the public fewer. A rule that made readers differ
+    (by agency, say) would have to be part of this value, as in a kept page's key."""
     return "reader" if access.is_reader(request.user) else "public"
 
 

@@ -68,15 +68,9 @@ def environment(args) -> dict:
     return env
 
 
-def prepare(env: dict, workdir: Path) -> dict:
-    """Collect static files, log a manager in, and write the paths of each scenario."""
-    subprocess.run(
-        [VENV_BIN / "python", "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    script = r"""
+# Run by prepare() in a Django process of the benchmark's settings: logs a manager in, makes
+# the API token, and prints what the scenarios need as one JSON line.
+PREPARE_SCRIPT = r"""
 import json, random, sys
 from django.conf import settings
 from django.test import Client
@@ -119,11 +113,21 @@ print(json.dumps({
     "year": current,
 }))
 """
+
+
+def prepare(env: dict, workdir: Path) -> dict:
+    """Collect static files, log a manager in, and write the paths of each scenario."""
+    subprocess.run(
+        [VENV_BIN / "python", "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     out = subprocess.run(
         [
             VENV_BIN / "python",
             "-c",
-            "import django; django.setup()\n" + script,
+            "import django; django.setup()\n" + PREPARE_SCRIPT,
             json.dumps(SEARCH_TERMS),
         ],
         cwd=ROOT,
