@@ -131,6 +131,7 @@ def main_pages(demo) -> list[tuple[str, str | None, str, int]]:
         ("delegations", "head", "/approvals/delegations/", 200),
         ("notifications", "staff", "/notifications/", 200),
         ("notification settings", "staff", "/notifications/settings/", 200),
+        ("API tokens", "staff", "/account/tokens/", 200),
     ]
 
 
