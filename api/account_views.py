@@ -28,6 +28,8 @@ def tokens(request):
                 form.add_error(None, error)
             else:
                 # Shown on this answer only (never_cache: not kept by the browser either).
+                # Not Post/Redirect/Get: the key would have to wait in the session store
+                # for the redirected request; a reload asks to send the form again.
                 messages.success(request, _("สร้างโทเค็น «%(name)s» แล้ว") % {"name": token.name})
                 form = TokenForm()
         status = 200 if key else 422
