@@ -26,11 +26,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             key = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("รูปแบบโทเค็นไม่ถูกต้อง")) from None
-        token = (
-            ApiToken.objects.select_related("user", "user__agency")
-            .filter(digest=tokens.digest(key))
-            .first()
-        )
+        token = ApiToken.objects.select_related("user").filter(digest=tokens.digest(key)).first()
         now = timezone.now()
         if token is None or token.is_expired(now):
             raise exceptions.AuthenticationFailed(_("โทเค็นไม่ถูกต้องหรือหมดอายุแล้ว"))

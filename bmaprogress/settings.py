@@ -292,7 +292,6 @@ REST_FRAMEWORK = {
     # are declared (their count): X-Forwarded-For is not trusted by default.
     "NUM_PROXIES": env_int("BMA_API_NUM_PROXIES", 0),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "BMA Progress API",
