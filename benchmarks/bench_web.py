@@ -8,8 +8,12 @@ With the page cache on (the default), a project page or list page kept by any wo
 costs no rendering (REDIS_URL: one cache for all workers; without it each worker keeps its
 own); --no-page-cache measures rendering every view. Each round measures, one after the other on the same server: a bare Django view (the
 baseline, through the same middleware), the project page, the projects list, the search
-(the list with ?q=), the dashboard and the dashboard drilled down to an agency; requests/s and latency percentiles come from wrk's
-own counters (benchmarks/bench_wrk.lua). Pages are requested as a logged-in manager.
+(the list with ?q=), the dashboard and the dashboard drilled down to an agency, and the JSON
+API's project list (/api/v1/projects/, 50 projects a page with their steps, objectives,
+strategy links, KPI codes and budget: pages of a year followed by their cursors, and each
+agency's projects of the year, with a personal API token); requests/s and latency
+percentiles come from wrk's own counters (benchmarks/bench_wrk.lua). Pages are requested as
+a logged-in manager.
 """
 
 import argparse
@@ -37,6 +41,7 @@ TARGETS = {  # scenario: p95 limit in ms at the given concurrency
     "search": 100,
     "dashboard": 300,
     "drilldown": 300,
+    "api": 100,
 }
 PROJECT_SHARE_OF_BARE = 0.20
 
@@ -50,6 +55,9 @@ def environment(args) -> dict:
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_LOG_LEVEL="WARNING",
+        # The API's per-token limit (api/throttles.py) is still checked on every request,
+        # but set far above what wrk sends.
+        BMA_API_RATE_TOKEN="1000000/second",
         BENCH_STATIC_ROOT=args.static_root,
         # 0: no page kept (projects/pagecache.py), every view rendered.
         BMA_PAGE_CACHE_SECONDS="300" if args.page_cache else "0",
@@ -60,15 +68,9 @@ def environment(args) -> dict:
     return env
 
 
-def prepare(env: dict, workdir: Path) -> dict:
-    """Collect static files, log a manager in, and write the paths of each scenario."""
-    subprocess.run(
-        [VENV_BIN / "python", "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    script = r"""
+# Run by prepare() in a Django process of the benchmark's settings: logs a manager in, makes
+# the API token, and prints what the scenarios need as one JSON line.
+PREPARE_SCRIPT = r"""
 import json, random, sys
 from django.conf import settings
 from django.test import Client
@@ -76,6 +78,8 @@ from projects import thaidates
 from projects.models import FiscalYear, Project, User
 from projects.search import search_projects
 from django.utils import timezone
+from urllib.parse import urlsplit
+from api import services as api_services
 
 user, _ = User.objects.get_or_create(
     username="bench-manager", defaults={"role": User.Role.MANAGER, "first_name": "ผู้บริหาร"}
@@ -88,20 +92,42 @@ years = list(FiscalYear.objects.filter(year_be__in=[current, current - 1]))
 codes = list(Project.objects.filter(fiscal_year__in=years).values_list("code", flat=True))
 rng = random.Random(6)
 terms = json.loads(sys.argv[1])
+user.api_tokens.filter(name="bench").delete()
+_token, key = api_services.api_token_create(user=user, name="bench", expires_on=None)
+api_client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {key}")
+api_paths, url = [], f"/api/v1/projects/?year={current}&page_size=50"
+while url and len(api_paths) < 40:  # the first 40 pages of the year, by their cursors
+    api_paths.append(url)
+    answer = api_client.get(url, secure=settings.SECURE_SSL_REDIRECT)
+    assert answer.status_code == 200, (url, answer.status_code)
+    url = answer.json()["next"] and urlsplit(answer.json()["next"])._replace(scheme="", netloc="").geturl()
 print(json.dumps({
+    "token": key,
+    "api_paths": api_paths,
     "cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
     "projects_total": Project.objects.count(),
     "codes": rng.sample(codes, min(300, len(codes))),
     "pages": Project.objects.count() // settings.BMA_PROJECTS_PAGE_SIZE,
     "matches": {t: search_projects(Project.objects.all(), t).count() for t in terms},
     "agencies": sorted(set(Project.objects.values_list("agency__code", flat=True))),
+    "year": current,
 }))
 """
+
+
+def prepare(env: dict, workdir: Path) -> dict:
+    """Collect static files, log a manager in, and write the paths of each scenario."""
+    subprocess.run(
+        [VENV_BIN / "python", "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     out = subprocess.run(
         [
             VENV_BIN / "python",
             "-c",
-            "import django; django.setup()\n" + script,
+            "import django; django.setup()\n" + PREPARE_SCRIPT,
             json.dumps(SEARCH_TERMS),
         ],
         cwd=ROOT,
@@ -127,6 +153,9 @@ print(json.dumps({
             for code in info["agencies"]
             for status in ("", "&status=behind")
         ],
+        # The API as a client that pulls a year page by page, or one agency's projects.
+        "api": info["api_paths"]
+        + [f"/api/v1/projects/?year={info['year']}&agency={code}" for code in info["agencies"]],
     }
     for name, paths in scenarios.items():
         rng.shuffle(paths)
@@ -166,7 +195,7 @@ def start_server(env: dict, args) -> subprocess.Popen:
     sys.exit("gunicorn did not answer within 30 s")
 
 
-def wrk(args, name: str, workdir: Path, cookie: str, duration: int) -> dict:
+def wrk(args, name: str, workdir: Path, cookie: str, duration: int, token: str = "") -> dict:
     command = [
         "/usr/bin/wrk",
         f"-t{args.threads}",
@@ -180,21 +209,24 @@ def wrk(args, name: str, workdir: Path, cookie: str, duration: int) -> dict:
         "--",
         str(workdir / f"{name}.txt"),
         cookie,
+        # The API reads a token, not the session (api/authentication.py).
+        f"Token {token}" if name == "api" else "",
     ]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(line for line in out.splitlines() if line.startswith("RESULT "))
     return json.loads(line.removeprefix("RESULT "))
 
 
-def check_pages(args, workdir: Path, cookie: str) -> str:
+def check_pages(args, workdir: Path, cookie: str, token: str) -> str:
     """Every scenario's first path answers 200 (not a login redirect or an error page).
     Returns the cookies a browser then holds: the session's and the CSRF cookie the first
     page set (as a browser does: without it every page would set a new one)."""
-    for name in ("bare", "project", "list", "search", "dashboard", "drilldown"):
+    for name in ("bare", "project", "list", "search", "dashboard", "drilldown", "api"):
         path = (workdir / f"{name}.txt").read_text().splitlines()[0]
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{args.port}{path}", headers={"Cookie": cookie}
-        )
+        headers = {"Cookie": cookie}
+        if name == "api":
+            headers["Authorization"] = f"Token {token}"
+        request = urllib.request.Request(f"http://127.0.0.1:{args.port}{path}", headers=headers)
         opener = urllib.request.build_opener(NoRedirect)
         with opener.open(request) as response:
             if response.status != 200:
@@ -234,7 +266,7 @@ def main() -> None:
         help="keep no rendered page (projects/pagecache.py): the cost of rendering every view",
     )
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--scenarios", default="bare,project,list,search,dashboard,drilldown")
+    parser.add_argument("--scenarios", default="bare,project,list,search,dashboard,drilldown,api")
     parser.add_argument("--static-root", default="/tmp/bma-bench-static")
     args = parser.parse_args()
     env = environment(args)
@@ -244,13 +276,13 @@ def main() -> None:
     server = start_server(env, args)
     results: dict[str, list[dict]] = {}
     try:
-        info["cookie"] = check_pages(args, workdir, info["cookie"])
+        info["cookie"] = check_pages(args, workdir, info["cookie"], info["token"])
         names = args.scenarios.split(",")
         for name in names:
-            wrk(args, name, workdir, info["cookie"], args.warmup)
+            wrk(args, name, workdir, info["cookie"], args.warmup, info["token"])
         for _round in range(args.rounds):
             for name in names:
-                result = wrk(args, name, workdir, info["cookie"], args.duration)
+                result = wrk(args, name, workdir, info["cookie"], args.duration, info["token"])
                 results.setdefault(name, []).append(result)
                 print(
                     f"  round {_round + 1} {name:<10} {result['rps']:8.1f} req/s  p95 {result['p95_ms']:7.1f} ms",

@@ -1,8 +1,10 @@
 -- wrk script of benchmarks/bench_web.py: requests random paths from a file (one per
--- line) with the session cookie, and prints the numbers as one JSON line at the end.
---   wrk -s bench_wrk.lua ... http://127.0.0.1:8117 -- <paths file> <cookie header>
+-- line) with the session cookie (and an Authorization header for the API, when given),
+-- and prints the numbers as one JSON line at the end.
+--   wrk -s bench_wrk.lua ... http://127.0.0.1:8117 -- <paths file> <cookie header> [<authorization>]
 local paths = {}
 local cookie = ""
+local authorization = ""
 
 function init(args)
   local file = assert(io.open(args[1], "r"))
@@ -11,12 +13,14 @@ function init(args)
   end
   file:close()
   cookie = args[2] or ""
+  authorization = args[3] or ""
   math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
 end
 
 function request()
   local headers = {}
   if #cookie > 0 then headers["Cookie"] = cookie end
+  if #authorization > 0 then headers["Authorization"] = authorization end
   return wrk.format("GET", paths[math.random(#paths)], headers)
 end
 

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "projects",
     "indicators",
     "reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -281,6 +285,50 @@ BMA_PUBLIC_RATE = env_str("BMA_PUBLIC_RATE", "120/m")
 BMA_PUBLIC_PDF_RATE = env_str("BMA_PUBLIC_PDF_RATE", "10/m")
 # Seconds an anonymous visitor's browser (or a proxy) may keep a public page.
 BMA_PUBLIC_MAX_AGE = env_int("BMA_PUBLIC_MAX_AGE", 60)
+
+# The JSON API, /api/v1/ (api/): JSON only (the browsable API's pages would need inline
+# scripts), personal tokens only (no session: a page's cookies do not open the API),
+# throttled on the shared cache.
+BMA_API_PAGE_SIZE = env_int("BMA_API_PAGE_SIZE", 50)
+BMA_API_MAX_PAGE_SIZE = env_int("BMA_API_MAX_PAGE_SIZE", 200)
+# Requests per token, and per client address without a token ("<n>/second|minute|hour|day").
+BMA_API_RATES = {
+    "token": env_str("BMA_API_RATE_TOKEN", "600/minute"),
+    "anonymous": env_str("BMA_API_RATE_ANONYMOUS", "60/minute"),
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.MayRead"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttles.PerTokenThrottle",
+        "api.throttles.AnonymousThrottle",
+    ],
+    # The client address of an anonymous request is REMOTE_ADDR unless proxies in front
+    # are declared (their count): X-Forwarded-For is not trusted by default.
+    "NUM_PROXIES": env_int("BMA_API_NUM_PROXIES", 0),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BMA Progress API",
+    "DESCRIPTION": (
+        "API อ่านอย่างเดียวของระบบติดตามความคืบหน้าโครงการ กรุงเทพมหานคร: หน่วยงาน "
+        "ปีงบประมาณ โครงการ ผลการดำเนินงานรายเดือน (เฉพาะที่อนุมัติแล้ว) ผลการประเมินรายไตรมาส "
+        "ตัวชี้วัดและผลรายไตรมาส ไม่ส่งโทเค็นเห็นเฉพาะข้อมูลสาธารณะ แบ่งหน้าด้วย cursor "
+        "(ลิงก์ next / previous) และส่ง If-None-Match เพื่อรับ 304 เมื่อข้อมูลไม่เปลี่ยน\n\n"
+        "Read-only API of BMA Progress (Bangkok Metropolitan Administration): agencies, "
+        "fiscal years (Buddhist Era), projects, approved monthly reports, quarter "
+        "evaluations, KPIs and their quarter results. Without a token: only the public "
+        "data. Pages are cursors (follow `next`); send `If-None-Match` with the last ETag "
+        "to get 304 when nothing changed."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 LOGGING = {
     "version": 1,

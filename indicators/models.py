@@ -126,6 +126,8 @@ class Indicator(models.Model):
     projects = models.ManyToManyField(
         Project, verbose_name=_("โครงการที่สนับสนุน"), related_name="indicators", blank=True
     )
+    # For the API's updated_since (issue 17); the KPI's own row only, not its levels.
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 
     history = HistoricalRecords(verbose_name=_("ประวัติตัวชี้วัด"))
     objects = IndicatorQuerySet.as_manager()

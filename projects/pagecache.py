@@ -161,6 +161,8 @@ IGNORED = frozenset(
         "axes",
         "django_tasks_database",
         "reports.ReportJob",
+        # Personal API tokens (api/): shown only on their owner's tokens page, never kept.
+        "api",
         # Who may approve for whom: decides what a head sees, on pages never kept.
         "projects.ApprovalDelegation",
         # A person's own notices and choices: the bell is outside every kept body.

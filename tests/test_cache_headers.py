@@ -44,6 +44,11 @@ PUBLIC_FOR_ANONYMOUS = {
     "public:indicator",
     "robots",
 }
+# The JSON API's data (api/polling.py): a page's session does not open it, so every role
+# here reads it as the public does, and gets ``no-cache`` with an ETag and
+# ``Vary: Authorization``: a cache may keep the public answer but asks each time (304 when
+# unchanged). A token's answer is private, no-store (tests/test_api.py).
+API_DATA = {key for key in matrix.MATRIX if key.startswith("api:")} - {"api:schema", "api:docs"}
 
 
 def directives(header: str | None) -> dict[str, str | None]:
@@ -80,6 +85,12 @@ def test_every_page_and_file_of_every_role_is_private_no_store(client, world, ke
         seen[role] = (response.status_code, response.get("Cache-Control"))
         if response.status_code == 200 and response.has_header("Content-Disposition"):
             files.append(role)
+        if key in API_DATA:
+            assert "Authorization" in response["Vary"] and response.has_header("ETag")
+            seen[role] = (
+                response.status_code,
+                "private, no-store" if seen[role][1] == "no-cache" else seen[role][1],
+            )
     public_for = {"anonymous"} if key in PUBLIC_FOR_ANONYMOUS else set()
     assert {
         role: seen[role]

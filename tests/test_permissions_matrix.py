@@ -179,6 +179,24 @@ MATRIX = {
     "public:indicator": ("get", {"code": "indicator"}, PUBLIC),
     "robots": ("get", {}, PUBLIC),
     "sitemap": ("get", {}, PUBLIC),
+    # personal API tokens (issue 17): each person's own; another's token is not found
+    "api_tokens": ("get", {}, EVERYBODY),
+    "api_token_revoke": ("post", {"token_id": 999999}, EVERYBODY),
+    # the JSON API (api/): the public data without a token, while BMA_PUBLIC_SITE is on
+    # (as in the tests); a page's session does not open it (tokens only: tests/test_api.py)
+    "api:schema": ("get", {}, PUBLIC),
+    "api:docs": ("get", {}, PUBLIC),
+    "api:agency-list": ("get", {}, PUBLIC),
+    "api:agency-detail": ("get", {"code": "agency"}, PUBLIC),
+    "api:fiscal-year-list": ("get", {}, PUBLIC),
+    "api:fiscal-year-detail": ("get", {"year_be": "year"}, PUBLIC),
+    "api:project-list": ("get", {}, PUBLIC),
+    "api:project-detail": ("get", {"code": "project"}, PUBLIC),
+    "api:monthly-report-list": ("get", {}, PUBLIC),
+    "api:quarter-evaluation-list": ("get", {}, PUBLIC),
+    "api:kpi-list": ("get", {}, PUBLIC),
+    "api:kpi-detail": ("get", {"code": "indicator"}, PUBLIC),
+    "api:kpi-result-list": ("get", {}, PUBLIC),
 }
 
 

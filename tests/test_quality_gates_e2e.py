@@ -136,6 +136,7 @@ def main_pages(demo) -> list[tuple[str, str | None, str, int]]:
         ("public project page", None, f"/public/projects/{SEED_CODE}/", 200),
         ("public agency summary", None, f"/public/agencies/{demo['current'].agency.code}/", 200),
         ("public KPI page", None, f"/public/indicators/{demo['indicator'].code}/", 200),
+        ("API tokens", "staff", "/account/tokens/", 200),
     ]
 
 

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from api import account_views
+
+urlpatterns = [
+    path("", account_views.tokens, name="api_tokens"),
+    path("<int:token_id>/revoke/", account_views.revoke, name="api_token_revoke"),
+]
