@@ -79,7 +79,7 @@ from projects.models import FiscalYear, Project, User
 from projects.search import search_projects
 from django.utils import timezone
 from urllib.parse import urlsplit
-from api import services as api_services
+from reports.api import services as api_services
 
 user, _ = User.objects.get_or_create(
     username="bench-manager", defaults={"role": User.Role.MANAGER, "first_name": "ผู้บริหาร"}

@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "api",
+    "reports.api",
 ]
 
 MIDDLEWARE = [
@@ -297,12 +297,12 @@ BMA_API_RATES = {
     "anonymous": env_str("BMA_API_RATE_ANONYMOUS", "60/minute"),
 }
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["api.access.MayRead"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["reports.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["reports.api.access.MayRead"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "api.throttles.PerTokenThrottle",
-        "api.throttles.AnonymousThrottle",
+        "reports.api.throttles.PerTokenThrottle",
+        "reports.api.throttles.AnonymousThrottle",
     ],
     # The client address of an anonymous request is REMOTE_ADDR unless proxies in front
     # are declared (their count): X-Forwarded-For is not trusted by default.

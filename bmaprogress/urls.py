@@ -24,8 +24,8 @@ urlpatterns = [
     path("dashboard/", include("reports.dashboard_urls")),
     path("imports/", include("projects.imports.urls")),
     path("open-data/", include("reports.opendata.urls")),
-    path("api/v1/", include("api.urls")),
-    path("account/tokens/", include("api.account_urls")),
+    path("api/v1/", include("reports.api.urls")),
+    path("account/tokens/", include("reports.api.account_urls")),
     path("admin/", admin.site.urls),
     # Issue 17: the public pages (404 while BMA_PUBLIC_SITE is off), for crawlers too.
     path("public/", include("reports.public_urls")),

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from api import services
+from reports.api import services
 from projects import pagecache
 from projects.models import BudgetTransfer, BudgetType, User
 from tests.factories import (

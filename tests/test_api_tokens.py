@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from api import services
-from api.models import ApiToken
+from reports.api import services
+from reports.api.models import ApiToken
 from tests.factories import ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -44,7 +44,7 @@ PUBLIC_FOR_ANONYMOUS = {
     "public:indicator",
     "robots",
 }
-# The JSON API's data (api/polling.py): a page's session does not open it, so every role
+# The JSON API's data (reports/api/polling.py): a page's session does not open it, so every role
 # here reads it as the public does, and gets ``no-cache`` with an ETag and
 # ``Vary: Authorization``: a cache may keep the public answer but asks each time (304 when
 # unchanged). A token's answer is private, no-store (tests/test_api.py).

@@ -84,6 +84,8 @@ MATRIX = {
     # An anonymous visitor gets the public list while the public site is on (issue 17).
     "home": ("get", {}, {**EVERYBODY, "anonymous": ALLOWED}),
     "login": ("get", {}, PUBLIC),
+    # The language menu (issue 17): a link for everybody, logged in or not (a redirect).
+    "language": ("get", {"code": "th"}, PUBLIC),
     # Logging out ends on the login page, whoever you were.
     "logout": ("post", {}, dict.fromkeys(ROLES, LOGIN)),
     # projects: reading

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from api import services
-from api.forms import TokenForm
-from api.models import ApiToken
+from reports.api import services
+from reports.api.forms import TokenForm
+from reports.api.models import ApiToken
 
 
 @login_required

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api import tokens
-from api.models import ApiToken
+from reports.api import tokens
+from reports.api.models import ApiToken
 from projects import permissions
 from projects.models import User
 

@@ -7,11 +7,11 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
-from api import access, serializers
-from api.filters import ApiFilters
-from api.paging import ApiCursorPagination
-from api.polling import Polled
-from api.schema import ApiSchema
+from reports.api import access, serializers
+from reports.api.filters import ApiFilters
+from reports.api.paging import ApiCursorPagination
+from reports.api.polling import Polled
+from reports.api.schema import ApiSchema
 from indicators.models import Indicator
 from projects.models import Agency, FiscalYear
 

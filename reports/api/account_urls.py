@@ -1,6 +1,6 @@
 from django.urls import path
 
-from api import account_views
+from reports.api import account_views
 
 urlpatterns = [
     path("", account_views.tokens, name="api_tokens"),

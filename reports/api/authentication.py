@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from api import tokens
-from api.models import ApiToken
+from reports.api import tokens
+from reports.api.models import ApiToken
 
 SCHEMES = (b"token", b"bearer")
 # "Last used" is written at most once a minute per token: a client that polls every

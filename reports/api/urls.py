@@ -5,8 +5,8 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
-from api import views
-from api.schema import DocsView
+from reports.api import views
+from reports.api.schema import DocsView
 
 app_name = "api"
 

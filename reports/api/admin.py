@@ -3,7 +3,7 @@ person who left; nobody adds a token here (its key is shown once, to its owner).
 
 from django.contrib import admin
 
-from api.models import ApiToken
+from reports.api.models import ApiToken
 
 
 @admin.register(ApiToken)

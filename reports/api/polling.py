@@ -18,7 +18,7 @@ from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from api import access
+from reports.api import access
 from projects import pagecache
 
 SCOPES = (pagecache.SITE, pagecache.PROJECTS)

@@ -5,7 +5,7 @@ requests with one, per client address for anonymous ones. The rates are settings
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
-from api.models import ApiToken
+from reports.api.models import ApiToken
 
 
 class SettingsRate:
