@@ -30,7 +30,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     )
     list_filter = ("kind", "result_level")
     search_fields = ("code", "label", "name")
-    filter_horizontal = ("projects",)
+    filter_horizontal = ("projects", "strategy_nodes")
     inlines = [IndicatorLevelInline]
 
 

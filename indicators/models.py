@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models import FiscalYear, Project
+from projects.models import FiscalYear, Project, StrategyNode
 
 LEVEL_RANGE = range(1, 6)
 QUARTERS = range(1, 5)
@@ -124,6 +124,12 @@ class Indicator(models.Model):
     )
     projects = models.ManyToManyField(
         Project, verbose_name=_("โครงการที่สนับสนุน"), related_name="indicators", blank=True
+    )
+    strategy_nodes = models.ManyToManyField(
+        StrategyNode,
+        verbose_name=_("ยุทธศาสตร์ที่สนับสนุน"),
+        related_name="indicators",
+        blank=True,
     )
 
     history = HistoricalRecords(verbose_name=_("ประวัติตัวชี้วัด"))

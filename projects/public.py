@@ -50,8 +50,4 @@ def public_entries(entries: QuerySet[ProgressEntry] | None = None) -> QuerySet[P
 
 def public_project_fields(model=Project) -> list[str]:
     """Concrete field names of ``model`` a visitor may see."""
-    return [
-        f.name
-        for f in model._meta.concrete_fields
-        if f.name not in PRIVATE_PROJECT_FIELDS
-    ]
+    return [f.name for f in model._meta.concrete_fields if f.name not in PRIVATE_PROJECT_FIELDS]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.imports import views
+from projects.imports import strategy_views, views
 
 app_name = "imports"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("plan/template.xlsx", views.plan_template, name="plan_template"),
     path("plan/export/", views.plan_export, name="plan_export"),
     path("plan/<str:token>/", views.plan_preview, name="plan_preview"),
+    path("strategy/", strategy_views.tree_upload, name="strategy"),
+    path("strategy/confirm/", strategy_views.tree_confirm, name="strategy_confirm"),
 ]

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from projects.models.agencies import Agency, FiscalYear
 from projects.models.budget import BudgetSource, BudgetType, money_field
 from projects.models.reports import ProgressEntry
+from projects.models.strategy import StrategyNode
 
 MONEY = money_field(None)
 
@@ -149,6 +150,16 @@ class StrategyLink(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="strategy_links")
     order = models.PositiveSmallIntegerField(_("ลำดับ"))
     text = models.CharField(_("ยุทธศาสตร์"), max_length=500)
+    # The node the text names (projects.strategy.match_code); None until matched, by the
+    # importers or by an administrator (ลิงก์ยุทธศาสตร์ที่ยังไม่จับคู่). The text is kept.
+    node = models.ForeignKey(
+        StrategyNode,
+        verbose_name=_("ยุทธศาสตร์ในแผนพัฒนา"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="links",
+    )
 
     class Meta:
         verbose_name = _("การสนับสนุนยุทธศาสตร์")
@@ -160,6 +171,15 @@ class StrategyLink(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class UnmatchedStrategyLink(StrategyLink):
+    """The admin's list of links whose text names no node (ลิงก์ยุทธศาสตร์ที่ยังไม่จับคู่)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("ลิงก์ยุทธศาสตร์ที่ยังไม่จับคู่")
+        verbose_name_plural = _("ลิงก์ยุทธศาสตร์ที่ยังไม่จับคู่")
 
 
 class PlanStep(models.Model):
