@@ -25,6 +25,11 @@ LEVEL_WORDS = {
 }
 
 
+class StrategyNodeManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
 class StrategyNode(models.Model):
     level = models.CharField(_("ระดับ"), max_length=20, choices=StrategyLevel.choices)
     code = models.CharField(_("รหัส"), max_length=30, unique=True, help_text=_("เช่น 5, 5.5, 5.5.1"))
@@ -38,6 +43,8 @@ class StrategyNode(models.Model):
         related_name="children",
     )
     order = models.PositiveIntegerField(_("ลำดับ"), default=0)
+
+    objects = StrategyNodeManager()
 
     class Meta:
         verbose_name = _("ยุทธศาสตร์ (ด้าน มิติ เป้าหมาย)")
@@ -61,6 +68,11 @@ class StrategyNode(models.Model):
 
     def __str__(self):
         return self.label
+
+    def natural_key(self) -> tuple[str]:
+        """Fixtures name a node by its code (fixtures/seed.json links the routine node "R",
+        whatever its id)."""
+        return (self.code,)
 
     @property
     def label(self) -> str:
