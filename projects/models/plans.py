@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -20,6 +20,15 @@ MONEY = money_field(None)
 class ProjectQuerySet(models.QuerySet):
     def for_agency(self, agency):
         return self.filter(agency=agency)
+
+    def under_strategy(self, node_ids):
+        """The projects with a strategy link to one of ``node_ids`` (a node and its
+        subtree: StrategyNode.subtree_ids)."""
+        from projects.models.plans import StrategyLink
+
+        return self.filter(
+            Exists(StrategyLink.objects.filter(project=OuterRef("pk"), node_id__in=node_ids))
+        )
 
     def with_budget(self):
         """Annotate ``budget_after`` (the allocated amount plus every transfer; None for a

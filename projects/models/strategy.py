@@ -91,6 +91,15 @@ class StrategyNode(models.Model):
             nodes.insert(0, nodes[0].parent)
         return nodes
 
+    def subtree_ids(self) -> list[int]:
+        """The node's id and those of every node under it (one query: the tree is three
+        levels deep)."""
+        return list(
+            StrategyNode.objects.filter(
+                Q(pk=self.pk) | Q(parent=self.pk) | Q(parent__parent=self.pk)
+            ).values_list("pk", flat=True)
+        )
+
     def clean(self):
         errors = node_errors(self.level, self.code, self.parent)
         if self.pk and self.parent_id == self.pk:
