@@ -107,9 +107,10 @@ def _groups(filters, level: str) -> list[StrategyNode]:
     return list(nodes.order_by("order", "code"))
 
 
-def strategy_rows(filters) -> tuple[str | None, list[StrategyRow]]:
-    """(the level grouped by, a row per node of that level, in the tree's order): three
-    queries (the groups, the targets, the aggregate), kept as the dashboard's numbers."""
+def strategy_rows(filters, target=None) -> tuple[str | None, list[StrategyRow]]:
+    """(the level grouped by, a row per node of that level, in the tree's order): two
+    queries (the groups, the aggregate; a third for the quarter's disbursement targets
+    unless ``target`` is the summary's), kept as the dashboard's numbers."""
     level = group_level(filters)
     if level is None:
         return None, []
@@ -118,7 +119,7 @@ def strategy_rows(filters) -> tuple[str | None, list[StrategyRow]]:
     if seconds and (kept := cache.get(key)) is not None:
         return level, kept
     groups = _groups(filters, level)
-    sums = _sums(filters, level, [node.pk for node in groups])
+    sums = _sums(filters, level, [node.pk for node in groups], target)
     zero = (0, 0, 0, 0, 0, 0, 0, 0, 0)
     rows = [_row(node, sums.get(node.pk, zero)) for node in groups]
     if seconds:
@@ -142,10 +143,10 @@ def _row(node, values) -> StrategyRow:
     )
 
 
-def _sums(filters, level: str, group_ids: list[int]) -> dict[int, tuple]:
+def _sums(filters, level: str, group_ids: list[int], target) -> dict[int, tuple]:
     if not group_ids:
         return {}
-    target = dashboard_budget.quarter_target(filters)
+    target = target or dashboard_budget.quarter_target(filters)
     per_project = (
         dashboard_budget.with_disbursement(dashboard.projects_with_status(filters), target)
         .order_by()

@@ -57,7 +57,9 @@ def dashboard_index(request):
         # of the URL (its links keep the filters): its HTML is kept as long as the summary.
         context["summary_key"] = dashboard.cache_key(filters)
         context["cache_seconds"] = dashboard.cache_seconds()
-        level, context["strategy_rows"] = dashboard_strategy.strategy_rows(filters)
+        level, context["strategy_rows"] = dashboard_strategy.strategy_rows(
+            filters, context["summary"].budget_target
+        )
         context["strategy_level"] = level
         context["strategy_level_label"] = dashboard_strategy.level_label(level)
         context["strategy_levels"] = [

@@ -403,10 +403,11 @@ def more_projects(year_data, count, start):
 # session with its user and the revision tokens, years, agencies, moved deadlines, agency
 # aggregate, monthly counts, the reporting rates (projects/rates.py: projects per
 # agency, entries, sent submissions), and the budget columns (reports/dashboard_budget.py:
-# the year's targets, the budget aggregate, the monthly disbursement)
-OVERVIEW_QUERIES = 13
+# the year's targets, the budget aggregate, the monthly disbursement), and the strategy
+# table (reports/dashboard_strategy.py: the nodes of the level, their aggregate)
+OVERVIEW_QUERIES = 15
 # the same, plus the count and one page of the drilled-down projects
-DRILLED_QUERIES = 15
+DRILLED_QUERIES = 17
 
 
 @pytest.mark.django_db
