@@ -117,21 +117,20 @@ def strategy_rows_check(rows: Sequence[NodeRow]) -> tuple[list[NodeChange], list
             errors.extend(RowError(row.row, columns[field], str(m)) for m in messages)
         if not found:
             planned[code] = StrategyNode(level=level, code=code, name=name, parent=parent)
+    codes = {node.pk: code for code, node in stored.items()}
+    by_code = {row.code.strip(): row.row for row in rows}
     changes = [
-        _change(row.row, node, stored.get(code)) for code, node, row in _with_rows(planned, rows)
+        _change(by_code[code], node, stored.get(code), codes) for code, node in planned.items()
     ]
     return changes, errors
 
 
-def _with_rows(planned, rows):
-    by_code = {row.code.strip(): row for row in rows}
-    return [(code, node, by_code[code]) for code, node in planned.items()]
-
-
-def _change(row: int, node: StrategyNode, old: StrategyNode | None) -> NodeChange:
+def _change(row: int, node: StrategyNode, old: StrategyNode | None, codes) -> NodeChange:
     if old is None:
         action = "create"
-    elif old.name == node.name and old.parent_id == (node.parent.pk if node.parent else None):
+    elif old.name == node.name and codes.get(old.parent_id) == (
+        node.parent.code if node.parent else None
+    ):
         action = "same"
     else:
         action = "update"
