@@ -12,6 +12,7 @@ two nodes of a group counts once in it, and once in each group it supports. Kept
 the dashboard's numbers (dashboard.cache_key) for BMA_DASHBOARD_CACHE_SECONDS.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,6 +26,8 @@ from projects.money import percent_of
 from reports import dashboard, dashboard_budget
 
 GROUP_LEVELS = (strategy.PILLAR, strategy.DIMENSION, strategy.GOAL)
+# What a node's code may be ("5", "5.5.1", "R"): anything else is looked up nowhere.
+_CODE = re.compile(r"[0-9A-Za-z.]{1,30}")
 
 
 def node_filters(params) -> dict:
@@ -32,7 +35,7 @@ def node_filters(params) -> dict:
     level is no filter): one query for a node (with its ancestors), one for its subtree."""
     values: dict = {"group": params.get("group") if params.get("group") in GROUP_LEVELS else ""}
     code = params.get("node") or ""
-    if code and len(code) <= 30:
+    if _CODE.fullmatch(code):
         node = StrategyNode.objects.select_related("parent__parent").filter(code=code).first()
         if node is not None:
             values.update(node=node, node_ids=tuple(node.subtree_ids()))
