@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from projects import strategy
 from projects.models import StrategyLink, StrategyNode
-from tests.factories import AgencyFactory, FiscalYearFactory, UserFactory
+from tests.factories import AgencyFactory, FiscalYearFactory, UserFactory, strategy_top_levels
 from tests.html import page_of, text_of
 from tests.test_dashboard import DRILLED_QUERIES, OVERVIEW_QUERIES, YEAR, make_project
 
@@ -33,14 +33,15 @@ def link(project, *nodes):
 def tree_data(db):
     year = FiscalYearFactory(year_be=YEAR)
     agency = AgencyFactory(code="01000000", name="สำนักงานเลขานุการสภากรุงเทพมหานคร")
-    pillar = StrategyNode.objects.get(code="5")
+    top = strategy_top_levels()
+    pillar = top["5"]
     dimension = StrategyNode.objects.create(
         level=strategy.DIMENSION, code="5.1", name="มิติ", parent=pillar
     )
     goal = StrategyNode.objects.create(
         level=strategy.GOAL, code="5.1.1", name="เป้าหมาย", parent=dimension
     )
-    other = StrategyNode.objects.get(code="1")
+    other = top["1"]
     projects = {
         # planned 100 on the measuring day: 20 is behind, 100 is not
         "behind": make_project(agency, year, "01000000-1", actual=20, september=True),

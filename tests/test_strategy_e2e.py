@@ -17,6 +17,7 @@ from tests.factories import (
     ProgressEntryFactory,
     ProjectFactory,
     UserFactory,
+    strategy_top_levels,
 )
 
 pytestmark = pytest.mark.e2e
@@ -26,14 +27,15 @@ pytestmark = pytest.mark.e2e
 def data(db):
     year = FiscalYearFactory(year_be=2569)
     agency = AgencyFactory(code="01000000", name="สำนักงานเลขานุการสภากรุงเทพมหานคร")
-    pillar = StrategyNode.objects.get(code="5")
+    top = strategy_top_levels()
+    pillar = top["5"]
     dimension = StrategyNode.objects.create(
         level=strategy.DIMENSION, code="5.1", name="การมีส่วนร่วมของประชาชน", parent=pillar
     )
     goal = StrategyNode.objects.create(
         level=strategy.GOAL, code="5.1.1", name="ประชาชนมีส่วนร่วม", parent=dimension
     )
-    for n, (node, percent) in enumerate(((goal, 40), (StrategyNode.objects.get(code="1"), 80))):
+    for n, (node, percent) in enumerate(((goal, 40), (top["1"], 80))):
         project = ProjectFactory(
             agency=agency, fiscal_year=year, code=f"01000000-{n + 1}", name=f"โครงการที่ {n + 1}"
         )

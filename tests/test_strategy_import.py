@@ -12,7 +12,12 @@ from projects import strategy, strategy_services
 from projects.imports import strategy_read
 from projects.models import StrategyLink, StrategyNode
 from projects.strategy_services import NodeRow
-from tests.factories import ProjectFactory, StrategyLinkFactory, UserFactory
+from tests.factories import (
+    ProjectFactory,
+    StrategyLinkFactory,
+    UserFactory,
+    strategy_top_levels,
+)
 from tests.html import page_of
 
 HEADER = ("ระดับ", "รหัส", "ชื่อ", "รหัสแม่")
@@ -38,6 +43,11 @@ def upload(client, data: bytes, name="tree.xlsx"):
     file = io.BytesIO(data)
     file.name = name
     return client.post("/imports/strategy/", {"file": file})
+
+
+@pytest.fixture(autouse=True)
+def top_levels(db):
+    return strategy_top_levels()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from projects import strategy, strategy_services
 from projects.models import StrategyLink, StrategyNode
-from tests.factories import ProjectFactory, StrategyLinkFactory
+from tests.factories import ProjectFactory, StrategyLinkFactory, strategy_top_levels
 
 MIGRATION = importlib.import_module("projects.migrations.0020_strategy_links_match")
 
@@ -80,17 +80,10 @@ def _node(code, level, name, parent=None):
 
 @pytest.fixture
 def tree(db):
-    pillar = StrategyNode.objects.get(code="5")  # made by migration 0020
+    pillar = strategy_top_levels()["5"]
     dimension = _node("5.5", strategy.DIMENSION, "มิติทดสอบ", pillar)
     goal = _node("5.5.1", strategy.GOAL, "เป้าหมายทดสอบ", dimension)
     return {"5": pillar, "5.5": dimension, "5.5.1": goal, "R": StrategyNode.objects.get(code="R")}
-
-
-def test_migration_0020_made_the_seven_pillars_and_the_routine_node(db):
-    pillars = StrategyNode.objects.filter(level=strategy.PILLAR).order_by("code")
-    assert [(n.code, n.name) for n in pillars] == MIGRATION.PILLARS
-    assert pillars.get(code="2").name == "มหานครสีเขียว สะดวกสบาย"
-    assert StrategyNode.objects.get(code="R").name == "ภารกิจงานประจำของหน่วยงาน"
 
 
 def test_the_migration_matches_old_links_and_keeps_the_unmatched_ones(tree):
@@ -110,6 +103,7 @@ def test_the_migration_matches_old_links_and_keeps_the_unmatched_ones(tree):
 
 
 def test_links_match_moves_a_link_down_once_the_deeper_node_exists(db):
+    strategy_top_levels()
     project = ProjectFactory()
     link = StrategyLinkFactory(project=project, order=1, text=SAMPLES[0])
     picked = StrategyLinkFactory(project=project, order=2, text="ข้อความอิสระ")
@@ -143,3 +137,36 @@ def test_a_new_projects_links_are_matched(tree):
     )
     links = list(project.strategy_links.order_by("order"))
     assert [link.node for link in links] == [tree["5.5.1"], tree["R"], None]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0020_on_the_schema_before_it():
+    """The real migration: back to 0019, old free-text links written with the models of
+    then, forward again."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("projects", "0019_strategy_tree")]
+    after = [("projects", "0020_strategy_links_match")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    agency = old.get_model("projects", "Agency").objects.create(code="01000000", name="ก")
+    year = old.get_model("projects", "FiscalYear").objects.create(year_be=2564)
+    project = old.get_model("projects", "Project").objects.create(
+        code="01000000-1", name="ข", agency=agency, fiscal_year=year
+    )
+    Link = old.get_model("projects", "StrategyLink")
+    for order, text in enumerate(
+        ["ภารกิจงานประจำของหน่วยงาน", "ด้านที่ 2 มหานครสีเขียว / มิติที่ 2.9", "อื่น ๆ"], start=1
+    ):
+        Link.objects.create(project=project, order=order, text=text)
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    links = new.get_model("projects", "StrategyLink").objects.order_by("order")
+    assert [link.node.code if link.node else None for link in links] == ["R", "2", None]
+    pillars = new.get_model("projects", "StrategyNode").objects.filter(level="pillar")
+    assert sorted(pillars.values_list("code", "name")) == MIGRATION.PILLARS
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
