@@ -202,3 +202,35 @@ def test_the_page_importer_links_strategy_lines(db):
     links = StrategyLink.objects.filter(project__code="01000000-2462")
     assert links.count() == 4
     assert set(links.values_list("node__code", flat=True)) == {"R"}
+
+
+def test_the_plan_workbook_links_new_and_changed_strategy_lines(db):
+    from tests.factories import AgencyFactory, FiscalYearFactory
+    from tests.test_plan_xlsx import AGENCY, YEAR, project_row, run, workbook
+
+    agency, year = AgencyFactory(code=AGENCY), FiscalYearFactory(year_be=YEAR)
+    admin = UserFactory(admin=True, username="admin-strategy")
+    assert run(workbook(), agency, year, admin).applied
+    links = StrategyLink.objects.filter(project__code=f"{AGENCY}-2462").order_by("order")
+    # "**** ภารกิจงานประจำของหน่วยงาน ****" is not the routine line exactly: unmatched
+    assert [link.node.code if link.node else None for link in links] == [None, "5"]
+    changed = workbook(projects=[project_row(strategy="ภารกิจงานประจำของหน่วยงาน")])
+    assert run(changed, agency, year, admin).applied
+    assert [link.node.code for link in links.all()] == ["R"]
+
+
+def test_the_print_view_shows_each_links_path(client, db):
+    from tests.factories import FiscalYearFactory
+
+    project = ProjectFactory(fiscal_year=FiscalYearFactory(year_be=2569))
+    pillar = StrategyNode.objects.get(code="5")
+    dimension = StrategyNode.objects.create(
+        level=strategy.DIMENSION, code="5.5", name="มิติทดสอบ", parent=pillar
+    )
+    StrategyLinkFactory(project=project, order=1, node=dimension, text="ด้านที่ 5 / มิติที่ 5.5")
+    client.force_login(UserFactory(manager=True))
+    text = page_of(client.get(f"/projects/{project.code}/print/")).text(".strategy")
+    assert text == "ด้านที่ 5 มหานครประชาธิปไตย › มิติที่ 5.5 มิติทดสอบ"
+    page = page_of(client.get(f"/projects/{project.code}/"))
+    hrefs = [a.get("href") for a in page.all(".strategy-path a")]
+    assert hrefs == ["/dashboard/?year=2569&node=5", "/dashboard/?year=2569&node=5.5"]
