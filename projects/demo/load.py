@@ -286,6 +286,13 @@ def _ensure_entries(report, project, spec: ProjectSpec, today: dt.date, reporter
     return added
 
 
+def _nodes_of(projects) -> set[int]:
+    from projects.models import StrategyLink
+
+    links = StrategyLink.objects.filter(project__in=projects, node__isnull=False)
+    return set(links.values_list("node_id", flat=True))
+
+
 def _ensure_indicators(report, year_be: int, projects: dict, years: dict, evaluator) -> None:
     """The KPIs with their five levels, their projects, and the quarters สยป. has scored."""
     from indicators.models import Indicator, IndicatorLevel, IndicatorQuarterResult
@@ -306,7 +313,10 @@ def _ensure_indicators(report, year_be: int, projects: dict, years: dict, evalua
         )
         report.count("indicators", created)
         if created:
-            indicator.projects.add(*(projects[code][0] for code in spec.project_codes))
+            supported = [projects[code][0] for code in spec.project_codes]
+            indicator.projects.add(*supported)
+            # A KPI supports the nodes its projects support (issue 18).
+            indicator.strategy_nodes.add(*_nodes_of(supported))
             IndicatorLevel.objects.bulk_create(
                 IndicatorLevel(indicator=indicator, level=level, description=text)
                 for level, text in enumerate(level_criteria(spec.subject, spec.year_be), start=1)
