@@ -123,4 +123,6 @@ def tree_confirm(request):
             "same": sum(1 for c in changes if c.action == "same"),
         },
     )
-    return redirect("admin:projects_strategynode_changelist")
+    if request.user.is_staff:  # the tree in the Django admin
+        return redirect("admin:projects_strategynode_changelist")
+    return redirect("imports:strategy")
