@@ -42,6 +42,22 @@ def node_filters(params) -> dict:
     return values
 
 
+def node_options(filters) -> list[tuple[str, str, bool]]:
+    """(code, label indented by level, selected) of every node, in the tree's order: the
+    filter's choices (one query)."""
+    nodes = StrategyNode.objects.order_by("code").values_list("code", "level", "name")
+    chosen = filters.node.code if filters.node else None
+    indent = {strategy.DIMENSION: "\u00a0\u00a0", strategy.GOAL: "\u00a0\u00a0\u00a0\u00a0"}
+    return [
+        (
+            code,
+            indent.get(level, "") + StrategyNode(level=level, code=code, name=name).label,
+            code == chosen,
+        )
+        for code, level, name in nodes
+    ]
+
+
 def group_level(filters) -> str | None:
     """The level the table groups by: ?group= if it is under the node, else the level under
     the node (None under a เป้าหมาย or routine work: only its projects are left)."""

@@ -61,6 +61,7 @@ def dashboard_index(request):
             filters, context["summary"].budget_target
         )
         context["strategy_level"] = level
+        context["node_options"] = dashboard_strategy.node_options(filters)
         context["strategy_level_label"] = dashboard_strategy.level_label(level)
         context["strategy_levels"] = [
             (value, dashboard_strategy.level_label(value))
