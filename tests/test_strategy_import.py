@@ -234,3 +234,17 @@ def test_the_print_view_shows_each_links_path(client, db):
     page = page_of(client.get(f"/projects/{project.code}/"))
     hrefs = [a.get("href") for a in page.all(".strategy-path a")]
     assert hrefs == ["/dashboard/?year=2569&node=5", "/dashboard/?year=2569&node=5.5"]
+
+
+def test_hostile_workbooks_are_refused_with_thai_messages(admin_client):
+    before = StrategyNode.objects.count()
+    # A formula has no value to read (openpyxl keeps no cached result): the cell is empty.
+    read = strategy_read.read(workbook([("ด้าน", "=1+8", "ชื่อ", None)]))
+    _changes, errors = strategy_services.strategy_rows_check(read.rows)
+    assert [(e.row, e.column) for e in errors] == [(2, "รหัส")]
+    many = strategy_read.read(workbook([("ด้าน", str(n), "ก", None) for n in range(6_000)]))
+    assert any("เกิน" in p.message for p in many.problems)
+    response = upload(admin_client, b"PK\x03\x04" + b"\x00" * 100)
+    assert response.status_code == 200
+    assert page_of(response).all("input[name=payload]") == []
+    assert StrategyNode.objects.count() == before
