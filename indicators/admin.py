@@ -33,7 +33,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     list_editable = ("is_internal",)
     list_filter = ("is_internal", "kind", "result_level")
     search_fields = ("code", "label", "name")
-    filter_horizontal = ("projects",)
+    filter_horizontal = ("projects", "strategy_nodes")
     inlines = [IndicatorLevelInline]
 
 

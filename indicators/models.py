@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from projects.models import FiscalYear, Project
+from projects.models import FiscalYear, Project, StrategyNode
 
 LEVEL_RANGE = range(1, 6)
 QUARTERS = range(1, 5)
@@ -128,6 +128,12 @@ class Indicator(models.Model):
     )
     # For the API's updated_since (issue 17); the KPI's own row only, not its levels.
     updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+    strategy_nodes = models.ManyToManyField(
+        StrategyNode,
+        verbose_name=_("ยุทธศาสตร์ที่สนับสนุน"),
+        related_name="indicators",
+        blank=True,
+    )
 
     history = HistoricalRecords(verbose_name=_("ประวัติตัวชี้วัด"))
     objects = IndicatorQuerySet.as_manager()

@@ -32,7 +32,7 @@ from indicators.models import (
 )
 from indicators.services import BASELINE_REASON
 from projects import progress, rates, thaidates
-from projects.models import Agency, FiscalYear, Project
+from projects.models import Agency, FiscalYear, Project, StrategyNode
 
 CENT = Decimal("0.01")
 
@@ -531,7 +531,12 @@ def indicator_list(
 def indicator_for_page(code: str) -> Indicator:
     return get_object_or_404(
         Indicator.objects.prefetch_related(
-            Prefetch("levels", queryset=IndicatorLevel.objects.order_by("level"))
+            Prefetch("levels", queryset=IndicatorLevel.objects.order_by("level")),
+            # The strategy nodes it supports, each with its ancestors (their path).
+            Prefetch(
+                "strategy_nodes",
+                queryset=StrategyNode.objects.select_related("parent__parent").order_by("code"),
+            ),
         ),
         code=code,
     )

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from projects import strategy_admin  # noqa: F401 (registers the strategy tree's admin)
 from projects.budget_admin import BudgetTransferInline, ProjectBudgetForm
 from projects.models import (
     Agency,
@@ -66,6 +67,7 @@ class ObjectiveInline(admin.TabularInline):
 class StrategyLinkInline(admin.TabularInline):
     model = StrategyLink
     extra = 0
+    autocomplete_fields = ("node",)
 
 
 class PlanStepInline(admin.TabularInline):

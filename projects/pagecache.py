@@ -143,6 +143,7 @@ SITE_WIDE = frozenset(
         "projects.ReportingDeadline",
         "projects.BudgetType",
         "projects.DisbursementTarget",
+        "projects.StrategyNode",
         "indicators.Indicator",
         "indicators.IndicatorLevel",
         "indicators.IndicatorQuarterResult",

@@ -236,6 +236,11 @@ def can_import_pages(user) -> bool:
     return is_admin(user)
 
 
+def can_import_strategy(user) -> bool:
+    """Keep the strategy tree (admin, workbook import, unmatched links): administrators."""
+    return is_admin(user)
+
+
 def can_import_plan(user, agency) -> bool:
     """Import an annual-plan spreadsheet for ``agency``: administrators for every agency,
     agency staff for their own agency only."""

@@ -29,6 +29,7 @@ from projects.models import (
     PlanStep,
     ProgressEntry,
     Project,
+    StrategyLink,
     weights_total,
 )
 from projects.search import search_projects
@@ -60,7 +61,11 @@ def page_list_prefetches() -> list:
     steps (one query each)."""
     return [
         "objectives",
-        "strategy_links",
+        # Each link's node with its ancestors (the path the page shows), in the same query.
+        Prefetch(
+            "strategy_links",
+            queryset=StrategyLink.objects.select_related("node__parent__parent"),
+        ),
         Prefetch("steps", queryset=PlanStep.objects.order_by("order")),
     ]
 

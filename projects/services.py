@@ -37,6 +37,7 @@ from projects.models import (
     User,
 )
 from projects.signals import rows_written
+from projects.strategy_services import strategy_links_create
 
 # --- Monthly progress reports ------------------------------------------------------------
 
@@ -451,10 +452,7 @@ def project_create(
             ProjectObjective(project=project, order=order, text=text)
             for order, text in enumerate(objectives, start=1)
         )
-        StrategyLink.objects.bulk_create(
-            StrategyLink(project=project, order=order, text=text)
-            for order, text in enumerate(strategy_links, start=1)
-        )
+        strategy_links_create(project=project, texts=strategy_links)
     return project
 
 

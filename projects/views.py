@@ -122,6 +122,8 @@ def _reader_context(user, project) -> dict:
         "can_open_evidence": permissions.can_open_evidence(user, project),
         "can_view_changes": permissions.can_view_project_changes(user, project),
         "can_see_submissions": permissions.can_see_submissions(user, project),
+        # The strategy path links to the dashboard filtered by each node.
+        "can_view_dashboards": permissions.can_view_dashboards(user),
     }
 
 

@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import QuarterEvaluation
 from projects import months, progress_sql, rates, thaidates
-from projects.models import Agency, FiscalYear, ProgressEntry, Project
+from projects.models import Agency, FiscalYear, ProgressEntry, Project, StrategyNode
 from reports import dashboard_budget
 
 PERCENT = progress_sql.PERCENT
@@ -116,6 +116,11 @@ class DashboardFilters:
     # (month, deadline) of the year's twelve months (months.reporting_calendar), read once
     # for the rates too.
     deadlines: tuple[tuple[dt.date, dt.date], ...] = ()
+    # A node of the strategy tree (?node=5.5): only the projects linked to it or under it,
+    # its ids in node_ids; ?group= the level its table groups by (dashboard_strategy.py).
+    node: StrategyNode | None = None
+    node_ids: tuple[int, ...] = ()
+    group: str = ""
 
     @property
     def current_month(self) -> dt.date | None:
@@ -125,7 +130,7 @@ class DashboardFilters:
 
     @property
     def drilled(self) -> bool:
-        return self.agency is not None or bool(self.status)
+        return self.agency is not None or bool(self.status) or self.node is not None
 
     def as_query(self, **changes) -> dict[str, str]:
         """The URL parameters of these filters, with ``changes`` applied (None removes)."""
@@ -133,6 +138,8 @@ class DashboardFilters:
             "year": str(self.fiscal_year.year_be),
             "agency": self.agency.code if self.agency else None,
             "status": self.status or None,
+            "node": self.node.code if self.node else None,
+            "group": self.group or None,
         }
         query.update(changes)
         return {key: value for key, value in query.items() if value}
@@ -222,6 +229,8 @@ def projects_with_status(filters: DashboardFilters) -> QuerySet[Project]:
     projects = Project.objects.filter(fiscal_year=filters.fiscal_year)
     if filters.agency is not None:
         projects = projects.filter(agency=filters.agency)
+    if filters.node is not None:
+        projects = projects.under_strategy(filters.node_ids)
     if filters.evaluation_quarter is not None:
         evaluated = Exists(
             QuarterEvaluation.objects.filter(
@@ -472,6 +481,8 @@ def monthly_reporting(filters: DashboardFilters) -> list[tuple[dt.date, int]]:
     entries = ProgressEntry.objects.filter(project__fiscal_year=filters.fiscal_year)
     if filters.agency is not None:
         entries = entries.filter(project__agency=filters.agency)
+    if filters.node is not None:
+        entries = entries.filter(project__in=Project.objects.under_strategy(filters.node_ids))
     counts = dict(
         entries.order_by().values("period").annotate(n=Count("pk")).values_list("period", "n")
     )
@@ -521,6 +532,7 @@ def cache_key(filters: DashboardFilters) -> str:
             "dashboard",
             filters.fiscal_year.pk,
             filters.agency.pk if filters.agency else "all",
+            filters.node.pk if filters.node else "-",
             filters.day.isoformat(),
             filters.missing_month or "-",
             filters.due_month or "-",

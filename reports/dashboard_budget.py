@@ -218,6 +218,8 @@ def budget_cells(filters, target: QuarterTarget) -> list[tuple[int, int | None, 
     )
     if filters.agency is not None:
         projects = projects.filter(agency=filters.agency)
+    if filters.node is not None:
+        projects = projects.under_strategy(filters.node_ids)
     per_project = (
         with_disbursement(projects, target)
         .order_by()
@@ -313,6 +315,15 @@ def monthly_disbursement(filters) -> list[tuple]:
     if filters.agency is not None:
         where.append("p.agency_id = %s")
         params.append(filters.agency.pk)
+    if filters.node is not None:
+        from projects.models import StrategyLink
+
+        marks = ", ".join(["%s"] * len(filters.node_ids))
+        where.append(
+            f"EXISTS (SELECT 1 FROM {StrategyLink._meta.db_table} l "
+            f"WHERE l.project_id = p.id AND l.node_id IN ({marks}))"
+        )
+        params.extend(filters.node_ids)
     sql = f"""
         SELECT e.period, SUM(e.disbursed), SUM(p.budget_allocated), SUM(COALESCE(t.total, 0))
         FROM {entry} e

@@ -1,6 +1,8 @@
 """The managers' dashboard: one page for a fiscal year, drilled down by agency and status
 through URL parameters, with the same rows exported as CSV or XLSX."""
 
+import dataclasses
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from projects import pagecache, rates, view_helpers
 from projects.models import Agency, FiscalYear
 from projects.permissions import can_view_dashboards, require
-from reports import dashboard, dashboard_export
+from reports import dashboard, dashboard_export, dashboard_strategy
 
 # What the drill-down's kept table shows: the projects, and names of the site.
 DRILLDOWN_SCOPES = (pagecache.SITE, pagecache.PROJECTS)
@@ -24,6 +26,8 @@ def _filters(request):
     filters = dashboard.parse_filters(
         request.GET, years=years, agencies=agencies, today=view_helpers.today()
     )
+    if filters is not None:
+        filters = dataclasses.replace(filters, **dashboard_strategy.node_filters(request.GET))
     return filters, years, agencies
 
 
@@ -53,6 +57,16 @@ def dashboard_index(request):
         # of the URL (its links keep the filters): its HTML is kept as long as the summary.
         context["summary_key"] = dashboard.cache_key(filters)
         context["cache_seconds"] = dashboard.cache_seconds()
+        level, context["strategy_rows"] = dashboard_strategy.strategy_rows(
+            filters, context["summary"].budget_target
+        )
+        context["strategy_level"] = level
+        context["node_options"] = dashboard_strategy.node_options(filters)
+        context["strategy_level_label"] = dashboard_strategy.level_label(level)
+        context["strategy_levels"] = [
+            (value, dashboard_strategy.level_label(value))
+            for value in dashboard_strategy.GROUP_LEVELS
+        ]
         if filters.drilled:
             context["kept_projects"] = _drilldown(request, filters, context, versions)
     template_name = "reports/dashboard.html"

@@ -363,3 +363,22 @@ def project_with_steps(weights=(20, 30, 50), *, year_be=2569, **project_fields):
     for order, weight in enumerate(weights, start=1):
         PlanStepFactory(project=project, order=order, weight=Decimal(weight))
     return project
+
+
+def strategy_top_levels() -> dict:
+    """The seven ด้าน and the routine node by code, as migration 0020 makes them (made
+    again here: a transactional test's flush empties the table for the tests after it)."""
+    import importlib
+
+    from projects.models import StrategyNode
+
+    migration = importlib.import_module("projects.migrations.0020_strategy_links_match")
+    nodes = {}
+    for order, (code, name) in enumerate(migration.PILLARS, start=1):
+        nodes[code], _created = StrategyNode.objects.get_or_create(
+            code=code, defaults={"level": "pillar", "name": name, "order": order}
+        )
+    nodes["R"], _created = StrategyNode.objects.get_or_create(
+        code="R", defaults={"level": "routine", "name": migration.ROUTINE_TEXT, "order": 8}
+    )
+    return nodes

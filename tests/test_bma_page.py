@@ -23,6 +23,7 @@ from projects.models import (
     Project,
     ProjectObjective,
     StrategyLink,
+    StrategyNode,
     User,
 )
 
@@ -508,6 +509,7 @@ NATURAL_KEY = {
     Indicator: lambda o: o.code,
     PlanStep: lambda o: (o.project.code, o.order),
     User: lambda o: o.username,
+    StrategyNode: lambda o: o.code,
 }
 
 

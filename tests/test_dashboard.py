@@ -403,10 +403,12 @@ def more_projects(year_data, count, start):
 # session with its user and the revision tokens, years, agencies, moved deadlines, agency
 # aggregate, monthly counts, the reporting rates (projects/rates.py: projects per
 # agency, entries, sent submissions), and the budget columns (reports/dashboard_budget.py:
-# the year's targets, the budget aggregate, the monthly disbursement)
-OVERVIEW_QUERIES = 13
+# the year's targets, the budget aggregate, the monthly disbursement), and the strategy
+# table (reports/dashboard_strategy.py: the nodes of the level, their aggregate, the
+# filter's nodes)
+OVERVIEW_QUERIES = 16
 # the same, plus the count and one page of the drilled-down projects
-DRILLED_QUERIES = 15
+DRILLED_QUERIES = 18
 
 
 @pytest.mark.django_db
@@ -454,8 +456,9 @@ def test_aggregates_are_cached_for_a_while(
     manager_client.get(URL, {"year": YEAR})
     make_project(year_data["council"], year_data["year"], "01000000-8")
     # the session (session_queries), its user, years, agencies, the year's moved deadlines
-    # (for the missing and due months): the aggregates come from the cache.
-    with django_assert_num_queries(session_queries + 4):
+    # (for the missing and due months), the strategy filter's nodes: the aggregates come
+    # from the cache.
+    with django_assert_num_queries(session_queries + 5):
         page = page_of(manager_client.get(URL, {"year": YEAR, "sort": "-projects"}))
     assert rows_by_agency(page)["สำนักงานเลขานุการสภากรุงเทพมหานคร"][0] == "3"
     cache.clear()

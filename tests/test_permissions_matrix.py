@@ -148,6 +148,10 @@ MATRIX = {
     "imports:plan": ("get", {}, IMPORTERS),
     "imports:plan_preview": ("get", {"token": "no-such-upload"}, IMPORTERS),
     "imports:plan_template": ("get", {}, EVERYBODY),
+    # the strategy tree's workbook (issue 18): administrators; a confirmation without its
+    # signed rows goes back to the upload (302)
+    "imports:strategy": ("get", {}, only("admin")),
+    "imports:strategy_confirm": ("post", {}, only("admin")),
     "imports:plan_export": (
         "get",
         {"?agency": "agency", "?fiscal_year": "year"},

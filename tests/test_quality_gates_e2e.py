@@ -125,6 +125,9 @@ def main_pages(demo) -> list[tuple[str, str | None, str, int]]:
         ("quarter history", "evaluator", f"/evaluation/{year}/1/history/", 200),
         ("KPI criteria", "evaluator", f"/indicators/{demo['indicator'].code}/criteria/", 200),
         ("dashboard", "manager", "/dashboard/", 200),
+        # The dashboard by the strategy tree (issue 18), drilled to a ด้าน, and the tree's import.
+        ("dashboard by strategy", "manager", f"/dashboard/?year={year}&node=5", 200),
+        ("strategy tree upload", "admin", "/imports/strategy/", 200),
         ("projects not reported", "manager", f"/dashboard/rates/missing/?year={year}", 200),
         ("pages upload", "admin", "/imports/pages/", 200),
         ("approval queue", "head", "/approvals/", 200),

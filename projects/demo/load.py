@@ -23,8 +23,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from projects import thaidates
-from projects.demo import approval, budgets, vocabulary
+from projects import strategy_services, thaidates
+from projects.demo import approval, budgets, strategy, vocabulary
 from projects.demo.kpis import demo_kpis, kpi_definition, level_criteria
 from projects.demo.specs import SCORES, SEED, ProjectSpec, demo_specs, report_deadline
 from projects.progress import quantize
@@ -52,6 +52,7 @@ KINDS = (
     ("fiscal_years", "ปีงบประมาณ"),
     ("users", "ผู้ใช้"),
     ("projects", "โครงการ"),
+    ("strategy_nodes", "ยุทธศาสตร์ (ด้าน มิติ เป้าหมาย)"),
     ("steps", "ขั้นตอนการดำเนินงาน"),
     ("entries", "ผลการดำเนินงาน"),
     ("budgets", "งบประมาณโครงการ (สาธิต)"),
@@ -99,6 +100,9 @@ def make_demo(*, today: dt.date | None = None, force_in_production: bool = False
         agencies = _ensure_agencies(report)
         users = _ensure_users(report, agencies)
         years = _ensure_fiscal_years(report, year_be)
+        created, found = strategy.ensure_tree()  # matches the seed's links too
+        report.created["strategy_nodes"] += created
+        report.found["strategy_nodes"] += found
         specs = demo_specs(year_be)
         reporters = {u.agency_id: u for u in users.values() if u.role == "staff"}
         projects = {}
@@ -188,7 +192,7 @@ def _ensure_fiscal_years(report: DemoReport, year_be: int) -> dict:
 
 
 def _ensure_project(report: DemoReport, spec: ProjectSpec, agencies: dict, years: dict):
-    from projects.models import PlanStep, Project, ProjectObjective, StrategyLink
+    from projects.models import PlanStep, Project, ProjectObjective
 
     fiscal_year = years[spec.year_be]
     project, created = Project.objects.get_or_create(
@@ -214,10 +218,7 @@ def _ensure_project(report: DemoReport, spec: ProjectSpec, agencies: dict, years
         ProjectObjective(project=project, order=i, text=text)
         for i, text in enumerate(spec.objectives, start=1)
     )
-    StrategyLink.objects.bulk_create(
-        StrategyLink(project=project, order=i, text=text)
-        for i, text in enumerate(spec.strategies, start=1)
-    )
+    strategy_services.strategy_links_create(project=project, texts=spec.strategies)
     for step in spec.steps:
         PlanStep.objects.create(
             project=project,
@@ -285,6 +286,13 @@ def _ensure_entries(report, project, spec: ProjectSpec, today: dt.date, reporter
     return added
 
 
+def _nodes_of(projects) -> set[int]:
+    from projects.models import StrategyLink
+
+    links = StrategyLink.objects.filter(project__in=projects, node__isnull=False)
+    return set(links.values_list("node_id", flat=True))
+
+
 def _ensure_indicators(report, year_be: int, projects: dict, years: dict, evaluator) -> None:
     """The KPIs with their five levels, their projects, and the quarters สยป. has scored."""
     from indicators.models import Indicator, IndicatorLevel, IndicatorQuarterResult
@@ -305,7 +313,10 @@ def _ensure_indicators(report, year_be: int, projects: dict, years: dict, evalua
         )
         report.count("indicators", created)
         if created:
-            indicator.projects.add(*(projects[code][0] for code in spec.project_codes))
+            supported = [projects[code][0] for code in spec.project_codes]
+            indicator.projects.add(*supported)
+            # A KPI supports the nodes its projects support (issue 18).
+            indicator.strategy_nodes.add(*_nodes_of(supported))
             IndicatorLevel.objects.bulk_create(
                 IndicatorLevel(indicator=indicator, level=level, description=text)
                 for level, text in enumerate(level_criteria(spec.subject, spec.year_be), start=1)

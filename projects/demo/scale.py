@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from projects import thaidates
-from projects.demo import budgets, vocabulary
+from projects import strategy_services, thaidates
+from projects.demo import budgets, strategy, vocabulary
 from projects.demo.kpis import kpi_definition, level_criteria
 from projects.demo.specs import SCORES, ProjectSpec, project_spec, report_deadline
 from projects.demo.vocabulary import Theme
@@ -323,13 +323,21 @@ def _insert_budgets(run: Run) -> int:
 def _insert_texts(run: Run) -> int:
     from projects.models import ProjectObjective, StrategyLink
 
+    # The themes' lines name nodes under every ด้าน but one: the projects spread over them.
+    strategy.ensure_tree()
+    nodes = strategy_services.node_ids_by_code()
     objectives = [
         ProjectObjective(project_id=run.project_ids[spec.code], order=i, text=text)
         for spec in run.specs
         for i, text in enumerate(spec.objectives, start=1)
     ]
     links = [
-        StrategyLink(project_id=run.project_ids[spec.code], order=i, text=text)
+        StrategyLink(
+            project_id=run.project_ids[spec.code],
+            order=i,
+            text=text,
+            node_id=strategy_services.node_for_text(text, nodes),
+        )
         for spec in run.specs
         for i, text in enumerate(spec.strategies, start=1)
     ]

@@ -46,7 +46,7 @@ from django.db.models import F
 from django.utils.translation import gettext
 
 from indicators.models import Indicator, QuarterEvaluation, QuarterLock
-from projects import thaidates
+from projects import strategy_services, thaidates
 from projects.imports import page_parser
 from projects.imports.changes import ACTIONS, ImportChange
 from projects.imports.page_data import BmaPage, ParseResult, Problem
@@ -283,22 +283,43 @@ class _Importer:
         )
         new = existing is None
         self.sync_texts(ProjectObjective, project, new, page.objectives, gettext("วัตถุประสงค์"))
-        self.sync_texts(StrategyLink, project, new, page.strategy, gettext("ยุทธศาสตร์"))
+        self.sync_texts(
+            StrategyLink,
+            project,
+            new,
+            page.strategy,
+            gettext("ยุทธศาสตร์"),
+            nodes=self.strategy_nodes(),
+        )
         self.sync_steps(project, new, page)
         self.sync_entries(project, new, page)
         self.sync_indicators(project, new, page)
         self.sync_quarters(project, new, page, fiscal_year)
         self.flush()
 
-    def sync_texts(self, model, project, new: bool, texts: Sequence[str], noun: str) -> None:
-        """Objectives or strategy links: the page's list, in order, replaces the stored one."""
+    def strategy_nodes(self) -> dict[str, int]:
+        """The tree's codes and ids, read once per import (strategy_services.node_for_text)."""
+        if getattr(self, "_strategy_nodes", None) is None:
+            self._strategy_nodes = strategy_services.node_ids_by_code()
+        return self._strategy_nodes
+
+    def sync_texts(
+        self, model, project, new: bool, texts: Sequence[str], noun: str, nodes=None
+    ) -> None:
+        """Objectives or strategy links: the page's list, in order, replaces the stored one.
+        A strategy line new or changed is linked to the node its text names (``nodes``); an
+        unchanged one keeps its node (an administrator may have picked it)."""
         stored = {} if new else {row.order: row for row in model.objects.filter(project=project)}
         for order, text in enumerate(texts, start=1):
+            row = stored.pop(order, None)
+            values = {"text": text}
+            if nodes is not None and (row is None or row.text != text):
+                values["node_id"] = strategy_services.node_for_text(text, nodes)
             self.sync(
                 model,
-                stored.pop(order, None),
+                row,
                 key=f"{noun} {order}",
-                values={"text": text},
+                values=values,
                 create={"project": project, "order": order},
                 later=True,
             )

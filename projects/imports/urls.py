@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.imports import month_views, views
+from projects.imports import month_views, strategy_views, views
 
 app_name = "imports"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("month/", month_views.month_page, name="month"),
     path("month/download/", month_views.month_download, name="month_download"),
     path("month/<str:token>/", month_views.month_preview, name="month_preview"),
+    path("strategy/", strategy_views.tree_upload, name="strategy"),
+    path("strategy/confirm/", strategy_views.tree_confirm, name="strategy_confirm"),
 ]

@@ -91,6 +91,7 @@ def index(request):
         {
             "can_import_pages": permissions.can_import_pages(user),
             "can_import_plan": permissions.can_use_imports(user),
+            "can_import_strategy": permissions.can_import_strategy(user),
             "export_form": PlanExportForm(user=user),
         },
     )

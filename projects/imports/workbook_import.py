@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from projects import money, permissions
+from projects import money, permissions, strategy_services
 from projects.imports import workbook_read
 from projects.imports.changes import ACTIONS, ImportChange
 from projects.imports.workbook_columns import PROJECT_COLUMNS, PROJECT_SHEET, STEP_SHEET
@@ -231,6 +231,7 @@ class _PlanImporter:
         self.update: dict[type, list] = defaultdict(list)
         self.delete: dict[type, list] = defaultdict(list)
         self.bump: list[int] = []
+        self.nodes: dict[str, int] | None = None  # the strategy tree, read when needed
 
     def compare(self) -> None:
         rows = self.result.projects
@@ -357,10 +358,13 @@ class _PlanImporter:
             key = f"{project.code} {noun} {order}"
             row = stored.pop(order, None)
             if row is None:
-                self.create[model].append(model(project=project, order=order, text=text))
+                row = model(project=project, order=order, text=text)
+                self.link_node(row)
+                self.create[model].append(row)
                 self.record(outcome, model, key, "created")
             elif row.text != text:
                 row.text = text
+                self.link_node(row)
                 self.update[model].append(row)
                 self.record(outcome, model, key, "updated", [_label(model, "text")])
             else:
@@ -368,6 +372,13 @@ class _PlanImporter:
         for order, row in sorted(stored.items()):
             self.delete[model].append(row)
             self.record(outcome, model, f"{project.code} {noun} {order}", "deleted")
+
+    def link_node(self, row) -> None:
+        """A strategy line new or changed names its node (strategy_services.node_for_text)."""
+        if isinstance(row, StrategyLink):
+            if self.nodes is None:
+                self.nodes = strategy_services.node_ids_by_code()
+            row.node_id = strategy_services.node_for_text(row.text, self.nodes)
 
     def sync_steps(self, outcome, project, stored_all, rows: list[StepRow] | None) -> None:
         stored = dict(stored_all.get(project.pk, {})) if project.pk else {}
@@ -461,7 +472,8 @@ class _PlanImporter:
             if self.create[model]:
                 model.objects.bulk_create(self.create[model], batch_size=1000)
             if self.update[model]:
-                model.objects.bulk_update(self.update[model], ["text"], batch_size=500)
+                fields = ["text", "node"] if model is StrategyLink else ["text"]
+                model.objects.bulk_update(self.update[model], fields, batch_size=500)
         for step in self.delete[PlanStep]:
             step._history_user = self.user
             step._change_reason = CHANGE_REASON

@@ -26,6 +26,7 @@ from projects.models.plans import (
     ProjectObjective,
     ProjectQuerySet,
     StrategyLink,
+    UnmatchedStrategyLink,
     weights_total,
 )
 from projects.models.reports import (
@@ -37,6 +38,7 @@ from projects.models.reports import (
     ReportingDeadline,
     evidence_path,
 )
+from projects.models.strategy import StrategyLevel, StrategyNode
 
 __all__ = [
     "MONEY_MAX",
@@ -62,7 +64,10 @@ __all__ = [
     "ReportSubmission",
     "ReportTransition",
     "ReportingDeadline",
+    "StrategyLevel",
     "StrategyLink",
+    "StrategyNode",
+    "UnmatchedStrategyLink",
     "User",
     "UserManager",
     "UserQuerySet",

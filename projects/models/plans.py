@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from projects.models.agencies import Agency, FiscalYear
 from projects.models.budget import BudgetSource, BudgetType, money_field
 from projects.models.reports import ProgressEntry
+from projects.models.strategy import StrategyNode
 
 MONEY = money_field(None)
 
@@ -20,6 +21,15 @@ MONEY = money_field(None)
 class ProjectQuerySet(models.QuerySet):
     def for_agency(self, agency):
         return self.filter(agency=agency)
+
+    def under_strategy(self, node_ids):
+        """The projects with a strategy link to one of ``node_ids`` (a node and its
+        subtree: StrategyNode.subtree_ids)."""
+        from projects.models.plans import StrategyLink
+
+        return self.filter(
+            Exists(StrategyLink.objects.filter(project=OuterRef("pk"), node_id__in=node_ids))
+        )
 
     def with_budget(self):
         """Annotate ``budget_after`` (the allocated amount plus every transfer; None for a
@@ -150,6 +160,16 @@ class StrategyLink(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="strategy_links")
     order = models.PositiveSmallIntegerField(_("ลำดับ"))
     text = models.CharField(_("ยุทธศาสตร์"), max_length=500)
+    # The node the text names (projects.strategy.match_code); None until matched, by the
+    # importers or by an administrator (ลิงก์ยุทธศาสตร์ที่ยังไม่จับคู่). The text is kept.
+    node = models.ForeignKey(
+        StrategyNode,
+        verbose_name=_("ยุทธศาสตร์ในแผนพัฒนา"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="links",
+    )
 
     class Meta:
         verbose_name = _("การสนับสนุนยุทธศาสตร์")
@@ -161,6 +181,15 @@ class StrategyLink(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class UnmatchedStrategyLink(StrategyLink):
+    """The admin's list of links whose text names no node (ลิงก์ยุทธศาสตร์ที่ยังไม่จับคู่)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("ลิงก์ยุทธศาสตร์ที่ยังไม่จับคู่")
+        verbose_name_plural = _("ลิงก์ยุทธศาสตร์ที่ยังไม่จับคู่")
 
 
 class PlanStep(models.Model):

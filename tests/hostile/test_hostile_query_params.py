@@ -47,6 +47,8 @@ PARAMETERS = [
     "partial_percent",
     "percent",
     "version",
+    "node",
+    "group",
 ]
 HTMX_TARGETS = [None, True, "history-more", "eval-results", "kpi-results", "report-preview"]
 
