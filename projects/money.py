@@ -90,3 +90,11 @@ def percent_of(part: Decimal, whole: Decimal | None) -> Decimal | None:
     if not whole or whole <= 0:
         return None
     return (part * HUNDRED / whole).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def sql_cents(value) -> Decimal:
+    """A number the database summed, as a Decimal to the cent; 0 for None. SQLite hands
+    sums back as int or float, PostgreSQL as Decimal (the dashboard's sums)."""
+    if value is None:
+        return Decimal("0.00")
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)

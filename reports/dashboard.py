@@ -37,7 +37,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import QuarterEvaluation
-from projects import months, progress_sql, rates, thaidates
+from projects import money, months, progress_sql, rates, thaidates
 from projects.models import Agency, FiscalYear, ProgressEntry, Project, StrategyNode
 from reports import dashboard_budget
 
@@ -401,11 +401,6 @@ def _sum_rows(rows: list[AgencyRow], filters: DashboardFilters) -> AgencyRow:
     )
 
 
-def _decimal(value) -> Decimal:
-    # SQLite hands back sums as int or float; PostgreSQL as Decimal.
-    return ZERO if value is None else Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
     """One row per agency that has projects in the year (only the filters' agency when
     set), in one query: a GROUP BY over the per-project values of projects_with_status.
@@ -449,10 +444,10 @@ def agency_rows(filters: DashboardFilters) -> list[AgencyRow]:
             agency_name=name,
             agency_short_name=short_name,
             projects=projects,
-            actual_total=_decimal(actual),
+            actual_total=money.sql_cents(actual),
             scheduled=scheduled,
-            scheduled_actual_total=_decimal(scheduled_actual),
-            planned_total=_decimal(planned),
+            scheduled_actual_total=money.sql_cents(scheduled_actual),
+            planned_total=money.sql_cents(planned),
             behind=int(behind or 0),
             missing=_count(missing, filters.missing_month is not None),
             due=_count(due, filters.due_month is not None),

@@ -15,7 +15,7 @@ over the per-project values, as reports/dashboard.agency_rows."""
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
@@ -36,7 +36,7 @@ from django.db.models import (
 from projects import thaidates
 from projects.models import Agency, DisbursementTarget, ProgressEntry, Project
 from projects.models.budget import money_field
-from projects.money import percent_of
+from projects.money import percent_of, sql_cents
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -195,10 +195,6 @@ class BudgetRow:
 EMPTY = BudgetRow(0, ZERO, ZERO, ZERO, 0, None)
 
 
-def _decimal(value) -> Decimal:
-    return ZERO if value is None else Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 @dataclass(frozen=True)
 class TypeRow:
     """The budget numbers of one budget type (name "" for projects without a type)."""
@@ -255,9 +251,9 @@ def budget_cells(filters, target: QuarterTarget) -> list[tuple[int, int | None, 
             type_name or "",
             BudgetRow(
                 budgeted=count,
-                budget_after=_decimal(budget),
-                disbursed=_decimal(disbursed),
-                committed=_decimal(committed),
+                budget_after=sql_cents(budget),
+                disbursed=sql_cents(disbursed),
+                committed=sql_cents(committed),
                 unreported=int(unreported or 0),
                 behind=int(behind or 0) if target.is_set else None,
             ),
@@ -338,7 +334,7 @@ def monthly_disbursement(filters) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         sums = {
-            _day(period): (_decimal(disbursed), _decimal(allocated) + _decimal(moved))
+            _day(period): (sql_cents(disbursed), sql_cents(allocated) + sql_cents(moved))
             for period, disbursed, allocated, moved in cursor.fetchall()
         }
     return [

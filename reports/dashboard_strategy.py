@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, IntegerField, When
 
-from projects import strategy
+from projects import money, strategy
 from projects.models import StrategyLevel, StrategyLink, StrategyNode
 from projects.money import percent_of
 from reports import dashboard, dashboard_budget
@@ -151,14 +151,14 @@ def _row(node, values) -> StrategyRow:
     return StrategyRow(
         node=node,
         projects=int(projects or 0),
-        actual_total=dashboard._decimal(actual),
+        actual_total=money.sql_cents(actual),
         scheduled=int(scheduled or 0),
-        scheduled_actual_total=dashboard._decimal(scheduled_actual),
-        planned_total=dashboard._decimal(planned),
+        scheduled_actual_total=money.sql_cents(scheduled_actual),
+        planned_total=money.sql_cents(planned),
         behind=int(behind or 0),
         budgeted=int(budgeted or 0),
-        budget_after=dashboard._decimal(budget),
-        disbursed=dashboard._decimal(paid),
+        budget_after=money.sql_cents(budget),
+        disbursed=money.sql_cents(paid),
     )
 
 
