@@ -115,7 +115,7 @@ class Project(models.Model):
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("โครงการ")
+        verbose_name = pgettext_lazy("singular", "โครงการ")
         verbose_name_plural = pgettext_lazy("plural", "โครงการ")
         ordering = ["code"]
         indexes = [models.Index(fields=["fiscal_year", "agency"])]
