@@ -20,7 +20,8 @@ from projects.form_helpers import (
     hidden_errors_to_form,
 )
 from projects.models import Agency, FiscalYear
-from projects.services import ReportInput, StepInput
+from projects.plan_editing import StepInput
+from projects.services import ReportInput
 
 PERCENT_ERRORS = {
     "invalid": _("กรุณากรอกตัวเลข เช่น 45 หรือ 45.50"),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from projects import permissions, reporting, selectors, services
+from projects import permissions, plan_editing, reporting, selectors, services
 from projects.forms import PlanFormSet, PlanVersionForm
 
 
@@ -51,7 +51,7 @@ def plan_edit(request, code):
         formset = PlanFormSet(request.POST, prefix="steps")
         if version_form.is_valid() and formset.is_valid():
             try:
-                result = services.plan_save(
+                result = plan_editing.plan_save(
                     project=project,
                     user=request.user,
                     loaded_version=version_form.cleaned_data["plan_version"],

@@ -27,6 +27,8 @@ from projects.models import (
     EvidenceFile,
     FiscalYear,
     PlanStep,
+    PlanVersion,
+    PlanVersionStep,
     ProgressEntry,
     Project,
     weights_total,
@@ -56,13 +58,35 @@ def with_page_lists(project: Project) -> Project:
 
 
 def page_list_prefetches() -> list:
-    """The lists of a project page and of its printed form: objectives, strategy links and
-    steps (one query each)."""
+    """The lists of a project page and of its printed form: objectives, strategy links,
+    steps, and the baseline with its steps (one query each)."""
     return [
         "objectives",
         "strategy_links",
         Prefetch("steps", queryset=PlanStep.objects.order_by("order")),
+        Prefetch(
+            "plan_versions",
+            queryset=PlanVersion.objects.filter(is_baseline=True).prefetch_related(
+                Prefetch("steps", queryset=PlanVersionStep.objects.order_by("order"))
+            ),
+            to_attr="baselines",
+        ),
     ]
+
+
+def baseline(project: Project) -> PlanVersion | None:
+    """The project's baseline (its plan version last approved), prefetched by
+    page_list_prefetches; None without one."""
+    baselines = project.baselines if hasattr(project, "baselines") else None
+    if baselines is None:
+        return PlanVersion.objects.filter(project=project, is_baseline=True).first()
+    return baselines[0] if baselines else None
+
+
+def baseline_steps(project: Project) -> list | None:
+    """The steps of the project's baseline (None without one)."""
+    version = baseline(project)
+    return None if version is None else list(version.steps.all())
 
 
 def progress_history(project: Project, page_number) -> Page:
@@ -172,6 +196,8 @@ class SCurve:
     actual: Decimal | None
     behind: bool
     figure: dict
+    # Whether ``planned`` is the baseline's (issue 18), not the current plan's.
+    against_baseline: bool = False
 
     @property
     def gap(self) -> Decimal | None:
@@ -190,14 +216,18 @@ def project_scurve(
     from projects import scurve
 
     steps = list(project.steps.all())
+    base = baseline_steps(project)
     day = min(today or timezone.localdate(), project.fiscal_year.ends_on)
     actual = project.latest_percent
-    planned = progress.planned_percent(steps, day)
+    planned = progress.planned_percent(progress.measured_steps(steps, base), day)
     return SCurve(
         day=day,
         has_schedule=planned is not None,
         planned=planned,
         actual=actual,
         behind=progress.is_behind(actual, planned),
-        figure=scurve.scurve_figure(project.fiscal_year, steps, points, day=day),
+        figure=scurve.scurve_figure(
+            project.fiscal_year, steps, points, day=day, baseline=baseline(project)
+        ),
+        against_baseline=base is not None and progress.measured_steps(steps, base) is base,
     )

@@ -215,7 +215,9 @@ def project_report(
         headline=blocks.headline,
         actual=actual,
         actual_on=actual_on,
-        planned=progress.planned_percent(plan.steps, period.as_of),
+        planned=progress.planned_percent(
+            progress.measured_steps(plan.steps, selectors.baseline_steps(project)), period.as_of
+        ),
         late=late_reports(year_entries, deadlines=deadlines, today=period.today),
         gauge=charts.gauge(actual),
         curve=charts.s_curve(

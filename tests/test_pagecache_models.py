@@ -37,6 +37,8 @@ def test_the_rows_of_a_project_are_derived_with_their_path_to_it():
         "projects.ReportSubmission": ("project_id",),
         "projects.ReportTransition": ("submission", "project_id"),
         "projects.BudgetTransfer": ("project_id",),
+        "projects.PlanVersion": ("project_id",),
+        "projects.PlanVersionStep": ("version", "project_id"),
     }
 
 
