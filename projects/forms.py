@@ -531,8 +531,16 @@ PlanFormSet = forms.formset_factory(
 )
 
 
-class PlanVersionForm(forms.Form):
+class PlanVersionForm(LengthLimitsMixin, forms.Form):
     plan_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # Issue 18: once the plan has a baseline, a change needs its reason (the service says so).
+    reason = forms.CharField(
+        label=_("เหตุผลที่ปรับแผน"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("แผนนี้อนุมัติเป็นแผนฐานแล้ว การแก้ไขจะส่งเป็นแผนฉบับใหม่ให้อนุมัติ"),
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -196,8 +196,10 @@ class SCurve:
     actual: Decimal | None
     behind: bool
     figure: dict
-    # Whether ``planned`` is the baseline's (issue 18), not the current plan's.
+    # Whether ``planned`` is the baseline's (issue 18), not the current plan's, and the
+    # baseline's number (None without one).
     against_baseline: bool = False
+    baseline_number: int | None = None
 
     @property
     def gap(self) -> Decimal | None:
@@ -216,7 +218,8 @@ def project_scurve(
     from projects import scurve
 
     steps = list(project.steps.all())
-    base = baseline_steps(project)
+    version = baseline(project)
+    base = None if version is None else list(version.steps.all())
     day = min(today or timezone.localdate(), project.fiscal_year.ends_on)
     actual = project.latest_percent
     planned = progress.planned_percent(progress.measured_steps(steps, base), day)
@@ -226,8 +229,7 @@ def project_scurve(
         planned=planned,
         actual=actual,
         behind=progress.is_behind(actual, planned),
-        figure=scurve.scurve_figure(
-            project.fiscal_year, steps, points, day=day, baseline=baseline(project)
-        ),
+        figure=scurve.scurve_figure(project.fiscal_year, steps, points, day=day, baseline=version),
         against_baseline=base is not None and progress.measured_steps(steps, base) is base,
+        baseline_number=None if version is None else version.number,
     )
