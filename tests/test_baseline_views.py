@@ -10,12 +10,15 @@ from django.urls import reverse
 
 from projects import plan_versions
 from projects.models import PlanVersion
+from tests import test_baseline as base
 from tests.factories import ApprovalDelegationFactory, UserFactory
 from tests.html import page_of
-from tests.test_baseline import approved_v1, head, project, replan, staff  # noqa: F401
 from tests.test_plan_editor import formset_data
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+# The project of four quarterly steps, its staff and head (tests/test_baseline.py).
+project, staff, head = base.project, base.staff, base.head
+approved_v1, replan = base.approved_v1, base.replan
 
 
 def versions_url(project):
@@ -54,7 +57,9 @@ def test_the_page_lists_versions_with_what_changed(client, project, staff, head)
     assert not page.all("form.plan-version__decide") and not page.all("form.plan-versions__submit")
 
 
-def test_staff_send_the_plan_and_the_head_approves_it_over_htmx(client, project, staff, head, today):
+def test_staff_send_the_plan_and_the_head_approves_it_over_htmx(
+    client, project, staff, head, today
+):
     client.force_login(staff)
     response = client.post(
         reverse("projects:plan_submit", args=[project.code]), {"reason": ""}, **HTMX
@@ -101,8 +106,24 @@ def test_the_editor_asks_for_the_reason_once_there_is_a_baseline(client, project
     project.refresh_from_db()
     steps = list(project.steps.order_by("order"))
     rows = [(s, s.order, s.title, s.weight, s.starts_on, s.ends_on, False) for s in steps]
-    rows[0] = (steps[0], 1, steps[0].title, Decimal(15), steps[0].starts_on, steps[0].ends_on, False)
-    rows[3] = (steps[3], 4, steps[3].title, Decimal(35), steps[3].starts_on, steps[3].ends_on, False)
+    rows[0] = (
+        steps[0],
+        1,
+        steps[0].title,
+        Decimal(15),
+        steps[0].starts_on,
+        steps[0].ends_on,
+        False,
+    )
+    rows[3] = (
+        steps[3],
+        4,
+        steps[3].title,
+        Decimal(35),
+        steps[3].starts_on,
+        steps[3].ends_on,
+        False,
+    )
     client.force_login(staff)
     url = reverse("projects:plan_edit", args=[project.code])
     assert page_of(client.get(url)).all("textarea[name=reason]")
