@@ -15,6 +15,7 @@ from projects.models import PlanStep, PlanVersion, PlanVersionStep, Project
 from projects.plan_diff import plan_diff
 from reports import dashboard
 from tests.factories import (
+    AgencyFactory,
     ApprovalDelegationFactory,
     FiscalYearFactory,
     ProgressEntryFactory,
@@ -373,3 +374,36 @@ def test_measured_steps_follows_the_setting():
     assert progress.measured_steps(current, None) is current
     with override_settings(BMA_BEHIND_AGAINST="current"):
         assert progress.measured_steps(current, baseline) is current
+
+
+# --- The importers: an imported plan is an approved baseline -------------------------------
+
+
+def test_the_page_importer_makes_the_imported_plan_the_baseline(db):
+    from projects.imports import services as import_services
+    from tests.test_bma_page import SEED_BYTES
+
+    import_services.bma_page_import(page=SEED_BYTES, dry_run=False)
+    (version,) = PlanVersion.objects.all()
+    assert (version.number, version.state, version.is_baseline) == (1, "approved", True)
+    assert version.steps.count() == 10
+    # The same page again changes no step: no new version.
+    import_services.bma_page_import(page=SEED_BYTES, dry_run=False)
+    assert PlanVersion.objects.count() == 1
+
+
+def test_the_workbook_importer_makes_each_written_plan_a_baseline(db):
+    from tests import test_plan_xlsx as xlsx
+
+    agency = AgencyFactory(code=xlsx.AGENCY)
+    year = FiscalYearFactory(year_be=xlsx.YEAR)
+    admin = UserFactory(admin=True)
+    xlsx.run(xlsx.workbook(), agency, year, admin)
+    (version,) = PlanVersion.objects.all()
+    assert version.is_baseline and version.steps.count() == 3
+    xlsx.run(xlsx.workbook(), agency, year, admin)  # the same file: nothing written
+    assert PlanVersion.objects.count() == 1
+    xlsx.run(xlsx.workbook(steps=xlsx.step_rows(weights=(50, 50))), agency, year, admin)
+    baseline = PlanVersion.objects.get(is_baseline=True)
+    assert (baseline.number, baseline.reason) == (2, "นำเข้าแผน")
+    assert list(baseline.steps.values_list("weight", flat=True)) == [50, 50]
