@@ -168,7 +168,9 @@ def plan_version_return(
     return version
 
 
-def baselines_from_steps(*, project_ids: Sequence[int], user: User | None) -> int:
+def baselines_from_steps(
+    *, project_ids: Sequence[int], user: User | None, reason: str | None = None
+) -> int:
     """An approved baseline from each project's current steps, as the importers write
     plans (an imported plan is approved): a new version of each project with steps, its
     open version (if any) returned as overtaken. In bulk: a few queries, whatever the
@@ -198,7 +200,7 @@ def baselines_from_steps(*, project_ids: Sequence[int], user: User | None) -> in
             PlanVersion(
                 project_id=pk,
                 number=last.get(pk, 0) + 1,
-                reason=_("นำเข้าแผน"),
+                reason=_("นำเข้าแผน") if reason is None else reason,
                 state=State.APPROVED,
                 is_baseline=True,
                 submitted_by=user,

@@ -407,3 +407,31 @@ def test_the_workbook_importer_makes_each_written_plan_a_baseline(db):
     baseline = PlanVersion.objects.get(is_baseline=True)
     assert (baseline.number, baseline.reason) == (2, "นำเข้าแผน")
     assert list(baseline.steps.values_list("weight", flat=True)) == [50, 50]
+
+
+# --- The demo --------------------------------------------------------------------------------
+
+
+def test_the_demo_has_baselines_and_two_projects_re_planned(db, settings):
+    from projects.demo import load
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    today = dt.date(2026, 11, 25)  # fiscal year 2570, seven weeks in
+    load.make_demo(today=today)
+    with_steps = Project.objects.filter(steps__isnull=False).distinct()
+    assert PlanVersion.objects.filter(is_baseline=True).count() == with_steps.count()
+    approved = PlanVersion.objects.get(project__code="01000000-7001", number=2)
+    pending = PlanVersion.objects.get(project__code="01000000-7002", number=2)
+    assert (approved.state, approved.is_baseline, approved.decided_by.username) == (
+        "approved",
+        True,
+        "head",
+    )
+    assert (pending.state, pending.is_baseline) == ("submitted", False)
+    assert pending.reason.startswith("ได้รับอนุมัติงบประมาณล่าช้า")
+    old = PlanVersion.objects.get(project__code="01000000-7002", number=1)
+    assert plan_diff(list(old.steps.all()), list(pending.steps.all())).dates
+    # A second run changes nothing.
+    before = list(PlanVersion.objects.values_list("pk", "state", "is_baseline"))
+    load.make_demo(today=today)
+    assert list(PlanVersion.objects.values_list("pk", "state", "is_baseline")) == before
