@@ -51,6 +51,16 @@ def _plan_conflict(project: Project) -> EditConflict:
     return EditConflict(steps, version=version)
 
 
+def _renumber_unmentioned(existing: dict, seen: set, result: PlanSaveResult) -> None:
+    """Steps the form did not mention (there should be none) are left as they were but
+    renumbered after the others."""
+    for step in sorted((s for pk, s in existing.items() if pk not in seen), key=lambda s: s.order):
+        number = len(result.steps) + 1
+        PlanStep.objects.filter(pk=step.pk).update(order=number)
+        step.order = number
+        result.steps.append(step)
+
+
 def plan_save(
     *,
     project: Project,
@@ -125,15 +135,7 @@ def plan_save(
                     PlanStep.objects.filter(pk=step.pk).update(order=number)
                 seen.add(row.step_id)
             result.steps.append(step)
-        # Steps the form did not mention (there should be none) are left as they were but
-        # renumbered after the others.
-        for step in sorted(
-            (s for pk, s in existing.items() if pk not in seen), key=lambda s: s.order
-        ):
-            number = len(result.steps) + 1
-            PlanStep.objects.filter(pk=step.pk).update(order=number)
-            step.order = number
-            result.steps.append(step)
+        _renumber_unmentioned(existing, seen, result)
         if result.added or result.changed or result.removed:
             # Refused here, the whole save is rolled back: a plan with a baseline changes
             # only with its reason.
