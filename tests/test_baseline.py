@@ -435,3 +435,41 @@ def test_the_demo_has_baselines_and_two_projects_re_planned(db, settings):
     before = list(PlanVersion.objects.values_list("pk", "state", "is_baseline"))
     load.make_demo(today=today)
     assert list(PlanVersion.objects.values_list("pk", "state", "is_baseline")) == before
+
+
+# --- The data migration --------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_every_project_with_steps_an_approved_version_1():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("projects", "0019_plan_versions")], [("projects", "0020_plan_baselines")]
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    executor.migrate(before)
+    old = MigrationExecutor(connection).loader.project_state(before).apps
+    agency = old.get_model("projects", "Agency").objects.create(code="66000000", name="ทดสอบ")
+    year = old.get_model("projects", "FiscalYear").objects.create(year_be=YEAR)
+    Project, PlanStep = old.get_model("projects", "Project"), old.get_model("projects", "PlanStep")
+    for number in range(5):
+        project = Project.objects.create(
+            code=f"66000000-{number}", name="โครงการ", agency=agency, fiscal_year=year
+        )
+        for order in range(1, number + 1):  # project 0 has no step
+            PlanStep.objects.create(
+                project=project, order=order, title=f"ขั้นตอน {order}", weight=Decimal(10)
+            )
+    try:
+        MigrationExecutor(connection).migrate(after)
+        versions = PlanVersion.objects.order_by("project__code")
+        assert [v.project.code for v in versions] == [f"66000000-{n}" for n in range(1, 5)]
+        assert {(v.number, v.state, v.is_baseline) for v in versions} == {(1, "approved", True)}
+        assert [v.steps.count() for v in versions] == [1, 2, 3, 4]
+        step = PlanVersionStep.objects.get(version__project__code="66000000-1")
+        assert step.source_step_id == PlanStep.objects.get(project__code="66000000-1").pk
+        MigrationExecutor(connection).migrate(before)  # reversible
+        assert not old.get_model("projects", "PlanVersion").objects.exists()
+    finally:
+        MigrationExecutor(connection).migrate(leaves)
