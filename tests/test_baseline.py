@@ -473,3 +473,19 @@ def test_the_migration_gives_every_project_with_steps_an_approved_version_1():
         assert not old.get_model("projects", "PlanVersion").objects.exists()
     finally:
         MigrationExecutor(connection).migrate(leaves)
+
+
+def test_the_print_draws_the_baseline_and_measures_against_it(project, staff, head):
+    from reports import selectors as report_selectors
+
+    ProgressEntryFactory(project=project, reported_on=dt.date(2026, 3, 20), percent=Decimal(10))
+    report = report_selectors.project_report_for_code(project.code, today=TODAY)
+    assert report.curve.baseline is None
+    approved_v1(project, staff, head)
+    replan(project, staff)  # version 2 waits: the print measures against version 1
+
+    report = report_selectors.project_report_for_code(project.code, today=TODAY)
+
+    assert report.curve.baseline and report.curve.planned
+    assert report.curve.baseline != report.curve.planned
+    assert (report.planned, report.behind) == (Decimal(30), True)
