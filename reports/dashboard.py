@@ -527,6 +527,7 @@ def cache_key(filters: DashboardFilters) -> str:
             filters.due_month or "-",
             filters.evaluation_quarter or "-",
             settings.BMA_BEHIND_THRESHOLD,
+            settings.BMA_BEHIND_AGAINST,
         )
     )
 
