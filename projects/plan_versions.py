@@ -57,17 +57,19 @@ def reason_errors(*, project: Project, reason: str) -> list[ValidationError]:
 def _copy_steps(version: PlanVersion, steps: Sequence[PlanStep]) -> None:
     rows_written.send(sender=PlanVersionStep, project_ids=[version.project_id])
     PlanVersionStep.objects.filter(version=version).delete()
-    PlanVersionStep.objects.bulk_create(
-        PlanVersionStep(
-            version=version,
-            source_step_id=s.pk,
-            order=s.order,
-            title=s.title,
-            weight=s.weight,
-            starts_on=s.starts_on,
-            ends_on=s.ends_on,
-        )
-        for s in steps
+    PlanVersionStep.objects.bulk_create(_copy(version, s) for s in steps)
+
+
+def _copy(version: PlanVersion, step: PlanStep) -> PlanVersionStep:
+    """The version's copy of ``step`` (which it names: plan_diff follows it by that)."""
+    return PlanVersionStep(
+        version=version,
+        source_step_id=step.pk,
+        order=step.order,
+        title=step.title,
+        weight=step.weight,
+        starts_on=step.starts_on,
+        ends_on=step.ends_on,
     )
 
 
@@ -219,16 +221,6 @@ def baselines_from_steps(
                 if numbers[v.project_id] == v.number
             ]
         PlanVersionStep.objects.bulk_create(
-            PlanVersionStep(
-                version=v,
-                source_step_id=s.pk,
-                order=s.order,
-                title=s.title,
-                weight=s.weight,
-                starts_on=s.starts_on,
-                ends_on=s.ends_on,
-            )
-            for v in versions
-            for s in steps_of[v.project_id]
+            _copy(v, s) for v in versions for s in steps_of[v.project_id]
         )
     return len(versions)
