@@ -5,6 +5,8 @@ One view, two renders: the page, or on an htmx request only its ``#versions`` pa
 what happened said beside the button that was pressed. Without JavaScript the forms post
 normally and the answer redirects back (PRG) with the same message."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,9 +54,12 @@ def plan_decide(request, code, number):
     if not permissions.can_approve_plan(request.user, project, today=today):
         raise PermissionDenied
     version = get_object_or_404(PlanVersion, project=project, number=number)
+    seen = _sent_at(request.POST.get("sent"))
     try:
         if action == "approve":
-            plan_versions.plan_version_approve(version=version, user=request.user, today=today)
+            plan_versions.plan_version_approve(
+                version=version, user=request.user, today=today, seen_sent_at=seen
+            )
             notice = _("อนุมัติแผนฉบับที่ %(n)s แล้ว เป็นแผนฐานของโครงการ") % {"n": number}
         elif action == "return":
             plan_versions.plan_version_return(
@@ -62,6 +67,7 @@ def plan_decide(request, code, number):
                 user=request.user,
                 comment=request.POST.get("comment", ""),
                 today=today,
+                seen_sent_at=seen,
             )
             notice = _("ส่งแผนฉบับที่ %(n)s กลับให้แก้ไขแล้ว") % {"n": number}
         else:
@@ -69,6 +75,14 @@ def plan_decide(request, code, number):
     except ValidationError as error:
         return _answer(request, project, " ".join(error.messages), "error", at=number)
     return _answer(request, project, notice, "ok", at=number)
+
+
+def _sent_at(raw) -> dt.datetime | None:
+    """When the version the decider looked at was sent (the form's ``sent``)."""
+    try:
+        return dt.datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
 
 
 def _answer(request, project, notice: str, tone: str, *, at):

@@ -112,8 +112,12 @@ def send_changed_plan(*, project: Project, user: User, reason: str) -> PlanVersi
     return plan_version_submit(project=project, user=user, reason=reason)
 
 
-def _claim(version: PlanVersion, user: User, today: dt.date) -> PlanVersion:
-    """The version locked for a decision, checked: still sent, and ``user`` may decide."""
+def _claim(
+    version: PlanVersion, user: User, today: dt.date, seen_sent_at: dt.datetime | None
+) -> PlanVersion:
+    """The version locked for a decision, checked: still sent, ``user`` may decide, and
+    (``seen_sent_at``: when the version the decider looked at was sent) not sent again
+    since with other steps."""
     locked = (
         PlanVersion.objects.select_for_update()
         .select_related("project")
@@ -129,13 +133,23 @@ def _claim(version: PlanVersion, user: User, today: dt.date) -> PlanVersion:
             _("แผนฉบับที่ %(n)s ไม่ได้รออนุมัติแล้ว (สถานะ: %(state)s)")
             % {"n": locked.number, "state": locked.get_state_display()}
         )
+    if seen_sent_at is not None and locked.submitted_at != seen_sent_at:
+        raise ValidationError(
+            _("แผนฉบับที่ %(n)s ถูกส่งใหม่หลังจากที่คุณเปิดหน้านี้ กรุณาตรวจสอบอีกครั้ง") % {"n": locked.number}
+        )
     return locked
 
 
-def plan_version_approve(*, version: PlanVersion, user: User, today: dt.date) -> PlanVersion:
+def plan_version_approve(
+    *,
+    version: PlanVersion,
+    user: User,
+    today: dt.date,
+    seen_sent_at: dt.datetime | None = None,
+) -> PlanVersion:
     """Approve a sent version: it becomes the project's baseline."""
     with transaction.atomic():
-        version = _claim(version, user, today)
+        version = _claim(version, user, today, seen_sent_at)
         rows_written.send(sender=PlanVersion, project_ids=[version.project_id])
         PlanVersion.objects.filter(project_id=version.project_id, is_baseline=True).update(
             is_baseline=False
@@ -150,7 +164,12 @@ def plan_version_approve(*, version: PlanVersion, user: User, today: dt.date) ->
 
 
 def plan_version_return(
-    *, version: PlanVersion, user: User, comment: str, today: dt.date
+    *,
+    version: PlanVersion,
+    user: User,
+    comment: str,
+    today: dt.date,
+    seen_sent_at: dt.datetime | None = None,
 ) -> PlanVersion:
     """Return a sent version for changes, with the comment (required); the baseline stays."""
     comment = comment.strip()
@@ -161,7 +180,7 @@ def plan_version_return(
             {"comment": _("ความเห็นยาวเกิน %(n)s ตัวอักษร") % {"n": f"{COMMENT_MAX:,}"}}
         )
     with transaction.atomic():
-        version = _claim(version, user, today)
+        version = _claim(version, user, today, seen_sent_at)
         version.state = State.RETURNED
         version.decided_by = user
         version.decided_at = timezone.now()

@@ -144,3 +144,20 @@ def test_the_approvals_page_lists_plans_waiting(client, project, staff, head):
     page = page_of(client.get(reverse("projects:approvals")))
     assert project.code in page.text(".queue__plans")
     assert "แผนฉบับที่ 1" in page.text(".queue__plans")
+
+
+def test_a_version_sent_again_after_the_head_opened_it_is_not_approved_unseen(
+    client, project, staff, head, today
+):
+    plan_versions.plan_version_submit(project=project, user=staff)
+    client.force_login(head)
+    seen = page_of(client.get(versions_url(project))).one("input[name=sent]").get("value")
+    plan_versions.plan_version_submit(project=project, user=staff)  # sent again meanwhile
+
+    response = client.post(decide_url(project, 1), {"action": "approve", "sent": seen}, **HTMX)
+
+    assert "ถูกส่งใหม่หลังจากที่คุณเปิดหน้านี้" in response.content.decode()
+    assert PlanVersion.objects.get(project=project).state == "submitted"
+    seen = page_of(client.get(versions_url(project))).one("input[name=sent]").get("value")
+    client.post(decide_url(project, 1), {"action": "approve", "sent": seen})
+    assert PlanVersion.objects.get(project=project).is_baseline
