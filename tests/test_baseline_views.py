@@ -161,3 +161,13 @@ def test_a_version_sent_again_after_the_head_opened_it_is_not_approved_unseen(
     seen = page_of(client.get(versions_url(project))).one("input[name=sent]").get("value")
     client.post(decide_url(project, 1), {"action": "approve", "sent": seen})
     assert PlanVersion.objects.get(project=project).is_baseline
+
+
+def test_administrators_read_versions_in_the_admin(client, project, staff, head):
+    approved_v1(project, staff, head)
+    client.force_login(UserFactory(admin=True, is_superuser=True))
+    listing = client.get("/admin/projects/planversion/")
+    assert listing.status_code == 200 and project.code in listing.content.decode()
+    version = PlanVersion.objects.get(project=project)
+    page = client.get(f"/admin/projects/planversion/{version.pk}/change/")
+    assert page.status_code == 200 and "ขั้นตอนของแผนฉบับ" in page.content.decode()
