@@ -111,6 +111,7 @@ def plan_edit(request, code):
             "rows": rows,
             "total": rows[-1]["running"] if rows else Decimal(0),
             "baseline": plan_versions.baseline_of(project),
+            "open_version": plan_versions.open_version_of(project),
         },
     )
 
