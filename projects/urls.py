@@ -26,9 +26,7 @@ project_patterns = [
     path("<str:code>/budget/transfers/", budget_views.budget_transfer, name="budget_transfer"),
     path("<str:code>/reopen/", agency_views.month_reopen, name="reopen"),
     path("<str:code>/plan/edit/", plan_views.plan_edit, name="plan_edit"),
-    path(
-        "<str:code>/plan/versions/", plan_version_views.plan_versions_page, name="plan_versions"
-    ),
+    path("<str:code>/plan/versions/", plan_version_views.plan_versions_page, name="plan_versions"),
     path("<str:code>/plan/submit/", plan_version_views.plan_submit, name="plan_submit"),
     path(
         "<str:code>/plan/versions/<int:number>/decide/",
