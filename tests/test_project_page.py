@@ -179,6 +179,7 @@ def test_plan_steps_weights_sum_and_links(seed_page):
         reverse("projects:procedure", args=[SEED_CODE]): (
             f"ขั้นตอนการปฏิบัติงานของโครงการ : {SEED_CODE}"
         ),
+        reverse("projects:plan_versions", args=[SEED_CODE]): "แผนฉบับต่าง ๆ และการอนุมัติแผน",
     }
 
 
