@@ -343,6 +343,11 @@ LOGGING = {
 }
 # Points by which actual progress may trail planned before a project counts as behind.
 BMA_BEHIND_THRESHOLD = env_int("BMA_BEHIND_THRESHOLD", 10)
+# Which plan "behind schedule" is measured against (issue 18): "baseline", the plan last
+# approved (the current plan for a project without one), or "current", the editable steps.
+BMA_BEHIND_AGAINST = env_str("BMA_BEHIND_AGAINST", "baseline")
+if BMA_BEHIND_AGAINST not in ("baseline", "current"):
+    raise ImproperlyConfigured("BMA_BEHIND_AGAINST must be 'baseline' or 'current'")
 # Seconds the dashboard keeps its per-agency numbers (the page says when they were made);
 # 0 recomputes them on every view.
 BMA_DASHBOARD_CACHE_SECONDS = env_int("BMA_DASHBOARD_CACHE_SECONDS", 60)

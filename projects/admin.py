@@ -16,6 +16,8 @@ from projects.models import (
     MonthReopening,
     Notification,
     PlanStep,
+    PlanVersion,
+    PlanVersionStep,
     ProgressEntry,
     Project,
     ProjectObjective,
@@ -248,6 +250,44 @@ class ReportSubmissionAdmin(admin.ModelAdmin):
     date_hierarchy = "period"
     list_select_related = ("project",)
     inlines = [ReportTransitionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PlanVersionStepInline(admin.TabularInline):
+    model = PlanVersionStep
+    extra = 0
+    can_delete = False
+    fields = ("order", "title", "weight", "starts_on", "ends_on")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(admin.ModelAdmin):
+    """Read-only: versions are sent and decided only through projects/plan_versions.py
+    (the plan editor, the versions page), which checks every move (issue 18)."""
+
+    list_display = ("project", "number", "state", "is_baseline", "submitted_at", "decided_at")
+    list_filter = ("state", "is_baseline", "project__agency")
+    search_fields = ("project__code", "project__name", "reason")
+    list_select_related = ("project",)
+    inlines = [PlanVersionStepInline]
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

@@ -16,7 +16,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from projects import approval_selectors, approvals, permissions, thaidates, view_helpers
+from projects import (
+    approval_selectors,
+    approvals,
+    permissions,
+    plan_version_selectors,
+    thaidates,
+    view_helpers,
+)
 from projects.form_helpers import LengthLimitsMixin, ThaiDateField
 from projects.locking import EditConflict
 from projects.models import ApprovalDelegation, ReportSubmission, User
@@ -153,6 +160,8 @@ def _render(request, agency_ids, page_number, *, notice="", tone="ok", refused=N
         "tone": tone,
         "page_number": page.number,
         "can_delegate": permissions.can_delegate(request.user, request.user.agency_id),
+        # Issue 18: plans sent for approval, each a link to its versions page.
+        "plans": list(plan_version_selectors.waiting_plans(agency_ids)),
     }
     # The top bar's «รออนุมัติ (N)» is this count: not asked again (context processors'
     # values give way to the view's).

@@ -20,7 +20,8 @@ from projects.form_helpers import (
     hidden_errors_to_form,
 )
 from projects.models import Agency, FiscalYear
-from projects.services import ReportInput, StepInput
+from projects.plan_editing import StepInput
+from projects.services import ReportInput
 
 PERCENT_ERRORS = {
     "invalid": _("กรุณากรอกตัวเลข เช่น 45 หรือ 45.50"),
@@ -530,8 +531,16 @@ PlanFormSet = forms.formset_factory(
 )
 
 
-class PlanVersionForm(forms.Form):
+class PlanVersionForm(LengthLimitsMixin, forms.Form):
     plan_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # Issue 18: once the plan has a baseline, a change needs its reason (the service says so).
+    reason = forms.CharField(
+        label=_("เหตุผลที่ปรับแผน"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("แผนนี้อนุมัติเป็นแผนฐานแล้ว การแก้ไขจะส่งเป็นแผนฉบับใหม่ให้อนุมัติ"),
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -343,3 +343,25 @@ def can_delegate(user, agency_id) -> bool:
     """Hand the approval of the agency's reports to a deputy for a period (and end it):
     its heads. Administrators do it in the admin."""
     return is_head_of(user, agency_id)
+
+
+# --- Approval of plans: the baseline (issue 18, projects/plan_versions.py) ------------------
+
+
+def can_approve_plan(user, project, *, today: dt.date) -> bool:
+    """Approve or return a version of the project's plan, making it the baseline: whoever
+    approves the agency's reports (its heads, a deputy in force: ``can_approve``), and สยป.
+    (evaluators and administrators), who follow every agency's plans."""
+    return can_evaluate(user) or can_approve(user, project.agency_id, today=today)
+
+
+def can_decide_plan(user, version, *, today: dt.date) -> bool:
+    """Approve or return this plan version: ``can_approve_plan``, and not the one who sent it."""
+    return version.submitted_by_id != user.pk and can_approve_plan(
+        user, version.project, today=today
+    )
+
+
+def can_submit_plan(user, project) -> bool:
+    """Send the plan for approval: those who edit it."""
+    return can_edit_plan(user, project)

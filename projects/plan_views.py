@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from projects import permissions, reporting, selectors, services
+from projects import permissions, plan_editing, plan_versions, reporting, selectors, services
 from projects.forms import PlanFormSet, PlanVersionForm
 
 
@@ -51,11 +51,12 @@ def plan_edit(request, code):
         formset = PlanFormSet(request.POST, prefix="steps")
         if version_form.is_valid() and formset.is_valid():
             try:
-                result = services.plan_save(
+                result = plan_editing.plan_save(
                     project=project,
                     user=request.user,
                     loaded_version=version_form.cleaned_data["plan_version"],
                     rows=formset.to_rows(),
+                    reason=version_form.cleaned_data["reason"],
                 )
             except services.EditConflict as error:
                 conflict = {"steps": error.current, "last": reporting.last_plan_change(project)}
@@ -65,7 +66,10 @@ def plan_edit(request, code):
                 formset = PlanFormSet(data, prefix="steps")
                 formset.is_valid()
             except ValidationError as error:
-                formset._non_form_errors = formset.error_class(error.messages)
+                if hasattr(error, "error_dict") and "reason" in error.error_dict:
+                    version_form.add_error("reason", error.error_dict["reason"])
+                else:
+                    formset._non_form_errors = formset.error_class(error.messages)
             else:
                 messages.success(
                     request,
@@ -106,6 +110,8 @@ def plan_edit(request, code):
             "conflict": conflict,
             "rows": rows,
             "total": rows[-1]["running"] if rows else Decimal(0),
+            "baseline": plan_versions.baseline_of(project),
+            "open_version": plan_versions.open_version_of(project),
         },
     )
 

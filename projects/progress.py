@@ -4,7 +4,7 @@ and the behind-schedule test.
 
 Pure functions over anything with ``weight``, ``starts_on`` and ``ends_on`` attributes, and
 over the reports' ProgressPoints. planned_percent has one SQL twin
-(projects/progress_sql.py), progress_at one too (ProjectQuerySet.with_latest_progress):
+(projects/progress_sql.py), and so has measured_steps, progress_at one too (ProjectQuerySet.with_latest_progress):
 tests/test_planned.py and tests/test_latest_report.py keep each pair equal.
 """
 
@@ -91,6 +91,18 @@ def planned_percent(steps: Sequence[StepLike], day: dt.date) -> Decimal | None:
             span = Decimal((step.ends_on - step.starts_on).days + 1)
             total += step.weight * elapsed / span
     return min(quantize(total), HUNDRED)
+
+
+def measured_steps(
+    current: Sequence[StepLike], baseline: Sequence[StepLike] | None
+) -> Sequence[StepLike]:
+    """The steps planned progress is measured against (issue 18): the baseline (the plan
+    version last approved) where the project has one and BMA_BEHIND_AGAINST is "baseline",
+    else the current plan. ``baseline`` is None for a project without an approved version.
+    Its SQL twin: projects.progress_sql.measured_planned_percent."""
+    if baseline is not None and settings.BMA_BEHIND_AGAINST == "baseline":
+        return baseline
+    return current
 
 
 def is_behind(actual: Decimal | None, planned: Decimal | None) -> bool:

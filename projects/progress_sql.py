@@ -1,22 +1,26 @@
 """The SQL twin of projects.progress.planned_percent: the planned percent of each project
 on a day as one correlated aggregate over its steps, for pages that count thousands of
-projects at once (the dashboard). tests/test_planned.py keeps the two equal on random plans
+projects at once (the dashboard), of the current steps, of the baseline and of the steps
+"behind schedule" is measured against (measured_planned_percent). tests/test_planned.py keeps the two equal on random plans
 and days; change both together.
 """
 
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import NotSupportedError
 from django.db.models import (
     Case,
     Count,
     DateField,
     DecimalField,
+    Exists,
     F,
     Func,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -24,7 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Least
 
-from projects.models import PlanStep
+from projects.models import PlanStep, PlanVersion, PlanVersionStep
 
 PERCENT = DecimalField(max_digits=5, decimal_places=2)
 # Planned shares keep more places than a percent until the sum is rounded, like
@@ -81,12 +85,42 @@ class RoundCents(Func):
 
 
 def planned_percent(day: dt.date) -> Subquery:
-    """projects.progress.planned_percent of the outer project on ``day``, in SQL.
+    """projects.progress.planned_percent of the outer project's current steps on ``day``,
+    in SQL.
 
     The weight of steps that have ended, plus the elapsed share of steps under way,
     rounded half up to two places and capped at 100; NULL when the plan has no schedule
     (has_schedule: no dated step with a real span and fewer than two distinct end dates).
     """
+    return _planned(PlanStep.objects.filter(project=OuterRef("pk")), "project", day)
+
+
+def baseline_planned_percent(day: dt.date) -> Subquery:
+    """The same of the outer project's baseline (its plan version last approved); NULL
+    without a baseline."""
+    steps = PlanVersionStep.objects.filter(
+        version__project=OuterRef("pk"), version__is_baseline=True
+    )
+    return _planned(steps, "version", day)
+
+
+def has_baseline() -> Exists:
+    return Exists(PlanVersion.objects.filter(project=OuterRef("pk"), is_baseline=True))
+
+
+def measured_planned_percent(day: dt.date):
+    """planned_percent of the steps planned progress is measured against: the SQL twin of
+    ``progress.planned_percent(progress.measured_steps(current, baseline), day)``."""
+    if settings.BMA_BEHIND_AGAINST != "baseline":
+        return planned_percent(day)
+    return Case(
+        When(has_baseline(), then=baseline_planned_percent(day)),
+        default=planned_percent(day),
+        output_field=PERCENT,
+    )
+
+
+def _planned(steps: QuerySet, group: str, day: dt.date) -> Subquery:
     dated = Q(starts_on__isnull=False, ends_on__isnull=False)
     contribution = Case(
         When(dated & Q(ends_on__lte=day), then=F("weight")),
@@ -98,9 +132,8 @@ def planned_percent(day: dt.date) -> Subquery:
         output_field=FRACTION,
     )
     steps = (
-        PlanStep.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
+        steps.order_by()
+        .values(group)
         .annotate(
             spanning_steps=Count("pk", filter=dated & Q(ends_on__gt=F("starts_on"))),
             end_dates=Count("ends_on", distinct=True, filter=dated),

@@ -19,6 +19,8 @@ ONE_DAY = dt.timedelta(days=1)
 # printed page and the screen read alike: actual progress solid green, the plan dashed blue.
 ACTUAL_COLOUR = "#0f7a4a"
 PLANNED_COLOUR = "#2f5fa8"
+# The baseline (the plan last approved, issue 18), dotted, beside the current plan.
+BASELINE_COLOUR = "#8a4f9e"
 
 
 def planned_curve(steps, first: dt.date, last: dt.date) -> list[tuple[dt.date, Decimal]]:
@@ -108,46 +110,69 @@ def curve_points(
     return CurvePoints(first=first, last=last, planned=planned, actual=actual)
 
 
-def scurve_figure(fiscal_year, steps, points, *, day: dt.date) -> dict:
+def _planned_trace(points: list[CurvePoint], *, name: str, colour: str, dash: str) -> dict:
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": name,
+        "x": [p.day.isoformat() for p in points],
+        "y": [float(p.percent) for p in points],
+        "customdata": [thaidates.format_be(p.day) for p in points],
+        "line": {"color": colour, "width": 2.5, "dash": dash},
+        "hovertemplate": name + " %{customdata}: %{y:.2f}%<extra></extra>",
+    }
+
+
+def scurve_figure(fiscal_year, steps, points, *, day: dt.date, baseline=None) -> dict:
+    """The page's figure: the current plan, the baseline beside it (``baseline``: the plan
+    version last approved, its steps prefetched; issue 18) and actual progress."""
+    base_steps = list(baseline.steps.all()) if baseline is not None else []
     curve = curve_points(
-        starts_on=fiscal_year.starts_on, ends_on=fiscal_year.ends_on, steps=steps, points=points
+        starts_on=fiscal_year.starts_on,
+        ends_on=fiscal_year.ends_on,
+        steps=[*steps, *base_steps] if base_steps else steps,
+        points=points,
     )
     data = []
-    if curve.planned:
+    if baseline is not None and progress.has_schedule(base_steps):
+        base_line = planned_curve(base_steps, curve.first, curve.last)
+        name = _("แผนฐานที่อนุมัติ (ฉบับที่ %(n)s)") % {"n": baseline.number}
         data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": _("แผน"),
-                "x": [p.day.isoformat() for p in curve.planned],
-                "y": [float(p.percent) for p in curve.planned],
-                "customdata": [thaidates.format_be(p.day) for p in curve.planned],
-                "line": {"color": PLANNED_COLOUR, "width": 2.5, "dash": "dash"},
-                "hovertemplate": _("แผน") + " %{customdata}: %{y:.2f}%<extra></extra>",
-            }
+            _planned_trace(
+                [CurvePoint(d, p) for d, p in base_line],
+                name=name,
+                colour=BASELINE_COLOUR,
+                dash="dot",
+            )
         )
+    if progress.has_schedule(steps):
+        line = [CurvePoint(d, p) for d, p in planned_curve(steps, curve.first, curve.last)]
+        name = _("แผนปัจจุบัน") if baseline is not None else _("แผน")
+        data.append(_planned_trace(line, name=name, colour=PLANNED_COLOUR, dash="dash"))
+    data.append(_actual_trace(curve.actual))
+    return {"data": data, "layout": _layout(fiscal_year, curve.first, curve.last, day)}
+
+
+def _actual_trace(actual: list[CurvePoint]) -> dict:
     year_start = _("เริ่มปีงบประมาณ")
     report = _("รายงาน")
-    data.append(
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": _("ผลการดำเนินงาน"),
-            "x": [p.day.isoformat() for p in curve.actual],
-            "y": [float(p.percent) for p in curve.actual],
-            "customdata": [
-                f"{year_start} {thaidates.format_be(p.day)}"
-                if p.reported_on is None
-                else f"{report} {thaidates.format_be(p.reported_on)}"
-                for p in curve.actual
-            ],
-            "line": {"color": ACTUAL_COLOUR, "width": 3},
-            # No marker at the year's start: it is where the line begins, not a report.
-            "marker": {"size": [0 if p.reported_on is None else 8 for p in curve.actual]},
-            "hovertemplate": "%{customdata}: %{y:.2f}%<extra></extra>",
-        }
-    )
-    return {"data": data, "layout": _layout(fiscal_year, curve.first, curve.last, day)}
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": _("ผลการดำเนินงาน"),
+        "x": [p.day.isoformat() for p in actual],
+        "y": [float(p.percent) for p in actual],
+        "customdata": [
+            f"{year_start} {thaidates.format_be(p.day)}"
+            if p.reported_on is None
+            else f"{report} {thaidates.format_be(p.reported_on)}"
+            for p in actual
+        ],
+        "line": {"color": ACTUAL_COLOUR, "width": 3},
+        # No marker at the year's start: it is where the line begins, not a report.
+        "marker": {"size": [0 if p.reported_on is None else 8 for p in actual]},
+        "hovertemplate": "%{customdata}: %{y:.2f}%<extra></extra>",
+    }
 
 
 def _layout(fiscal_year, first: dt.date, last: dt.date, day: dt.date) -> dict:

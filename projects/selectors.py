@@ -27,6 +27,8 @@ from projects.models import (
     EvidenceFile,
     FiscalYear,
     PlanStep,
+    PlanVersion,
+    PlanVersionStep,
     ProgressEntry,
     Project,
     StrategyLink,
@@ -57,8 +59,8 @@ def with_page_lists(project: Project) -> Project:
 
 
 def page_list_prefetches() -> list:
-    """The lists of a project page and of its printed form: objectives, strategy links and
-    steps (one query each)."""
+    """The lists of a project page and of its printed form: objectives, strategy links,
+    steps, and the baseline with its steps (one query each)."""
     return [
         "objectives",
         # Each link's node with its ancestors (the path the page shows), in the same query.
@@ -67,7 +69,29 @@ def page_list_prefetches() -> list:
             queryset=StrategyLink.objects.select_related("node__parent__parent"),
         ),
         Prefetch("steps", queryset=PlanStep.objects.order_by("order")),
+        Prefetch(
+            "plan_versions",
+            queryset=PlanVersion.objects.filter(is_baseline=True).prefetch_related(
+                Prefetch("steps", queryset=PlanVersionStep.objects.order_by("order"))
+            ),
+            to_attr="baselines",
+        ),
     ]
+
+
+def baseline(project: Project) -> PlanVersion | None:
+    """The project's baseline (its plan version last approved), prefetched by
+    page_list_prefetches; None without one."""
+    baselines = project.baselines if hasattr(project, "baselines") else None
+    if baselines is None:
+        return PlanVersion.objects.filter(project=project, is_baseline=True).first()
+    return baselines[0] if baselines else None
+
+
+def baseline_steps(project: Project) -> list | None:
+    """The steps of the project's baseline (None without one)."""
+    version = baseline(project)
+    return None if version is None else list(version.steps.all())
 
 
 def progress_history(project: Project, page_number) -> Page:
@@ -177,6 +201,10 @@ class SCurve:
     actual: Decimal | None
     behind: bool
     figure: dict
+    # Whether ``planned`` is the baseline's (issue 18), not the current plan's, and the
+    # baseline's number (None without one).
+    against_baseline: bool = False
+    baseline_number: int | None = None
 
     @property
     def gap(self) -> Decimal | None:
@@ -195,14 +223,18 @@ def project_scurve(
     from projects import scurve
 
     steps = list(project.steps.all())
+    version = baseline(project)
+    base = None if version is None else list(version.steps.all())
     day = min(today or timezone.localdate(), project.fiscal_year.ends_on)
     actual = project.latest_percent
-    planned = progress.planned_percent(steps, day)
+    planned = progress.planned_percent(progress.measured_steps(steps, base), day)
     return SCurve(
         day=day,
         has_schedule=planned is not None,
         planned=planned,
         actual=actual,
         behind=progress.is_behind(actual, planned),
-        figure=scurve.scurve_figure(project.fiscal_year, steps, points, day=day),
+        figure=scurve.scurve_figure(project.fiscal_year, steps, points, day=day, baseline=version),
+        against_baseline=base is not None and progress.measured_steps(steps, base) is base,
+        baseline_number=None if version is None else version.number,
     )

@@ -1,6 +1,7 @@
-"""Business rules of the projects app: monthly progress reports, plan editing, reopening of
-locked months, evidence files. (The import services are projects/imports/services.py: the
-core imports no importer.)
+"""Business rules of the projects app: monthly progress reports, reopening of locked months,
+evidence files. (Plan editing is projects/plan_editing.py, plan versions and the baseline
+projects/plan_versions.py; the import services projects/imports/services.py: the core
+imports no importer.)
 
 Every function is keyword-only and runs in one transaction. Rule violations raise
 ValidationError keyed by the form field they belong to, with Thai messages; a save made
@@ -15,13 +16,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from projects import budgets, months, permissions, progress, report_budget, reporting, thaidates
 from projects.entries import progress_entry_write
 from projects.evidence import FileKind
-from projects.locking import EditConflict, claim_version
+from projects.locking import EditConflict as EditConflict  # raised by the saves, caught by views
 from projects.models import (
     Agency,
     BudgetSource,
@@ -36,7 +36,6 @@ from projects.models import (
     StrategyLink,
     User,
 )
-from projects.signals import rows_written
 from projects.strategy_services import strategy_links_create
 
 # --- Monthly progress reports ------------------------------------------------------------
@@ -477,117 +476,3 @@ def project_code_errors(*, agency: Agency, code: str, year_be: int) -> list[Vali
 
 def _taken(code: str) -> ValidationError:
     return ValidationError(_("มีโครงการรหัสนี้แล้ว: %(code)s"), code="duplicate", params={"code": code})
-
-
-# --- Plan editing ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StepInput:
-    step_id: int | None
-    order: int
-    title: str
-    weight: Decimal
-    starts_on: dt.date | None
-    ends_on: dt.date | None
-    delete: bool = False
-
-
-@dataclass
-class PlanSaveResult:
-    version: int
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    steps: list[PlanStep] = field(default_factory=list)
-
-
-_STEP_FIELDS = ("order", "title", "weight", "starts_on", "ends_on")
-# Orders are unique per project; steps are moved out of the way before renumbering.
-_PARKING = 20000
-
-
-def _plan_conflict(project: Project) -> EditConflict:
-    """The plan as stored now, and its version."""
-    steps = list(PlanStep.objects.filter(project=project).order_by("order"))
-    version = Project.objects.values_list("plan_version", flat=True).get(pk=project.pk)
-    return EditConflict(steps, version=version)
-
-
-def plan_save(
-    *, project: Project, user: User, loaded_version: int, rows: Sequence[StepInput]
-) -> PlanSaveResult:
-    """Replace the project's plan with ``rows``: add, change, reorder and remove steps.
-
-    Steps are renumbered 1..n in the order of their ``order`` (ties keep the form's order).
-    Weights need not sum to 100: such a plan is shown as incomplete. Refused with
-    EditConflict when the plan was saved by somebody else since ``loaded_version``.
-    """
-    if not permissions.can_edit_plan(user, project):
-        raise PermissionDenied
-    with transaction.atomic():
-        # The steps are moved with QuerySet.update() below, which sends no post_save.
-        rows_written.send(sender=PlanStep, project_ids=[project.pk])
-        claim_version(
-            Project.objects.filter(pk=project.pk),
-            field="plan_version",
-            loaded=loaded_version,
-            stored=lambda: _plan_conflict(project),
-        )
-        existing = {s.pk: s for s in PlanStep.objects.filter(project=project)}
-        unknown = [r.step_id for r in rows if r.step_id is not None and r.step_id not in existing]
-        if unknown:
-            # A step removed by somebody else would have bumped the version; this is tampering.
-            raise ValidationError(_("ขั้นตอนที่แก้ไขไม่ใช่ของโครงการนี้"))
-        kept = [r for r in rows if not r.delete]
-        kept = [r for _, _, r in sorted((r.order, i, r) for i, r in enumerate(kept))]
-        result = PlanSaveResult(version=loaded_version + 1)
-
-        seen = set()
-        for row in rows:
-            if row.delete and row.step_id is not None:
-                step = existing[row.step_id]
-                step._history_user = user
-                step.delete()
-                result.removed += 1
-                seen.add(row.step_id)
-        # Park every step that remains (those the form keeps and any it does not mention),
-        # so that renumbering never meets the unique order.
-        PlanStep.objects.filter(project=project).update(order=F("order") + _PARKING)
-        for number, row in enumerate(kept, start=1):
-            values = {
-                "order": number,
-                "title": row.title.strip(),
-                "weight": row.weight,
-                "starts_on": row.starts_on,
-                "ends_on": row.ends_on,
-            }
-            if row.step_id is None:
-                step = PlanStep(project=project, **values)
-                step._history_user = user
-                step.save()
-                result.added += 1
-            else:
-                step = existing[row.step_id]
-                changed = any(getattr(step, k) != v for k, v in values.items())
-                for name, value in values.items():
-                    setattr(step, name, value)
-                if changed:
-                    step._history_user = user
-                    step.save()
-                    result.changed += 1
-                else:
-                    # Back from the parking order without a history record.
-                    PlanStep.objects.filter(pk=step.pk).update(order=number)
-                seen.add(row.step_id)
-            result.steps.append(step)
-        # Steps the form did not mention (there should be none) are left as they were but
-        # renumbered after the others.
-        for step in sorted(
-            (s for pk, s in existing.items() if pk not in seen), key=lambda s: s.order
-        ):
-            number = len(result.steps) + 1
-            PlanStep.objects.filter(pk=step.pk).update(order=number)
-            step.order = number
-            result.steps.append(step)
-    return result

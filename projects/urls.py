@@ -5,6 +5,7 @@ from projects import (
     approval_views,
     budget_views,
     notification_views,
+    plan_version_views,
     plan_views,
     project_views,
     views,
@@ -25,6 +26,13 @@ project_patterns = [
     path("<str:code>/budget/transfers/", budget_views.budget_transfer, name="budget_transfer"),
     path("<str:code>/reopen/", agency_views.month_reopen, name="reopen"),
     path("<str:code>/plan/edit/", plan_views.plan_edit, name="plan_edit"),
+    path("<str:code>/plan/versions/", plan_version_views.plan_versions_page, name="plan_versions"),
+    path("<str:code>/plan/submit/", plan_version_views.plan_submit, name="plan_submit"),
+    path(
+        "<str:code>/plan/versions/<int:number>/decide/",
+        plan_version_views.plan_decide,
+        name="plan_decide",
+    ),
     path("<str:code>/changes/", agency_views.project_changes, name="changes"),
     path("<str:code>/evidence/<int:pk>/", agency_views.evidence_download, name="evidence"),
     path(

@@ -90,6 +90,7 @@ def project_detail(request, code):
             project.pk,
             view_helpers.today(),  # planned progress, "behind schedule" and the quarters depend on it
             settings.BMA_BEHIND_THRESHOLD,
+            settings.BMA_BEHIND_AGAINST,  # which plan "behind" is measured against
             _reader_key(request.user, project),
         )
 

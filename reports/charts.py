@@ -91,6 +91,8 @@ class SCurve:
     has_schedule: bool
     as_of_x: float | None
     points: scurve.CurvePoints
+    # Issue 18: the baseline (the plan last approved), dotted beside the current plan.
+    baseline: str | None = None
 
     # Every grid line in one path, every marker in another: each SVG element costs
     # WeasyPrint a style cascade and a draw call.
@@ -124,11 +126,13 @@ def s_curve(
     steps: Sequence[progress.StepLike],
     points: Sequence[progress.ProgressPoint],
     as_of: dt.date,
+    baseline_steps: Sequence[progress.StepLike] | None = None,
 ) -> SCurve:
     """Actual progress (the reports, oldest month first, each at ProgressPoint.day) against
     planned progress over the fiscal year: the page's points (projects.scurve.curve_points),
     cut at the year's first and last days, as straight segments. Without a schedule
-    (has_schedule) there is no planned line."""
+    (has_schedule) there is no planned line. ``baseline_steps``: the plan last approved,
+    drawn beside the current one (issue 18)."""
     start, end = thaidates.fiscal_year_bounds(year_be)
     span = (end - start).days  # the year's last day at the plot's right edge
     curve = scurve.curve_points(starts_on=start, ends_on=end, steps=steps, points=points)
@@ -159,6 +163,17 @@ def s_curve(
         has_schedule=progress.has_schedule(steps),
         as_of_x=_x(as_of, start, span) if start <= as_of <= end else None,
         points=curve,
+        baseline=line(_baseline_line(baseline_steps, start, end)) if baseline_steps else None,
+    )
+
+
+def _baseline_line(steps, start: dt.date, end: dt.date) -> list:
+    if not progress.has_schedule(steps):
+        return []
+    return (
+        scurve.curve_points(starts_on=start, ends_on=end, steps=steps, points=[])
+        .within(start, end)
+        .planned
     )
 
 

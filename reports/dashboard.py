@@ -6,7 +6,8 @@ ended month still before its deadline), as projects/months.py defines them, and 
 
 Everything is computed by the database in a fixed number of queries, whatever the number
 of projects, steps or entries: the planned percent of each project is
-projects.progress_sql.planned_percent (the SQL twin of projects.progress.planned_percent),
+projects.progress_sql.measured_planned_percent (the SQL twin of projects.progress.planned_percent
+of the steps measured against: the baseline, progress.measured_steps),
 and the per-agency numbers are one GROUP BY over the per-project values. Nothing loops over
 projects in Python.
 """
@@ -245,7 +246,7 @@ def projects_with_status(filters: DashboardFilters) -> QuerySet[Project]:
         projects.with_latest_progress()
         .annotate(
             actual=Coalesce(F("latest_percent"), Value(ZERO), output_field=PERCENT),
-            planned=progress_sql.planned_percent(filters.day),
+            planned=progress_sql.measured_planned_percent(filters.day),
         )
         .annotate(
             gap=ExpressionWrapper(F("planned") - F("actual"), output_field=PERCENT),
@@ -536,6 +537,7 @@ def cache_key(filters: DashboardFilters) -> str:
             # The summary holds its charts, whose labels and month names are in the
             # reader's language.
             translation.get_language(),
+            settings.BMA_BEHIND_AGAINST,
         )
     )
 

@@ -51,6 +51,7 @@ def dashboard_index(request):
     if filters is not None:
         context["summary"] = dashboard.dashboard_summary(filters)
         context["behind_threshold"] = settings.BMA_BEHIND_THRESHOLD
+        context["behind_against_baseline"] = settings.BMA_BEHIND_AGAINST == "baseline"
         context["sort_next"] = dashboard.next_agency_sorts(filters.agency_sort)
         context["status_label"] = dict(dashboard.Status.CHOICES).get(filters.status, "")
         # The overview (tiles, charts, agency table) is a function of the cached summary and

@@ -198,6 +198,7 @@ def project_report(
     all_entries = list(project.entries.all())
     points = [progress.ProgressPoint(e.period, e.reported_on, e.percent) for e in all_entries]
     plan = selectors.plan_summary(project)
+    baseline_steps = selectors.baseline_steps(project)
     blocks = evaluation.project_blocks(project, points, today=period.today)
     at = progress.progress_at(points, period.as_of)
     actual, actual_on = (at.percent, at.reported_on) if at else (None, None)
@@ -215,7 +216,9 @@ def project_report(
         headline=blocks.headline,
         actual=actual,
         actual_on=actual_on,
-        planned=progress.planned_percent(plan.steps, period.as_of),
+        planned=progress.planned_percent(
+            progress.measured_steps(plan.steps, baseline_steps), period.as_of
+        ),
         late=late_reports(year_entries, deadlines=deadlines, today=period.today),
         gauge=charts.gauge(actual),
         curve=charts.s_curve(
@@ -223,6 +226,7 @@ def project_report(
             steps=plan.steps,
             points=points,
             as_of=period.as_of,
+            baseline_steps=baseline_steps,
         ),
         budget=budgets.budget_summary(project, entries=all_entries),
     )

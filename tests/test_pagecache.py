@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from indicators import services as indicator_services
 from indicators.models import QuarterEvaluation
-from projects import pagecache, services, view_helpers
+from projects import pagecache, plan_editing, services, view_helpers
 from projects.models import Project
 from tests.factories import (
     EvidenceFileFactory,
@@ -197,12 +197,14 @@ def write_report_service(project, staff, evaluator):
 
 
 def write_plan_service(project, staff, evaluator):
-    services.plan_save(
+    plan_editing.plan_save(
         project=project,
         user=staff,
         loaded_version=project.plan_version,
         rows=[
-            services.StepInput(step.pk, step.order, step.title + " (แก้)", Decimal(50), None, None)
+            plan_editing.StepInput(
+                step.pk, step.order, step.title + " (แก้)", Decimal(50), None, None
+            )
             for step in project.steps.all()
         ],
     )

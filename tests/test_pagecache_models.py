@@ -39,6 +39,8 @@ def test_the_rows_of_a_project_are_derived_with_their_path_to_it():
         "projects.BudgetTransfer": ("project_id",),
         # The admin's list of unmatched strategy links: the same rows as StrategyLink.
         "projects.UnmatchedStrategyLink": ("project_id",),
+        "projects.PlanVersion": ("project_id",),
+        "projects.PlanVersionStep": ("version", "project_id"),
     }
 
 

@@ -267,8 +267,8 @@ def test_print_queries_do_not_grow_with_entries(
     )
     user = UserFactory()
     client.force_login(user)
-    # the session (session_queries), its user, project, 7 prefetches (objectives,
-    # strategy, steps, budget transfers, KPIs, quarter evaluations, entries),
-    # reporting-deadline overrides.
-    with django_assert_num_queries(session_queries + 10):
+    # the session (session_queries), its user, project, 8 prefetches (objectives,
+    # strategy, steps, the baseline (none here), budget transfers, KPIs, quarter
+    # evaluations, entries), reporting-deadline overrides.
+    with django_assert_num_queries(session_queries + 11):
         assert client.get(reverse("print:project", args=[project.code])).status_code == 200

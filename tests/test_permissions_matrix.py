@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from projects.models import Notification, ProgressEntry
+from projects.models import Notification, PlanVersion, ProgressEntry
 from reports.models import ReportJob
 from tests.factories import (
     AgencyFactory,
@@ -102,6 +102,15 @@ MATRIX = {
     "projects:report": ("get", {"code": "project"}, EDITORS),
     "projects:report_preview": ("get", {"code": "project"}, EDITORS),
     "projects:plan_edit": ("get", {"code": "project"}, EDITORS),
+    # plan versions and the baseline (issue 18): read by all, sent by editors, decided by
+    # the agency's heads (a deputy in force: tests/test_baseline_views.py) and สยป.
+    "projects:plan_versions": ("get", {"code": "project"}, EVERYBODY),
+    "projects:plan_submit": ("post", {"code": "project"}, EDITORS),
+    "projects:plan_decide": (
+        "post",
+        {"code": "project", "number": 1},
+        only("own head", "evaluator", "admin"),
+    ),
     # a new project of the agency (staff choose no other agency: theirs)
     "projects:create": ("get", {"?agency": "agency"}, EDITORS),
     # a transfer of the project's budget from its page (issue 16)
@@ -258,6 +267,9 @@ def world(db, settings, tmp_path):
         "manager": UserFactory(manager=True),
         "admin": UserFactory(admin=True),
     }
+    PlanVersion.objects.create(
+        project=project, number=1, state="submitted", submitted_by=users["own staff"]
+    )
     job = ReportJob.objects.create(
         kind=ReportJob.Kind.AGENCY,
         format=ReportJob.Format.XLSX,

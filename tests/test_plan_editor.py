@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from projects import services
+from projects import plan_editing, services
 from projects.models import PlanStep, Project
 from tests.factories import (
     FiscalYearFactory,
@@ -171,12 +171,12 @@ def test_errors_are_shown_next_to_the_field_and_nothing_is_saved(client, project
 def test_a_stale_plan_is_refused_with_the_current_plan_shown(client, project, staff):
     steps = list(project.steps.order_by("order"))
     colleague = UserFactory(agency=project.agency, first_name="สมชาย")
-    services.plan_save(
+    plan_editing.plan_save(
         project=project,
         user=colleague,
         loaded_version=1,
         rows=[
-            services.StepInput(s.pk, s.order, s.title + " (แก้)", s.weight, None, None)
+            plan_editing.StepInput(s.pk, s.order, s.title + " (แก้)", s.weight, None, None)
             for s in steps
         ],
     )
@@ -199,10 +199,10 @@ def test_a_stale_plan_is_refused_with_the_current_plan_shown(client, project, st
 
 def test_service_refuses_a_stale_version_in_the_update(project, staff):
     steps = list(project.steps.order_by("order"))
-    rows = [services.StepInput(s.pk, s.order, s.title, s.weight, None, None) for s in steps]
-    services.plan_save(project=project, user=staff, loaded_version=1, rows=rows)
+    rows = [plan_editing.StepInput(s.pk, s.order, s.title, s.weight, None, None) for s in steps]
+    plan_editing.plan_save(project=project, user=staff, loaded_version=1, rows=rows)
     with pytest.raises(services.EditConflict) as excinfo:
-        services.plan_save(project=project, user=staff, loaded_version=1, rows=rows[:1])
+        plan_editing.plan_save(project=project, user=staff, loaded_version=1, rows=rows[:1])
     assert excinfo.value.version == 2
     assert len(excinfo.value.current) == 3
     assert Project.objects.get(pk=project.pk).plan_version == 2
@@ -212,14 +212,14 @@ def test_service_refuses_a_stale_version_in_the_update(project, staff):
 def test_unchanged_steps_leave_no_history_and_reordering_swaps_cleanly(project, staff):
     first, second, third = project.steps.order_by("order")
     before = PlanStep.history.count()
-    services.plan_save(
+    plan_editing.plan_save(
         project=project,
         user=staff,
         loaded_version=1,
         rows=[
-            services.StepInput(first.pk, 1, first.title, first.weight, None, None),
-            services.StepInput(second.pk, 3, second.title, second.weight, None, None),
-            services.StepInput(third.pk, 2, third.title, third.weight, None, None),
+            plan_editing.StepInput(first.pk, 1, first.title, first.weight, None, None),
+            plan_editing.StepInput(second.pk, 3, second.title, second.weight, None, None),
+            plan_editing.StepInput(third.pk, 2, third.title, third.weight, None, None),
         ],
     )
     assert steps_of(project) == [
@@ -238,14 +238,14 @@ def test_removing_a_step_ticked_in_a_report_keeps_the_report(project, staff):
         in_progress_step=second,
         partial_percent=Decimal(50),
     )
-    services.plan_save(
+    plan_editing.plan_save(
         project=project,
         user=staff,
         loaded_version=1,
         rows=[
-            services.StepInput(first.pk, 1, first.title, first.weight, None, None),
-            services.StepInput(second.pk, 2, second.title, second.weight, None, None, True),
-            services.StepInput(third.pk, 3, third.title, third.weight, None, None),
+            plan_editing.StepInput(first.pk, 1, first.title, first.weight, None, None),
+            plan_editing.StepInput(second.pk, 2, second.title, second.weight, None, None, True),
+            plan_editing.StepInput(third.pk, 3, third.title, third.weight, None, None),
         ],
     )
     entry.refresh_from_db()
@@ -257,11 +257,11 @@ def test_removing_a_step_ticked_in_a_report_keeps_the_report(project, staff):
 def test_steps_of_another_project_cannot_be_smuggled_in(project, staff):
     foreign = PlanStepFactory()
     with pytest.raises(Exception) as excinfo:
-        services.plan_save(
+        plan_editing.plan_save(
             project=project,
             user=staff,
             loaded_version=1,
-            rows=[services.StepInput(foreign.pk, 1, "x", Decimal(1), None, None)],
+            rows=[plan_editing.StepInput(foreign.pk, 1, "x", Decimal(1), None, None)],
         )
     assert "ไม่ใช่ของโครงการนี้" in str(excinfo.value)
     foreign.refresh_from_db()

@@ -24,7 +24,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from indicators.models import Indicator
-from projects.models import Notification, Project, User
+from projects.models import Notification, PlanVersion, Project, User
 from reports.models import ReportJob
 from tests.conftest import SEED_CODE
 from tests.factories import current_fiscal_year_be
@@ -95,6 +95,7 @@ def main_pages(demo) -> list[tuple[str, str | None, str, int]]:
     """(name, role, path, expected status) of every main page."""
     current = demo["current"].code
     year = demo["current"].fiscal_year.year_be
+    pending = PlanVersion.objects.filter(state="submitted").order_by("pk").first().project.code
     return [
         ("login", None, "/accounts/login/", 200),
         ("projects list", "staff", "/projects/", 200),
@@ -131,6 +132,8 @@ def main_pages(demo) -> list[tuple[str, str | None, str, int]]:
         ("projects not reported", "manager", f"/dashboard/rates/missing/?year={year}", 200),
         ("pages upload", "admin", "/imports/pages/", 200),
         ("approval queue", "head", "/approvals/", 200),
+        # Issue 18: the versions of a re-planned plan, version 2 waiting for the head.
+        ("plan versions", "head", f"/projects/{pending}/plan/versions/", 200),
         ("delegations", "head", "/approvals/delegations/", 200),
         ("notifications", "staff", "/notifications/", 200),
         ("notification settings", "staff", "/notifications/settings/", 200),

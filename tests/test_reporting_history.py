@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects import reporting, services
+from projects import plan_editing, reporting, services
 from tests.factories import (
     UserFactory,
     project_with_steps,
@@ -68,15 +68,15 @@ def test_an_edited_entry_reads_as_field_old_to_new_with_who_and_when(project, st
 
 def test_plan_changes_and_removed_steps_are_readable(project, staff):
     first, second = project.steps.order_by("order")
-    services.plan_save(
+    plan_editing.plan_save(
         project=project,
         user=staff,
         loaded_version=1,
         rows=[
-            services.StepInput(
+            plan_editing.StepInput(
                 first.pk, 1, first.title, Decimal(30), dt.date(2025, 10, 1), dt.date(2025, 12, 31)
             ),
-            services.StepInput(second.pk, 2, second.title, second.weight, None, None, True),
+            plan_editing.StepInput(second.pk, 2, second.title, second.weight, None, None, True),
         ],
     )
     records = reporting.change_history(project, 1).object_list
@@ -149,12 +149,12 @@ def test_query_count_does_not_grow_with_the_number_of_changes(client, project, s
             lower_reason="ปรับ",
         )
     for _ in range(5):
-        services.plan_save(
+        plan_editing.plan_save(
             project=project,
             user=staff,
             loaded_version=project.__class__.objects.get(pk=project.pk).plan_version,
             rows=[
-                services.StepInput(s.pk, s.order, s.title + ".", s.weight, None, None)
+                plan_editing.StepInput(s.pk, s.order, s.title + ".", s.weight, None, None)
                 for s in project.steps.order_by("order")
             ],
         )

@@ -535,16 +535,18 @@ PAGES = {
 }
 # Measured, besides the session (session_queries: none from the shared cache, one from the
 # database). The project page for the agency's own staff: user, the user's agency
-# (top bar), the page stamp (projects/pagecache.py), project, objectives, strategy links, steps, KPIs, quarter evaluations,
+# (top bar), the page stamp (projects/pagecache.py), project, objectives, strategy links, steps,
+# the baseline (issue 18; its steps make one more where there is one), KPIs, quarter evaluations,
 # progress points, history count, history page, evidence of the page, then the report
 # form: latest entry, deadline overrides, reopenings in force, the month's entry and its
 # evidence, the previous entry, recent reopenings. My agency: 9, and 5 for the reporting
-# rates (the fiscal year, its moved deadlines, projects, entries, sent submissions).
+# rates (the fiscal year, its moved deadlines, projects, entries, sent submissions). The
+# plan editor: 5, and 2 for its baseline and its version waiting (issue 18).
 BUDGETS = {
-    "project page": 20,
+    "project page": 21,
     "report page": 11,
     "preview": 8,
-    "plan editor": 5,
+    "plan editor": 7,
     "change history": 12,
     "change history (compact)": 10,
     "my agency": 14,

@@ -385,9 +385,10 @@ def test_agency_report_queries_do_not_grow_with_projects(year, count, django_ass
         BudgetTransfer.objects.create(
             project=project, transferred_on=year.starts_on, amount=Decimal("5.00"), reason="โอน"
         )
-    # projects, 7 prefetches (budget transfers among them), reporting-deadline overrides,
-    # the year's disbursement targets (issue 16)
-    with django_assert_num_queries(10):
+    # projects, 8 prefetches (budget transfers among them; the baselines, issue 18; their
+    # steps when there are any), reporting-deadline overrides, the year's disbursement
+    # targets (issue 16)
+    with django_assert_num_queries(11):
         report = selectors.agency_report(fiscal_year=year, quarter=None, agency=agency)
     assert len(report.projects) == count
 

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects import strategy_services, thaidates
-from projects.demo import approval, budgets, strategy, vocabulary
+from projects.demo import approval, baselines, budgets, strategy, vocabulary
 from projects.demo.kpis import demo_kpis, kpi_definition, level_criteria
 from projects.demo.specs import SCORES, SEED, ProjectSpec, demo_specs, report_deadline
 from projects.progress import quantize
@@ -57,6 +57,7 @@ KINDS = (
     ("entries", "ผลการดำเนินงาน"),
     ("budgets", "งบประมาณโครงการ (สาธิต)"),
     ("submissions", "รายงานที่ส่งให้หัวหน้าหน่วยงานอนุมัติ"),
+    ("plan_versions", "แผนการดำเนินงานฉบับที่อนุมัติหรือรออนุมัติ"),
     ("indicators", "ตัวชี้วัด"),
     ("evaluations", "ผลการประเมินโครงการรายไตรมาส"),
     ("kpi_results", "ผลตัวชี้วัดรายไตรมาส"),
@@ -116,6 +117,7 @@ def make_demo(*, today: dt.date | None = None, force_in_production: bool = False
             projects[spec.code] = (project, spec)
         budgets.ensure_targets([years[year_be], years[year_be - 1]])
         approval.ensure_approvals(report, projects, today, users)
+        baselines.ensure_baselines(report, projects, today, users)
         _ensure_indicators(report, year_be, projects, years, users["evaluator"])
         _ensure_evaluations(report, projects, today, users["evaluator"])
         if +report.created or +report.updated:

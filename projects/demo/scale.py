@@ -201,6 +201,7 @@ def generate(
         report.timed("steps", lambda: _insert_steps(run))
         run.step_ids = _step_ids()
         say(f"steps inserted ({report.seconds['steps']:.1f} s)")
+        report.timed("baselines", lambda: _insert_baselines(run))
         report.timed("entries", lambda: _insert_entries(run))
         say(f"entries inserted ({report.seconds['entries']:.1f} s)")
         report.timed("quarter_evaluations", lambda: _insert_evaluations(run))
@@ -368,6 +369,18 @@ def _insert_steps(run: Run) -> int:
             )
     PlanStep.objects.bulk_create(rows, batch_size=run.batch_size)
     return len(rows)
+
+
+def _insert_baselines(run: Run) -> int:
+    """Every generated plan approved as its project's baseline (issue 18), in chunks."""
+    from projects import plan_versions
+
+    ids = sorted(run.project_ids.values())
+    chunk = 2000
+    return sum(
+        plan_versions.baselines_from_steps(project_ids=ids[i : i + chunk], user=None, reason="")
+        for i in range(0, len(ids), chunk)
+    )
 
 
 def _step_ids() -> dict[tuple[int, int], int]:

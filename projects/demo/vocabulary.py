@@ -183,6 +183,10 @@ class DemoProject:
     habit: Habit
     pace: float
     weights_total: int = 100
+    # Issue 18: re-planned after its plan was approved, the new version "approved" or
+    # "pending" (sent, waiting for the head), with the reason the staff gave.
+    replan: str = ""
+    replan_reason: str = ""
 
     def code(self, year_be: int) -> str:
         # 2570 → 7001, 7002 …: codes differ from year to year and from the seed's 2462.
@@ -198,6 +202,8 @@ def _demo_projects(which: str) -> tuple[DemoProject, ...]:
             habit=Habit(**row["habit"]),
             pace=row["pace"],
             weights_total=row.get("weights_total", 100),
+            replan=row.get("replan", ""),
+            replan_reason=row.get("replan_reason", ""),
         )
         for row in _read("projects")[which]
     )

@@ -46,7 +46,7 @@ from django.db.models import F
 from django.utils.translation import gettext
 
 from indicators.models import Indicator, QuarterEvaluation, QuarterLock
-from projects import strategy_services, thaidates
+from projects import plan_versions, strategy_services, thaidates
 from projects.imports import page_parser
 from projects.imports.changes import ACTIONS, ImportChange
 from projects.imports.page_data import BmaPage, ParseResult, Problem
@@ -180,6 +180,7 @@ class _Importer:
         # New child rows, inserted together by flush(): one INSERT per table instead of
         # one per row (and one for their history), which makes a new page ~3× faster.
         self.pending: dict[type[models.Model], list[models.Model]] = {}
+        self.new_baselines: list[Project] = []
 
     def record(self, model, key: str, action: str, fields: Sequence[str] = ()) -> None:
         self.plan.changes.append(ImportChange(_name(model), key, action, tuple(fields)))
@@ -296,6 +297,9 @@ class _Importer:
         self.sync_indicators(project, new, page)
         self.sync_quarters(project, new, page, fiscal_year)
         self.flush()
+        plan_versions.baselines_from_steps(
+            project_ids=[p.pk for p in self.new_baselines], user=self.user
+        )
 
     def strategy_nodes(self) -> dict[str, int]:
         """The tree's codes and ids, read once per import (strategy_services.node_for_text)."""
@@ -350,6 +354,8 @@ class _Importer:
         if changed and not new and self.write:
             # The plan editor's optimistic lock: a form opened before the import is stale.
             Project.objects.filter(pk=project.pk).update(plan_version=F("plan_version") + 1)
+        if changed and self.write:
+            self.new_baselines.append(project)  # an imported plan is approved (issue 18)
 
     def sync_entries(self, project, new: bool, page: BmaPage) -> None:
         stored = {} if new else {e.period: e for e in ProgressEntry.objects.filter(project=project)}

@@ -20,6 +20,8 @@ Safe by design, like the page importer (projects/imports/page_import.py):
 - Optimistic locking: a project whose steps change gets its ``plan_version`` bumped, so
   a plan editor opened before the import cannot overwrite it. History (simple_history)
   records every created, updated and deleted project and step with the importing user.
+- An imported plan is approved (issue 18): each plan the import writes becomes its
+  project's baseline (projects/plan_versions.py, baselines_from_steps).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from projects import money, permissions, strategy_services
+from projects import money, permissions, plan_versions, strategy_services
 from projects.imports import workbook_read
 from projects.imports.changes import ACTIONS, ImportChange
 from projects.imports.workbook_columns import PROJECT_COLUMNS, PROJECT_SHEET, STEP_SHEET
@@ -487,6 +489,13 @@ class _PlanImporter:
         if self.bump:
             # The plan editor's optimistic lock: a form opened before the import is stale.
             Project.objects.filter(pk__in=self.bump).update(plan_version=F("plan_version") + 1)
+        # An imported plan is approved: the baseline of each project whose plan it wrote.
+        written = {
+            s.project_id
+            for model in (self.create, self.update, self.delete)
+            for s in model[PlanStep]
+        }
+        plan_versions.baselines_from_steps(project_ids=sorted(written), user=self.user)
 
 
 class _Budgets:

@@ -20,6 +20,7 @@ from projects.models.budget import (
     DisbursementTarget,
 )
 from projects.models.notifications import Notification, NotificationPreference
+from projects.models.plan_versions import PlanVersion, PlanVersionStep
 from projects.models.plans import (
     PlanStep,
     Project,
@@ -56,6 +57,8 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "PlanStep",
+    "PlanVersion",
+    "PlanVersionStep",
     "ProgressEntry",
     "ProgressEntryQuerySet",
     "Project",

@@ -101,7 +101,7 @@ class Project(models.Model):
     organisation_code = models.CharField(_("รหัสหน่วยงานเจ้าของงบ"), max_length=30, blank=True)
     targets = models.TextField(_("เป้าหมายของโครงการ"), blank=True)
     # Optimistic lock of the plan: every change to the steps bumps it, and a save made
-    # from an older version is refused (services.plan_save).
+    # from an older version is refused (projects/plan_editing.py).
     plan_version = models.PositiveIntegerField(_("รุ่นของแผน"), default=1, editable=False)
     is_internal = models.BooleanField(
         _("ไม่เผยแพร่ต่อสาธารณะ"),
