@@ -380,11 +380,12 @@ def test_the_public_project_page_reads_a_bounded_number_of_queries(
             period=dt.date(project.fiscal_year.starts_on.year + 1, month % 12 or 12, 1),
             percent=Decimal(30),
         )
-    # The project with its agency, year and latest report; objectives; strategy links;
-    # steps; the reports' points (S-curve); KPIs; quarter evaluations; the history's count
-    # and page: 9, whatever the number of reports (a project with a budget adds its
-    # transfers and the year's disbursement targets).
-    with django_assert_max_num_queries(9):
+    # The project with its agency, year and latest report; objectives; strategy links (with
+    # their nodes); steps; the baseline plan (issue 18); the reports' points (S-curve);
+    # KPIs; quarter evaluations; the history's count and page: 10, whatever the number of
+    # reports (a project with a budget adds its transfers and the year's disbursement
+    # targets).
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("public:project", args=[project.code]))
     assert response.status_code == 200
 
