@@ -65,7 +65,7 @@ def strategy_rows_check(rows: Sequence[NodeRow]) -> tuple[list[NodeChange], list
                     row.row,
                     "ระดับ",
                     _(
-                        "ไม่รู้จักระดับ \u201c%(level)s\u201d ต้องเป็น ด้าน มิติ เป้าหมาย หรือ "
+                        "ไม่รู้จักระดับ “%(level)s” ต้องเป็น ด้าน มิติ เป้าหมาย หรือ "
                         "ภารกิจงานประจำของหน่วยงาน"
                     )
                     % {"level": row.level},

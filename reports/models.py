@@ -175,7 +175,7 @@ class OpenDataExport(BackgroundJob):
 
     class Meta(BackgroundJob.Meta):
         verbose_name = _("ชุดไฟล์ข้อมูลเปิด")
-        verbose_name_plural = _("ชุดไฟล์ข้อมูลเปิด")
+        verbose_name_plural = pgettext_lazy("plural", "ชุดไฟล์ข้อมูลเปิด")
         constraints = [
             models.CheckConstraint(
                 condition=Q(parts_done__lte=F("parts_total")),

@@ -189,7 +189,7 @@ class UnmatchedStrategyLink(StrategyLink):
     class Meta:
         proxy = True
         verbose_name = _("ลิงก์ยุทธศาสตร์ที่ยังไม่จับคู่")
-        verbose_name_plural = _("ลิงก์ยุทธศาสตร์ที่ยังไม่จับคู่")
+        verbose_name_plural = pgettext_lazy("plural", "ลิงก์ยุทธศาสตร์ที่ยังไม่จับคู่")
 
 
 class PlanStep(models.Model):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApiToken(models.Model):
@@ -35,7 +36,7 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = _("โทเค็น API")
-        verbose_name_plural = _("โทเค็น API")
+        verbose_name_plural = pgettext_lazy("plural", "โทเค็น API")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
