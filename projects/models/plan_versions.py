@@ -67,7 +67,7 @@ class PlanVersion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.project.code} ฉบับที่ {self.number}"
+        return _("%(code)s ฉบับที่ %(number)s") % {"code": self.project.code, "number": self.number}
 
     @property
     def is_open(self) -> bool:
