@@ -2,8 +2,8 @@
 project by search from the site's root, opens its page and its PDF, and meets none of the
 data a visitor may not read (tests/test_public.py's PUBLIC_NEVER_SHOWS).
 
-English: only ``<html lang="en">`` is checked for now; the English helpers' translations
-come later, and the integrator adds text checks then."""
+The browser's language (Accept-Language) chooses: the page's words and the PDF's are
+those of its language (WORDS), the project's own texts stay as they were written."""
 
 import io
 import unicodedata
@@ -15,6 +15,12 @@ from tests.browser import problems_of
 from tests.test_public import PUBLIC_NEVER_SHOWS, PUBLIC_TEXT, SECRETS, world  # noqa: F401
 
 pytestmark = pytest.mark.e2e
+
+# A heading of the page and of the PDF, the login link, in each language.
+WORDS = {
+    "th": {"plan": "แผนการดำเนินงานฯ", "progress": "ความคืบหน้าเทียบกับแผน", "login": "เข้าสู่ระบบ"},
+    "en": {"plan": "Project plan", "progress": "Progress against plan", "login": "Log in"},
+}
 
 
 def nfkc(text: str) -> str:
@@ -41,7 +47,7 @@ def test_a_visitor_finds_a_project_and_reads_its_page_and_pdf(
         page.goto(live_server.url + "/")
         assert "/public/" in page.url
         assert page.get_attribute("html", "lang") == lang
-        assert page.locator("#login-link").count() == 1
+        assert page.locator("#login-link").inner_text().strip() == WORDS[lang]["login"]
 
         page.fill("#id_q", "สาธารณะทดสอบ")
         page.keyboard.press("Enter")
@@ -56,16 +62,22 @@ def test_a_visitor_finds_a_project_and_reads_its_page_and_pdf(
         assert project.name in page.inner_text("#project-title")
         html = nfkc(page.content())
         assert {name: mark for name, mark in PUBLIC_NEVER_SHOWS.items() if nfkc(mark) in html} == {}
-        if lang == "th":
-            assert PUBLIC_TEXT in page.inner_text("main")
+        main = page.inner_text("main")
+        assert WORDS[lang]["plan"] in main and WORDS[lang]["progress"] in main
+        other = WORDS["en" if lang == "th" else "th"]
+        assert other["plan"] not in main and other["progress"] not in main
+        assert PUBLIC_TEXT in main  # the approved report's own text, in any language
 
         pdf_url = page.get_attribute("#public-pdf", "href")
-        response = page.request.get(live_server.url + pdf_url)
+        # Playwright's request API does not send the context's Accept-Language: as the
+        # browser would when the link is followed.
+        response = page.request.get(live_server.url + pdf_url, headers={"Accept-Language": locale})
         assert response.status == 200
         assert response.headers["content-type"] == "application/pdf"
         text = pdf_text(response.body())
         assert project.code in text
         assert nfkc(project.name) in text  # Thai is read back: the check below can fail
+        assert nfkc(WORDS[lang]["plan"]) in text
         assert {name: mark for name, mark in SECRETS.items() if nfkc(mark) in text} == {}
         assert problems == []
     finally:
