@@ -64,10 +64,7 @@ def strategy_rows_check(rows: Sequence[NodeRow]) -> tuple[list[NodeChange], list
                 RowError(
                     row.row,
                     "ระดับ",
-                    _(
-                        "ไม่รู้จักระดับ “%(level)s” ต้องเป็น ด้าน มิติ เป้าหมาย หรือ "
-                        "ภารกิจงานประจำของหน่วยงาน"
-                    )
+                    _("ไม่รู้จักระดับ “%(level)s” ต้องเป็น ด้าน มิติ เป้าหมาย หรือ ภารกิจงานประจำของหน่วยงาน")
                     % {"level": row.level},
                 )
             )

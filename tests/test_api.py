@@ -8,9 +8,9 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from reports.api import services
 from projects import pagecache
 from projects.models import BudgetTransfer, BudgetType, User
+from reports.api import services
 from tests.factories import (
     AgencyFactory,
     FiscalYearFactory,

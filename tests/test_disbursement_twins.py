@@ -1,4 +1,4 @@
-""""Behind on disbursement" and the disbursed percent have two homes: SQL for the dashboard
+""" "Behind on disbursement" and the disbursed percent have two homes: SQL for the dashboard
 (reports.dashboard_budget.with_disbursement, over 20,000 projects) and Python for the agency
 reports (reports.budget_report.project_budget, over prefetched projects). This test keeps
 the two equal on many generated projects: budgets with and without transfers, types with
@@ -25,8 +25,10 @@ DAYS = [dt.date(2026, 3, 20), dt.date(2026, 6, 20), dt.date(2026, 8, 20)]
 
 def _random_budget(rng: random.Random, project, type_names):
     allocated = rng.choice([1, 99, 100_000, 1_000_000, 2_345_678])
-    transfers = [] if allocated < 100 else rng.choice(
-        [[], [str(allocated // 10)], [str(-(allocated // 4)), "333.33"]]
+    transfers = (
+        []
+        if allocated < 100
+        else rng.choice([[], [str(allocated // 10)], [str(-(allocated // 4)), "333.33"]])
     )
     after = D(allocated) + sum((D(t) for t in transfers), D(0))
     figures = []
@@ -70,9 +72,7 @@ def test_behind_and_percent_are_the_same_in_sql_and_python(year_data, targets): 
     assert target.quarter == 4
     in_sql = {
         p.code: p
-        for p in dashboard_budget.with_disbursement(
-            Project.objects.filter(code__in=codes), target
-        )
+        for p in dashboard_budget.with_disbursement(Project.objects.filter(code__in=codes), target)
     }
     in_python = Project.objects.filter(code__in=codes).prefetch_related(
         "entries", "budget_transfers"
@@ -88,8 +88,10 @@ def test_behind_and_percent_are_the_same_in_sql_and_python(year_data, targets): 
             python,
             sql.budget_target,
         )
-        sql_percent = None if sql.disbursed_percent is None else percent_of(
-            sql.disbursed_latest, sql.budget_after
+        sql_percent = (
+            None
+            if sql.disbursed_percent is None
+            else percent_of(sql.disbursed_latest, sql.budget_after)
         )
         assert sql_percent == python.disbursed_percent, project.code
         if sql.disbursed_percent is not None:

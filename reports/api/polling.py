@@ -18,8 +18,8 @@ from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from reports.api import access
 from projects import pagecache
+from reports.api import access
 
 SCOPES = (pagecache.SITE, pagecache.PROJECTS)
 

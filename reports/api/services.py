@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.api import tokens
-from reports.api.models import ApiToken
 from projects import permissions
 from projects.models import User
+from reports.api import tokens
+from reports.api.models import ApiToken
 
 MAX_TOKENS_PER_USER = 20
 

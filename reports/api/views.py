@@ -7,13 +7,13 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
+from indicators.models import Indicator
+from projects.models import Agency, FiscalYear
 from reports.api import access, serializers
 from reports.api.filters import ApiFilters
 from reports.api.paging import ApiCursorPagination
 from reports.api.polling import Polled
 from reports.api.schema import ApiSchema
-from indicators.models import Indicator
-from projects.models import Agency, FiscalYear
 
 
 def _kpi_year(queryset, year_be):
