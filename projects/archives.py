@@ -26,6 +26,7 @@ Once refused, an archive refuses every further read. Pure: no request, no cache.
 from __future__ import annotations
 
 import io
+import logging
 import time
 import zipfile
 import zlib
@@ -33,6 +34,8 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 KB = 1024
 MB = 1024 * KB
@@ -337,3 +340,29 @@ def load_workbook(archive: SafeArchive, *, data_only: bool = True):
     reader.valid_files = archive.names()
     reader.read()
     return reader.wb
+
+
+class NotAWorkbook(Exception):
+    """A zip that is not a workbook openpyxl can read; the message says so in Thai."""
+
+
+def open_workbook(archive: SafeArchive, *, data_only: bool = True):
+    """The workbook in ``archive`` (load_workbook), or NotAWorkbook with the Thai message
+    every upload page shows: the one check of the importers (plan, month, strategy tree)
+    that a zip is an .xlsx and opens. ArchiveRefused (a limit) comes out as it is."""
+    if "xl/workbook.xml" not in archive:
+        raise NotAWorkbook(_("ไฟล์ zip นี้ไม่ใช่ไฟล์ Excel (.xlsx) (ไม่พบ xl/workbook.xml)"))
+    try:
+        return load_workbook(archive, data_only=data_only)
+    except ArchiveRefused:
+        raise
+    except Exception:  # openpyxl raises many kinds for damaged files
+        if archive.refused:
+            raise archive.refused from None
+        logger.info("the workbook could not be opened", exc_info=True)
+        raise NotAWorkbook(
+            _(
+                "เปิดไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหายหรือไม่ได้บันทึกจาก Excel "
+                "กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่"
+            )
+        ) from None

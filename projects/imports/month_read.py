@@ -118,10 +118,11 @@ def _refused(message: str) -> MonthRead:
 
 
 def _read_archive(archive: archives.SafeArchive, result: MonthRead) -> None:
-    if "xl/workbook.xml" not in archive:
-        result.problem(_("ไฟล์ zip นี้ไม่ใช่ไฟล์ Excel (.xlsx)"))
+    try:
+        book = archives.open_workbook(archive, data_only=False)
+    except archives.NotAWorkbook as error:
+        result.problem(str(error))
         return
-    book = archives.load_workbook(archive, data_only=False)
     try:
         if DATA_SHEET not in book.sheetnames or META_SHEET not in book.sheetnames:
             result.problem(

@@ -59,20 +59,10 @@ def read(data: bytes, *, deadline: archives.Deadline | None = None) -> TreeRead:
 
 
 def _read(archive: archives.SafeArchive, result: TreeRead) -> None:
-    if "xl/workbook.xml" not in archive:
-        result.problems.append(RowError(0, _("ไฟล์"), _("ไฟล์ zip นี้ไม่ใช่ไฟล์ Excel (.xlsx)")))
-        return
     try:
-        workbook = archives.load_workbook(archive)
-    except archives.ArchiveRefused:
-        raise
-    except Exception:  # openpyxl raises many kinds for damaged files
-        if archive.refused:
-            raise archive.refused from None
-        logger.info("strategy_read: workbook could not be opened", exc_info=True)
-        result.problems.append(
-            RowError(0, _("ไฟล์"), _("เปิดไฟล์ Excel ไม่ได้ กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่"))
-        )
+        workbook = archives.open_workbook(archive)
+    except archives.NotAWorkbook as error:
+        result.problems.append(RowError(0, _("ไฟล์"), str(error)))
         return
     try:
         _read_sheet(workbook.worksheets[0], result, archive.deadline)

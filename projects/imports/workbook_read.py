@@ -135,24 +135,10 @@ def _whole_file(result: ReadResult, message: str) -> ReadResult:
 
 
 def _read_workbook(archive: archives.SafeArchive, result: ReadResult) -> None:
-    if "xl/workbook.xml" not in archive:
-        _whole_file(result, _("ไฟล์ zip นี้ไม่ใช่ไฟล์ Excel (.xlsx) (ไม่พบ xl/workbook.xml)"))
-        return
     try:
-        workbook = archives.load_workbook(archive)
-    except archives.ArchiveRefused:
-        raise
-    except Exception:  # openpyxl raises many kinds for damaged files
-        if archive.refused:
-            raise archive.refused from None
-        logger.info("workbook_read: workbook could not be opened", exc_info=True)
-        _whole_file(
-            result,
-            _(
-                "เปิดไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหายหรือไม่ได้บันทึกจาก Excel "
-                "กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่"
-            ),
-        )
+        workbook = archives.open_workbook(archive)
+    except archives.NotAWorkbook as error:
+        _whole_file(result, str(error))
         return
     try:
         _Reader(
