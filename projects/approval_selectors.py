@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 
 from projects import permissions
 from projects.models import EvidenceFile, PlanStep, ProgressEntry, ReportSubmission
+from projects.plan_version_selectors import waiting_plans
 
 PER_PAGE = 20
 
@@ -44,9 +45,12 @@ def waiting(agency_ids):
 
 
 def waiting_count(user, *, today: dt.date) -> int:
-    """How many reports wait for ``user`` (the top bar's «รออนุมัติ (N)»)."""
+    """How many reports and plans (issue 18) wait for ``user`` (the top bar's
+    «รออนุมัติ (N)»): what the approvals page lists."""
     agency_ids = permissions.agencies_to_approve(user, today=today)
-    return waiting(agency_ids).count() if agency_ids else 0
+    if not agency_ids:
+        return 0
+    return waiting(agency_ids).count() + waiting_plans(agency_ids).count()
 
 
 def approval_queue(agency_ids, *, page_number, per_page: int = PER_PAGE) -> tuple[Page, list]:

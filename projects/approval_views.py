@@ -163,9 +163,11 @@ def _render(request, agency_ids, page_number, *, notice="", tone="ok", refused=N
         # Issue 18: plans sent for approval, each a link to its versions page.
         "plans": list(plan_version_selectors.waiting_plans(agency_ids)),
     }
-    # The top bar's «รออนุมัติ (N)» is this count: not asked again (context processors'
-    # values give way to the view's).
-    context["waiting_count"] = context["nav_waiting_count"] = page.paginator.count
+    # The top bar's «รออนุมัติ (N)» is this count, reports and plans (as
+    # approval_selectors.waiting_count): not asked again (context processors' values give
+    # way to the view's).
+    count = page.paginator.count + len(context["plans"])
+    context["waiting_count"] = context["nav_waiting_count"] = count
     if request.htmx:
         return render(request, QUEUE + "#queue", context, status=status)
     return render(request, QUEUE, context, status=status)

@@ -144,6 +144,9 @@ def test_the_approvals_page_lists_plans_waiting(client, project, staff, head):
     page = page_of(client.get(reverse("projects:approvals")))
     assert project.code in page.text(".queue__plans")
     assert "แผนฉบับที่ 1" in page.text(".queue__plans")
+    # The top bar counts it with the reports waiting (none here), on every page.
+    assert page.text("#nav-approvals") == "รออนุมัติ (1)"
+    assert page_of(client.get("/projects/my-agency/")).text("#nav-approvals") == "รออนุมัติ (1)"
 
 
 def test_a_version_sent_again_after_the_head_opened_it_is_not_approved_unseen(
