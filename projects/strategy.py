@@ -27,7 +27,9 @@ ROUTINE_CODE = "R"
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _WORDS = (("ด้านที่", 1), ("มิติที่", 2), ("เป้าหมายที่", 3))
-_CODE = re.compile(r"\s*(\d+(?:\s*\.\s*\d+)*)")
+# After the word and at most one space (the text is normalised): possessive, so a long
+# hostile line is read once (tests/hostile/test_regex_backtracking.py).
+_CODE = re.compile(r"(\d++(?:\s?+\.\s?+\d++)*+)")
 
 
 def normalise(text: str) -> str:
@@ -48,10 +50,11 @@ def codes_in(text: str) -> list[str] | None:
         start = text.find(word)
         if start < 0:
             continue
-        found = _CODE.match(text, start + len(word))
+        after = start + len(word)
+        found = _CODE.match(text, after + (text[after : after + 1] == " "))
         if found is None:
             return None
-        code = re.sub(r"\s+", "", found.group(1))
+        code = "".join(found.group(1).split())
         if code.count(".") + 1 != parts:
             return None
         if codes and not code.startswith(codes[-1] + "."):

@@ -32,7 +32,8 @@ FIRST_ROW = 4
 
 DONE = "✓"
 DONE_MARKS = {"✓", "✔", "/", "x", "X", "เสร็จ", "แล้วเสร็จ"}
-STEP_HEADER = re.compile(r"^ขั้นตอนที่\s*(\d{1,3})$")
+STEP_HEADER = re.compile(r"^ขั้นตอนที่\s*+(\d{1,3})$")
+TOKEN = re.compile(r"(\d{4}-\d{2}-01)/(-|\d{1,12})/(\d{1,9})/(-|\d{1,9})/(\d{1,9})")
 # More steps than this in one project is no plan a person ticks by hand.
 MAX_STEPS = 60
 
@@ -96,19 +97,29 @@ def headers_to_keys(headers: list) -> dict[str, int]:
     known = {}
     for column in (*LEAD, *TAIL):
         known[column.header] = known[column.label] = column.key
-    translated = re.escape(gettext(STEP_TITLE)).replace(re.escape("%(number)s"), r"\s*(\d{1,3})")
-    step_patterns = (STEP_HEADER, re.compile(f"^{translated}$", re.IGNORECASE))
     found: dict[str, int] = {}
     for index, header in enumerate(headers):
         text = " ".join(str(header or "").split())
         if text in known:
             found.setdefault(known[text], index)
             continue
-        for pattern in step_patterns:
-            if match := pattern.match(text):
-                found.setdefault(f"step:{int(match.group(1))}", index)
-                break
+        if (number := step_number(text)) is not None:
+            found.setdefault(f"step:{number}", index)
     return found
+
+
+def step_number(text: str) -> int | None:
+    """N of a step column's header «ขั้นตอนที่ N», in Thai or in the reader's language
+    ("Step N"): without a pattern made at run time from the translation."""
+    if match := STEP_HEADER.match(text):
+        return int(match.group(1))
+    before, _marker, after = gettext(STEP_TITLE).partition("%(number)s")
+    before, after = before.strip().casefold(), after.strip().casefold()
+    folded = text.casefold()
+    if not (folded.startswith(before) and folded.endswith(after)):
+        return None
+    middle = folded[len(before) : len(folded) - len(after)].strip()
+    return int(middle) if middle.isascii() and middle.isdigit() and len(middle) <= 3 else None
 
 
 # --- The version token: what the row was downloaded from -----------------------------------
@@ -141,7 +152,7 @@ class Token:
 
     @classmethod
     def parse(cls, text: str) -> Token | None:
-        match = re.fullmatch(r"(\d{4}-\d{2}-01)/(-|\d{1,12})/(\d{1,9})/(-|\d{1,9})/(\d{1,9})", text)
+        match = TOKEN.fullmatch(text)
         if not match:
             return None
         period, entry, version, submission, plan = match.groups()

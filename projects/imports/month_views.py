@@ -35,7 +35,7 @@ def _agency(request) -> Agency:
     if agency is None and not code and permissions.is_admin(request.user):
         agency = Agency.objects.order_by("code").first()  # the page's chooser offers the rest
     if agency is None:
-        if permissions.is_admin(request.user):
+        if code or permissions.is_admin(request.user):  # no agency of that code: not found
             raise Http404(_("กรุณาเลือกหน่วยงาน"))
         raise PermissionDenied
     if not permissions.can_download_month_workbook(request.user, agency):

@@ -24,7 +24,7 @@ DESCRIPTIONS = {
 
 
 def year_value(raw: str) -> int:
-    if not raw.isdigit() or not 2500 <= int(raw) <= 2700:
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4) or not 2500 <= int(raw) <= 2700:
         raise ValidationError({"year": [_("ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2569")]})
     return int(raw)
 

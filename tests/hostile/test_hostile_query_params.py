@@ -93,6 +93,15 @@ WORST = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    """Hundreds of requests from one address: the public pages' and the API's rate limits
+    (429, tested in tests/test_public.py and tests/test_api_tokens.py) would answer them
+    before the views this test is about."""
+    settings.BMA_PUBLIC_RATE = settings.BMA_PUBLIC_PDF_RATE = "100000/m"
+    settings.BMA_API_RATES = dict.fromkeys(settings.BMA_API_RATES, "100000/minute")
+
+
 @pytest.mark.parametrize("key", GET_PAGES)
 def test_query_parameters(client, world, key):  # noqa: F811 (the imported fixture)
     method, spec, _expected = MATRIX[key]
