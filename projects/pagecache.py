@@ -162,6 +162,7 @@ IGNORED = frozenset(
         "axes",
         "django_tasks_database",
         "reports.ReportJob",
+        "reports.OpenDataExport",  # the open-data files: their own page, no kept one
         # Personal API tokens (api/): shown only on their owner's tokens page, never kept.
         "api",
         # Who may approve for whom: decides what a head sees, on pages never kept.

@@ -151,9 +151,9 @@ def plan_version_approve(
     with transaction.atomic():
         version = _claim(version, user, today, seen_sent_at)
         rows_written.send(sender=PlanVersion, project_ids=[version.project_id])
-        PlanVersion.objects.filter(project_id=version.project_id, is_baseline=True).update(
-            is_baseline=False
-        )
+        # The old baseline steps down (not a claim: _claim above took the row lock).
+        former = PlanVersion.objects.filter(project_id=version.project_id, is_baseline=True)
+        former.update(is_baseline=False)
         version.state = State.APPROVED
         version.is_baseline = True
         version.decided_by = user
