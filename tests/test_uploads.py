@@ -228,7 +228,13 @@ def test_the_plan_import_takes_one_file(db, media, storage):
 # --- every page of the site ------------------------------------------------------------------
 
 # The pages that take files, with the most bytes of files one request may leave in storage.
-TAKES_FILES = {"projects:report", "imports:pages", "imports:plan"}
+TAKES_FILES = {
+    "projects:report",
+    "imports:pages",
+    "imports:plan",
+    "imports:month",  # a month's reports in one workbook (issue 18)
+    "imports:strategy",  # the strategy tree's workbook (issue 18)
+}
 EXTRA_PATHS = ["/admin/projects/agency/add/", "/admin/login/"]
 
 
