@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from bmaprogress.middleware import UNAVAILABLE, unavailable_answer
 from projects import languages
 
 
@@ -64,8 +65,11 @@ class UserLanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         language = None
-        if user is not None and user.is_authenticated:
-            language = languages.supported(user.language)
+        try:
+            if user is not None and user.is_authenticated:  # reads the session and the user
+                language = languages.supported(user.language)
+        except UNAVAILABLE as exception:
+            return unavailable_answer(request, exception)
         if language and language != translation.get_language():
             translation.activate(language)
             request.LANGUAGE_CODE = language

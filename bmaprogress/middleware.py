@@ -136,11 +136,19 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, UNAVAILABLE):
             return None
-        logger.error(
-            "Database unavailable on %s %s: %s: %s",
-            request.method,
-            request.path,
-            type(exception).__name__,
-            exception,
-        )
-        return database_unavailable_response(request)
+        return unavailable_answer(request, exception)
+
+
+def unavailable_answer(request, exception):
+    """The 503 of a request that found the database or Redis down (logged). For a view's
+    exception DatabaseUnavailableMiddleware gives it; a middleware that reads the session
+    or the user before the view (bmaprogress.language) gives it itself, since Django turns
+    a middleware's exception into a 500 before any process_exception sees it."""
+    logger.error(
+        "Database unavailable on %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(exception).__name__,
+        exception,
+    )
+    return database_unavailable_response(request)
