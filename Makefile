@@ -145,8 +145,23 @@ format: $(STAMP)
 
 # The whole suite, browser tests included, on SQLite or on DATABASE_URL when it is set
 # (pytest-django creates and drops its own test database beside it).
+# The browser tests (marked e2e) spend most of their time waiting on Chromium: they run
+# beside the others, in a second pytest with a database and a Redis database of their own
+# (DATABASE_URL + "_e2e", Redis database E2E_REDIS_DB), so that the suite takes about the
+# longer of the two halves, not their sum. Their output follows the others'; either half
+# failing fails `make test`.
+E2E_REDIS_DB ?= 9
 test: install lint
-	$(BIN)/pytest
+	@e2e_log=$$(mktemp); \
+	( if [ -n "$${DATABASE_URL:-}" ]; then export DATABASE_URL="$${DATABASE_URL}_e2e"; fi; \
+	  if [ -n "$${REDIS_URL:-}" ]; then export REDIS_URL="$${REDIS_URL%/*}/$(E2E_REDIS_DB)"; fi; \
+	  exec $(BIN)/pytest -m e2e ) > $$e2e_log 2>&1 & e2e=$$!; \
+	$(BIN)/pytest -m "not e2e"; unit=$$?; \
+	wait $$e2e; browser=$$?; \
+	echo "--- the browser tests (pytest -m e2e, run beside the others) ---"; \
+	cat $$e2e_log; rm -f $$e2e_log; \
+	echo "unit and other tests: exit $$unit; browser tests: exit $$browser"; \
+	[ $$unit -eq 0 ] && [ $$browser -eq 0 ]
 
 clean:
 	rm -rf $(VENV) staticfiles test-results .pytest_cache .ruff_cache
