@@ -6,6 +6,7 @@ them (``make install`` installs it) rather than skipping them silently.
 """
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,59 @@ def browser_context_args(browser_context_args):
     site answers in English (issue 17); the browser tests read the Thai pages. A test of
     English asks for ``locale="en-US"`` in its own context."""
     return {**browser_context_args, "locale": "th-TH"}
+
+
+@pytest.fixture(scope="session")
+def _database_sessions_end(django_db_setup, django_db_blocker):
+    """At the end of the run, after the live server has stopped and before the test
+    database is dropped: ends the sessions that still hold that database.
+
+    Chromium keeps its connections to the live server open (keep-alive), and each of the
+    server's request threads keeps its database connection while its socket lives
+    (CONN_MAX_AGE 60, as in production). Dropping the test database then failed on
+    PostgreSQL: "database … is being accessed by other users" (CI, stop 21)."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        connection.close()  # (a session of its own, opened afresh, closed before the drop)
+        end_database_sessions(other_database_sessions())
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(_database_sessions_end, live_server):
+    """pytest-django's live server; set up after ``_database_sessions_end``, so that it is
+    stopped before that fixture's teardown ends the sessions its threads left."""
+    return live_server
+
+
+def other_database_sessions() -> set[int]:
+    """The process ids of the other sessions (PostgreSQL) on the test database."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def end_database_sessions(pids: set[int], wait: float = 10) -> None:
+    """Ends these sessions and waits (up to ``wait`` seconds) until they are gone:
+    pg_terminate_backend only signals them."""
+    from django.db import connection
+
+    if not pids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s) AS pid", [list(pids)])
+    deadline = time.monotonic() + wait
+    while pids & other_database_sessions() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")
