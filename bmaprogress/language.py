@@ -1,11 +1,12 @@
 """Choosing the language of the pages (issue 17): the header's language menu links to
 ``/language/<code>/?next=<path>``, a plain GET that every page may carry (the login page
 and the public pages have no CSRF-bearing form). It sets Django's language cookie and, for
-a logged-in person, ``User.language``, which then wins on any device
-(``UserLanguageMiddleware``). A visitor who chose nothing reads the language of their
+a logged-in person, ``User.language``, which then wins on any device: the cookie is set
+to it at login (``UserLanguageMiddleware``). A visitor who chose nothing reads the language of their
 ``Accept-Language`` (Django's LocaleMiddleware: th or en, anything else Thai)."""
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.http import Http404, HttpResponseRedirect
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -54,27 +55,44 @@ def choose_language(request, code: str):
     return response
 
 
+def _login_language(sender, request, user, **kwargs) -> None:
+    """At login, the person's own language (``User.language``) becomes the request's and,
+    through ``UserLanguageMiddleware``, the cookie's: a new device reads it from then on."""
+    language = languages.supported(getattr(user, "language", None))
+    if request is not None and language:
+        request.bma_login_language = language
+
+
+user_logged_in.connect(_login_language, dispatch_uid="bma-login-language")
+
+
 class UserLanguageMiddleware:
     """After AuthenticationMiddleware: a logged-in person reads their own language
-    (``User.language``) whatever the cookie or the browser says, and the cookie is set to
-    it, so that the login page after logging out stays in it too."""
+    (``User.language``) whatever the browser says.
+
+    The language cookie carries it from request to request, as for a visitor (Django's
+    LocaleMiddleware reads it): it is set to ``User.language`` at login and when the person
+    chooses in the menu (which also saves it on the account). So a page reads neither the
+    session nor the user for it; the account is read only when a logged-in person has no
+    cookie (a browser that dropped it), and the cookie is set again from it. Reading the
+    user on every request had cost the session and a user query on pages that need
+    neither (the bare benchmark page: 2.3 ms in-process instead of 0.2 ms)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
         language = None
-        try:
-            if user is not None and user.is_authenticated:  # reads the session and the user
-                language = languages.supported(user.language)
-        except UNAVAILABLE as exception:
-            return unavailable_answer(request, exception)
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            try:
+                language = self._account_language(request)
+            except UNAVAILABLE as exception:
+                return unavailable_answer(request, exception)
         if language and language != translation.get_language():
             translation.activate(language)
             request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        language = languages.supported(getattr(user, "language", None)) if language else None
+        language = getattr(request, "bma_login_language", None) or language
         if (
             language
             and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
@@ -82,3 +100,12 @@ class UserLanguageMiddleware:
         ):
             set_language_cookie(response, language)
         return response
+
+    @staticmethod
+    def _account_language(request) -> str | None:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None  # a visitor: no session to read
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:  # reads the session and the user
+            return languages.supported(user.language)
+        return None

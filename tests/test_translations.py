@@ -20,7 +20,6 @@ from django.utils.text import smart_split
 from django.utils.translation import trans_real
 
 from projects import thaidates
-from projects.models import User
 from tests.factories import UserFactory
 from tests.html import page_of
 
@@ -314,13 +313,13 @@ def test_the_project_page_in_english_has_ce_dates_and_in_thai_be(client, seed_pr
     url = f"/projects/{seed_project.code}/"
     thai = client.get(url).content.decode()
     assert "22 กันยายน 2564" in thai and 'lang="th"' in thai
-    User.objects.filter(pk=user.pk).update(language="en")
+    client.get("/language/en/")
     english = client.get(url).content.decode()
     assert 'lang="en"' in english
     assert "22 September 2021" in english and "22 กันยายน 2564" not in english
     assert "Project progress, percent" in english and "ความคืบหน้าโครงการ ร้อยละ" not in english
     assert "Fiscal year 2021" in english or "(2021)" in english
-    User.objects.filter(pk=user.pk).update(language="th")
+    client.get("/language/th/")
     assert "22 กันยายน 2564" in client.get(url).content.decode()
 
 
