@@ -104,7 +104,9 @@ while url and len(api_paths) < 40:  # the first 40 pages of the year, by their c
 print(json.dumps({
     "token": key,
     "api_paths": api_paths,
-    "cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
+    # As a browser that logged in sends them: the session and the language cookie (set at login).
+    "cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    f"; {settings.LANGUAGE_COOKIE_NAME}={user.language or settings.LANGUAGE_CODE}",
     "projects_total": Project.objects.count(),
     "codes": rng.sample(codes, min(300, len(codes))),
     "pages": Project.objects.count() // settings.BMA_PROJECTS_PAGE_SIZE,

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from reports.api import services
+from reports.api import authentication, services
 from reports.api.models import ApiToken
 from tests.factories import ProjectFactory, UserFactory
 
@@ -90,15 +90,45 @@ def test_nobody_revokes_another_persons_token(client, person):
     assert ApiToken.objects.filter(pk=other.pk).exists()
 
 
-def test_an_expired_token_is_refused(client):
+def test_an_expired_token_is_refused(client, monkeypatch):
+    """Expiry is checked on each request, also on the token kept in the cache."""
     user = UserFactory()
     token, key = services.api_token_create(
         user=user, name="x", expires_on=timezone.localdate() + dt.timedelta(days=1)
     )
     headers = {"HTTP_AUTHORIZATION": f"Token {key}"}
     assert client.get("/api/v1/agencies/", **headers).status_code == 200
-    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    later = token.expires_at + dt.timedelta(seconds=1)
+    monkeypatch.setattr(authentication.timezone, "now", lambda: later)
     assert client.get("/api/v1/agencies/", **headers).status_code == 401
+
+
+def test_an_expiry_brought_forward_by_an_administrator_holds_at_once(client):
+    user = UserFactory()
+    token, key = services.api_token_create(user=user, name="x", expires_on=None)
+    headers = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    assert client.get("/api/v1/agencies/", **headers).status_code == 200
+    token.expires_at = timezone.now() - dt.timedelta(seconds=1)
+    token.save()  # as the admin's form saves it
+    assert client.get("/api/v1/agencies/", **headers).status_code == 401
+
+
+def test_a_kept_token_follows_its_person(client, django_assert_num_queries):
+    """The token and its person are kept (no query on a poll) until the person changes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = UserFactory()
+    _token, key = services.api_token_create(user=user, name="x", expires_on=None)
+    headers = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    client.get("/api/v1/agencies/", **headers)
+    with django_assert_num_queries(0):
+        assert client.get("/api/v1/agencies/", **headers).status_code == 200
+    user.first_name = "เปลี่ยน"
+    user.save()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/agencies/", **headers).status_code == 200
+    assert [q for q in queries if 'FROM "api_apitoken"' in q["sql"]]  # read again
 
 
 def test_a_wrong_or_inactive_token_is_refused(client):

@@ -71,7 +71,8 @@ class Polled:
             body = pagecache.kept(
                 ("api", reader_kind(request), url),
                 SCOPES,
-                lambda: JSONRenderer().render(answer().data).decode(),
+                # Kept as the bytes sent: no decoding and encoding again on each request.
+                lambda: JSONRenderer().render(answer().data),
                 versions=versions,
             )
             response = HttpResponse(body, content_type="application/json")
