@@ -35,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import QuarterEvaluation
@@ -580,8 +581,20 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
     )
     summary = dataclasses.replace(summary, charts=dashboard_charts.figures(summary, filters))
     if timeout:
-        cache.set(key, summary, timeout)
+        cache.set_many({key: summary, key + ":at": summary.computed_at}, timeout)
     return _with_sort(summary, filters)
+
+
+def kept_summary(filters: DashboardFilters) -> tuple[DashboardSummary, dt.datetime]:
+    """The summary, read from the cache only when something uses it, and when it was
+    computed (a small entry kept beside it): the key of the overview's kept HTML.
+
+    A page whose overview is kept (the common view) then never unpickles the summary,
+    some 90 KB of rows and charts that cost 3 to 7 ms per view (measured at 20,000
+    projects, a third of the dashboard's time)."""
+    summary = SimpleLazyObject(lambda: dashboard_summary(filters))
+    computed_at = cache.get(cache_key(filters) + ":at") if cache_seconds() else None
+    return summary, computed_at or summary.computed_at
 
 
 def _with_budget(rows: list[AgencyRow], filters: DashboardFilters):

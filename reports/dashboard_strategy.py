@@ -126,10 +126,11 @@ def _groups(filters, level: str) -> list[StrategyNode]:
     return list(nodes.order_by("order", "code"))
 
 
-def strategy_rows(filters, target=None) -> tuple[str | None, list[StrategyRow]]:
+def strategy_rows(filters, target_of=None) -> tuple[str | None, list[StrategyRow]]:
     """(the level grouped by, a row per node of that level, in the tree's order): two
     queries (the groups, the aggregate; a third for the quarter's disbursement targets
-    unless ``target`` is the summary's), kept as the dashboard's numbers."""
+    unless ``target_of()`` gives the summary's), kept as the dashboard's numbers.
+    ``target_of`` is called only when the rows are not kept."""
     level = group_level(filters)
     if level is None:
         return None, []
@@ -138,7 +139,7 @@ def strategy_rows(filters, target=None) -> tuple[str | None, list[StrategyRow]]:
     if seconds and (kept := cache.get(key)) is not None:
         return level, kept
     groups = _groups(filters, level)
-    sums = _sums(filters, level, [node.pk for node in groups], target)
+    sums = _sums(filters, level, [node.pk for node in groups], target_of and target_of())
     zero = (0, 0, 0, 0, 0, 0, 0, 0, 0)
     rows = [_row(node, sums.get(node.pk, zero)) for node in groups]
     if seconds:

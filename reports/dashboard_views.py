@@ -49,7 +49,7 @@ def dashboard_index(request):
         "statuses": dashboard.Status.CHOICES,
     }
     if filters is not None:
-        context["summary"] = dashboard.dashboard_summary(filters)
+        context["summary"], context["summary_at"] = dashboard.kept_summary(filters)
         context["behind_threshold"] = settings.BMA_BEHIND_THRESHOLD
         context["behind_against_baseline"] = settings.BMA_BEHIND_AGAINST == "baseline"
         context["sort_next"] = dashboard.next_agency_sorts(filters.agency_sort)
@@ -59,7 +59,7 @@ def dashboard_index(request):
         context["summary_key"] = dashboard.cache_key(filters)
         context["cache_seconds"] = dashboard.cache_seconds()
         level, context["strategy_rows"] = dashboard_strategy.strategy_rows(
-            filters, context["summary"].budget_target
+            filters, lambda: context["summary"].budget_target
         )
         context["strategy_level"] = level
         context["node_options"] = dashboard_strategy.node_options(filters)
