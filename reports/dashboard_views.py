@@ -20,9 +20,18 @@ from reports import dashboard, dashboard_export, dashboard_strategy
 DRILLDOWN_SCOPES = (pagecache.SITE, pagecache.PROJECTS)
 
 
+def _choices() -> tuple[list, list]:
+    """The fiscal years and agencies the filters choose from, kept under the site's
+    version (projects/pagecache.py): two queries once per change, not per view."""
+    return pagecache.kept(
+        ("dashboard-choices",),
+        (pagecache.SITE,),
+        lambda: (list(FiscalYear.objects.all()), list(Agency.objects.all())),
+    )
+
+
 def _filters(request):
-    years = list(FiscalYear.objects.all())
-    agencies = list(Agency.objects.all())
+    years, agencies = _choices()
     filters = dashboard.parse_filters(
         request.GET, years=years, agencies=agencies, today=view_helpers.today()
     )
@@ -38,16 +47,7 @@ def dashboard_index(request):
     # Read before anything the drill-down shows: it is kept with them (_drilldown).
     versions = pagecache.versions(*DRILLDOWN_SCOPES)
     filters, years, agencies = _filters(request)
-    context = {
-        "filters": filters,
-        "years": years,
-        # (code, name, selected): the 80 options cost a tenth of the page as objects.
-        "agency_options": [
-            (agency.code, agency.name, agency == (filters and filters.agency))
-            for agency in agencies
-        ],
-        "statuses": dashboard.Status.CHOICES,
-    }
+    context = {"filters": filters}
     if filters is not None:
         context["summary"], context["summary_at"] = dashboard.kept_summary(filters)
         context["behind_threshold"] = settings.BMA_BEHIND_THRESHOLD
@@ -62,18 +62,41 @@ def dashboard_index(request):
             filters, lambda: context["summary"].budget_target
         )
         context["strategy_level"] = level
-        context["node_options"] = dashboard_strategy.node_options(filters)
         context["strategy_level_label"] = dashboard_strategy.level_label(level)
-        context["strategy_levels"] = [
-            (value, dashboard_strategy.level_label(value))
-            for value in dashboard_strategy.GROUP_LEVELS
-        ]
         if filters.drilled:
             context["kept_projects"] = _drilldown(request, filters, context, versions)
     template_name = "reports/dashboard.html"
     if request.htmx:
         template_name += "#body"
+    elif filters is not None:
+        context["kept_form"] = _filter_form(request, filters, years, agencies, level)
     return render(request, template_name, context)
+
+
+def _filter_form(request, filters, years, agencies, level) -> str:
+    """The filters' form (a GET form, nobody's own): its HTML is kept under the site's
+    version for the year shown and the query string. Its 80 agencies and the strategy
+    tree's options cost some milliseconds per view to render."""
+
+    def render_form():
+        context = {
+            "filters": filters,
+            "years": years,
+            "agency_options": [
+                (agency.code, agency.name, agency == filters.agency) for agency in agencies
+            ],
+            "statuses": dashboard.Status.CHOICES,
+            "node_options": dashboard_strategy.node_options(filters),
+            "strategy_level": level,
+            "strategy_levels": [
+                (value, dashboard_strategy.level_label(value))
+                for value in dashboard_strategy.GROUP_LEVELS
+            ],
+        }
+        return render_to_string("reports/dashboard.html#filters", context, request)
+
+    parts = ("dashboard-form", filters.fiscal_year.pk, pagecache.query(request))
+    return pagecache.kept(parts, (pagecache.SITE,), render_form)
 
 
 def _drilldown(request, filters, context, versions) -> str:

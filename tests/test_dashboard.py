@@ -455,10 +455,10 @@ def test_aggregates_are_cached_for_a_while(
 ):
     manager_client.get(URL, {"year": YEAR})
     make_project(year_data["council"], year_data["year"], "01000000-8")
-    # the session (session_queries), its user, years, agencies, the year's moved deadlines
-    # (for the missing and due months), the strategy filter's nodes: the aggregates come
-    # from the cache.
-    with django_assert_num_queries(session_queries + 5):
+    # the session (session_queries), its user, the year's moved deadlines (for the missing
+    # and due months), the strategy filter's nodes (the form of a new query string): the
+    # aggregates, years and agencies come from the cache.
+    with django_assert_num_queries(session_queries + 3):
         page = page_of(manager_client.get(URL, {"year": YEAR, "sort": "-projects"}))
     assert rows_by_agency(page)["สำนักงานเลขานุการสภากรุงเทพมหานคร"][0] == "3"
     cache.clear()
@@ -519,3 +519,15 @@ def test_a_kept_overview_does_not_read_the_summary_again(manager_client, year_da
     second = rows_by_agency(page_of(manager_client.get(URL, {"year": YEAR})))
     assert reads == [1]
     assert second == first and "สำนักงานเขตพระนคร" in second
+
+
+def test_the_kept_filter_form_follows_new_agencies_and_the_query(manager_client, year_data):
+    """The form is kept under the site's version and the query string (a new agency shows
+    at once; the chosen agency stays selected)."""
+    form = page_of(manager_client.get(URL, {"year": YEAR})).one("form.filters")
+    assert "สำนักงานเขตบางรัก" not in text_of(form)
+    AgencyFactory(code="50040000", name="สำนักงานเขตบางรัก")
+    page = page_of(manager_client.get(URL, {"year": YEAR}))
+    assert "สำนักงานเขตบางรัก" in text_of(page.one("form.filters"))
+    page = page_of(manager_client.get(URL, {"year": YEAR, "agency": "50010000"}))
+    assert page.one("#id_agency option[selected]").get("value") == "50010000"
