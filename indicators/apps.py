@@ -8,7 +8,8 @@ class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from indicators import notices
+        from indicators import freshness, notices
         from projects.notifications import kinds
 
         kinds.register(kinds.Kind.EVALUATED, notices.evaluations)
+        freshness.connect()

@@ -8,7 +8,8 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from projects import approval_nav, pagecache
+        from projects import approval_nav, freshness, pagecache
 
         pagecache.connect()
+        freshness.connect()
         approval_nav.connect()

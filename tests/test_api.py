@@ -319,3 +319,35 @@ def test_a_kept_answer_costs_no_query_and_is_kept_apart_per_reader(
     assert again.json()["results"] == read
     with django_assert_num_queries(0):
         assert client.get("/api/v1/projects/").json()["results"] == public
+
+
+@pytest.mark.parametrize("change", ["step", "step deleted", "objective", "kpi link", "kpi unlink"])
+def test_updated_since_sees_a_change_to_a_row_published_with_the_project(client, year, change):
+    """A client polling with updated_since gets a project back when only one of the rows
+    the API shows with it changed (projects.freshness): its steps, objectives, KPI links."""
+    from django.utils import timezone
+
+    from projects.models import Project, ProjectObjective
+
+    project = ProjectFactory(fiscal_year=year)
+    step = PlanStepFactory(project=project, order=1)
+    kpi = IndicatorFactory()
+    if change == "kpi unlink":
+        kpi.projects.add(project)
+    since = timezone.now()
+    Project.objects.filter(pk=project.pk).update(updated_at=since - dt.timedelta(hours=1))
+    url = "/api/v1/projects/?updated_since=" + since.isoformat().replace("+", "%2B")
+    assert client.get(url).json()["results"] == []
+
+    if change == "step":
+        step.title = "ขั้นตอนที่แก้แล้ว"
+        step.save()
+    elif change == "step deleted":
+        step.delete()
+    elif change == "objective":
+        ProjectObjective.objects.create(project=project, order=1, text="วัตถุประสงค์ใหม่")
+    elif change == "kpi link":
+        project.indicators.add(kpi)
+    else:
+        kpi.projects.remove(project)
+    assert [row["code"] for row in client.get(url).json()["results"]] == [project.code]

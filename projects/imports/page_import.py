@@ -46,7 +46,7 @@ from django.db.models import F
 from django.utils.translation import gettext
 
 from indicators.models import Indicator, QuarterEvaluation, QuarterLock
-from projects import plan_versions, strategy_services, thaidates
+from projects import freshness, plan_versions, strategy_services, thaidates
 from projects.imports import page_parser
 from projects.imports.changes import ACTIONS, ImportChange
 from projects.imports.page_data import BmaPage, ParseResult, Problem
@@ -236,6 +236,8 @@ class _Importer:
                 history.bulk_history_create(
                     rows, default_user=self.user, default_change_reason=CHANGE_REASON
                 )
+            if model._meta.label in freshness.PUBLISHED_WITH_PROJECT:
+                freshness.touch(row.project_id for row in rows)  # bulk: no post_save
         self.pending.clear()
 
     def delete(self, model, instance, *, key: str) -> None:

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from projects import permissions, plan_versions, strategy_services
+from projects import freshness, permissions, plan_versions, strategy_services
 from projects.imports import workbook_read
 from projects.imports.changes import ACTIONS, ImportChange
 from projects.imports.workbook_budgets import WorkbookBudgets
@@ -487,6 +487,13 @@ class _PlanImporter:
         if self.bump:
             # The plan editor's optimistic lock: a form opened before the import is stale.
             Project.objects.filter(pk__in=self.bump).update(plan_version=F("plan_version") + 1)
+        # Rows written in bulk send no post_save: their projects' records changed now.
+        freshness.touch(
+            row.project_id
+            for model in (ProjectObjective, StrategyLink, PlanStep)
+            for kind in ("create", "update", "delete")
+            for row in getattr(self, kind)[model]
+        )
         # An imported plan is approved: the baseline of each project whose plan it wrote.
         written = {
             s.project_id
