@@ -228,10 +228,19 @@ def rate_months(
     ]
 
 
-def _expected(fiscal_year: FiscalYear, agency: Agency | None) -> list[tuple]:
+def _projects(fiscal_year: FiscalYear, agency: Agency | None, node_ids: tuple[int, ...]):
+    """The projects counted: the year's, of ``agency`` when given, under the strategy
+    tree's ``node_ids`` when given (the dashboard's ?node=)."""
     projects = Project.objects.filter(fiscal_year=fiscal_year)
     if agency is not None:
         projects = projects.filter(agency=agency)
+    if node_ids:
+        projects = projects.under_strategy(node_ids)
+    return projects
+
+
+def _expected(fiscal_year: FiscalYear, agency: Agency | None, node_ids=()) -> list[tuple]:
+    projects = _projects(fiscal_year, agency, node_ids)
     return list(
         projects.values_list("agency_id", "agency__code", "agency__name", "agency__short_name")
         .annotate(n=Count("pk"))
@@ -239,13 +248,17 @@ def _expected(fiscal_year: FiscalYear, agency: Agency | None) -> list[tuple]:
     )
 
 
-def _reported(fiscal_year, agency, periods, deadlines) -> dict[tuple[int, dt.date], Counts]:
+def _reported(
+    fiscal_year, agency, periods, deadlines, node_ids=()
+) -> dict[tuple[int, dt.date], Counts]:
     """(agency id, period) → submitted, on time and approved: two GROUP BY queries, one over
     the entries and one over the sent submissions of months without an entry (or, for on
     time, without an on-time entry), so that no project counts twice."""
     scope = Q(project__fiscal_year=fiscal_year, period__in=periods)
     if agency is not None:
         scope &= Q(project__agency=agency)
+    if node_ids:
+        scope &= Q(project__in=Project.objects.under_strategy(node_ids))
     found: dict[tuple[int, dt.date], Counts] = {}
     for agency_id, period, approved, on_time in (
         ProgressEntry.objects.filter(scope)
@@ -278,15 +291,19 @@ def reporting_rates(
     today: dt.date,
     agency: Agency | None = None,
     deadlines: dict | None = None,
+    node_ids: tuple[int, ...] = (),
 ) -> ReportingRates:
     """The rates of every agency with projects in ``fiscal_year`` (only ``agency`` when
-    given), per month, on ``today``: four queries (three given the year's ``deadlines``,
-    see rate_months)."""
+    given, only the projects under the strategy tree's ``node_ids`` when given), per
+    month, on ``today``: four queries (three given the year's ``deadlines``, see
+    rate_months)."""
     rate_months_ = rate_months(fiscal_year, today=today, deadlines=deadlines)
     counted = [month for month in rate_months_ if month.counted]
     deadlines = {month.period: month.deadline for month in counted}
-    expected = _expected(fiscal_year, agency)
-    reported = _reported(fiscal_year, agency, list(deadlines), deadlines) if counted else {}
+    expected = _expected(fiscal_year, agency, node_ids)
+    reported = (
+        _reported(fiscal_year, agency, list(deadlines), deadlines, node_ids) if counted else {}
+    )
     rows = []
     for agency_id, code, name, short_name, projects in expected:
         cells = tuple(
@@ -322,12 +339,14 @@ def reporting_rates(
 
 
 def missing_projects(
-    fiscal_year: FiscalYear, period: dt.date, *, agency: Agency | None = None
+    fiscal_year: FiscalYear,
+    period: dt.date,
+    *,
+    agency: Agency | None = None,
+    node_ids: tuple[int, ...] = (),
 ) -> QuerySet[Project]:
-    """The drill-down: projects of the year (of ``agency``) expected to report ``period``
-    that have not submitted it, by agency and code, ready to paginate. Expected or not is
-    the caller's to check (RateMonth.counted)."""
-    projects = Project.objects.filter(fiscal_year=fiscal_year)
-    if agency is not None:
-        projects = projects.filter(agency=agency)
+    """The drill-down: projects of the year (of ``agency``, under ``node_ids``) expected to
+    report ``period`` that have not submitted it, by agency and code, ready to paginate.
+    Expected or not is the caller's to check (RateMonth.counted)."""
+    projects = _projects(fiscal_year, agency, node_ids)
     return unreported(projects, period).select_related("agency").order_by("agency__code", "code")

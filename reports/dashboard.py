@@ -577,6 +577,7 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
             today=filters.today or timezone.localdate(),
             agency=filters.agency,
             deadlines=dict(filters.deadlines) or None,
+            node_ids=filters.node_ids,
         ),
     )
     summary = dataclasses.replace(summary, charts=dashboard_charts.figures(summary, filters))

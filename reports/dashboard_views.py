@@ -170,7 +170,9 @@ def rates_missing(request):
     month, counted = _rate_months(request, filters)
     context = {"filters": filters, "years": years, "month": month, "months": counted}
     if month is not None:
-        projects = rates.missing_projects(filters.fiscal_year, month.period, agency=filters.agency)
+        projects = rates.missing_projects(
+            filters.fiscal_year, month.period, agency=filters.agency, node_ids=filters.node_ids
+        )
         paginator = Paginator(projects, settings.BMA_PROJECTS_PAGE_SIZE)
         context["page"] = paginator.get_page(request.GET.get("page"))
     return render(request, "reports/dashboard_rates_missing.html", context)
@@ -188,7 +190,9 @@ def rates_download(request, fmt):
         month, _counted = _rate_months(request, filters)
         if month is None:
             raise Http404
-        projects = rates.missing_projects(filters.fiscal_year, month.period, agency=filters.agency)
+        projects = rates.missing_projects(
+            filters.fiscal_year, month.period, agency=filters.agency, node_ids=filters.node_ids
+        )
         table = dashboard_export.missing_table(filters, month, projects)
     else:
         table = dashboard_export.rates_table(
@@ -198,6 +202,7 @@ def rates_download(request, fmt):
                 today=filters.today,
                 agency=filters.agency,
                 deadlines=dict(filters.deadlines),
+                node_ids=filters.node_ids,
             ),
         )
     return _download([table], fmt)

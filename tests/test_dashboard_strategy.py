@@ -151,3 +151,31 @@ def test_disbursed_percent_per_group(manager_client, tree_data):
     table = strategy_table(page_of(manager_client.get(URL, {"year": YEAR})))
     assert table["ด้านที่ 5 มหานครประชาธิปไตย"][4] == "25.0"
     assert table["ด้านที่ 1 มหานครปลอดภัย"][4] == "-"
+
+
+def test_a_node_filters_the_reporting_rates_and_their_drill_down(manager_client, tree_data):
+    """The reporting rates block, its export and its list of missing projects count the
+    node's projects only, as the rest of the dashboard (they had counted the whole year)."""
+    import datetime as dt
+
+    from projects import rates
+
+    today = dt.date(2026, 11, 25)  # after the year: every month counted
+    whole = rates.reporting_rates(tree_data["year"], today=today)
+    under = rates.reporting_rates(
+        tree_data["year"], today=today, node_ids=tuple(tree_data["5"].subtree_ids())
+    )
+    assert {cell.expected for cell in whole.total.cells} == {4}
+    assert {cell.expected for cell in under.total.cells} == {2}
+    missing = rates.missing_projects(
+        tree_data["year"], dt.date(2025, 10, 1), node_ids=tuple(tree_data["5"].subtree_ids())
+    )
+    assert sorted(missing.values_list("code", flat=True)) == ["01000000-1", "01000000-2"]
+
+    page = page_of(manager_client.get(URL, {"year": YEAR, "node": "5"}))
+    links = [a.get("href") for a in page.all("#rates a") if "rates" in a.get("href", "")]
+    assert links and all("node=5" in href for href in links)
+    answer = manager_client.get("/dashboard/rates/missing/", {"year": YEAR, "node": "5"})
+    assert answer.status_code == 200
+    codes = set(page_of(answer).texts("tbody tr td:first-child a"))
+    assert codes <= {"01000000-1", "01000000-2"}
