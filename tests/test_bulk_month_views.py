@@ -127,3 +127,35 @@ def test_a_report_saved_between_preview_and_confirm_is_shown_and_nothing_saved(
     text = response.content.decode()
     assert "บันทึกไม่ได้ จึงยังไม่ได้บันทึกรายงานใดเลย" in text and "พิมพ์ในแบบฟอร์ม" in text
     assert list(ProgressEntry.objects.values_list("narrative", flat=True)) == ["พิมพ์ในแบบฟอร์ม"]
+
+
+def test_a_month_reopened_for_some_projects_is_offered_with_only_those(staff_client, agency):
+    """สยป. reopened January (past its deadline) for one project: the month page offers
+    January, its workbook lists that project only, and its upload saves it."""
+    import datetime as dt
+
+    from projects.imports import month_read
+    from projects.models import MonthReopening
+
+    reopened, locked = (project_with_steps((40, 60), agency=agency) for _ in range(2))
+    page = staff_client.get(reverse("imports:month"), {"agency": agency.code})
+    assert 'value="2026-01"' not in page.content.decode()
+    MonthReopening.objects.create(
+        project=reopened, period=dt.date(2026, 1, 1), until=dt.date(2026, 3, 20), reason="แก้ไข"
+    )
+    page = staff_client.get(reverse("imports:month"), {"agency": agency.code})
+    assert 'value="2026-01"' in page.content.decode()
+    response = staff_client.get(
+        reverse("imports:month_download"), {"agency": agency.code, "month": "2026-01"}
+    )
+    assert response.status_code == 200
+    codes = {row["code"] for row in month_read.read(response.content).rows}
+    assert codes == {reopened.code}
+    filled = fill(response.content, {reopened.code: {"step:1": "✓", "narrative": "แก้แล้ว"}})
+    preview = upload(staff_client, agency, filled, month="2026-01")
+    assert preview.status_code == 302
+    done = staff_client.post(preview["Location"], {"action": "save"})
+    assert done.status_code == 302
+    entry = ProgressEntry.objects.get(project=reopened, period=dt.date(2026, 1, 1))
+    assert entry.percent == 40 and entry.narrative == "แก้แล้ว"
+    assert not ProgressEntry.objects.filter(project=locked).exists()

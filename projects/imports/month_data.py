@@ -13,13 +13,23 @@ from django.db.models import Prefetch
 
 from projects import months, reporting, thaidates
 from projects.imports.month_columns import Token, token_of
-from projects.models import Agency, FiscalYear, PlanStep, ProgressEntry, Project
+from projects.models import (
+    Agency,
+    FiscalYear,
+    MonthReopening,
+    PlanStep,
+    ProgressEntry,
+    Project,
+    ReportSubmission,
+)
 
 
 def open_months(agency: Agency, *, today: dt.date) -> list[dt.date]:
-    """The months the agency's staff may still report today in the current fiscal year:
-    begun and not past their deadline (projects/months.py), newest first. Last month is
-    usually among them until its deadline (October's report in early November)."""
+    """The months the agency's staff may still report today in the current fiscal year,
+    newest first: begun and not past their deadline (projects/months.py), and past it
+    those that are open again for some of its projects (reopened by สยป. until a day not
+    yet gone, or a report the head returned to be corrected). Last month is usually among
+    them until its deadline (October's report in early November)."""
     year_be = thaidates.fiscal_year_of(today)
     current = ProgressEntry.period_of(today)
     periods = [p for p in thaidates.fiscal_months(year_be) if p <= current]
@@ -27,7 +37,22 @@ def open_months(agency: Agency, *, today: dt.date) -> list[dt.date]:
     periods.insert(0, thaidates.add_months(periods[0], -1))
     years = FiscalYear.objects.filter(year_be__in={year_be, year_be - 1})
     due = months.deadlines(periods, fiscal_years=list(years))
-    return [p for p in reversed(periods) if today <= due[p]]
+    open_again = set(
+        MonthReopening.objects.filter(
+            project__agency=agency, period__in=periods, until__gte=today
+        ).values_list("period", flat=True)
+    ) | set(
+        ReportSubmission.objects.filter(
+            project__agency=agency, period__in=periods, state=ReportSubmission.State.RETURNED
+        ).values_list("period", flat=True)
+    )
+    return [p for p in reversed(periods) if today <= due[p] or p in open_again]
+
+
+def writable(rows: list[MonthProject]) -> list[MonthProject]:
+    """The rows staff may write: a month past its deadline has only the projects open
+    again (MonthState.locked says which); before it, all of them."""
+    return [row for row in rows if not row.state.locked]
 
 
 @dataclass

@@ -117,7 +117,7 @@ def month_download(request):
     if period is None or period not in month_data.open_months(agency, today=today):
         messages.error(request, _("เดือนที่เลือกไม่เปิดรับรายงานแล้ว กรุณาเลือกเดือนที่เปิดรับรายงาน"))
         return redirect(f"{reverse('imports:month')}?{urlencode({'agency': agency.code})}")
-    rows = month_data.month_projects(agency, period, today=today)
+    rows = month_data.writable(month_data.month_projects(agency, period, today=today))
     data = month_write.month_workbook(agency=agency, period=period, rows=rows, today=today)
     return _xlsx_response(data, month_write.filename(agency, period))
 
