@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects import (
+    approvals,
     permissions,
     rates,
     reporting,
@@ -64,11 +65,16 @@ def evidence_download(request, code, pk):
 @login_required
 @require_POST
 def evidence_delete(request, code, pk):
+    """Remove an evidence file: of the month's report (no approval), or of a report not yet
+    approved, while it is a draft or returned to be corrected (approvals)."""
     evidence_file = get_object_or_404(
-        EvidenceFile.objects.select_related("entry__project__fiscal_year"),
+        EvidenceFile.objects.select_related(
+            "entry__project__fiscal_year", "submission__project__agency"
+        ).filter(Q(entry__project__code=code) | Q(submission__project__code=code)),
         pk=pk,
-        entry__project__code=code,
     )
+    if evidence_file.entry_id is None:
+        return _submission_evidence_delete(request, code, evidence_file)
     project = evidence_file.entry.project
     if not permissions.can_report_progress(request.user, project):
         raise PermissionDenied
@@ -82,8 +88,42 @@ def evidence_delete(request, code, pk):
             "projects/_report_form.html#evidence-list",
             {"project": project, "report": {"entry": entry, "can_report": True}},
         )
+    return _evidence_removed(request, code, evidence_file, evidence_file.entry.period)
+
+
+def _submission_evidence_delete(request, code, evidence_file):
+    submission = evidence_file.submission
+    project = submission.project
+    if not permissions.can_report_progress(request.user, project):
+        raise PermissionDenied
+    try:
+        approvals.submission_evidence_remove(
+            evidence=evidence_file, user=request.user, today=view_helpers.today()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        if request.htmx:  # (the report is on its way to the head: show the page as it is)
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+        return redirect(reverse("projects:report", args=[code]) + f"?period={submission.period}")
+    if request.htmx:
+        return render(
+            request,
+            "projects/_report_form.html#evidence-list",
+            {
+                "project": project,
+                "report": {
+                    "approval": True,
+                    "submission": submission,
+                    "entry": submission.entry,
+                    "can_report": True,
+                },
+            },
+        )
+    return _evidence_removed(request, code, evidence_file, submission.period)
+
+
+def _evidence_removed(request, code, evidence_file, period):
     messages.success(request, _("ลบไฟล์ %(name)s แล้ว") % {"name": evidence_file.original_name})
-    period = evidence_file.entry.period
     return redirect(reverse("projects:report", args=[code]) + f"?period={period}")
 
 

@@ -1,7 +1,7 @@
 """The top bar's «รออนุมัติ (N)» (templates/base.html): shown to whoever may approve today,
 without a query for the many who approve nothing.
 
-Heads of agencies see it always. A deputy may approve while a head's delegation is in force
+Heads of agencies and สยป. (who approve plans) see it always. A deputy may approve while a head's delegation is in force
 (permissions.agencies_to_approve decides); which people were ever made deputies lately is
 kept in the default cache (shared by every process where REDIS_URL is set), so that for the
 others, most of the agencies' staff, the top bar asks the database nothing. The list is
@@ -41,7 +41,8 @@ def waiting_count(user, *, today: dt.date) -> int | None:
     """How many reports wait for ``user``; None: show no link (approves nothing today)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    if user.role == User.Role.HEAD:
+    if user.role == User.Role.HEAD or permissions.can_evaluate(user):
+        # (สยป. approve every agency's plans: issue 18)
         return approval_selectors.waiting_count(user, today=today)
     if user.role != User.Role.STAFF or user.pk not in deputies():
         return None

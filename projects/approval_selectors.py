@@ -44,13 +44,19 @@ def waiting(agency_ids):
     )
 
 
+def plan_agencies(user, agency_ids):
+    """Whose plans wait for ``user``: every agency's for สยป. (permissions.can_approve_plan:
+    None), else those of the agencies whose reports they approve."""
+    return None if permissions.can_evaluate(user) else agency_ids
+
+
 def waiting_count(user, *, today: dt.date) -> int:
     """How many reports and plans (issue 18) wait for ``user`` (the top bar's
     «รออนุมัติ (N)»): what the approvals page lists."""
     agency_ids = permissions.agencies_to_approve(user, today=today)
-    if not agency_ids:
-        return 0
-    return waiting(agency_ids).count() + waiting_plans(agency_ids).count()
+    plans = plan_agencies(user, agency_ids)
+    reports = waiting(agency_ids).count() if agency_ids else 0
+    return reports + (waiting_plans(plans).count() if plans is None or plans else 0)
 
 
 def approval_queue(agency_ids, *, page_number, per_page: int = PER_PAGE) -> tuple[Page, list]:

@@ -37,11 +37,13 @@ def approval_queue(request):
     ``version``, ``comment``) or approve_many (``pick``: "id:version" of each ticked)."""
     today = view_helpers.today()
     agency_ids = permissions.agencies_to_approve(request.user, today=today)
-    if not agency_ids:
+    if not agency_ids and not permissions.can_evaluate(request.user):
         raise PermissionDenied
     page_number = request.GET.get("page")
     if request.method != "POST":
         return _render(request, agency_ids, page_number)
+    if not agency_ids:  # (สยป. decide plans on each plan's versions page)
+        raise PermissionDenied
     action = request.POST.get("action")
     if action == "approve_many":
         notice, tone = _approve_many(request, today)
@@ -160,8 +162,15 @@ def _render(request, agency_ids, page_number, *, notice="", tone="ok", refused=N
         "tone": tone,
         "page_number": page.number,
         "can_delegate": permissions.can_delegate(request.user, request.user.agency_id),
-        # Issue 18: plans sent for approval, each a link to its versions page.
-        "plans": list(plan_version_selectors.waiting_plans(agency_ids)),
+        # Issue 18: plans sent for approval, each a link to its versions page (every
+        # agency's for สยป.).
+        "plans": list(
+            plan_version_selectors.waiting_plans(
+                approval_selectors.plan_agencies(request.user, agency_ids)
+            )
+        ),
+        # สยป. without an agency of their own to approve for see the plans only.
+        "approves_reports": bool(agency_ids),
     }
     # The top bar's «รออนุมัติ (N)» is this count, reports and plans (as
     # approval_selectors.waiting_count): not asked again (context processors' values give

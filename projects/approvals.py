@@ -236,6 +236,23 @@ def _submission_create(*, project, period, entry, values, user) -> ReportSubmiss
 ENTRY_FIELDS = ReportValues.value_names()
 
 
+def submission_evidence_remove(*, evidence: EvidenceFile, user: User, today: dt.date) -> None:
+    """Remove a file attached to a report not yet approved: while the report is a draft or
+    returned to be corrected (an edit of it, ``check_move``), by whoever may report that
+    month (the same lock as the report's save)."""
+    submission = evidence.submission
+    project = submission.project
+    state = months.month_state(project, submission.period, today=today, with_submissions=True)
+    if not permissions.can_report_month(user, project, state):
+        raise PermissionDenied
+    check_move(submission.state, State.DRAFT)
+    with transaction.atomic():
+        name, storage = evidence.file.name, evidence.file.storage
+        evidence._history_user = user
+        evidence.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def _check_decider(submission: ReportSubmission, user: User, today: dt.date) -> None:
     """Who may approve or return: PermissionDenied for who may not approve for the agency;
     a Thai refusal for a report one submitted oneself."""

@@ -37,6 +37,10 @@ def budget_transfer(request, code):
             form.add_error(None, error)
         else:
             saved = True
+    elif not form.has_error("amount") and not form.has_error("direction"):
+        # Another field is wrong: say also what is wrong with the amount, at once.
+        for message in budgets.transfer_amount_errors(project, form.signed_amount()):
+            form.add_error("amount", message)
     if saved and not request.htmx:
         messages.success(request, _("บันทึกการโอนเปลี่ยนแปลงงบประมาณแล้ว"))
         return redirect(reverse("projects:detail", args=[project.code]) + "#budget")

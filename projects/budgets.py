@@ -164,22 +164,31 @@ def budget_transfer_create(
         locked = Project.objects.select_for_update().get(pk=project.pk)
         if locked.budget_allocated is None:
             raise ValidationError(_("โครงการนี้ยังไม่มีงบประมาณที่ได้รับจัดสรร จึงบันทึกการโอนไม่ได้"))
-        after = locked.budget_after_transfers() + amount
-        if after < 0:
-            raise ValidationError(
-                {
-                    "amount": [
-                        _("โอนออกได้ไม่เกินงบประมาณหลังโอนเปลี่ยนแปลง (%(after)s)")
-                        % {"after": format_baht(locked.budget_after_transfers())}
-                    ]
-                }
-            )
-        if message := used_beyond(budget_summary(locked), after):
-            raise ValidationError({"amount": [message]})
-        try:
-            check_amount(after)  # a transfer in that would pass the money's limit
-        except ValidationError as error:
-            raise ValidationError({"amount": error.messages}) from None
+        if messages := transfer_amount_errors(locked, amount):
+            raise ValidationError({"amount": messages})
         return BudgetTransfer.objects.create(
             project=locked, transferred_on=transferred_on, amount=amount, reason=reason
         )
+
+
+def transfer_amount_errors(project: Project, amount: Decimal) -> list[str]:
+    """What is wrong with transferring ``amount`` (signed) in or out of ``project``'s
+    budget as it stands: an amount after transfers below 0, below what is already
+    committed or disbursed, or past the money's limit. ``budget_transfer_create`` asks it
+    with the project's row locked; the form asks it too when another field is wrong, so
+    that every error shows at once."""
+    if project.budget_allocated is None:
+        return []
+    after = project.budget_after_transfers() + amount
+    if after < 0:
+        return [
+            _("โอนออกได้ไม่เกินงบประมาณหลังโอนเปลี่ยนแปลง (%(after)s)")
+            % {"after": format_baht(project.budget_after_transfers())}
+        ]
+    if message := used_beyond(budget_summary(project), after):
+        return [message]
+    try:
+        check_amount(after)  # a transfer in that would pass the money's limit
+    except ValidationError as error:
+        return error.messages
+    return []

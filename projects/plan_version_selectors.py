@@ -49,12 +49,10 @@ def version_rows(project, *, user, today: dt.date) -> list[VersionRow]:
 
 
 def waiting_plans(agency_ids) -> QuerySet[PlanVersion]:
-    """The plan versions sent and not yet decided of the agencies ``agency_ids`` (the
-    approvals queue's list of plans), oldest sent first."""
-    return (
-        PlanVersion.objects.filter(
-            state=PlanVersion.State.SUBMITTED, project__agency_id__in=agency_ids
-        )
-        .select_related("project", "submitted_by")
-        .order_by("submitted_at", "pk")
-    )
+    """The plan versions sent and not yet decided of the agencies ``agency_ids`` (every
+    agency's when None: สยป.'s list), the approvals queue's list of plans, oldest sent
+    first."""
+    versions = PlanVersion.objects.filter(state=PlanVersion.State.SUBMITTED)
+    if agency_ids is not None:
+        versions = versions.filter(project__agency_id__in=agency_ids)
+    return versions.select_related("project__agency", "submitted_by").order_by("submitted_at", "pk")

@@ -13,6 +13,7 @@ no target and nobody behind; the page says the targets are not set.
 Two queries whatever the number of projects: the quarter's targets, and one GROUP BY
 over the per-project values, as reports/dashboard.agency_rows."""
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -346,3 +347,14 @@ def monthly_disbursement(filters) -> list[tuple]:
 def _day(value):
     """SQLite hands back a raw SQL's date as text."""
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def with_budget(rows: list, filters) -> tuple[list, QuarterTarget, list[TypeRow]]:
+    """The dashboard's agency rows with their budget columns, the quarter's targets and
+    the budget per type: two queries."""
+    target = quarter_target(filters)
+    cells = budget_cells(filters, target)
+    budgets = budget_rows(cells, target)
+    empty = dataclasses.replace(EMPTY, behind=0 if target.is_set else None)
+    rows = [dataclasses.replace(r, budget=budgets.get(r.agency_id, empty)) for r in rows]
+    return rows, target, type_rows(cells, target)

@@ -271,15 +271,48 @@ def test_a_returned_report_past_the_deadline_previews_without_the_lock(
     assert len(form.all("#report-form button[name=action]")) == 2
 
 
-def test_the_files_sent_with_a_draft_are_listed_without_a_delete_button(
+def test_a_file_sent_with_a_draft_can_be_removed_until_the_report_is_sent(
     client, project, staff, settings, tmp_path
 ):
+    """A wrong file attached to a draft (or to a report returned to be corrected) can be
+    removed, with htmx in place; once the report waits for the head it cannot (it had no
+    delete button at all)."""
+    from projects.models import EvidenceFile
+
     settings.MEDIA_ROOT = tmp_path
     draft = ReportSubmissionFactory(project=project, period=FEBRUARY, created_by=staff)
-    EvidenceFileFactory(entry=None, submission=draft, original_name="ภาพถ่าย.pdf")
+    wrong = EvidenceFileFactory(entry=None, submission=draft, original_name="ภาพผิด.pdf")
+    right = EvidenceFileFactory(entry=None, submission=draft, original_name="ภาพถ่าย.pdf")
     client.force_login(staff)
 
     page = page_of(client.get(report_url(project) + "?period=2026-02-01"))
+    assert "ภาพผิด.pdf" in page.text("#evidence-list")
+    assert len(page.all("#evidence-list form")) == 2
 
-    assert "ภาพถ่าย.pdf" in page.text("#evidence-list")
+    answer = client.post(
+        f"/projects/{project.code}/evidence/{wrong.pk}/delete/", HTTP_HX_REQUEST="true"
+    )
+    assert answer.status_code == 200
+    listed = page_of(answer).text("#evidence-list")
+    assert "ภาพผิด.pdf" not in listed and "ภาพถ่าย.pdf" in listed
+    assert list(EvidenceFile.objects.values_list("pk", flat=True)) == [right.pk]
+
+    ReportSubmission.objects.filter(pk=draft.pk).update(
+        state=State.SUBMITTED, submitted_at=timezone.now(), submitted_by=staff
+    )
+    page = page_of(client.get(report_url(project) + "?period=2026-02-01"))
     assert page.all("#evidence-list form") == []
+    refused = client.post(f"/projects/{project.code}/evidence/{right.pk}/delete/", follow=True)
+    assert EvidenceFile.objects.filter(pk=right.pk).exists()
+    assert "แก้ไขรายงานที่" in refused.content.decode()
+
+
+def test_nobody_else_removes_a_file_sent_with_a_draft(client, project, staff, settings, tmp_path):
+    from projects.models import EvidenceFile
+
+    settings.MEDIA_ROOT = tmp_path
+    draft = ReportSubmissionFactory(project=project, period=FEBRUARY, created_by=staff)
+    file = EvidenceFileFactory(entry=None, submission=draft, original_name="ภาพถ่าย.pdf")
+    client.force_login(UserFactory())  # another agency's staff
+    assert client.post(f"/projects/{project.code}/evidence/{file.pk}/delete/").status_code == 403
+    assert EvidenceFile.objects.filter(pk=file.pk).exists()

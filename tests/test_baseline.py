@@ -489,3 +489,27 @@ def test_the_print_draws_the_baseline_and_measures_against_it(project, staff, he
     assert report.curve.baseline and report.curve.planned
     assert report.curve.baseline != report.curve.planned
     assert (report.planned, report.behind) == (Decimal(30), True)
+
+
+def test_evaluators_have_every_agencys_waiting_plans_on_their_approvals_page(
+    client, project, staff
+):
+    """สยป. approve plans (permissions.can_approve_plan) of every agency: the top bar's
+    «รออนุมัติ (N)» and the approvals page list them, with each plan's agency; they had no
+    list at all (the page was for heads and deputies only)."""
+    other = ProjectFactory(fiscal_year=project.fiscal_year)
+    steps_of_four(other)
+    plan_versions.plan_version_submit(project=project, user=staff)
+    plan_versions.plan_version_submit(project=other, user=UserFactory(agency=other.agency))
+    evaluator = UserFactory(evaluator=True)
+    client.force_login(evaluator)
+    page = client.get("/approvals/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert project.code in html and other.code in html
+    assert other.agency.short_name in html or other.agency.name in html
+    assert "รออนุมัติ (2)" in html
+    assert "ไม่มีรายงานรออนุมัติ" not in html  # no report queue: they approve none
+    assert client.post("/approvals/", {"action": "approve"}).status_code == 403
+    client.force_login(UserFactory(agency=project.agency))
+    assert client.get("/approvals/").status_code == 403

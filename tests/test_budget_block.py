@@ -194,6 +194,21 @@ def test_bad_date_and_no_reason_are_said_by_field(client, project):
     assert project.budget_transfers.count() == 2
 
 
+def test_a_bad_date_and_too_much_out_are_both_said_at_once(client, project):
+    """Every error at once (tests/hostile found it): a transfer out beyond the budget with a
+    date that does not exist showed only the date's error, and the amount's after the date
+    was mended."""
+    client.force_login(UserFactory(agency=project.agency))
+    page = page_of(
+        _post(
+            client, project, direction="out", amount="999,999,999.00", transferred_on="31/02/2569"
+        )
+    )
+    assert page.all("#id_transferred_on_error")
+    assert "โอนออกได้ไม่เกินงบประมาณหลังโอนเปลี่ยนแปลง" in page.text("#id_amount_error")
+    assert project.budget_transfers.count() == 2
+
+
 def test_a_project_without_a_budget_takes_no_transfer(client):
     project = ProjectFactory()
     client.force_login(UserFactory(agency=project.agency))

@@ -70,6 +70,9 @@ IMPORTERS = only("own staff", "other staff", "admin")  # staff for their own age
 # delegation in force too: tests/test_approval_queue.py), nobody else, administrators
 # neither (they manage delegations in the admin).
 HEADS = only("own head")
+# รออนุมัติ: the head's queue, and the plans waiting (issue 18) for สยป. and administrators,
+# who approve every agency's plans.
+APPROVALS = only("own head", "evaluator", "admin")
 # A notice of the own staff's (notification_read): anybody else's answer is "not found".
 OWN_NOTICE = {**only("own staff"), **dict.fromkeys(LOGGED_IN[1:], "status 404")}
 GONE_IS_ALLOWED = {"imports:pages_preview", "imports:plan_preview", "imports:month_preview"}
@@ -118,7 +121,7 @@ MATRIX = {
     "projects:evidence_delete": ("post", {"code": "project", "pk": "evidence"}, EDITORS),
     "projects:reopen": ("get", {"code": "project"}, EVALUATORS),
     # approval of monthly reports by the head of the agency (issue 15)
-    "projects:approvals": ("get", {}, HEADS),
+    "projects:approvals": ("get", {}, APPROVALS),
     "projects:delegations": ("get", {}, HEADS),
     # reports and dashboards
     "reports:index": ("get", {}, REPORTS_PAGE),

@@ -185,6 +185,12 @@ class ReportSubmission(ReportValues):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
+    @property
+    def is_editable(self) -> bool:
+        """Staff may still change it (a draft, or returned to be corrected): not while it
+        waits for the head, nor once decided."""
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
 
 class ReportTransition(models.Model):
     """One change of a submission's state: who, when, and the comment (the head's, when
