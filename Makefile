@@ -151,12 +151,15 @@ format: $(STAMP)
 # longer of the two halves, not their sum. Their output follows the others'; either half
 # failing fails `make test`.
 E2E_REDIS_DB ?= 9
+# The other tests in two processes (pytest-xdist; each has its own test database and Redis
+# database, settings.py): with the browser tests beside them they keep both CPUs busy.
+UNIT_WORKERS ?= 2
 test: install lint
 	@e2e_log=$$(mktemp); \
 	( if [ -n "$${DATABASE_URL:-}" ]; then export DATABASE_URL="$${DATABASE_URL}_e2e"; fi; \
 	  if [ -n "$${REDIS_URL:-}" ]; then export REDIS_URL="$${REDIS_URL%/*}/$(E2E_REDIS_DB)"; fi; \
 	  exec $(BIN)/pytest -m e2e ) > $$e2e_log 2>&1 & e2e=$$!; \
-	$(BIN)/pytest -m "not e2e"; unit=$$?; \
+	$(BIN)/pytest -m "not e2e" -n $(UNIT_WORKERS); unit=$$?; \
 	wait $$e2e; browser=$$?; \
 	echo "--- the browser tests (pytest -m e2e, run beside the others) ---"; \
 	cat $$e2e_log; rm -f $$e2e_log; \

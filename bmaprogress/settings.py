@@ -7,6 +7,7 @@ and the tests use.
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -120,6 +121,13 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(
         f"REDIS_URL must be redis://, rediss:// or unix://, not {REDIS_URL!r}"
     )
+# `make test` runs the unit tests in two pytest-xdist workers (gw0, gw1), which empty the
+# cache before each test: each worker gets a Redis database of its own, 10 + its number
+# (the database suffix of pytest-django does the same for PostgreSQL).
+_XDIST_WORKER = env_str("PYTEST_XDIST_WORKER", "")
+if REDIS_URL.startswith(("redis://", "rediss://")) and _XDIST_WORKER.startswith("gw"):
+    _parts = urlsplit(REDIS_URL)
+    REDIS_URL = urlunsplit(_parts._replace(path=f"/{10 + int(_XDIST_WORKER[2:])}"))
 
 DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
