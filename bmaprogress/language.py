@@ -2,8 +2,9 @@
 ``/language/<code>/?next=<path>``, a plain GET that every page may carry (the login page
 and the public pages have no CSRF-bearing form). It sets Django's language cookie and, for
 a logged-in person, ``User.language``, which then wins on any device: the cookie is set
-to it at login (``UserLanguageMiddleware``). A visitor who chose nothing reads the language of their
-``Accept-Language`` (Django's LocaleMiddleware: th or en, anything else Thai)."""
+to it at login (``UserLanguageMiddleware``). A visitor who chose nothing reads the
+language of their ``Accept-Language`` (Django's LocaleMiddleware: th or en, anything else
+Thai)."""
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in

@@ -174,3 +174,14 @@ def test_administrators_see_and_revoke_tokens_but_never_their_keys(client):
     assert client.get("/admin/api/apitoken/add/").status_code == 403
     client.post(f"/admin/api/apitoken/{token.pk}/delete/", {"post": "yes"})
     assert not ApiToken.objects.exists()
+
+
+def test_the_kept_token_carries_no_password_hash(client):
+    from django.core.cache import cache
+
+    user = UserFactory()
+    token, key = services.api_token_create(user=user, name="x", expires_on=None)
+    client.get("/api/v1/agencies/", HTTP_AUTHORIZATION=f"Token {key}")
+    kept = cache.get(f"api-token:{token.digest}")
+    assert kept is not None and kept.user.pk == user.pk
+    assert "password" not in kept.user.__dict__

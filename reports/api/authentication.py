@@ -33,7 +33,13 @@ def _token(digest: str) -> ApiToken | None:
     key = _cache_key(digest)
     token = cache.get(key)
     if token is None:
-        token = ApiToken.objects.select_related("user").filter(digest=digest).first()
+        # (Not the password's hash: nothing here needs it, and it is not kept in the cache.)
+        token = (
+            ApiToken.objects.select_related("user")
+            .defer("user__password")
+            .filter(digest=digest)
+            .first()
+        )
         if token is not None:
             cache.set(key, token, TOKEN_CACHE_SECONDS)
     return token
