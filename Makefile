@@ -158,8 +158,8 @@ test: install lint
 	@e2e_log=$$(mktemp); \
 	( if [ -n "$${DATABASE_URL:-}" ]; then export DATABASE_URL="$${DATABASE_URL}_e2e"; fi; \
 	  if [ -n "$${REDIS_URL:-}" ]; then export REDIS_URL="$${REDIS_URL%/*}/$(E2E_REDIS_DB)"; fi; \
-	  exec $(BIN)/pytest -m e2e ) > $$e2e_log 2>&1 & e2e=$$!; \
-	$(BIN)/pytest -m "not e2e" -n $(UNIT_WORKERS); unit=$$?; \
+	  exec $(BIN)/pytest -m e2e --durations=10 ) > $$e2e_log 2>&1 & e2e=$$!; \
+	$(BIN)/pytest -m "not e2e" -n $(UNIT_WORKERS) --durations=15; unit=$$?; \
 	wait $$e2e; browser=$$?; \
 	echo "--- the browser tests (pytest -m e2e, run beside the others) ---"; \
 	cat $$e2e_log; rm -f $$e2e_log; \

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from projects import approval_selectors, permissions
+from projects import approval_selectors, permissions, plan_version_selectors
 from projects.models import ApprovalDelegation, User
 
 KEY = "approval:deputies"
@@ -41,8 +41,9 @@ def waiting_count(user, *, today: dt.date) -> int | None:
     """How many reports wait for ``user``; None: show no link (approves nothing today)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    if user.role == User.Role.HEAD or permissions.can_evaluate(user):
-        # (สยป. approve every agency's plans: issue 18)
+    if permissions.can_evaluate(user):  # สยป. approve every agency's plans (issue 18)
+        return plan_version_selectors.waiting_plans(None).count()
+    if user.role == User.Role.HEAD:
         return approval_selectors.waiting_count(user, today=today)
     if user.role != User.Role.STAFF or user.pk not in deputies():
         return None

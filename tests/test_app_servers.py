@@ -5,6 +5,7 @@ Each server is gunicorn with the production settings (benchmarks/prodserver.py).
 import os
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 
@@ -35,7 +36,9 @@ def kept_bodies() -> set:
     """The keys of the page bodies kept in Redis (settings.CACHES: KEY_PREFIX "bma")."""
     import redis
 
-    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    # (settings' URL: under pytest-xdist each worker, and the servers it starts, use a
+    # Redis database of their own.)
+    client = redis.Redis.from_url(settings.REDIS_URL)
     return set(client.scan_iter("bma:*:page:*"))
 
 

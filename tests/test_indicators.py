@@ -150,7 +150,8 @@ def test_page_query_count_does_not_grow_with_projects(
 ):
     client.force_login(evaluator)
     url = reverse("indicators:detail", args=[kpi.code])
-    with django_assert_max_num_queries(12) as few:
+    # (13 with the top bar's count of the plans waiting for สยป.: issue 18)
+    with django_assert_max_num_queries(13) as few:
         client.get(url)
     more = ProjectFactory.create_batch(30, fiscal_year=year)
     kpi.projects.add(*more)
