@@ -225,12 +225,15 @@ class ApprovalDelegationAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_on"
 
 
-class ReportTransitionInline(admin.TabularInline):
-    model = ReportTransition
+class RecordInline(admin.TabularInline):
+    """A read-only table of the rows a service records with its parent (a report's moves,
+    a plan version's steps): shown, never added, changed or deleted here."""
+
     extra = 0
     can_delete = False
-    fields = ("at", "from_state", "to_state", "by", "comment")
-    readonly_fields = fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -239,8 +242,30 @@ class ReportTransitionInline(admin.TabularInline):
         return False
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Read-only: rows that only a service writes, after checking every move; the admin
+    shows every field and adds, changes or deletes nothing."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReportTransitionInline(RecordInline):
+    model = ReportTransition
+    fields = ("at", "from_state", "to_state", "by", "comment")
+
+
 @admin.register(ReportSubmission)
-class ReportSubmissionAdmin(admin.ModelAdmin):
+class ReportSubmissionAdmin(RecordAdmin):
     """Read-only: a report moves between its states only through projects/approvals.py
     (the report form, the head's queue), which checks every move and records it."""
 
@@ -251,35 +276,14 @@ class ReportSubmissionAdmin(admin.ModelAdmin):
     list_select_related = ("project",)
     inlines = [ReportTransitionInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PlanVersionStepInline(admin.TabularInline):
+class PlanVersionStepInline(RecordInline):
     model = PlanVersionStep
-    extra = 0
-    can_delete = False
     fields = ("order", "title", "weight", "starts_on", "ends_on")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(RecordAdmin):
     """Read-only: versions are sent and decided only through projects/plan_versions.py
     (the plan editor, the versions page), which checks every move (issue 18)."""
 
@@ -288,15 +292,3 @@ class PlanVersionAdmin(admin.ModelAdmin):
     search_fields = ("project__code", "project__name", "reason")
     list_select_related = ("project",)
     inlines = [PlanVersionStepInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
