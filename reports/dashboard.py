@@ -14,11 +14,12 @@ projects in Python.
 
 import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -41,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import QuarterEvaluation
 from projects import money, months, progress_sql, rates, thaidates
 from projects.models import Agency, FiscalYear, ProgressEntry, Project, StrategyNode
-from reports import dashboard_budget
+from reports import dashboard_budget, kept_numbers
 
 PERCENT = progress_sql.PERCENT
 CENT = Decimal("0.01")
@@ -543,23 +544,25 @@ def cache_key(filters: DashboardFilters) -> str:
     )
 
 
-def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
+def dashboard_summary(filters: DashboardFilters, *, refresh=None) -> DashboardSummary:
     """The per-agency rows, their total, the monthly reporting counts and the reporting
-    rates (projects/rates.py): five queries, kept for BMA_DASHBOARD_CACHE_SECONDS (the page
-    says when they were computed). The rates' months follow from the missing and due
-    months of the key.
+    rates (projects/rates.py): five queries, kept for BMA_DASHBOARD_CACHE_SECONDS, then
+    refreshed by one request while the others show them (reports/kept_numbers.py, its
+    ``refresh``; the page says when). The rates' months follow from the key's months.
 
     The numbers change only when somebody reports or scores, a few times a minute across
     the BMA, while every manager's page view would otherwise aggregate the whole year.
     """
+    if not (seconds := cache_seconds()):
+        return _with_sort(_computed_summary(filters), filters)
+    compute, stamp = functools.partial(_computed_summary, filters), attrgetter("computed_at")
+    summary, _at = kept_numbers.kept(cache_key(filters), compute, seconds, refresh, stamp)
+    return _with_sort(summary, filters)
+
+
+def _computed_summary(filters: DashboardFilters) -> DashboardSummary:
     from reports import dashboard_charts
 
-    timeout = cache_seconds()
-    key = cache_key(filters)
-    if timeout:
-        cached = cache.get(key)
-        if cached is not None:
-            return _with_sort(cached, filters)
     rows, target, types = dashboard_budget.with_budget(agency_rows(filters), filters)
     summary = DashboardSummary(
         rows=rows,
@@ -580,19 +583,17 @@ def dashboard_summary(filters: DashboardFilters) -> DashboardSummary:
             node_ids=filters.node_ids,
         ),
     )
-    summary = dataclasses.replace(summary, charts=dashboard_charts.figures(summary, filters))
-    if timeout:
-        cache.set_many({key: summary, key + ":at": summary.computed_at}, timeout)
-    return _with_sort(summary, filters)
+    return dataclasses.replace(summary, charts=dashboard_charts.figures(summary, filters))
 
 
 def kept_summary(filters: DashboardFilters) -> tuple[DashboardSummary, dt.datetime]:
-    """The summary, read from the cache only when used, and when it was computed (a small
+    """The summary, read from the cache only when used, and when it was computed (the small
     entry beside it: the key of the overview's kept HTML). A kept overview then never
     unpickles the summary (90 KB, 3 to 7 ms per view at 20,000 projects)."""
-    summary = SimpleLazyObject(lambda: dashboard_summary(filters))
-    computed_at = cache.get(cache_key(filters) + ":at") if cache_seconds() else None
-    return summary, computed_at or summary.computed_at
+    at = kept_numbers.stamp(cache_key(filters), cache_seconds()) if cache_seconds() else None
+    # Without a stamp this request computes the summary (nothing kept, or it took the refresh).
+    summary = SimpleLazyObject(lambda: dashboard_summary(filters, refresh=at is None))
+    return summary, at or summary.computed_at
 
 
 def _with_sort(summary: DashboardSummary, filters: DashboardFilters) -> DashboardSummary:

@@ -9,21 +9,20 @@ project row to the project.
 One GROUP BY over the dashboard's per-project values (dashboard.projects_with_status and
 dashboard_budget.with_disbursement) joined to each project's groups: a project linked to
 two nodes of a group counts once in it, and once in each group it supports. Kept with
-the dashboard's numbers (dashboard.cache_key) for BMA_DASHBOARD_CACHE_SECONDS.
+the dashboard's numbers (dashboard.cache_key, reports/kept_numbers.py).
 """
 
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, IntegerField, When
 
 from projects import money, strategy
 from projects.models import StrategyLevel, StrategyLink, StrategyNode
 from projects.money import percent_of
-from reports import dashboard, dashboard_budget
+from reports import dashboard, dashboard_budget, kept_numbers
 
 GROUP_LEVELS = (strategy.PILLAR, strategy.DIMENSION, strategy.GOAL)
 # What a node's code may be ("5", "5.5.1", "R"): anything else is looked up nowhere.
@@ -135,16 +134,16 @@ def strategy_rows(filters, target_of=None) -> tuple[str | None, list[StrategyRow
     if level is None:
         return None, []
     key = f"{dashboard.cache_key(filters)}:strategy:{level}"
-    seconds = dashboard.cache_seconds()
-    if seconds and (kept := cache.get(key)) is not None:
-        return level, kept
-    groups = _groups(filters, level)
-    sums = _sums(filters, level, [node.pk for node in groups], target_of and target_of())
-    zero = (0, 0, 0, 0, 0, 0, 0, 0, 0)
-    rows = [_row(node, sums.get(node.pk, zero)) for node in groups]
-    if seconds:
-        cache.set(key, rows, seconds)
-    return level, rows
+
+    def compute():
+        groups = _groups(filters, level)
+        sums = _sums(filters, level, [node.pk for node in groups], target_of and target_of())
+        zero = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return [_row(node, sums.get(node.pk, zero)) for node in groups]
+
+    if not (seconds := dashboard.cache_seconds()):
+        return level, compute()
+    return level, kept_numbers.kept(key, compute, seconds)[0]
 
 
 def _row(node, values) -> StrategyRow:

@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from projects import pagecache, rates, view_helpers
 from projects.models import Agency, FiscalYear
 from projects.permissions import can_view_dashboards, require
-from reports import dashboard, dashboard_export, dashboard_strategy
+from reports import dashboard, dashboard_export, dashboard_strategy, kept_numbers
 
 # What the drill-down's kept table shows: the projects, and names of the site.
 DRILLDOWN_SCOPES = (pagecache.SITE, pagecache.PROJECTS)
@@ -57,7 +57,7 @@ def dashboard_index(request):
         # The overview (tiles, charts, agency table) is a function of the cached summary and
         # of the URL (its links keep the filters): its HTML is kept as long as the summary.
         context["summary_key"] = dashboard.cache_key(filters)
-        context["cache_seconds"] = dashboard.cache_seconds()
+        context["cache_seconds"] = kept_numbers.keep_seconds(dashboard.cache_seconds())
         level, context["strategy_rows"] = dashboard_strategy.strategy_rows(
             filters, lambda: context["summary"].budget_target
         )

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import timezone
 
 from reports import dashboard
 from tests.factories import (
@@ -512,13 +513,66 @@ def test_a_kept_overview_does_not_read_the_summary_again(manager_client, year_da
     computed = dashboard.dashboard_summary
     reads = []
     monkeypatch.setattr(
-        dashboard, "dashboard_summary", lambda filters: reads.append(1) or computed(filters)
+        dashboard,
+        "dashboard_summary",
+        lambda filters, **kwargs: reads.append(1) or computed(filters, **kwargs),
     )
     first = rows_by_agency(page_of(manager_client.get(URL, {"year": YEAR})))
     assert reads == [1]
     second = rows_by_agency(page_of(manager_client.get(URL, {"year": YEAR})))
     assert reads == [1]
     assert second == first and "สำนักงานเขตพระนคร" in second
+
+
+def _stamped(monkeypatch) -> list[str]:
+    """The keys of the kept numbers (reports/kept_numbers.py) that views will stamp."""
+    from reports import kept_numbers
+
+    keys, stamp = [], kept_numbers.stamp
+    monkeypatch.setattr(kept_numbers, "stamp", lambda key, s: keys.append(key) or stamp(key, s))
+    return keys
+
+
+def _later(monkeypatch, seconds: int) -> None:
+    """Let ``seconds`` pass for the kept numbers."""
+    from reports import kept_numbers
+
+    later = timezone.now() + dt.timedelta(seconds=seconds)
+    monkeypatch.setattr(kept_numbers.timezone, "now", lambda: later)
+
+
+@override_settings(BMA_DASHBOARD_CACHE_SECONDS=60)
+def test_stale_numbers_are_shown_while_one_request_computes_them(
+    manager_client, year_data, monkeypatch
+):
+    """Past their 60 s the numbers are computed again by one request; the others, meanwhile,
+    show the old ones (with when they were computed) instead of each computing them
+    (2 s at 20,000 projects: every worker at once made the dashboard's p95 2 s)."""
+    from reports import kept_numbers
+
+    council = "สำนักงานเลขานุการสภากรุงเทพมหานคร"
+    keys = _stamped(monkeypatch)
+    assert rows_by_agency(page_of(manager_client.get(URL, {"year": YEAR})))[council][0] == "3"
+    make_project(year_data["council"], year_data["year"], "01000000-8")
+    _later(monkeypatch, 61)
+    # Another worker took the refresh: this view shows the old numbers at once.
+    assert cache.add(keys[0] + kept_numbers.REFRESH, True, 60)
+    page = page_of(manager_client.get(URL, {"year": YEAR}))
+    assert rows_by_agency(page)[council][0] == "3"
+    # The refresh is free again (its request died): the next view takes it and computes.
+    cache.delete(keys[0] + kept_numbers.REFRESH)
+    assert rows_by_agency(page_of(manager_client.get(URL, {"year": YEAR})))[council][0] == "4"
+    assert cache.get(keys[0] + kept_numbers.REFRESH) is None  # released once stored
+    assert set(keys) == {keys[0]}
+
+
+@override_settings(BMA_DASHBOARD_CACHE_SECONDS=60)
+def test_numbers_within_their_time_are_not_computed_again(manager_client, year_data, monkeypatch):
+    council = "สำนักงานเลขานุการสภากรุงเทพมหานคร"
+    manager_client.get(URL, {"year": YEAR})
+    make_project(year_data["council"], year_data["year"], "01000000-8")
+    _later(monkeypatch, 59)
+    assert rows_by_agency(page_of(manager_client.get(URL, {"year": YEAR})))[council][0] == "3"
 
 
 def test_the_kept_filter_form_follows_new_agencies_and_the_query(manager_client, year_data):
