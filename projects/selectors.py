@@ -53,9 +53,23 @@ def project_head(code: str) -> Project:
 
 
 def with_page_lists(project: Project) -> Project:
-    """Fetch what the page lists of ``project`` (page_list_prefetches)."""
-    prefetch_related_objects([project], *page_list_prefetches())
+    """Fetch what the page lists of ``project`` (page_list_prefetches), and its budget
+    transfers when it has a budget (the budget block, the disbursement chart and the
+    report's check each add them up)."""
+    prefetch_related_objects([project], *page_list_prefetches(), *_transfers(project))
     return project
+
+
+def with_report_lists(project: Project) -> Project:
+    """Fetch what the parts of the page that a report changes list (view_helpers.report_parts):
+    its steps, and its budget transfers when it has a budget."""
+    steps = Prefetch("steps", queryset=PlanStep.objects.order_by("order"))
+    prefetch_related_objects([project], steps, *_transfers(project))
+    return project
+
+
+def _transfers(project: Project) -> list[str]:
+    return ["budget_transfers"] if project.has_budget else []
 
 
 def page_list_prefetches() -> list:
