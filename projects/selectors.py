@@ -61,10 +61,9 @@ def with_page_lists(project: Project) -> Project:
 
 
 def with_report_lists(project: Project) -> Project:
-    """Fetch what the parts of the page that a report changes list (view_helpers.report_parts):
-    its steps, and its budget transfers when it has a budget."""
-    steps = Prefetch("steps", queryset=PlanStep.objects.order_by("order"))
-    prefetch_related_objects([project], steps, *_transfers(project))
+    """Fetch what the parts of the page that a report changes list (the plan, the S-curve,
+    the budget): report_list_prefetches, and the budget transfers."""
+    prefetch_related_objects([project], *report_list_prefetches(), *_transfers(project))
     return project
 
 
@@ -82,6 +81,13 @@ def page_list_prefetches() -> list:
             "strategy_links",
             queryset=StrategyLink.objects.select_related("node__parent__parent"),
         ),
+        *report_list_prefetches(),
+    ]
+
+
+def report_list_prefetches() -> list:
+    """The steps, and the baseline with its steps: the plan and the S-curve."""
+    return [
         Prefetch("steps", queryset=PlanStep.objects.order_by("order")),
         Prefetch(
             "plan_versions",

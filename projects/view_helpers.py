@@ -55,19 +55,14 @@ def pick(options, attribute, raw):
 def project_charts(project: Project, points: list[progress.ProgressPoint]) -> dict:
     """What a project page shows of ``project`` (fetched with selectors.with_page_lists)
     besides its KPI and quarter blocks, for the logged-in page and the public one alike:
-    report_parts and the S-curve over ``points`` (selectors.progress_points)."""
-    return {**report_parts(project), "scurve": selectors.project_scurve(project, points)}
-
-
-def report_parts(project: Project) -> dict:
-    """The parts of a project page that a monthly report changes: the plan, the gauge, the
-    budget block and (issue 16) the disbursement chart of a project with a budget. Its
-    steps and budget transfers prefetched (selectors.with_page_lists, with_report_lists)."""
+    the plan, the gauge, the S-curve over ``points`` (selectors.progress_points), the
+    budget block and (issue 16) the disbursement chart of a project with a budget."""
     chart = disbursement.disbursement_chart(project)
     return {
         "project": project,
         "plan": selectors.plan_summary(project),
         "gauge": gauge_figure(project.latest_percent),
+        "scurve": selectors.project_scurve(project, points),
         "budget": budgets.budget_summary(project),
         "disbursement": (
             None

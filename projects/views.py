@@ -544,9 +544,10 @@ def _report_saved(request, project, entry):
         messages.success(request, message)
         return redirect(reverse("projects:detail", args=[project.code]) + "#history-section")
     # The form again (now editing the saved entry), and out-of-band: gauge, latest report
-    # date, history, plan, budget and change history, so the page is current without a reload.
+    # date, history, plan, S-curve, budget and change history: the page is current without a
+    # reload.
     fresh = selectors.with_report_lists(selectors.project_head(project.code))
-    context = view_helpers.report_parts(fresh)
+    context = view_helpers.project_charts(fresh, selectors.progress_points(fresh))
     context["history"] = history = selectors.progress_history(fresh, 1)
     reporting.attach_evidence(history)
     context["done_steps"] = reporting.done_steps(fresh, history=history)

@@ -145,6 +145,11 @@ def test_htmx_save_answers_with_the_form_and_updated_gauge_history_and_plan(
     assert len(page.all("#plan .steps__done")) == 2
     assert page.one('#latest-report[hx-swap-oob="true"]').text.strip() == "5 มีนาคม 2569"
     assert page.one('#change-history[hx-swap-oob="true"]') is not None
+    # The S-curve's actual line ends at the saved month's percent (it stayed at February's
+    # 20 % until the page was reloaded).
+    assert page.one('#scurve[hx-swap-oob="true"]') is not None
+    actual = json.loads(page.one("#scurve-figure").text)["data"][-1]
+    assert actual["y"][-1] == 55.0
     # The form now edits the saved entry.
     entry = ProgressEntry.objects.get(period=MARCH)
     assert page.one('#report-form-wrap input[name="entry"]').get("value") == str(entry.pk)
