@@ -197,7 +197,10 @@ def problem_of(answer) -> str | None:
     if answer.status != 200:
         return f"HTTP {answer.status}"
     text = answer.text
-    if "alert--error" in text or "field__error" in text:
+    # The form's own part of the answer: the parts of the page sent out of band after it
+    # may warn too (the S-curve's "behind schedule" is an alert--error).
+    form_part = text.split('hx-swap-oob="true"', 1)[0]
+    if "alert--error" in form_part or "field__error" in form_part:
         return "refused: " + " ".join(text.split())[:300]
     if SAVED not in text:
         return "no saved message"
