@@ -33,13 +33,14 @@ def staff_and_reader(project):
 
 
 def kept_bodies() -> set:
-    """The keys of the page bodies kept in Redis (settings.CACHES: KEY_PREFIX "bma")."""
+    """The keys of the project pages' bodies kept in Redis (settings.CACHES: KEY_PREFIX
+    "bma"), not of the other things kept (the project of an address: page:project-of)."""
     import redis
 
     # (settings' URL: under pytest-xdist each worker, and the servers it starts, use a
     # Redis database of their own.)
     client = redis.Redis.from_url(settings.REDIS_URL)
-    return set(client.scan_iter("bma:*:page:*"))
+    return set(client.scan_iter("bma:*:page:project:*"))
 
 
 def test_a_report_saved_through_one_server_shows_on_the_other(transactional_db, tmp_path):
