@@ -392,7 +392,8 @@ else:
     }
 # {% cache %} fragments (the menu, the form texts: base.html) show nothing but the templates
 # and their key (role, page, language), which change only with a deploy, and a deploy starts
-# new processes: each process keeps its own, no round trip to Redis.
+# new processes: each process keeps its own, no round trip to Redis. A fragment that shows
+# data (the dashboard's overview) is kept in the shared cache (using="default").
 CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "template-fragments",

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import override_settings
 from django.utils import timezone
 
@@ -522,6 +522,12 @@ def test_a_kept_overview_does_not_read_the_summary_again(manager_client, year_da
     second = rows_by_agency(page_of(manager_client.get(URL, {"year": YEAR})))
     assert reads == [1]
     assert second == first and "สำนักงานเขตพระนคร" in second
+    # Another worker (its own process memory, the same shared cache) shows the same kept
+    # HTML: the overview is rendered once per change for all workers, not once per worker.
+    caches["template_fragments"].clear()
+    third = rows_by_agency(page_of(manager_client.get(URL, {"year": YEAR})))
+    assert reads == [1]
+    assert third == first
 
 
 def _stamped(monkeypatch) -> list[str]:
