@@ -98,7 +98,13 @@ def kept(parts: tuple, scopes: tuple[str, ...], render: Callable[[], str], *, ve
 
 def query(request) -> str:
     """The request's query string as a part of a key (whatever its length and characters)."""
-    return hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()[:32]
+    return digest(request.META.get("QUERY_STRING", ""))
+
+
+def digest(text: str) -> str:
+    """``text`` from a request (a query string, a code in the address) as a part of a key,
+    whatever its length and characters."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _current(scopes, found: dict) -> list[str]:

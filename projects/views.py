@@ -1,5 +1,4 @@
 import datetime as dt
-import hashlib
 
 from django.conf import settings
 from django.contrib import messages
@@ -122,7 +121,7 @@ def _page_project(code: str) -> Project:
     code, name, agency), kept under the lists' version (projects/pagecache.py), which every
     write to a project changes: one query less on every view. An unknown code is not kept."""
     return pagecache.kept(
-        ("project-of", hashlib.sha256(code.encode()).hexdigest()[:32]),
+        ("project-of", pagecache.digest(code)),
         (pagecache.PROJECTS,),
         lambda: get_object_or_404(Project.objects.only("code", "name", "agency_id"), code=code),
     )
