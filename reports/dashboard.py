@@ -544,19 +544,17 @@ def cache_key(filters: DashboardFilters) -> str:
     )
 
 
-def dashboard_summary(filters: DashboardFilters, *, refresh=None) -> DashboardSummary:
+def dashboard_summary(filters: DashboardFilters, *, refresh=None, background=None):
     """The per-agency rows, their total, the monthly reporting counts and the reporting
     rates (projects/rates.py): five queries, kept for BMA_DASHBOARD_CACHE_SECONDS, then
-    refreshed by one request while the others show them (reports/kept_numbers.py, its
-    ``refresh``; the page says when). The rates' months follow from the key's months.
-
-    The numbers change only when somebody reports or scores, a few times a minute across
-    the BMA, while every manager's page view would otherwise aggregate the whole year.
-    """
+    refreshed by one request or task while the others show them (reports/kept_numbers.py,
+    its ``refresh`` and ``background``; the page says when). The numbers change only when
+    somebody reports or scores, while every manager's view would otherwise aggregate the
+    whole year. The rates' months follow from the key's months."""
     if not (seconds := cache_seconds()):
         return _with_sort(_computed_summary(filters), filters)
     compute, stamp = functools.partial(_computed_summary, filters), attrgetter("computed_at")
-    summary, _at = kept_numbers.kept(cache_key(filters), compute, seconds, refresh, stamp)
+    summary = kept_numbers.kept(cache_key(filters), compute, seconds, refresh, stamp, background)[0]
     return _with_sort(summary, filters)
 
 
@@ -586,11 +584,13 @@ def _computed_summary(filters: DashboardFilters) -> DashboardSummary:
     return dataclasses.replace(summary, charts=dashboard_charts.figures(summary, filters))
 
 
-def kept_summary(filters: DashboardFilters) -> tuple[DashboardSummary, dt.datetime]:
+def kept_summary(filters: DashboardFilters, background=None) -> tuple[object, dt.datetime]:
     """The summary, read from the cache only when used, and when it was computed (the small
     entry beside it: the key of the overview's kept HTML). A kept overview then never
-    unpickles the summary (90 KB, 3 to 7 ms per view at 20,000 projects)."""
-    at = kept_numbers.stamp(cache_key(filters), cache_seconds()) if cache_seconds() else None
+    unpickles the summary (90 KB, 3 to 7 ms a view at 20,000 projects). ``background``: as
+    ``kept_numbers.stamp``'s."""
+    seconds = cache_seconds()
+    at = kept_numbers.stamp(cache_key(filters), seconds, background) if seconds else None
     # Without a stamp this request computes the summary (nothing kept, or it took the refresh).
     summary = SimpleLazyObject(lambda: dashboard_summary(filters, refresh=at is None))
     return summary, at or summary.computed_at

@@ -125,11 +125,14 @@ def _groups(filters, level: str) -> list[StrategyNode]:
     return list(nodes.order_by("order", "code"))
 
 
-def strategy_rows(filters, target_of=None) -> tuple[str | None, list[StrategyRow]]:
+def strategy_rows(
+    filters, target_of=None, *, refresh=None, background=None
+) -> tuple[str | None, list[StrategyRow]]:
     """(the level grouped by, a row per node of that level, in the tree's order): two
     queries (the groups, the aggregate; a third for the quarter's disbursement targets
-    unless ``target_of()`` gives the summary's), kept as the dashboard's numbers.
-    ``target_of`` is called only when the rows are not kept."""
+    unless ``target_of()`` gives the summary's), kept as the dashboard's numbers
+    (``refresh`` and ``background``: reports/kept_numbers.py's). ``target_of`` is called
+    only when the rows are computed."""
     level = group_level(filters)
     if level is None:
         return None, []
@@ -143,7 +146,7 @@ def strategy_rows(filters, target_of=None) -> tuple[str | None, list[StrategyRow
 
     if not (seconds := dashboard.cache_seconds()):
         return level, compute()
-    return level, kept_numbers.kept(key, compute, seconds)[0]
+    return level, kept_numbers.kept(key, compute, seconds, refresh, background=background)[0]
 
 
 def _row(node, values) -> StrategyRow:

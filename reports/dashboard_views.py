@@ -1,7 +1,8 @@
 """The managers' dashboard: one page for a fiscal year, drilled down by agency and status
 through URL parameters, with the same rows exported as CSV or XLSX."""
 
-import dataclasses
+import functools
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -9,35 +10,26 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.views.decorators.vary import vary_on_headers
 
 from projects import pagecache, rates, view_helpers
-from projects.models import Agency, FiscalYear
 from projects.permissions import can_view_dashboards, require
-from reports import dashboard, dashboard_export, dashboard_strategy, kept_numbers
+from reports import (
+    dashboard,
+    dashboard_export,
+    dashboard_refresh,
+    dashboard_strategy,
+    kept_numbers,
+    tasks,
+)
 
 # What the drill-down's kept table shows: the projects, and names of the site.
 DRILLDOWN_SCOPES = (pagecache.SITE, pagecache.PROJECTS)
 
 
-def _choices() -> tuple[list, list]:
-    """The fiscal years and agencies the filters choose from, kept under the site's
-    version (projects/pagecache.py): two queries once per change, not per view."""
-    return pagecache.kept(
-        ("dashboard-choices",),
-        (pagecache.SITE,),
-        lambda: (list(FiscalYear.objects.all()), list(Agency.objects.all())),
-    )
-
-
 def _filters(request):
-    years, agencies = _choices()
-    filters = dashboard.parse_filters(
-        request.GET, years=years, agencies=agencies, today=view_helpers.today()
-    )
-    if filters is not None:
-        filters = dataclasses.replace(filters, **dashboard_strategy.node_filters(request.GET))
-    return filters, years, agencies
+    return dashboard_refresh.filters_of(request.GET, view_helpers.today())
 
 
 @login_required
@@ -49,7 +41,11 @@ def dashboard_index(request):
     filters, years, agencies = _filters(request)
     context = {"filters": filters}
     if filters is not None:
-        context["summary"], context["summary_at"] = dashboard.kept_summary(filters)
+        # Numbers past their fresh time are refreshed by a task (reports/dashboard_refresh.py).
+        background = functools.partial(_in_background, request, today=filters.today)
+        context["summary"], context["summary_at"] = dashboard.kept_summary(
+            filters, background(dashboard_refresh.SUMMARY)
+        )
         context["behind_threshold"] = settings.BMA_BEHIND_THRESHOLD
         context["behind_against_baseline"] = settings.BMA_BEHIND_AGAINST == "baseline"
         context["sort_next"] = dashboard.next_agency_sorts(filters.agency_sort)
@@ -59,7 +55,9 @@ def dashboard_index(request):
         context["summary_key"] = dashboard.cache_key(filters)
         context["cache_seconds"] = kept_numbers.keep_seconds(dashboard.cache_seconds())
         level, context["strategy_rows"] = dashboard_strategy.strategy_rows(
-            filters, lambda: context["summary"].budget_target
+            filters,
+            lambda: context["summary"].budget_target,
+            background=background(dashboard_refresh.STRATEGY),
         )
         context["strategy_level"] = level
         context["strategy_level_label"] = dashboard_strategy.level_label(level)
@@ -71,6 +69,18 @@ def dashboard_index(request):
     elif filters is not None:
         context["kept_form"] = _filter_form(request, filters, years, agencies, level)
     return render(request, template_name, context)
+
+
+def _in_background(request, part: str, today) -> Callable[[], object]:
+    """What queues the refresh of ``part`` (dashboard_refresh.SUMMARY or STRATEGY) of the
+    request's dashboard: kept_numbers' ``background``."""
+    return functools.partial(
+        tasks.refresh_dashboard_numbers.enqueue,
+        part,
+        request.GET.urlencode(),
+        today.isoformat(),
+        translation.get_language(),
+    )
 
 
 def _filter_form(request, filters, years, agencies, level) -> str:

@@ -52,6 +52,15 @@ def build_report_xlsx(job_id: int, attempt: int = 1) -> None:
         services.report_job_build_xlsx(job_id=job_id)
 
 
+@task(priority=50)  # before the reports' parts: readers see these numbers' age
+def refresh_dashboard_numbers(part: str, query: str, today: str, language: str) -> bool:
+    """The dashboard's numbers computed again while readers see the old ones
+    (reports/dashboard_refresh.py). Not retried: the next reader queues it again."""
+    from reports import dashboard_refresh
+
+    return dashboard_refresh.refresh(part, query, today, language)
+
+
 @task()
 def cleanup_reports() -> int:
     return services.report_jobs_cleanup()

@@ -73,3 +73,30 @@ def test_stamp_of_names_when_the_value_was_computed():
     at = timezone.now() - dt.timedelta(seconds=5)
     value, kept_at = kept_numbers.kept(KEY, lambda: {"at": at}, 60, stamp_of=lambda v: v["at"])
     assert kept_at == at and kept_numbers.stamp(KEY, 60) == at
+
+
+def test_a_refresh_queued_in_the_background_shows_the_old_value_until_it_ran(clock):
+    calls, compute = counter()
+    queued = []
+    value, first_at = kept_numbers.kept(KEY, compute, 60)
+    clock(61)
+    # The request that takes the refresh queues it and, like the others, shows the old value.
+    assert kept_numbers.stamp(KEY, 60, lambda: queued.append(1)) == first_at
+    assert kept_numbers.kept(KEY, compute, 60, background=lambda: queued.append(1))[0] == 1
+    assert queued == [1]
+    # The task computes and releases the refresh.
+    assert kept_numbers.kept(KEY, compute, 60, refresh=True)[0] == 2
+    assert cache.get(KEY + kept_numbers.REFRESH) is None
+    assert len(calls) == 2
+
+
+def test_a_refresh_the_queue_refuses_is_computed_in_the_request(clock):
+    calls, compute = counter()
+
+    def refused():
+        raise ConnectionError("the queue's database is down")
+
+    kept_numbers.kept(KEY, compute, 60)
+    clock(61)
+    assert kept_numbers.kept(KEY, compute, 60, background=refused)[0] == 2
+    assert len(calls) == 2
