@@ -549,23 +549,32 @@ def _later(monkeypatch, seconds: int) -> None:
     monkeypatch.setattr(kept_numbers.timezone, "now", lambda: later)
 
 
-def _queued_refreshes(part: str = "") -> list[list]:
-    """The arguments of the dashboard refreshes (of ``part``, or all) waiting in the task
-    queue (django-tasks-db)."""
+def _queued() -> list:
+    """The dashboard refreshes waiting in the task queue (django-tasks-db's rows)."""
     from django_tasks_db.models import DBTaskResult
 
-    queued = DBTaskResult.objects.filter(
-        task_path="reports.tasks.refresh_dashboard_numbers", status="READY"
+    return list(
+        DBTaskResult.objects.filter(
+            task_path="reports.tasks.refresh_dashboard_numbers", status="READY"
+        ).order_by("enqueued_at")
     )
-    args = [task.args_kwargs["args"] for task in queued]
+
+
+def _queued_refreshes(part: str = "") -> list[list]:
+    """The arguments of the queued refreshes (of ``part``, or all)."""
+    args = [task.args_kwargs["args"] for task in _queued()]
     return [a for a in args if not part or a[0] == part]
 
 
 def _run_worker() -> None:
-    """What a worker (manage.py db_worker) does with the queue: run every task in it."""
-    from django.core.management import call_command
+    """What a worker (manage.py db_worker) does with the queue: run each refresh and take it
+    off. (The command itself closes the database connection, and with it the test's
+    transaction on PostgreSQL.)"""
+    from reports import tasks
 
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    for queued in _queued():
+        tasks.refresh_dashboard_numbers.call(*queued.args_kwargs["args"])
+        queued.delete()
 
 
 @override_settings(BMA_DASHBOARD_CACHE_SECONDS=60)
