@@ -364,6 +364,13 @@ if BMA_BEHIND_AGAINST not in ("baseline", "current"):
 # Seconds the dashboard keeps its per-agency numbers (the page says when they were made);
 # 0 recomputes them on every view.
 BMA_DASHBOARD_CACHE_SECONDS = env_int("BMA_DASHBOARD_CACHE_SECONDS", 60)
+# Numbers past their fresh time are computed again by a background worker while readers see
+# the old ones (reports/dashboard_refresh.py). Only with a shared cache: without one the
+# worker would keep them in its own memory, where no server reads them (make run computes
+# them in the request that finds them old).
+BMA_DASHBOARD_REFRESH_IN_BACKGROUND = env_bool(
+    "BMA_DASHBOARD_REFRESH_IN_BACKGROUND", bool(REDIS_URL)
+)
 
 # Seconds a rendered page body is kept (projects/pagecache.py). Kept bodies are found
 # under versions that every write changes once it commits; this bounds how long one can

@@ -71,9 +71,12 @@ def dashboard_index(request):
     return render(request, template_name, context)
 
 
-def _in_background(request, part: str, today) -> Callable[[], object]:
+def _in_background(request, part: str, today) -> Callable[[], object] | None:
     """What queues the refresh of ``part`` (dashboard_refresh.SUMMARY or STRATEGY) of the
-    request's dashboard: kept_numbers' ``background``."""
+    request's dashboard: kept_numbers' ``background``; None (computed in the request)
+    without BMA_DASHBOARD_REFRESH_IN_BACKGROUND (no shared cache)."""
+    if not settings.BMA_DASHBOARD_REFRESH_IN_BACKGROUND:
+        return None
     return functools.partial(
         tasks.refresh_dashboard_numbers.enqueue,
         part,

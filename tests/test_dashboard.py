@@ -577,7 +577,7 @@ def _run_worker() -> None:
         queued.delete()
 
 
-@override_settings(BMA_DASHBOARD_CACHE_SECONDS=60)
+@override_settings(BMA_DASHBOARD_CACHE_SECONDS=60, BMA_DASHBOARD_REFRESH_IN_BACKGROUND=True)
 def test_stale_numbers_are_shown_while_a_task_computes_them(manager_client, year_data, monkeypatch):
     """Past their 60 s the numbers are computed again by a background task that one view
     queues; every view, meanwhile, shows the old ones (with when they were computed) at once
@@ -608,7 +608,7 @@ def test_stale_numbers_are_shown_while_a_task_computes_them(manager_client, year
     assert set(keys) == {keys[0]}
 
 
-@override_settings(BMA_DASHBOARD_CACHE_SECONDS=60)
+@override_settings(BMA_DASHBOARD_CACHE_SECONDS=60, BMA_DASHBOARD_REFRESH_IN_BACKGROUND=True)
 def test_a_refresh_the_queue_refuses_is_computed_in_the_view(
     manager_client, year_data, monkeypatch
 ):
@@ -625,7 +625,7 @@ def test_a_refresh_the_queue_refuses_is_computed_in_the_view(
     assert rows_by_agency(page_of(manager_client.get(URL, {"year": YEAR})))[council][0] == "4"
 
 
-@override_settings(BMA_DASHBOARD_CACHE_SECONDS=60)
+@override_settings(BMA_DASHBOARD_CACHE_SECONDS=60, BMA_DASHBOARD_REFRESH_IN_BACKGROUND=True)
 def test_the_drill_downs_strategy_rows_are_refreshed_in_their_language(
     manager_client, year_data, monkeypatch
 ):
@@ -649,6 +649,21 @@ def test_the_drill_downs_strategy_rows_are_refreshed_in_their_language(
     monkeypatch.setattr(dashboard_strategy, "_sums", lambda *a: computed.append(a[1]) or real(*a))
     _run_worker()
     assert computed == ["pillar"]
+    assert _queued_refreshes() == []
+
+
+@override_settings(BMA_DASHBOARD_CACHE_SECONDS=60, BMA_DASHBOARD_REFRESH_IN_BACKGROUND=False)
+def test_without_a_shared_cache_the_view_that_finds_them_old_computes_them(
+    manager_client, year_data, monkeypatch
+):
+    """make run (no REDIS_URL): a worker would keep what it computes in its own memory,
+    where no server reads it. The view that finds the numbers old computes them, and
+    nothing is queued."""
+    council = "สำนักงานเลขานุการสภากรุงเทพมหานคร"
+    manager_client.get(URL, {"year": YEAR})
+    make_project(year_data["council"], year_data["year"], "01000000-8")
+    _later(monkeypatch, 61)
+    assert rows_by_agency(page_of(manager_client.get(URL, {"year": YEAR})))[council][0] == "4"
     assert _queued_refreshes() == []
 
 
