@@ -275,3 +275,38 @@ def test_reporting_rates_fit_a_phone(demo, live_server, browser):
             assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     finally:
         context.close()
+
+
+def test_the_plan_editors_order_numbers_show_on_a_phone(demo, live_server, browser):
+    """The plan editor's table scrolls sideways on a phone; its first column, the steps'
+    order numbers, stays wide enough to show them (it was squeezed to a box of 32 px whose
+    padding hid the digits)."""
+    context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.fill("#id_username", "staff")
+        page.fill("#id_password", "demo")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        page.goto(f"/projects/{demo['current'].code}/plan/edit/")
+        fields = page.locator(".plan__row input[name$='-order']")
+        assert fields.count() > 1
+        for size in fields.evaluate_all(
+            """els => els.filter(el => el.value).map(el => {
+                const style = getComputedStyle(el);
+                const inner = el.clientWidth - parseFloat(style.paddingLeft)
+                    - parseFloat(style.paddingRight);
+                const probe = document.createElement("span");
+                probe.style.font = style.font;
+                probe.textContent = el.value;
+                document.body.append(probe);
+                const text = probe.getBoundingClientRect().width;
+                probe.remove();
+                return {value: el.value, inner, text};
+            })"""
+        ):
+            # Room for the digits and the spin buttons of a number field (about 15 px).
+            assert size["inner"] >= size["text"] + 15, size
+    finally:
+        context.close()
