@@ -41,7 +41,8 @@ def dashboard_index(request):
     filters, years, agencies = _filters(request)
     context = {"filters": filters}
     if filters is not None:
-        # Numbers past their fresh time are refreshed by a task (reports/dashboard_refresh.py).
+        # Numbers past their fresh time: refreshed by a task with a shared cache, else here
+        # (reports/dashboard_refresh.py).
         background = functools.partial(_in_background, request, today=filters.today)
         context["summary"], context["summary_at"] = dashboard.kept_summary(
             filters, background(dashboard_refresh.SUMMARY)

@@ -28,6 +28,15 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 
 
+def log_in(page, username: str) -> None:
+    """Through the login form, with the demo password."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "demo")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
 @pytest.fixture
 def demo(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -125,11 +134,7 @@ def test_every_main_page_fits_a_phone(demo, live_server, browser):
             if role != role_now:
                 context.clear_cookies()
                 if role is not None:
-                    page.goto("/accounts/login/")
-                    page.fill("#id_username", role)
-                    page.fill("#id_password", "demo")
-                    with page.expect_navigation():
-                        page.click("button[type=submit]")
+                    log_in(page, role)
                 role_now = role
             assert page.goto(path).status == 200, name
             page.wait_for_load_state("networkidle")
@@ -190,11 +195,7 @@ def test_the_forms_fit_a_phone(demo, live_server, browser):
             ("evaluator", f"/indicators/{demo['indicator'].code}/", ".kpi-table"),
         ):
             context.clear_cookies()
-            page.goto("/accounts/login/")
-            page.fill("#id_username", role)
-            page.fill("#id_password", "demo")
-            with page.expect_navigation():
-                page.click("button[type=submit]")
+            log_in(page, role)
             page.goto(path)
             assert page.locator(selector).count() == 1, path
             outside = page.evaluate(OUTSIDE, fields)
@@ -213,11 +214,7 @@ def test_project_cards_say_their_fiscal_year(demo, live_server, browser):
     context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
     page = context.new_page()
     try:
-        page.goto("/accounts/login/")
-        page.fill("#id_username", "staff")
-        page.fill("#id_password", "demo")
-        with page.expect_navigation():
-            page.click("button[type=submit]")
+        log_in(page, "staff")
         page.goto("/projects/")
         cards = page.locator(".table.projects tbody tr").all()
         assert cards
@@ -237,11 +234,7 @@ def test_report_jobs_are_cards_on_a_phone(demo, live_server, browser):
     context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
     page = context.new_page()
     try:
-        page.goto("/accounts/login/")
-        page.fill("#id_username", "staff")
-        page.fill("#id_password", "demo")
-        with page.expect_navigation():
-            page.click("button[type=submit]")
+        log_in(page, "staff")
         page.goto("/reports/")
         jobs = page.locator("table.jobs tbody tr").all()
         assert len(jobs) == 3
@@ -260,11 +253,7 @@ def test_reporting_rates_fit_a_phone(demo, live_server, browser):
     context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
     page = context.new_page()
     try:
-        page.goto("/accounts/login/")
-        page.fill("#id_username", "staff")
-        page.fill("#id_password", "demo")
-        with page.expect_navigation():
-            page.click("button[type=submit]")
+        log_in(page, "staff")
         page.goto("/projects/my-agency/")
         cards = page.locator("table.agency-rates tbody tr").all()
         assert cards, "no month has ended in the demo's year"
@@ -284,11 +273,7 @@ def test_the_plan_editors_order_numbers_show_on_a_phone(demo, live_server, brows
     context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
     page = context.new_page()
     try:
-        page.goto("/accounts/login/")
-        page.fill("#id_username", "staff")
-        page.fill("#id_password", "demo")
-        with page.expect_navigation():
-            page.click("button[type=submit]")
+        log_in(page, "staff")
         page.goto(f"/projects/{demo['current'].code}/plan/edit/")
         fields = page.locator(".plan__row input[name$='-order']")
         assert fields.count() > 1
