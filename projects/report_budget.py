@@ -10,6 +10,7 @@ never compared, never stored as 0."""
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from projects import thaidates
@@ -21,14 +22,22 @@ FIGURES = ("committed", "disbursed")
 
 def previous_figures(project: Project, period: dt.date) -> dict[str, ProgressEntry | None]:
     """For each figure, the latest report before ``period`` that has it (a month that left
-    it blank is skipped: blank is not zero). Two small queries, only for a budget."""
-    earlier = ProgressEntry.objects.filter(project=project, period__lt=period).order_by("-period")
-    return {
-        name: earlier.exclude(**{f"{name}__isnull": True})
+    it blank is skipped: blank is not zero). One small query (the earlier reports that have
+    a figure: a year's at most), only for a budget."""
+    previous: dict[str, ProgressEntry | None] = dict.fromkeys(FIGURES)
+    earlier = (
+        ProgressEntry.objects.filter(project=project, period__lt=period)
+        .filter(Q(committed__isnull=False) | Q(disbursed__isnull=False))
         .only("pk", "period", "reported_on", *FIGURES)
-        .first()
-        for name in FIGURES
-    }
+        .order_by("-period")
+    )
+    for entry in earlier:
+        for name in FIGURES:
+            if previous[name] is None and getattr(entry, name) is not None:
+                previous[name] = entry
+        if all(previous.values()):
+            break
+    return previous
 
 
 def lower_figures(data, previous: dict[str, ProgressEntry | None]) -> list[str]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from projects import approvals, services
+from projects import approvals, report_budget, services
 from projects.models import BudgetTransfer, ProgressEntry, ReportSubmission, User
 from tests.factories import (
     AgencyFactory,
@@ -162,6 +162,37 @@ def test_blank_is_not_reported_never_compared_never_zero(project, staff):
     entry = submit(project, staff)
     entry.refresh_from_db()
     assert entry.committed is None and entry.disbursed is None
+
+
+def test_each_figure_is_compared_with_the_latest_month_that_reported_it(
+    project, staff, django_assert_num_queries
+):
+    """December reported only the committed amount, January only the disbursed one: each
+    is compared with its own month, both read in one query."""
+    ProgressEntryFactory(
+        project=project,
+        reported_on=dt.date(2025, 12, 20),
+        percent=Decimal("5"),
+        committed=Decimal("400000"),
+    )
+    ProgressEntryFactory(
+        project=project,
+        reported_on=dt.date(2026, 1, 20),
+        percent=Decimal("10"),
+        disbursed=Decimal("100000"),
+    )
+    with django_assert_num_queries(1):
+        previous = report_budget.previous_figures(project, dt.date(2026, 2, 1))
+    assert (previous["committed"].period, previous["disbursed"].period) == (
+        dt.date(2025, 12, 1),
+        dt.date(2026, 1, 1),
+    )
+    errors = check(project, staff, committed=Decimal("300000"), disbursed=Decimal("50000"))
+    assert errors.errors["budget_lower_reason"] == [
+        "ก่อหนี้ผูกพันสะสม 300,000.00 บาท น้อยกว่ารายงานครั้งก่อน (400,000.00 บาท เดือนธันวาคม 2568) "
+        "กรุณาระบุเหตุผล",
+        "เบิกจ่ายสะสม 50,000.00 บาท น้อยกว่ารายงานครั้งก่อน (100,000.00 บาท เดือนมกราคม 2569) กรุณาระบุเหตุผล",
+    ]
 
 
 def test_a_project_without_a_budget_keeps_no_figures(staff):
