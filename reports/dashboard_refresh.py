@@ -1,10 +1,11 @@
 """The dashboard's filters from a query string, and its numbers refreshed in the background.
 
 The dashboard's numbers (the summary, the strategy groups' rows) are kept and, past their
-fresh time, shown while they are computed again (reports/kept_numbers.py). The request that
-takes a refresh queues it as a task (``refresh_dashboard_numbers``, reports/tasks.py;
-reports/dashboard_views.py queues it) with what the view read its filters from: the query string, the day and the language. A worker
-rebuilds the same filters and computes the numbers, so no reader waits for them (the
+fresh time, shown while they are computed again (reports/kept_numbers.py). With a shared
+cache (BMA_DASHBOARD_REFRESH_IN_BACKGROUND) the request that takes a refresh queues it as a
+task (``refresh_dashboard_numbers``, reports/tasks.py, queued by reports/dashboard_views.py)
+with what the view read its filters from: the query string, the day and the language. A
+worker rebuilds the same filters and computes the numbers, so no reader waits for them (an
 agency's numbers take 50 to 100 ms at 20,000 projects, the whole BMA's about 2 s).
 """
 
@@ -33,7 +34,9 @@ def choices() -> tuple[list, list]:
 
 
 def filters_of(params, today: dt.date):
-    """(the dashboard's filters, or None for an unknown year; the years; the agencies)."""
+    """(the dashboard's filters, None when there is no fiscal year at all; the years; the
+    agencies), from the query string's parameters as ``dashboard.parse_filters`` reads them
+    (an unknown value falls back to its default)."""
     years, agencies = choices()
     filters = dashboard.parse_filters(params, years=years, agencies=agencies, today=today)
     if filters is not None:
