@@ -295,3 +295,27 @@ def test_the_plan_editors_order_numbers_show_on_a_phone(demo, live_server, brows
             assert size["inner"] >= size["text"] + 15, size
     finally:
         context.close()
+
+
+def test_the_api_tokens_page_is_in_the_menu_on_a_phone(demo, live_server, browser):
+    """The top bar of a phone has no room for the "API" link beside the user's name: the
+    page of one's API tokens is then the menu's last link, not hidden."""
+    context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        log_in(page, "staff")
+        page.goto("/projects/")
+        links = page.locator("header a[href='/account/tokens/']")
+        visible = [link for link in links.all() if link.is_visible()]
+        assert len(visible) == 1
+        visible[0].scroll_into_view_if_needed()
+        box = visible[0].bounding_box()
+        assert box and box["x"] >= -0.5 and box["x"] + box["width"] <= 390.5, box
+        with page.expect_navigation():
+            visible[0].click()
+        assert page.url.endswith("/account/tokens/")
+        # On a wide screen it stays beside the name, once.
+        page.set_viewport_size({"width": 1366, "height": 900})
+        assert [link.is_visible() for link in links.all()].count(True) == 1
+    finally:
+        context.close()
