@@ -544,17 +544,17 @@ def cache_key(filters: DashboardFilters) -> str:
     )
 
 
-def dashboard_summary(filters: DashboardFilters, *, refresh=None, background=None):
+def dashboard_summary(filters: DashboardFilters, *, refresh=None) -> DashboardSummary:
     """The per-agency rows, their total, the monthly reporting counts and the reporting
     rates (projects/rates.py): five queries, kept for BMA_DASHBOARD_CACHE_SECONDS, then
     refreshed by one request or task while the others show them (reports/kept_numbers.py,
-    its ``refresh`` and ``background``; the page says when). The numbers change only when
+    its ``refresh``; kept_summary queues the task; the page says when). The numbers change only when
     somebody reports or scores, while every manager's view would otherwise aggregate the
     whole year. The rates' months follow from the key's months."""
     if not (seconds := cache_seconds()):
         return _with_sort(_computed_summary(filters), filters)
     compute, stamp = functools.partial(_computed_summary, filters), attrgetter("computed_at")
-    summary = kept_numbers.kept(cache_key(filters), compute, seconds, refresh, stamp, background)[0]
+    summary, _at = kept_numbers.kept(cache_key(filters), compute, seconds, refresh, stamp)
     return _with_sort(summary, filters)
 
 
