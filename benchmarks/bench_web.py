@@ -9,8 +9,8 @@ costs no rendering (REDIS_URL: one cache for all workers; without it each worker
 own); --no-page-cache measures rendering every view. One after the other on the same
 server, each after its warm-up: a bare Django view (the baseline, through the same
 middleware), the same view reading the reader's session and user (bare_reader), the project
-page, the projects list, the search (the list with ?q=), the dashboard and the dashboard drilled down to an agency, and the JSON
-API's project list (/api/v1/projects/, 50 projects a page with their steps, objectives,
+page, the projects list, the search (the list with ?q=), the dashboard and the dashboard
+drilled down to an agency, and the JSON API's project list (/api/v1/projects/, 50 projects a page with their steps, objectives,
 strategy links, KPI codes and budget: pages of a year followed by their cursors, and each
 agency's projects of the year, with a personal API token); requests/s and latency
 percentiles come from wrk's own counters (benchmarks/bench_wrk.lua). Pages are requested as
@@ -33,6 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
 VENV_BIN = Path(sys.executable).parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import prodserver  # noqa: E402
 
 # Partial Thai words a person would type: a theme word, part of a district's name (also an
 # agency), a word of the narratives, a code fragment, a word of an agency's name.
@@ -228,20 +232,11 @@ def wrk(args, name: str, workdir: Path, cookie: str, duration: int, token: str =
     return json.loads(line.removeprefix("RESULT "))
 
 
-def check_pages(args, workdir: Path, cookie: str, token: str) -> str:
-    """Every scenario's first path answers 200 (not a login redirect or an error page).
+def check_pages(args, workdir: Path, names, cookie: str, token: str) -> str:
+    """Every scenario's first path (of each of ``names``) answers 200 (not a login redirect or an error page).
     Returns the cookies a browser then holds: the session's and the CSRF cookie the first
     page set (as a browser does: without it every page would set a new one)."""
-    for name in (
-        "bare",
-        "bare_reader",
-        "project",
-        "list",
-        "search",
-        "dashboard",
-        "drilldown",
-        "api",
-    ):
+    for name in names:
         path = (workdir / f"{name}.txt").read_text().splitlines()[0]
         headers = {"Cookie": cookie}
         if name == "api":
@@ -304,12 +299,12 @@ def main() -> None:
     server = start_server(env, args)
     # As in production, a background worker beside the server: it refreshes the dashboard's
     # numbers past their fresh time (reports/dashboard_refresh.py) on the same CPUs.
-    worker = subprocess.Popen(
-        [VENV_BIN / "python", "manage.py", "db_worker", "--no-reload", "-v0"], cwd=ROOT, env=env
-    )
+    worker = prodserver.start_worker(env)
     results: dict[str, list[dict]] = {}
     try:
-        info["cookie"] = check_pages(args, workdir, info["cookie"], info["token"])
+        info["cookie"] = check_pages(
+            args, workdir, info["scenarios"], info["cookie"], info["token"]
+        )
         # Each scenario's rounds right after its warm-up: a kept page lives
         # BMA_PAGE_CACHE_SECONDS (300 s, the bound on a lost invalidation), and rounds minutes
         # after the warm-up found every page of the warm-up expired at once, a burst of
@@ -325,9 +320,9 @@ def main() -> None:
                     flush=True,
                 )
     finally:
-        for process in (server, worker):
-            process.terminate()
-            process.wait(10)
+        server.terminate()
+        server.wait(10)
+        prodserver.stop(worker)
     report(args, info, results, load_before)
 
 
@@ -351,13 +346,14 @@ def report(args, info: dict, results: dict, load_before) -> None:
     print(
         f"paths per scenario: {info['scenarios']}; search terms (matching projects): {info['matches']}"
     )
-    bare = sum(r["rps"] for r in results.get("bare", [])) / max(len(results.get("bare", [])), 1)
+    mean = {name: sum(r["rps"] for r in runs) / len(runs) for name, runs in results.items()}
+    bare = mean.get("bare", 0)
     header = f"{'scenario':<11} {'req/s':>8} {'% bare':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}  target"
     print(header)
     print("-" * len(header))
     verdicts = []
     for name, runs in results.items():
-        rps = sum(r["rps"] for r in runs) / len(runs)
+        rps = mean[name]
         p50 = max(r["p50_ms"] for r in runs)
         p95 = max(r["p95_ms"] for r in runs)
         p99 = max(r["p99_ms"] for r in runs)
@@ -376,7 +372,6 @@ def report(args, info: dict, results: dict, load_before) -> None:
             f"{name:<11} {rps:8.1f} {share:7.1%} {p50:7.1f} {p95:7.1f} {p99:7.1f} {errors:6d}  {target}"
         )
     print("(req/s: mean of the rounds; latency percentiles: the worst round)")
-    mean = {name: sum(r["rps"] for r in runs) / len(runs) for name, runs in results.items()}
     if mean.get("bare_reader") and "project" in mean:
         print(
             f"project: {mean['project'] / mean['bare_reader']:.1%} of bare_reader "
