@@ -208,6 +208,37 @@ def test_quarter_table(seed_page):
     ]
 
 
+def test_quarter_rows_name_their_evaluator_only_for_people_who_log_in(
+    db, logged_in_client, client, settings
+):
+    """One quarter table (projects/_quarter_table.html) on both pages: the logged-in page
+    says who scored each quarter and when; the public page (issue 17) names no one."""
+    settings.BMA_PUBLIC_SITE = True
+    project = ProjectFactory(fiscal_year__year_be=2564, is_internal=False)
+    evaluator = UserFactory(evaluator=True, first_name="ผู้ประเมิน", last_name="ทดสอบไตรมาส")
+    QuarterEvaluationFactory(
+        project=project,
+        quarter=2,
+        criterion_21=Decimal(80),
+        criterion_22=Decimal(90),
+        evaluated_by=evaluator,
+        evaluated_at=dt.datetime(2021, 4, 5, 10, tzinfo=dt.UTC),
+    )
+    pages = {
+        "logged in": logged_in_client.get(f"/projects/{project.code}/"),
+        "public": client.get(reverse("public:project", args=[project.code])),
+    }
+    rows = {}
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        second = page_of(response).all("table.quarters tbody tr")[1]
+        rows[name] = [text_of(cell) for cell in second]
+    assert rows["logged in"][2].startswith("80 / 90")
+    assert "ผู้ประเมิน ทดสอบไตรมาส" in rows["logged in"][2]
+    assert rows["logged in"][2].endswith("· 5 เม.ย. 2564")
+    assert rows["public"][2] == "80 / 90"
+
+
 # --- access --------------------------------------------------------------------------------
 
 
