@@ -159,6 +159,30 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory
+):
+    """On SQLite, a run with browser tests gets a test database in a file, not in memory.
+
+    An in-memory test database exists only inside its one connection, so Django's live
+    server hands the test's connection to each of its request threads (``connections_override``
+    with thread sharing on), and the test and Chromium's requests use one sqlite3 connection
+    from several threads at once. A fresh clone's ``make test`` met it once at a browser
+    test's teardown: "DatabaseWrapper objects created in a thread can only be used in that
+    same thread". With a file, each request thread opens its own connection, as the
+    threads of ``make run``'s server do. Runs without browser tests keep the faster
+    in-memory database; PostgreSQL is not touched."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and any(
+        "live_server" in getattr(item, "fixturenames", ()) for item in request.session.items
+    ):
+        name = tmp_path_factory.mktemp("sqlite") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+
+
+@pytest.fixture(scope="session")
 def _database_sessions_end(django_db_setup, django_db_blocker):
     """At the end of the run, after the live server has stopped and before the test
     database is dropped: ends the sessions that still hold that database.
