@@ -164,14 +164,14 @@ def django_db_modify_db_settings(
 ):
     """On SQLite, a run with browser tests gets a test database in a file, not in memory.
 
-    An in-memory test database exists only inside its one connection, so Django's live
-    server hands the test's connection to each of its request threads (``connections_override``
-    with thread sharing on), and the test and Chromium's requests use one sqlite3 connection
-    from several threads at once. A fresh clone's ``make test`` met it once at a browser
-    test's teardown: "DatabaseWrapper objects created in a thread can only be used in that
-    same thread". With a file, each request thread opens its own connection, as the
-    threads of ``make run``'s server do. Runs without browser tests keep the faster
-    in-memory database; PostgreSQL is not touched."""
+    For an in-memory test database, Django's live server hands the test's own connection
+    to each of its request threads (``connections_override``, thread sharing on): the test
+    and Chromium's requests then use one sqlite3 connection from several threads. A fresh
+    clone's ``make test`` once failed a browser test's teardown on that sharing
+    ("DatabaseWrapper objects created in a thread can only be used in that same thread";
+    not reproduced in eight runs since). With a file, each request thread opens its own
+    connection, as the threads of ``make run``'s server do, and nothing is shared. Runs
+    without browser tests keep the faster in-memory database; PostgreSQL is not touched."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]

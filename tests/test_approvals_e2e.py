@@ -53,8 +53,7 @@ def test_staff_save_a_draft_then_send_it_for_approval(project, live_server, logi
     expect(page.locator("#submissions .submission__state")).to_have_text("ส่งแล้ว รออนุมัติ")
     expect(page.locator("#report-form button[name=action]")).to_have_count(0)
     expect(page.locator("#submissions .entry__pct")).to_have_text("60.00")
-    # (The database is read through the pages only: SQLite's shared in-memory database
-    # locks a table that the live server's thread is reading.)
+    # (The database is read through the pages only, as the person sees it.)
     page.reload()
     expect(page.locator("#h-history .count")).to_have_text("0 รายการ")  # nothing counts yet
 
