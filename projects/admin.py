@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects import strategy_admin  # noqa: F401 (registers the strategy tree's admin)
+from projects.admin_dates import ThaiDatesAdmin
 from projects.budget_admin import BudgetTransferInline, ProjectBudgetForm
 from projects.models import (
     Agency,
@@ -72,7 +73,7 @@ class StrategyLinkInline(admin.TabularInline):
     autocomplete_fields = ("node",)
 
 
-class PlanStepInline(admin.TabularInline):
+class PlanStepInline(ThaiDatesAdmin, admin.TabularInline):
     model = PlanStep
     extra = 0
 
@@ -104,7 +105,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(SimpleHistoryAdmin):
+class ProgressEntryAdmin(ThaiDatesAdmin, SimpleHistoryAdmin):
     list_display = ("project", "reported_on", "percent", "created_by")
     list_filter = ("project__fiscal_year", "project__agency")
     search_fields = ("project__code", "project__name", "narrative")
@@ -114,7 +115,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanStep)
-class PlanStepAdmin(SimpleHistoryAdmin):
+class PlanStepAdmin(ThaiDatesAdmin, SimpleHistoryAdmin):
     list_display = ("project", "order", "title", "weight", "starts_on", "ends_on")
     raw_id_fields = ("project",)
     list_select_related = ("project",)
@@ -137,7 +138,7 @@ def _plan_changed(project_id) -> None:
 
 
 @admin.register(ReportingDeadline)
-class ReportingDeadlineAdmin(admin.ModelAdmin):
+class ReportingDeadlineAdmin(ThaiDatesAdmin, admin.ModelAdmin):
     """A month whose report is due on another day than the fiscal year's default."""
 
     list_display = ("period", "due_on", "note")
@@ -145,7 +146,7 @@ class ReportingDeadlineAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthReopening)
-class MonthReopeningAdmin(admin.ModelAdmin):
+class MonthReopeningAdmin(ThaiDatesAdmin, admin.ModelAdmin):
     list_display = ("project", "period", "until", "reopened_by", "reopened_at")
     list_filter = ("period",)
     search_fields = ("project__code", "project__name", "reason")
@@ -214,7 +215,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApprovalDelegation)
-class ApprovalDelegationAdmin(admin.ModelAdmin):
+class ApprovalDelegationAdmin(ThaiDatesAdmin, admin.ModelAdmin):
     """A head hands approval to a deputy for a period (heads do it on their own page)."""
 
     list_display = ("agency", "head", "deputy", "starts_on", "ends_on", "note")

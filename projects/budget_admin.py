@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from projects import budgets
+from projects.admin_dates import ThaiDatesAdmin
 from projects.budget_forms import MoneyField, SignedMoneyField
 from projects.models import BudgetTransfer, BudgetType, DisbursementTarget, Project
 from projects.money import check_amount, format_baht
@@ -75,7 +76,7 @@ class BudgetTransferFormSet(forms.BaseInlineFormSet):
             raise ValidationError(message)
 
 
-class BudgetTransferInline(admin.TabularInline):
+class BudgetTransferInline(ThaiDatesAdmin, admin.TabularInline):
     model = BudgetTransfer
     form = BudgetTransferForm
     formset = BudgetTransferFormSet

@@ -83,16 +83,18 @@ class LengthLimitsMixin:
         limit_lengths(self)
 
 
+class ThaiDateInput(forms.TextInput):
+    """The box of a ThaiDateField: วว/ดด/ปปปป as its placeholder, digits on a phone's
+    keyboard. No maxlength: a longer paste is refused whole, with what was typed in view."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": _("วว/ดด/ปปปป"), "inputmode": "numeric", **(attrs or {})})
+
+
 class ThaiDateField(forms.Field):
     """A date typed as 22/09/2564 (dd/mm/BE) or 2021-09-22 (ISO); shown in BE."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            # No maxlength: a longer paste is refused whole, with what was typed in view.
-            forms.TextInput(attrs={"placeholder": _("วว/ดด/ปปปป"), "inputmode": "numeric"}),
-        )
-        super().__init__(*args, **kwargs)
+    widget = ThaiDateInput
 
     def prepare_value(self, value):
         if isinstance(value, dt.date):
