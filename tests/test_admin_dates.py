@@ -59,6 +59,16 @@ def test_an_impossible_date_is_refused_in_thai_with_what_was_typed_kept(admin_cl
     assert not ReportingDeadline.objects.exists()
 
 
+def test_the_lists_date_columns_are_in_be_and_sort_by_the_date(admin_client):
+    ReportingDeadline.objects.create(period=dt.date(2026, 12, 1), due_on=dt.date(2027, 1, 12))
+    ReportingDeadline.objects.create(period=dt.date(2026, 11, 1), due_on=dt.date(2026, 12, 11))
+
+    page = page_of(admin_client.get("/admin/projects/reportingdeadline/?o=2"))
+
+    cells = page.texts("#result_list tbody tr > :not(.action-checkbox)")
+    assert cells == ["1 พ.ย. 2569", "11 ธ.ค. 2569", "-", "1 ธ.ค. 2569", "12 ม.ค. 2570", "-"]
+
+
 def _admin_forms(request):
     """(name, form class) of every registered admin's form and of its inlines' forms."""
     for model, model_admin in admin.site._registry.items():
