@@ -298,7 +298,9 @@ class QuarterLockEvent(models.Model):
         LOCK = "lock", _("ปิดไตรมาส")
         REOPEN = "reopen", _("เปิดไตรมาสอีกครั้ง")
 
-    lock = models.ForeignKey(QuarterLock, on_delete=models.CASCADE, related_name="events")
+    lock = models.ForeignKey(
+        QuarterLock, verbose_name=_("การปิดไตรมาส"), on_delete=models.CASCADE, related_name="events"
+    )
     action = models.CharField(_("การดำเนินการ"), max_length=10, choices=Action.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -79,8 +79,13 @@ class PlanVersionStep(models.Model):
     """A step of a plan version, copied from the project's PlanStep (``source_step_id``
     names that step, so that two versions can be compared step by step)."""
 
-    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="steps")
-    source_step_id = models.PositiveIntegerField(null=True, blank=True)
+    version = models.ForeignKey(
+        PlanVersion,
+        verbose_name=_("ฉบับของแผนการดำเนินงาน"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    source_step_id = models.PositiveIntegerField(_("รหัสขั้นตอนต้นทาง"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("ขั้นตอนที่"))
     title = models.TextField(_("ขั้นตอน"))
     weight = models.DecimalField(_("น้ำหนัก (ร้อยละ)"), max_digits=5, decimal_places=2)

@@ -138,7 +138,9 @@ class Project(models.Model):
 
 
 class ProjectObjective(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="objectives")
+    project = models.ForeignKey(
+        Project, verbose_name=_("โครงการ"), on_delete=models.CASCADE, related_name="objectives"
+    )
     order = models.PositiveSmallIntegerField(_("ลำดับ"))
     text = models.TextField(_("วัตถุประสงค์"))
 
@@ -157,7 +159,9 @@ class ProjectObjective(models.Model):
 class StrategyLink(models.Model):
     """A line of สนับสนุนยุทธศาสตร์กรุงเทพมหานครฯ: ด้าน → มิติ → เป้าหมาย, or routine work."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="strategy_links")
+    project = models.ForeignKey(
+        Project, verbose_name=_("โครงการ"), on_delete=models.CASCADE, related_name="strategy_links"
+    )
     order = models.PositiveSmallIntegerField(_("ลำดับ"))
     text = models.CharField(_("ยุทธศาสตร์"), max_length=500)
     # The node the text names (projects.strategy.match_code); None until matched, by the
@@ -195,7 +199,9 @@ class UnmatchedStrategyLink(StrategyLink):
 class PlanStep(models.Model):
     """A step of แผนการดำเนินงาน; the weights of a project's steps should sum to 100."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="steps")
+    project = models.ForeignKey(
+        Project, verbose_name=_("โครงการ"), on_delete=models.CASCADE, related_name="steps"
+    )
     order = models.PositiveSmallIntegerField(_("ขั้นตอนที่"))
     title = models.TextField(_("ขั้นตอน"))
     weight = models.DecimalField(_("น้ำหนัก (ร้อยละ)"), max_digits=5, decimal_places=2)

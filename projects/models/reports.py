@@ -82,7 +82,10 @@ class ProgressEntry(ReportValues):
     """A monthly report (ผลการดำเนินงาน): cumulative percent, narrative, problems, obstacles."""
 
     project = models.ForeignKey(
-        "projects.Project", on_delete=models.CASCADE, related_name="entries"
+        "projects.Project",
+        verbose_name=_("โครงการ"),
+        on_delete=models.CASCADE,
+        related_name="entries",
     )
     # First day of the reported month: one entry per project per month.
     period = models.DateField(_("เดือนที่รายงาน"))
