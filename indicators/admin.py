@@ -9,6 +9,7 @@ from indicators.models import (
     QuarterLock,
     QuarterLockEvent,
 )
+from projects.admin_dates import ThaiDatesAdmin
 
 
 class IndicatorLevelInline(admin.TabularInline):
@@ -106,7 +107,7 @@ class QuarterLockEventInline(admin.TabularInline):
 
 
 @admin.register(QuarterLock)
-class QuarterLockAdmin(admin.ModelAdmin):
+class QuarterLockAdmin(ThaiDatesAdmin, admin.ModelAdmin):
     list_display = ("fiscal_year", "quarter", "is_locked", "locked_by", "locked_at")
     list_filter = ("fiscal_year", "is_locked")
     readonly_fields = ("fiscal_year", "quarter", "is_locked", "locked_by", "locked_at")

@@ -161,7 +161,7 @@ class MonthReopeningAdmin(ThaiDatesAdmin, admin.ModelAdmin):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(SimpleHistoryAdmin):
+class EvidenceFileAdmin(ThaiDatesAdmin, SimpleHistoryAdmin):
     """Read-only here: files are added through the report form, which checks their type,
     and downloaded through projects:evidence, never from MEDIA_URL."""
 
@@ -191,7 +191,7 @@ class EvidenceFileAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ThaiDatesAdmin, admin.ModelAdmin):
     """Read-only: notices are made from the data by `manage.py send_notifications`
     (projects/notifications/); here administrators see who was told what and whether the
     e-mail went (failed ones are sent by nobody again)."""
@@ -243,7 +243,7 @@ class RecordInline(admin.TabularInline):
         return False
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(ThaiDatesAdmin, admin.ModelAdmin):
     """Read-only: rows that only a service writes, after checking every move; the admin
     shows every field and adds, changes or deletes nothing."""
 

@@ -2,18 +2,22 @@
 
 Django's own Thai formats read ``10/01/2570`` as the year 2570 CE and its calendar writes CE
 dates, so an administrator who typed a date the way every other form asks for it (วว/ดด/ปปปป,
-พ.ศ.) stored it 543 years away without a word. An admin (or inline) with a date field takes
-``ThaiDatesAdmin`` first among its bases; tests/test_admin_dates.py fails for one that does
-not. Date-and-time fields keep the admin's own widgets (they are read-only here).
+พ.ศ.) stored it 543 years away without a word. An admin (or inline) of the app that edits
+or lists a date takes ``ThaiDatesAdmin`` first among its bases; tests/test_admin_dates.py
+fails for one that does not. Date-and-time fields keep the admin's own widgets (they are read-only here).
 
-The lists' date columns are shown in BE too (``22 ก.ย. 2564``, as the app's lists). The
-admin's year links above a list (``date_hierarchy``) stay in CE: Django draws them."""
+The lists' date and date-and-time columns are shown in BE too (``22 ก.ย. 2564``, and
+``22 ก.ย. 2564 09:30`` in Bangkok time, as the app's pages). Still in CE, drawn by Django:
+the year links above a list (``date_hierarchy``) and the read-only fields of a change form.
+The admins of django-axes and django-tasks are theirs, and stay as they are."""
 
+import datetime as dt
 from functools import cache
 
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 
 from projects import thaidates
 from projects.form_helpers import ThaiDateField, ThaiDateInput
@@ -34,20 +38,32 @@ class ThaiDatesAdmin:
 
 @cache
 def _be_column(model, name):
-    """The list column of ``model``'s date field ``name`` in BE, sorted by the field; any
-    other column as it is."""
+    """The list column of ``model``'s date (or date-and-time) field ``name`` in BE, sorted by
+    the field; any other column as it is."""
     if not isinstance(name, str):
         return name
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return name
-    if type(field) is not models.DateField:
+    if not isinstance(field, models.DateField):
         return name
 
     @admin.display(description=field.verbose_name, ordering=name, empty_value="-")
     def column(obj):
-        return thaidates.format_thai_short(getattr(obj, name))
+        return be_text(getattr(obj, name))
 
     column.__name__ = name
     return column
+
+
+def be_text(value: dt.date | dt.datetime | None) -> str | None:
+    """``22 ก.ย. 2564``; a date and time ``22 ก.ย. 2564 09:30``, in Bangkok time. None stays
+    None (the column's "-")."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return f"{thaidates.format_thai_short(value.date())} {value:%H:%M}"
+    return thaidates.format_thai_short(value)

@@ -3,11 +3,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from projects.admin_dates import ThaiDatesAdmin
 from reports.models import OpenDataExport, ReportJob
 
 
 @admin.register(ReportJob)
-class ReportJobAdmin(admin.ModelAdmin):
+class ReportJobAdmin(ThaiDatesAdmin, admin.ModelAdmin):
     list_display = [
         "pk",
         "kind",
@@ -53,7 +54,7 @@ class ReportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpenDataExport)
-class OpenDataExportAdmin(admin.ModelAdmin):
+class OpenDataExportAdmin(ThaiDatesAdmin, admin.ModelAdmin):
     """Open-data exports (reports/opendata): built by the worker, read-only here."""
 
     list_display = [

@@ -13,8 +13,8 @@ from django.db import models
 from django.test import RequestFactory
 
 from projects.form_helpers import ThaiDateField
-from projects.models import ReportingDeadline
-from tests.factories import UserFactory
+from projects.models import MonthReopening, ReportingDeadline
+from tests.factories import MonthReopeningFactory, UserFactory
 from tests.html import page_of
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,36 @@ def test_the_lists_date_columns_are_in_be_and_sort_by_the_date(admin_client):
 
     cells = page.texts("#result_list tbody tr > :not(.action-checkbox)")
     assert cells == ["1 พ.ย. 2569", "11 ธ.ค. 2569", "-", "1 ธ.ค. 2569", "12 ม.ค. 2570", "-"]
+
+
+def test_a_date_and_time_column_is_in_be_and_bangkok_time(admin_client):
+    reopening = MonthReopeningFactory(
+        period=dt.date(2026, 11, 1), until=dt.date(2026, 12, 20), reason="ทดสอบ"
+    )
+    MonthReopening.objects.filter(pk=reopening.pk).update(
+        reopened_at=dt.datetime(2026, 12, 7, 2, 30, tzinfo=dt.UTC)
+    )
+
+    page = page_of(admin_client.get("/admin/projects/monthreopening/"))
+
+    assert page.texts("#result_list tbody td.field-reopened_at") == ["7 ธ.ค. 2569 09:30"]
+    assert page.texts("#result_list tbody td.field-until") == ["20 ธ.ค. 2569"]
+
+
+def test_every_date_column_of_the_apps_admins_is_in_be(superuser):
+    """Derived from the admin's registry: a list column that names a date (or date-and-time)
+    field of the app's models is drawn by Django in CE ("7 ธันวาคม 2026")."""
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    in_ce = [
+        f"{model.__name__}.{name}"
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in {"projects", "indicators", "reports", "api"}
+        for name in model_admin.get_list_display(request)
+        if isinstance(name, str)
+        and name in {f.name for f in model._meta.fields if isinstance(f, models.DateField)}
+    ]
+    assert in_ce == [], "\n".join(in_ce)
 
 
 def _admin_forms(request):
