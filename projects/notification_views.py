@@ -66,6 +66,8 @@ def notifications_read_all(request):
 
 class EmailChoicesForm(forms.Form):
     def __init__(self, *args, **kwargs):
+        # A checkbox's label follows it: no colon (Django's suffix for a label before a field).
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for kind, label in Notification.Kind.choices:
             self.fields[kind] = forms.BooleanField(label=label, required=False)

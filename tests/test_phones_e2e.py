@@ -319,3 +319,27 @@ def test_the_api_tokens_page_is_in_the_menu_on_a_phone(demo, live_server, browse
         assert [link.is_visible() for link in links.all()].count(True) == 1
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_each_notification_checkbox_sits_before_its_label(demo, live_server, browser, width):
+    """The notification settings: a box, then its label on the same line, as checkboxes
+    are read everywhere. They were stacked, each box centred above its label, and each
+    label ended in a colon (Django's suffix for labels in front of a field)."""
+    viewport = {**PHONE, "width": width}
+    context = browser.new_context(locale="th-TH", viewport=viewport, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        log_in(page, "staff")
+        page.goto("/notifications/settings/")
+        rows = page.locator("#notification-settings .field--check")
+        assert rows.count() >= 5
+        for row in rows.all():
+            box = row.locator("input[type=checkbox]").bounding_box()
+            label = row.locator("label").bounding_box()
+            assert box["x"] + box["width"] <= label["x"], (box, label)
+            middle = box["y"] + box["height"] / 2
+            assert label["y"] <= middle <= label["y"] + label["height"], (box, label)
+            assert not row.locator("label").inner_text().strip().endswith(":")
+    finally:
+        context.close()
