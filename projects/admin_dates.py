@@ -33,7 +33,19 @@ class ThaiDatesAdmin:
     }
 
     def get_list_display(self, request):
-        return [_be_column(self.model, name) for name in super().get_list_display(request)]
+        editable = set(getattr(self, "list_editable", ()))  # (an edited column stays a field)
+        return [
+            name if name in editable else _be_column(self.model, name)
+            for name in super().get_list_display(request)
+        ]
+
+    def get_list_display_links(self, request, list_display):
+        """Links named by field (``list_display_links = ("period",)``) follow the column."""
+        links = super().get_list_display_links(request, list_display)
+        if links is None:
+            return None
+        shown = set(list_display)
+        return [link if link in shown else _be_column(self.model, link) for link in links]
 
 
 @cache

@@ -125,3 +125,26 @@ def test_every_date_field_of_the_admin_is_read_in_be(superuser):
             if type(model_field) is models.DateField and not isinstance(field, ThaiDateField):
                 wrong.append(f"{name}.{field_name}")
     assert wrong == [], "\n".join(wrong)
+
+
+def test_a_date_column_named_as_a_link_or_edited_in_the_list_keeps_working(superuser):
+    """A link named by field still finds its (now BE) column; a column edited in the list
+    stays the field, as the list's form needs it."""
+    from projects.admin_dates import ThaiDatesAdmin
+
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+
+    class Linked(ThaiDatesAdmin, admin.ModelAdmin):
+        list_display = ("period", "due_on", "note")
+        list_display_links = ("due_on",)
+
+    class Edited(ThaiDatesAdmin, admin.ModelAdmin):
+        list_display = ("period", "due_on", "note")
+        list_editable = ("due_on",)
+
+    linked = Linked(ReportingDeadline, admin.site)
+    columns = linked.get_list_display(request)
+    assert callable(columns[1]) and columns[1].__name__ == "due_on"
+    assert linked.get_list_display_links(request, columns) == [columns[1]]
+    assert Edited(ReportingDeadline, admin.site).get_list_display(request)[1] == "due_on"
