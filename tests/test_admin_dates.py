@@ -148,3 +148,39 @@ def test_a_date_column_named_as_a_link_or_edited_in_the_list_keeps_working(super
     assert callable(columns[1]) and columns[1].__name__ == "due_on"
     assert linked.get_list_display_links(request, columns) == [columns[1]]
     assert Edited(ReportingDeadline, admin.site).get_list_display(request)[1] == "due_on"
+
+
+def test_the_years_above_a_list_are_be(admin_client):
+    """The date links above a list (date_hierarchy): years and months in BE."""
+    ReportingDeadline.objects.create(period=dt.date(2026, 12, 1), due_on=dt.date(2027, 1, 12))
+    ReportingDeadline.objects.create(period=dt.date(2025, 11, 1), due_on=dt.date(2025, 12, 12))
+
+    years = page_of(admin_client.get("/admin/projects/reportingdeadline/"))
+    months = page_of(admin_client.get("/admin/projects/reportingdeadline/?period__year=2026"))
+    days = page_of(
+        admin_client.get("/admin/projects/reportingdeadline/?period__year=2026&period__month=12")
+    )
+
+    assert years.texts(".toplinks a") == ["2568", "2569"]
+    assert months.texts(".toplinks a")[1:] == ["ธันวาคม 2569"]
+    assert days.texts(".toplinks a")[0] == "‹ 2569"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("th", "2026", "2569"),
+        ("th", "ธันวาคม 2026", "ธันวาคม 2569"),
+        ("th", "1 ธันวาคม", "1 ธันวาคม"),
+        ("th", "ทุกวัน", "ทุกวัน"),
+        ("th", "12026 20260", "12026 20260"),
+        ("en", "December 2026", "December 2026"),
+    ],
+)
+def test_years_as_read(language, text, expected):
+    from django.utils import translation
+
+    from projects.templatetags.thai import years_as_read
+
+    with translation.override(language):
+        assert years_as_read(text) == expected

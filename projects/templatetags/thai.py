@@ -4,6 +4,7 @@ Dates follow the active language (projects/thaidates.py): BE years and Thai mont
 in Thai, CE years and English month names in English."""
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -24,6 +25,17 @@ def _day(value):
     # Anything else (None, or "" from |localtime of None) shows as nothing: a filter must
     # not take the page down.
     return value if isinstance(value, dt.date) else None
+
+
+# A year of the Common Era in a text that Django wrote (1800-2199, not inside a longer number).
+_CE_YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")
+
+
+@register.filter
+def years_as_read(text):
+    """A date that Django wrote in CE (the admin's date links above a list: "2026",
+    "ธันวาคม 2026") with its years as the reader reads them: BE in Thai ("ธันวาคม 2569")."""
+    return _CE_YEAR.sub(lambda year: str(thaidates.display_year(int(year[0]))), str(text))
 
 
 @register.filter
