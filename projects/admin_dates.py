@@ -7,9 +7,10 @@ or lists a date takes ``ThaiDatesAdmin`` first among its bases; tests/test_admin
 fails for one that does not. Date-and-time fields keep the admin's own widgets (they are read-only here).
 
 The lists' date and date-and-time columns are shown in BE too (``22 ก.ย. 2564``, and
-``22 ก.ย. 2564 09:30`` in Bangkok time, as the app's pages). Still in CE, drawn by Django:
-the year links above a list (``date_hierarchy``) and the read-only fields of a change form.
-The admins of django-axes and django-tasks are theirs, and stay as they are."""
+``22 ก.ย. 2564 09:30`` in Bangkok time, as the app's pages), and so are the date links
+above a list (templates/admin/date_hierarchy.html). Still in CE, as Django draws them: the
+read-only fields of a change form. The admins of django-axes and django-tasks are theirs,
+and stay as they are."""
 
 import datetime as dt
 from functools import cache
