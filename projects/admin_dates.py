@@ -4,7 +4,8 @@ Django's own Thai formats read ``10/01/2570`` as the year 2570 CE and its calend
 dates, so an administrator who typed a date the way every other form asks for it (วว/ดด/ปปปป,
 พ.ศ.) stored it 543 years away without a word. An admin (or inline) of the app that edits
 or lists a date takes ``ThaiDatesAdmin`` first among its bases; tests/test_admin_dates.py
-fails for one that does not. Date-and-time fields keep the admin's own widgets (they are read-only here).
+fails for one that does not. Date-and-time fields keep the admin's own widgets (they are
+read-only here).
 
 The lists' date and date-and-time columns are shown in BE too (``22 ก.ย. 2564``, and
 ``22 ก.ย. 2564 09:30`` in Bangkok time, as the app's pages), and so are the date links
