@@ -11,6 +11,7 @@ demo data, as the person who uses it:
 """
 
 import json
+from contextlib import contextmanager
 
 import pytest
 from django.core.files.base import ContentFile
@@ -26,6 +27,19 @@ from tests.factories import current_fiscal_year_be
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
+
+
+@contextmanager
+def signed_in(browser, live_server, username: str = "staff", viewport=PHONE):
+    """A page of a Thai browser at ``viewport`` (a phone unless said), logged in as
+    ``username``; its context is closed afterwards."""
+    context = browser.new_context(locale="th-TH", viewport=viewport, base_url=live_server.url)
+    try:
+        page = context.new_page()
+        log_in(page, username)
+        yield page
+    finally:
+        context.close()
 
 
 def log_in(page, username: str) -> None:
@@ -211,10 +225,7 @@ def test_the_forms_fit_a_phone(demo, live_server, browser):
 
 
 def test_project_cards_say_their_fiscal_year(demo, live_server, browser):
-    context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
-    page = context.new_page()
-    try:
-        log_in(page, "staff")
+    with signed_in(browser, live_server) as page:
         page.goto("/projects/")
         cards = page.locator(".table.projects tbody tr").all()
         assert cards
@@ -224,17 +235,12 @@ def test_project_cards_say_their_fiscal_year(demo, live_server, browser):
         page.goto(f"/indicators/{demo['indicator'].code}/")
         year = page.locator(".table.projects tbody tr td.projects__year").first.inner_text()
         assert year.startswith("ปีงบประมาณ 25"), year
-    finally:
-        context.close()
 
 
 def test_report_jobs_are_cards_on_a_phone(demo, live_server, browser):
     """The jobs table used to push the page 100 px wider than a phone: each job is a card
     whose every line says what it holds."""
-    context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
-    page = context.new_page()
-    try:
-        log_in(page, "staff")
+    with signed_in(browser, live_server) as page:
         page.goto("/reports/")
         jobs = page.locator("table.jobs tbody tr").all()
         assert len(jobs) == 3
@@ -243,17 +249,12 @@ def test_report_jobs_are_cards_on_a_phone(demo, live_server, browser):
             assert "ปีงบประมาณ" in text and "สั่งเมื่อ" in text and "สถานะ" in text, text
             box = job.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-    finally:
-        context.close()
 
 
 def test_reporting_rates_fit_a_phone(demo, live_server, browser):
     """My agency's rates are a card per month, each line saying what it counts; the
     dashboard's agency × month table scrolls inside its box (checked with every page)."""
-    context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
-    page = context.new_page()
-    try:
-        log_in(page, "staff")
+    with signed_in(browser, live_server) as page:
         page.goto("/projects/my-agency/")
         cards = page.locator("table.agency-rates tbody tr").all()
         assert cards, "no month has ended in the demo's year"
@@ -262,18 +263,13 @@ def test_reporting_rates_fit_a_phone(demo, live_server, browser):
             assert "ต้องส่ง" in text and "ส่งแล้ว" in text and "ตรงเวลา" in text, text
             box = card.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-    finally:
-        context.close()
 
 
 def test_the_plan_editors_order_numbers_show_on_a_phone(demo, live_server, browser):
     """The plan editor's table scrolls sideways on a phone; its first column, the steps'
     order numbers, stays wide enough to show them (it was squeezed to a box of 32 px whose
     padding hid the digits)."""
-    context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
-    page = context.new_page()
-    try:
-        log_in(page, "staff")
+    with signed_in(browser, live_server) as page:
         page.goto(f"/projects/{demo['current'].code}/plan/edit/")
         fields = page.locator(".plan__row input[name$='-order']")
         assert fields.count() > 1
@@ -293,17 +289,12 @@ def test_the_plan_editors_order_numbers_show_on_a_phone(demo, live_server, brows
         ):
             # Room for the digits and the spin buttons of a number field (about 15 px).
             assert size["inner"] >= size["text"] + 15, size
-    finally:
-        context.close()
 
 
 def test_the_api_tokens_page_is_in_the_menu_on_a_phone(demo, live_server, browser):
     """The top bar of a phone has no room for the "API" link beside the user's name: the
     page of one's API tokens is then the menu's last link, not hidden."""
-    context = browser.new_context(locale="th-TH", viewport=PHONE, base_url=live_server.url)
-    page = context.new_page()
-    try:
-        log_in(page, "staff")
+    with signed_in(browser, live_server) as page:
         page.goto("/projects/")
         links = page.locator("header a[href='/account/tokens/']")
         visible = [link for link in links.all() if link.is_visible()]
@@ -317,8 +308,6 @@ def test_the_api_tokens_page_is_in_the_menu_on_a_phone(demo, live_server, browse
         # On a wide screen it stays beside the name, once.
         page.set_viewport_size({"width": 1366, "height": 900})
         assert [link.is_visible() for link in links.all()].count(True) == 1
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("width", [390, 1366])
@@ -327,10 +316,7 @@ def test_each_notification_checkbox_sits_before_its_label(demo, live_server, bro
     are read everywhere. They were stacked, each box centred above its label, and each
     label ended in a colon (Django's suffix for labels in front of a field)."""
     viewport = {**PHONE, "width": width}
-    context = browser.new_context(locale="th-TH", viewport=viewport, base_url=live_server.url)
-    page = context.new_page()
-    try:
-        log_in(page, "staff")
+    with signed_in(browser, live_server, viewport=viewport) as page:
         page.goto("/notifications/settings/")
         rows = page.locator("#notification-settings .field--check")
         assert rows.count() >= 5
@@ -341,5 +327,3 @@ def test_each_notification_checkbox_sits_before_its_label(demo, live_server, bro
             middle = box["y"] + box["height"] / 2
             assert label["y"] <= middle <= label["y"] + label["height"], (box, label)
             assert not row.locator("label").inner_text().strip().endswith(":")
-    finally:
-        context.close()
