@@ -165,13 +165,15 @@ def django_db_modify_db_settings(
     """On SQLite, a run with browser tests gets a test database in a file, not in memory.
 
     For an in-memory test database, Django's live server hands the test's own connection
-    to each of its request threads (``connections_override``, thread sharing on): the test
-    and Chromium's requests then use one sqlite3 connection from several threads. A fresh
-    clone's ``make test`` once failed a browser test's teardown on that sharing
-    ("DatabaseWrapper objects created in a thread can only be used in that same thread";
-    not reproduced in eight runs since). With a file, each request thread opens its own
-    connection, as the threads of ``make run``'s server do, and nothing is shared. Runs
-    without browser tests keep the faster in-memory database; PostgreSQL is not touched."""
+    to each of its request threads (``connections_override``, thread sharing on). When the
+    run ends, the server stops sharing it while request threads that Chromium's open
+    connections kept alive are still finishing; each then fails to close it ("DatabaseWrapper
+    objects created in a thread can only be used in that same thread"), reported at the
+    last browser test's teardown. A fresh clone's ``make test`` failed so once, and one of
+    two runs of the browser tests on SQLite. With a file, each request thread opens and
+    closes its own connection, as the threads of ``make run``'s server do, and nothing is
+    handed over (tests/test_live_server_e2e.py). Runs without browser tests keep the faster
+    in-memory database; PostgreSQL is not touched."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
