@@ -8,7 +8,7 @@ fails for one that does not. Date-and-time fields keep the admin's own widgets (
 read-only here).
 
 The lists' date and date-and-time columns are shown in BE too (``22 ก.ย. 2564``, and
-``22 ก.ย. 2564 09:30`` in Bangkok time, as the app's pages), and so are the date links
+``22 ก.ย. 2564 09:30 น.`` in Bangkok time, as the app's pages), and so are the date links
 above a list (templates/admin/date_hierarchy.html). Still in CE, as Django draws them: the
 read-only fields of a change form. The admins of django-axes and django-tasks are theirs,
 and stay as they are."""
@@ -20,6 +20,7 @@ from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects import thaidates
 from projects.form_helpers import ThaiDateField, ThaiDateInput
@@ -72,12 +73,14 @@ def _be_column(model, name):
 
 
 def be_text(value: dt.date | dt.datetime | None) -> str | None:
-    """``22 ก.ย. 2564``; a date and time ``22 ก.ย. 2564 09:30``, in Bangkok time. None stays
-    None (the column's "-")."""
+    """``22 ก.ย. 2564``; a date and time ``22 ก.ย. 2564 09:30 น.`` in Bangkok time, as the
+    app's pages write it (``thai_date``, ``time:"H:i"``, "น."). None stays None (the
+    column's "-")."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return f"{thaidates.format_thai_short(value.date())} {value:%H:%M}"
+        time = _("%(time)s น.") % {"time": f"{value:%H:%M}"}
+        return f"{thaidates.format_thai_short(value.date())} {time}"
     return thaidates.format_thai_short(value)

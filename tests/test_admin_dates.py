@@ -81,7 +81,7 @@ def test_a_date_and_time_column_is_in_be_and_bangkok_time(admin_client):
 
     page = page_of(admin_client.get("/admin/projects/monthreopening/"))
 
-    assert page.texts("#result_list tbody td.field-reopened_at") == ["7 ธ.ค. 2569 09:30"]
+    assert page.texts("#result_list tbody td.field-reopened_at") == ["7 ธ.ค. 2569 09:30 น."]
     assert page.texts("#result_list tbody td.field-until") == ["20 ธ.ค. 2569"]
 
 
