@@ -10,9 +10,10 @@ own); --no-page-cache measures rendering every view. One after the other on the 
 server, each after its warm-up: a bare Django view (the baseline, through the same
 middleware), the same view reading the reader's session and user (bare_reader), the project
 page, the projects list, the search (the list with ?q=), the dashboard and the dashboard
-drilled down to an agency, and the JSON API's project list (/api/v1/projects/, 50 projects a page with their steps, objectives,
-strategy links, KPI codes and budget: pages of a year followed by their cursors, and each
-agency's projects of the year, with a personal API token); requests/s and latency
+drilled down to an agency, and the JSON API's project list (/api/v1/projects/, 50
+projects a page with their steps, objectives, strategy links, KPI codes and budget: pages of
+a year followed by their cursors, and each agency's projects of the year, with a personal
+API token); requests/s and latency
 percentiles come from wrk's own counters (benchmarks/bench_wrk.lua). Pages are requested as
 a logged-in manager. One background worker (manage.py db_worker) runs beside gunicorn, as in
 production: the dashboard's numbers are refreshed there.
@@ -233,8 +234,8 @@ def wrk(args, name: str, workdir: Path, cookie: str, duration: int, token: str =
 
 
 def check_pages(args, workdir: Path, names, cookie: str, token: str) -> str:
-    """Every scenario's first path (of each of ``names``) answers 200 (not a login redirect or an error page).
-    Returns the cookies a browser then holds: the session's and the CSRF cookie the first
+    """The first path of each scenario of ``names`` answers 200 (not a login redirect or an
+    error page). Returns the cookies a browser then holds: the session's and the CSRF cookie the first
     page set (as a browser does: without it every page would set a new one)."""
     for name in names:
         path = (workdir / f"{name}.txt").read_text().splitlines()[0]
