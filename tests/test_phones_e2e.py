@@ -327,3 +327,50 @@ def test_each_notification_checkbox_sits_before_its_label(demo, live_server, bro
             middle = box["y"] + box["height"] / 2
             assert label["y"] <= middle <= label["y"] + label["height"], (box, label)
             assert not row.locator("label").inner_text().strip().endswith(":")
+
+
+@pytest.mark.parametrize("username", ["head", "evaluator"])
+def test_the_approvals_link_leaves_the_top_bar_two_lines_on_a_phone(
+    demo, live_server, browser, username
+):
+    """Whoever approves has «รออนุมัติ (N)» in the top bar. On a phone it shares the
+    second line with the menu and the language menu, as everyone else's bar has two lines;
+    it pushed the language menu onto a third line of its own."""
+    with signed_in(browser, live_server, username) as page:
+        page.goto("/projects/")
+        approvals = page.locator("#nav-approvals")
+        assert approvals.is_visible(), "the demo has reports waiting for " + username
+        boxes = {
+            name: page.locator(selector).bounding_box()
+            for name, selector in [
+                ("approvals", "#nav-approvals"),
+                ("menu", ".mainnav"),
+                ("languages", ".langmenu"),
+            ]
+        }
+        middles = {name: box["y"] + box["height"] / 2 for name, box in boxes.items()}
+        assert max(middles.values()) - min(middles.values()) < 8, middles
+        for name, box in boxes.items():
+            assert box["x"] >= -0.5 and box["x"] + box["width"] <= 390.5, (name, box)
+        name = page.locator(".userbox__name").bounding_box()
+        assert name["y"] + name["height"] <= min(box["y"] for box in boxes.values()), name
+
+
+@pytest.mark.parametrize("width", [768, 1024, 1366])
+@pytest.mark.parametrize("username", ["head", "staff"])
+def test_no_menu_link_is_broken_over_lines_beside_a_long_agency_name(
+    demo, live_server, browser, username, width
+):
+    """The top bar of an agency's staff or head names the agency, and the demo's agency
+    has a long name (สำนักงานเลขานุการสภากรุงเทพมหานคร), as most agencies of the BMA. Beside it
+    the menu was squeezed into a column, «หน่วยงานของฉัน» broken over three lines, at
+    every width of a laptop. Each link keeps its line; the name and logout stay on the
+    screen."""
+    with signed_in(browser, live_server, username, viewport={**PHONE, "width": width}) as page:
+        page.goto("/projects/")
+        links = [link for link in page.locator(".mainnav a").all() if link.is_visible()]
+        heights = {link.inner_text(): round(link.bounding_box()["height"]) for link in links}
+        assert len(heights) >= 4 and len(set(heights.values())) == 1, heights
+        for selector in (".userbox__name", ".userbox button[type=submit]", ".langmenu"):
+            box = page.locator(selector).bounding_box()
+            assert box["x"] >= -0.5 and box["x"] + box["width"] <= width + 0.5, (selector, box)
