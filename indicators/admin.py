@@ -95,7 +95,7 @@ class IndicatorQuarterResultAdmin(LockedQuarterReadOnly, SimpleHistoryAdmin):
         return obj.fiscal_year_id
 
 
-class QuarterLockEventInline(admin.TabularInline):
+class QuarterLockEventInline(ThaiDatesAdmin, admin.TabularInline):
     model = QuarterLockEvent
     extra = 0
     can_delete = False

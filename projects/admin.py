@@ -226,15 +226,17 @@ class ApprovalDelegationAdmin(ThaiDatesAdmin, admin.ModelAdmin):
     date_hierarchy = "starts_on"
 
 
-class RecordInline(admin.TabularInline):
+class RecordInline(ThaiDatesAdmin, admin.TabularInline):
     """A read-only table of the rows a service records with its parent (a report's moves,
     a plan version's steps): shown, never added, changed or deleted here."""
 
     extra = 0
     can_delete = False
 
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every field it shows (as an attribute, so that ThaiDatesAdmin shows its dates in BE).
+        self.readonly_fields = self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -247,8 +249,10 @@ class RecordAdmin(ThaiDatesAdmin, admin.ModelAdmin):
     """Read-only: rows that only a service writes, after checking every move; the admin
     shows every field and adds, changes or deletes nothing."""
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every field (as an attribute, so that ThaiDatesAdmin shows its dates in BE).
+        self.readonly_fields = [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False

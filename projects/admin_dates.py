@@ -9,8 +9,8 @@ read-only here).
 
 The lists' date and date-and-time columns are shown in BE too (``22 ก.ย. 2564``, and
 ``22 ก.ย. 2564 09:30 น.`` in Bangkok time, as the app's pages), and so are the date links
-above a list (templates/admin/date_hierarchy.html). Still in CE, as Django draws them: the
-read-only fields of a change form. The admins of django-axes and django-tasks are theirs,
+above a list (templates/admin/date_hierarchy.html) and the read-only dates of a change form
+(each shown by its list column). The admins of django-axes and django-tasks are theirs,
 and stay as they are."""
 
 import datetime as dt
@@ -35,6 +35,42 @@ class ThaiDatesAdmin:
         models.DateField: {"form_class": ThaiDateField, "widget": ThaiDateInput},
     }
 
+    def get_readonly_fields(self, request, obj=None):
+        """A read-only date (or date-and-time) of a change form, or of an inline's rows, in
+        BE: its list column (_be_column), shown under the field's own label."""
+        return [_be_column(self.model, name) for name in super().get_readonly_fields(request, obj)]
+
+    def get_exclude(self, request, obj=None):
+        """The read-only dates stay out of the form, as Django leaves out the read-only
+        fields that it shows itself (it leaves out the BE columns instead)."""
+        excluded = super().get_exclude(request, obj)
+        dates = self._readonly_dates(request, obj)
+        if not dates:
+            return excluded
+        if excluded is None:  # (Django then takes the form's own Meta.exclude)
+            excluded = getattr(getattr(self.form, "_meta", None), "exclude", None)
+        return [*(excluded or ()), *dates]
+
+    def get_fields(self, request, obj=None):
+        """Declared fields that name a read-only date name its BE column."""
+        dates = self._readonly_dates(request, obj)
+        return [_swap(name, dates, self.model) for name in super().get_fields(request, obj)]
+
+    def get_fieldsets(self, request, obj=None):
+        """Declared fieldsets likewise."""
+        dates = self._readonly_dates(request, obj)
+        return [
+            (title, {**options, "fields": [_swap(f, dates, self.model) for f in options["fields"]]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    def _readonly_dates(self, request, obj) -> set[str]:
+        return {
+            name
+            for name in super().get_readonly_fields(request, obj)
+            if _be_column(self.model, name) is not name
+        }
+
     def get_list_display(self, request):
         editable = set(getattr(self, "list_editable", ()))  # (an edited column stays a field)
         return [
@@ -49,6 +85,14 @@ class ThaiDatesAdmin:
             return None
         shown = set(list_display)
         return [link if link in shown else _be_column(self.model, link) for link in links]
+
+
+def _swap(name, dates: set[str], model):
+    """``name`` of a fields list (or a line of them, a tuple) with each read-only date of
+    ``dates`` put as its BE column."""
+    if isinstance(name, (list, tuple)):
+        return type(name)(_swap(each, dates, model) for each in name)
+    return _be_column(model, name) if isinstance(name, str) and name in dates else name
 
 
 @cache

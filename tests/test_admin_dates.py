@@ -127,6 +127,51 @@ def test_every_date_field_of_the_admin_is_read_in_be(superuser):
     assert wrong == [], "\n".join(wrong)
 
 
+def test_a_read_only_date_and_time_of_a_change_form_is_in_be(admin_client):
+    """A reopening's time is read-only in its change form; Django wrote it in CE
+    ("7 ธันวาคม 2026 09:30"), beside the BE dates of the fields around it."""
+    reopening = MonthReopeningFactory(
+        period=dt.date(2026, 11, 1), until=dt.date(2026, 12, 20), reason="ทดสอบ"
+    )
+    MonthReopening.objects.filter(pk=reopening.pk).update(
+        reopened_at=dt.datetime(2026, 12, 7, 2, 30, tzinfo=dt.UTC)
+    )
+
+    page = page_of(admin_client.get(f"/admin/projects/monthreopening/{reopening.pk}/change/"))
+
+    assert page.text(".field-reopened_at .readonly") == "7 ธ.ค. 2569 09:30 น."
+    assert page.text(".field-reopened_at label") == "เปิดเมื่อ:"
+    assert page.one("input[name=until]").get("value") == "20/12/2569"
+    response = admin_client.post(
+        f"/admin/projects/monthreopening/{reopening.pk}/change/",
+        {"project": reopening.project_id, "period": "01/11/2569", "until": "25/12/2569",
+         "reason": "ทดสอบ"},
+    )
+    assert response.status_code == 302, page_of(response).text(".errorlist")
+    reopening.refresh_from_db()
+    assert (reopening.until, reopening.reopened_at.hour) == (dt.date(2026, 12, 25), 2)
+
+
+def test_every_read_only_date_of_the_apps_admins_is_in_be(superuser):
+    """Derived from the admin's registry: a read-only field of a change form (or of an
+    inline's rows) that names a date or date-and-time field is drawn by Django in CE."""
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    in_ce = []
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in {"projects", "indicators", "reports", "api"}:
+            continue
+        admins = [model_admin, *model_admin.get_inline_instances(request)]
+        for each in admins:
+            dates = {f.name for f in each.model._meta.fields if isinstance(f, models.DateField)}
+            in_ce += [
+                f"{type(each).__name__}.{name}"
+                for name in each.get_readonly_fields(request)
+                if isinstance(name, str) and name in dates
+            ]
+    assert in_ce == [], "\n".join(in_ce)
+
+
 def test_a_date_column_named_as_a_link_or_edited_in_the_list_keeps_working(superuser):
     """A link named by field still finds its (now BE) column; a column edited in the list
     stays the field, as the list's form needs it."""
