@@ -19,7 +19,7 @@ class IndicatorLevelInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ThaiDatesAdmin, SimpleHistoryAdmin):
     list_display = (
         "code",
         "label",
@@ -62,7 +62,7 @@ class LockedQuarterReadOnly:
 
 
 @admin.register(QuarterEvaluation)
-class QuarterEvaluationAdmin(LockedQuarterReadOnly, SimpleHistoryAdmin):
+class QuarterEvaluationAdmin(ThaiDatesAdmin, LockedQuarterReadOnly, SimpleHistoryAdmin):
     list_display = (
         "project",
         "quarter",
@@ -83,7 +83,7 @@ class QuarterEvaluationAdmin(LockedQuarterReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorQuarterResult)
-class IndicatorQuarterResultAdmin(LockedQuarterReadOnly, SimpleHistoryAdmin):
+class IndicatorQuarterResultAdmin(ThaiDatesAdmin, LockedQuarterReadOnly, SimpleHistoryAdmin):
     list_display = ("indicator", "fiscal_year", "quarter", "achieved_level", "evaluated_by")
     list_filter = ("fiscal_year", "quarter")
     search_fields = ("indicator__code", "indicator__name")

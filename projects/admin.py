@@ -79,7 +79,7 @@ class PlanStepInline(ThaiDatesAdmin, admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(ThaiDatesAdmin, SimpleHistoryAdmin):
     form = ProjectBudgetForm
     list_display = (
         "code",

@@ -19,11 +19,10 @@ from functools import cache
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from projects import thaidates
 from projects.form_helpers import ThaiDateField, ThaiDateInput
+from projects.templatetags.thai import as_read
 
 
 class ThaiDatesAdmin:
@@ -71,6 +70,11 @@ class ThaiDatesAdmin:
             if _be_column(self.model, name) is not name
         }
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        """The history of changes (django-simple-history's admins): a changed date before
+        and after in BE; when each change was made: templates/simple_history/."""
+        return _BEHistory(self.model, historical_record)
+
     def get_list_display(self, request):
         editable = set(getattr(self, "list_editable", ()))  # (an edited column stays a field)
         return [
@@ -85,6 +89,13 @@ class ThaiDatesAdmin:
             return None
         shown = set(list_display)
         return [link if link in shown else _be_column(self.model, link) for link in links]
+
+
+class _BEHistory(HistoricalRecordContextHelper):
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, dt.date):
+            return as_read(value)
+        return super().prepare_delta_change_value(change, value)
 
 
 def _swap(name, dates: set[str], model):
@@ -118,13 +129,5 @@ def _be_column(model, name):
 
 def be_text(value: dt.date | dt.datetime | None) -> str | None:
     """``22 ก.ย. 2564``; a date and time ``22 ก.ย. 2564 09:30 น.`` in Bangkok time, as the
-    app's pages write it (``thai_date``, ``time:"H:i"``, "น."). None stays None (the
-    column's "-")."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        time = _("%(time)s น.") % {"time": f"{value:%H:%M}"}
-        return f"{thaidates.format_thai_short(value.date())} {time}"
-    return thaidates.format_thai_short(value)
+    app's pages write it (the ``as_read`` filter). None stays None (the column's "-")."""
+    return None if value is None else as_read(value)

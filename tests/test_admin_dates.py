@@ -14,7 +14,7 @@ from django.test import RequestFactory
 
 from projects.form_helpers import ThaiDateField
 from projects.models import MonthReopening, ReportingDeadline
-from tests.factories import MonthReopeningFactory, UserFactory
+from tests.factories import MonthReopeningFactory, ProgressEntryFactory, UserFactory
 from tests.html import page_of
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +150,41 @@ def test_a_read_only_date_and_time_of_a_change_form_is_in_be(admin_client):
     assert response.status_code == 302, page_of(response).text(".errorlist")
     reopening.refresh_from_db()
     assert (reopening.until, reopening.reopened_at.hour) == (dt.date(2026, 12, 25), 2)
+
+
+def test_the_history_of_changes_writes_its_times_and_changed_dates_in_be(admin_client):
+    """The history page of a report (django-simple-history): when each change was made,
+    and a changed date before and after, were in CE ("7 ธันวาคม 2026 09:30", "2020-10-22")."""
+    entry = ProgressEntryFactory(reported_on=dt.date(2020, 10, 22))
+    entry.history.update(history_date=dt.datetime(2026, 12, 7, 2, 30, tzinfo=dt.UTC))
+    entry.reported_on = dt.date(2020, 10, 25)
+    entry.save()
+    entry.history.filter(reported_on=dt.date(2020, 10, 25)).update(
+        history_date=dt.datetime(2026, 12, 8, 3, 0, tzinfo=dt.UTC)
+    )
+
+    page = page_of(admin_client.get(f"/admin/projects/progressentry/{entry.pk}/history/"))
+
+    cells = page.texts("#change-history tbody td:nth-child(2)")
+    assert cells == ["8 ธ.ค. 2569 10:00 น.", "7 ธ.ค. 2569 09:30 น."]
+    assert "22 ต.ค. 2563 → 25 ต.ค. 2563" in " ".join(page.text("#change-history li").split())
+
+
+def test_every_history_of_changes_with_dates_writes_them_in_be():
+    """Derived from the admin's registry: an admin with a history of changes, of a model
+    with a date (an update's time at least), shows a changed date through ThaiDatesAdmin."""
+    from simple_history.admin import SimpleHistoryAdmin
+
+    from projects.admin_dates import ThaiDatesAdmin
+
+    missing = [
+        type(model_admin).__name__
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, SimpleHistoryAdmin)
+        and any(isinstance(f, models.DateField) for f in model._meta.fields)
+        and not isinstance(model_admin, ThaiDatesAdmin)
+    ]
+    assert missing == []
 
 
 def test_every_read_only_date_of_the_apps_admins_is_in_be(superuser):

@@ -11,6 +11,7 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from projects import money, thaidates
 
@@ -48,6 +49,17 @@ def be_date(value):
 def thai_date(value):
     """22 ก.ย. 2564"""
     return thaidates.format_thai_short(_day(value))
+
+
+@register.filter
+def as_read(value):
+    """A date as the app's pages write it (``22 ก.ย. 2564``), a date and time too (``22 ก.ย.
+    2564 09:30 น.``, Bangkok time); anything else as it is. For values that may be either,
+    as a change in the admin's history of changes."""
+    if isinstance(value, dt.datetime):
+        time = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{thai_date(value)} " + _("%(time)s น.") % {"time": f"{time:%H:%M}"}
+    return thai_date(value) if isinstance(value, dt.date) else value
 
 
 @register.filter
