@@ -93,6 +93,8 @@ class ThaiDatesAdmin:
 
 class _BEHistory(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
+        if value is None:  # (an empty value, "None" before)
+            return "-"
         if isinstance(value, dt.date):
             return as_read(value)
         return super().prepare_delta_change_value(change, value)

@@ -6,6 +6,7 @@ a date 543 years away, with no word. The admin's date fields are the app's ThaiD
 (projects/form_helpers.py): dd/mm/BE or ISO in, dd/mm/BE shown."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib import admin
@@ -168,6 +169,32 @@ def test_the_history_of_changes_writes_its_times_and_changed_dates_in_be(admin_c
     cells = page.texts("#change-history tbody td:nth-child(2)")
     assert cells == ["8 ธ.ค. 2569 10:00 น.", "7 ธ.ค. 2569 09:30 น."]
     assert "22 ต.ค. 2563 → 25 ต.ค. 2563" in " ".join(page.text("#change-history li").split())
+
+
+def test_the_history_of_changes_speaks_thai(admin_client):
+    """django-simple-history has no Thai catalog: its history page and a past version's
+    page were in English around the app's Thai ("Choose a date…", "Changed by",
+    "Changed", "None"). The app's catalog (locale/th) has its words."""
+    entry = ProgressEntryFactory(reported_on=dt.date(2020, 10, 22), committed=None)
+    entry.reported_on, entry.committed = dt.date(2020, 10, 25), 1500
+    entry.save()
+
+    page = page_of(admin_client.get(f"/admin/projects/progressentry/{entry.pk}/history/"))
+
+    assert "(บาท): - → 1500.00" in " ".join(page.text("#change-history").split())  # (was None)
+    assert page.texts("#change-history thead th") == [
+        "รายการ", "วันที่/เวลา", "การดำเนินการ", "ผู้แก้ไข", "เหตุผลที่แก้ไข", "สิ่งที่เปลี่ยน"
+    ]
+    assert page.texts("#change-history tbody td:nth-child(3)") == ["แก้ไข", "สร้าง"]
+    assert page.texts("#change-history tbody td:nth-child(5)") == ["-", "-"]
+    assert "เลือกวันที่" in page.text("#content-main")
+    assert page.text("h1").startswith("ประวัติการแก้ไข: ")
+    record = entry.history.earliest()
+    past = page_of(
+        admin_client.get(f"/admin/projects/progressentry/{entry.pk}/history/{record.pk}/")
+    )
+    assert "ย้อนกลับ" in past.text("#content-main")
+    assert not re.search(r"\b(Revert|Press|Choose|Changed|None)\b", past.text("#content"))
 
 
 def test_every_history_of_changes_with_dates_writes_them_in_be():
