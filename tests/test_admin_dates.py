@@ -145,8 +145,12 @@ def test_a_read_only_date_and_time_of_a_change_form_is_in_be(admin_client):
     assert page.one("input[name=until]").get("value") == "20/12/2569"
     response = admin_client.post(
         f"/admin/projects/monthreopening/{reopening.pk}/change/",
-        {"project": reopening.project_id, "period": "01/11/2569", "until": "25/12/2569",
-         "reason": "ทดสอบ"},
+        {
+            "project": reopening.project_id,
+            "period": "01/11/2569",
+            "until": "25/12/2569",
+            "reason": "ทดสอบ",
+        },
     )
     assert response.status_code == 302, page_of(response).text(".errorlist")
     reopening.refresh_from_db()
@@ -183,7 +187,12 @@ def test_the_history_of_changes_speaks_thai(admin_client):
 
     assert "(บาท): - → 1500.00" in " ".join(page.text("#change-history").split())  # (was None)
     assert page.texts("#change-history thead th") == [
-        "รายการ", "วันที่/เวลา", "การดำเนินการ", "ผู้แก้ไข", "เหตุผลที่แก้ไข", "สิ่งที่เปลี่ยน"
+        "รายการ",
+        "วันที่/เวลา",
+        "การดำเนินการ",
+        "ผู้แก้ไข",
+        "เหตุผลที่แก้ไข",
+        "สิ่งที่เปลี่ยน",
     ]
     assert page.texts("#change-history tbody td:nth-child(3)") == ["แก้ไข", "สร้าง"]
     assert page.texts("#change-history tbody td:nth-child(5)") == ["-", "-"]
