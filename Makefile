@@ -7,11 +7,7 @@
 #   make run PORT=8010       another port
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bmaprogress make run
 
-# Debian's own Python 3.11 first, where there is one: it is built with profile-guided and
-# link-time optimization; pyenv's (first on this machine's PATH) is built without, and
-# spends 12-27 % more CPU time on a request (README, Production). Its venv module is
-# Debian's python3.11-venv (system-packages). A .venv made before keeps its Python: make clean.
-PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3.11))
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3.11)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -29,7 +25,7 @@ APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninterac
 
 install: $(STAMP) system-packages $(A11Y_STAMP)
 
-$(BIN)/python: | system-packages
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(A11Y_STAMP): tests/a11y/package.json tests/a11y/package-lock.json | system-packages
@@ -57,7 +53,6 @@ upgrade: lock
 
 system-packages:
 	@missing=""; \
-	if [ -x /usr/bin/python3.11 ] && ! /usr/bin/python3.11 -c 'import ensurepip' 2>/dev/null; then missing="$$missing python3.11-venv"; fi; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
