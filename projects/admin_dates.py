@@ -123,13 +123,7 @@ def _be_column(model, name):
 
     @admin.display(description=field.verbose_name, ordering=name, empty_value="-")
     def column(obj):
-        return be_text(getattr(obj, name))
+        return as_read(getattr(obj, name))  # (None: the column's "-")
 
     column.__name__ = name
     return column
-
-
-def be_text(value: dt.date | dt.datetime | None) -> str | None:
-    """``22 ก.ย. 2564``; a date and time ``22 ก.ย. 2564 09:30 น.`` in Bangkok time, as the
-    app's pages write it (the ``as_read`` filter). None stays None (the column's "-")."""
-    return None if value is None else as_read(value)
