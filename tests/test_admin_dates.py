@@ -7,6 +7,7 @@ a date 543 years away, with no word. The admin's date fields are the app's ThaiD
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -155,6 +156,20 @@ def test_a_read_only_date_and_time_of_a_change_form_is_in_be(admin_client):
     assert response.status_code == 302, page_of(response).text(".errorlist")
     reopening.refresh_from_db()
     assert (reopening.until, reopening.reopened_at.hour) == (dt.date(2026, 12, 25), 2)
+
+
+def test_a_report_is_named_by_its_month_in_be(admin_client):
+    """A report's name (the admin's page titles, breadcrumbs, "deleted" messages, history)
+    was its project, the ISO CE day it was written on and its percent ("2026-12-07 20.00"):
+    now its month (one report per project per month) in BE, as the app names it elsewhere."""
+    entry = ProgressEntryFactory(
+        reported_on=dt.date(2026, 12, 7), period=dt.date(2026, 11, 1), percent=Decimal("20.00")
+    )
+
+    assert str(entry) == f"{entry.project.code} พฤศจิกายน 2569 20.00%"
+    page = page_of(admin_client.get(f"/admin/projects/progressentry/{entry.pk}/change/"))
+    assert page.text("#content h2") == str(entry)
+    assert page.texts(".breadcrumbs")[0].endswith(str(entry))
 
 
 def test_the_history_of_changes_writes_its_times_and_changed_dates_in_be(admin_client):

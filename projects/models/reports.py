@@ -138,7 +138,9 @@ class ProgressEntry(ReportValues):
         ]
 
     def __str__(self):
-        return f"{self.project.code} {self.reported_on} {self.percent}"
+        """The admin's name of it (titles, breadcrumbs, history): its month in BE, as
+        MonthReopening's (one report a month; the day it was written on can be later)."""
+        return f"{self.project.code} {thaidates.month_label(self.period)} {self.percent}%"
 
     @staticmethod
     def period_of(day: dt.date) -> dt.date:
