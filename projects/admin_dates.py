@@ -10,13 +10,14 @@ read-only here).
 The lists' date and date-and-time columns are shown in BE too (``22 ก.ย. 2564``, and
 ``22 ก.ย. 2564 09:30 น.`` in Bangkok time, as the app's pages), and so are the date links
 above a list (templates/admin/date_hierarchy.html) and the read-only dates of a change form
-(each shown by its list column). The admins of django-axes and django-tasks are theirs,
-and stay as they are."""
+(each shown by its list column), also of one that the user may only view. The admins of
+django-axes and django-tasks are theirs, and stay as they are."""
 
 import datetime as dt
 from functools import cache
 
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -36,8 +37,11 @@ class ThaiDatesAdmin:
 
     def get_readonly_fields(self, request, obj=None):
         """A read-only date (or date-and-time) of a change form, or of an inline's rows, in
-        BE: its list column (_be_column), shown under the field's own label."""
-        return [_be_column(self.model, name) for name in super().get_readonly_fields(request, obj)]
+        BE: its list column (_be_column), shown under the field's own label. So are the
+        dates of a form that the user may only view (_view_only_dates)."""
+        names = list(super().get_readonly_fields(request, obj))
+        names += [name for name in self._view_only_dates(request, obj) if name not in names]
+        return [_be_column(self.model, name) for name in names]
 
     def get_exclude(self, request, obj=None):
         """The read-only dates stay out of the form, as Django leaves out the read-only
@@ -51,13 +55,16 @@ class ThaiDatesAdmin:
         return [*(excluded or ()), *dates]
 
     def get_fields(self, request, obj=None):
-        """Declared fields that name a read-only date name its BE column."""
-        dates = self._readonly_dates(request, obj)
-        return [_swap(name, dates, self.model) for name in super().get_fields(request, obj)]
+        """Declared fields that name a read-only date name its BE column. A form that the
+        user may only view has its dates' columns in their places (and not again after the
+        form's fields, where Django adds the read-only ones)."""
+        dates = self._readonly_dates(request, obj).union(self._view_only_dates(request, obj))
+        fields = [_swap(name, dates, self.model) for name in super().get_fields(request, obj)]
+        return [name for i, name in enumerate(fields) if name not in fields[:i]]
 
     def get_fieldsets(self, request, obj=None):
         """Declared fieldsets likewise."""
-        dates = self._readonly_dates(request, obj)
+        dates = self._readonly_dates(request, obj).union(self._view_only_dates(request, obj))
         return [
             (title, {**options, "fields": [_swap(f, dates, self.model) for f in options["fields"]]})
             for title, options in super().get_fieldsets(request, obj)
@@ -69,6 +76,22 @@ class ThaiDatesAdmin:
             for name in super().get_readonly_fields(request, obj)
             if _be_column(self.model, name) is not name
         }
+
+    def _view_only_dates(self, request, obj) -> list[str]:
+        """The dates of a change form, or of an inline's rows, that the user may only view:
+        Django shows every field of the fieldsets read-only then, without asking
+        get_readonly_fields. (An inline that may still add rows keeps its date fields.)"""
+        if isinstance(self, InlineModelAdmin):
+            editable = self.has_add_permission(request, obj)
+        else:
+            editable = obj is None
+        if editable or self.has_change_permission(request, obj):
+            return []
+        return [
+            field.name
+            for field in self.model._meta.fields
+            if isinstance(field, models.DateField) and field.editable
+        ]
 
     def get_historical_record_context_helper(self, request, historical_record):
         """The history of changes (django-simple-history's admins): a changed date before

@@ -15,8 +15,19 @@ from django.db import models
 from django.test import RequestFactory
 
 from projects.form_helpers import ThaiDateField
-from projects.models import MonthReopening, ReportingDeadline
-from tests.factories import MonthReopeningFactory, ProgressEntryFactory, UserFactory
+from projects.models import (
+    MonthReopening,
+    PlanStep,
+    ProgressEntry,
+    Project,
+    ReportingDeadline,
+)
+from tests.factories import (
+    MonthReopeningFactory,
+    PlanStepFactory,
+    ProgressEntryFactory,
+    UserFactory,
+)
 from tests.html import page_of
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +167,48 @@ def test_a_read_only_date_and_time_of_a_change_form_is_in_be(admin_client):
     assert response.status_code == 302, page_of(response).text(".errorlist")
     reopening.refresh_from_db()
     assert (reopening.until, reopening.reopened_at.hour) == (dt.date(2026, 12, 25), 2)
+
+
+def _viewer(client, *models_):
+    """A logged-in staff user who may only view ``models_`` in the admin."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="admin-viewer", admin=True)
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=[f"view_{m._meta.model_name}" for m in models_])
+    )
+    client.force_login(user)
+    return client
+
+
+def test_the_dates_of_a_form_that_may_only_be_viewed_are_in_be(client):
+    """A user who may only view a report: Django shows every field read-only without asking
+    get_readonly_fields, and wrote its dates in CE ("7 ธันวาคม 2026")."""
+    entry = ProgressEntryFactory(reported_on=dt.date(2026, 12, 7), period=dt.date(2026, 11, 1))
+    viewer = _viewer(client, ProgressEntry)
+
+    page = page_of(viewer.get(f"/admin/projects/progressentry/{entry.pk}/change/"))
+
+    assert page.text(".field-reported_on .readonly") == "7 ธ.ค. 2569"
+    assert page.text(".field-period .readonly") == "1 พ.ย. 2569"
+    assert page.text(".field-reported_on label") == "วันที่รายงาน:"
+    assert "2026" not in page.text("#content-main")
+    past = entry.history.earliest()
+    response = viewer.get(f"/admin/projects/progressentry/{entry.pk}/history/{past.pk}/")
+    assert response.status_code == 200  # (a past version's page)
+    assert "2026" not in page_of(response).text("#content-main")
+
+
+def test_the_dates_of_inline_rows_that_may_only_be_viewed_are_in_be(client):
+    """A project's steps (an inline) for a user who may only view them: in CE before."""
+    step = PlanStepFactory(starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 12, 7))
+    viewer = _viewer(client, Project, PlanStep)
+
+    page = page_of(viewer.get(f"/admin/projects/project/{step.project_id}/change/"))
+
+    assert page.texts("td.field-starts_on") == ["1 ต.ค. 2569"]
+    assert page.texts("td.field-ends_on") == ["7 ธ.ค. 2569"]
+    assert "2026" not in page.text("#content-main")
 
 
 def test_a_report_is_named_by_its_month_in_be(admin_client):
