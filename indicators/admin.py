@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import (
     Indicator,
@@ -10,6 +9,7 @@ from indicators.models import (
     QuarterLockEvent,
 )
 from projects.admin_dates import ThaiDatesAdmin
+from projects.admin_history import HistoryAdmin
 
 
 class IndicatorLevelInline(admin.TabularInline):
@@ -19,7 +19,7 @@ class IndicatorLevelInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ThaiDatesAdmin, SimpleHistoryAdmin):
+class IndicatorAdmin(ThaiDatesAdmin, HistoryAdmin):
     list_display = (
         "code",
         "label",
@@ -62,7 +62,7 @@ class LockedQuarterReadOnly:
 
 
 @admin.register(QuarterEvaluation)
-class QuarterEvaluationAdmin(ThaiDatesAdmin, LockedQuarterReadOnly, SimpleHistoryAdmin):
+class QuarterEvaluationAdmin(ThaiDatesAdmin, LockedQuarterReadOnly, HistoryAdmin):
     list_display = (
         "project",
         "quarter",
@@ -83,7 +83,7 @@ class QuarterEvaluationAdmin(ThaiDatesAdmin, LockedQuarterReadOnly, SimpleHistor
 
 
 @admin.register(IndicatorQuarterResult)
-class IndicatorQuarterResultAdmin(ThaiDatesAdmin, LockedQuarterReadOnly, SimpleHistoryAdmin):
+class IndicatorQuarterResultAdmin(ThaiDatesAdmin, LockedQuarterReadOnly, HistoryAdmin):
     list_display = ("indicator", "fiscal_year", "quarter", "achieved_level", "evaluated_by")
     list_filter = ("fiscal_year", "quarter")
     search_fields = ("indicator__code", "indicator__name")

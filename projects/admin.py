@@ -4,10 +4,10 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from projects import strategy_admin  # noqa: F401 (registers the strategy tree's admin)
 from projects.admin_dates import ThaiDatesAdmin
+from projects.admin_history import HistoryAdmin
 from projects.budget_admin import BudgetTransferInline, ProjectBudgetForm
 from projects.models import (
     Agency,
@@ -79,7 +79,7 @@ class PlanStepInline(ThaiDatesAdmin, admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ThaiDatesAdmin, SimpleHistoryAdmin):
+class ProjectAdmin(ThaiDatesAdmin, HistoryAdmin):
     form = ProjectBudgetForm
     list_display = (
         "code",
@@ -105,7 +105,7 @@ class ProjectAdmin(ThaiDatesAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(ThaiDatesAdmin, SimpleHistoryAdmin):
+class ProgressEntryAdmin(ThaiDatesAdmin, HistoryAdmin):
     list_display = ("project", "reported_on", "percent", "created_by")
     list_filter = ("project__fiscal_year", "project__agency")
     search_fields = ("project__code", "project__name", "narrative")
@@ -115,7 +115,7 @@ class ProgressEntryAdmin(ThaiDatesAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(PlanStep)
-class PlanStepAdmin(ThaiDatesAdmin, SimpleHistoryAdmin):
+class PlanStepAdmin(ThaiDatesAdmin, HistoryAdmin):
     list_display = ("project", "order", "title", "weight", "starts_on", "ends_on")
     raw_id_fields = ("project",)
     list_select_related = ("project",)
@@ -161,7 +161,7 @@ class MonthReopeningAdmin(ThaiDatesAdmin, admin.ModelAdmin):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(ThaiDatesAdmin, SimpleHistoryAdmin):
+class EvidenceFileAdmin(ThaiDatesAdmin, HistoryAdmin):
     """Read-only here: files are added through the report form, which checks their type,
     and downloaded through projects:evidence, never from MEDIA_URL."""
 
