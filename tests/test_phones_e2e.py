@@ -356,6 +356,21 @@ def test_the_approvals_link_leaves_the_top_bar_two_lines_on_a_phone(
         assert name["y"] + name["height"] <= min(box["y"] for box in boxes.values()), name
 
 
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_approvals_link_leaves_the_menu_room_on_a_phone(demo, live_server, browser, language):
+    """On a phone the menu scrolls sideways beside «รออนุมัติ (N)» and the language menu.
+    In English the link, "Awaiting approval (2)", was half the line: one menu link was left
+    in sight. The menu is never narrower than the link beside it."""
+    with signed_in(browser, live_server, "head") as page:
+        page.goto("/projects/")
+        page.locator(f".langmenu a[lang={language}]").click()
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == language
+        menu = page.locator(".mainnav").bounding_box()
+        approvals = page.locator("#nav-approvals").bounding_box()
+        assert menu["width"] >= approvals["width"], (menu, approvals)
+
+
 @pytest.mark.parametrize("width", [768, 1024, 1366])
 @pytest.mark.parametrize("username", ["head", "staff"])
 def test_no_menu_link_is_broken_over_lines_beside_a_long_agency_name(
