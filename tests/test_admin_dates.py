@@ -16,6 +16,7 @@ from django.test import RequestFactory
 
 from projects.form_helpers import ThaiDateField
 from projects.models import (
+    BudgetTransfer,
     MonthReopening,
     PlanStep,
     ProgressEntry,
@@ -26,6 +27,7 @@ from tests.factories import (
     MonthReopeningFactory,
     PlanStepFactory,
     ProgressEntryFactory,
+    ReportSubmissionFactory,
     UserFactory,
 )
 from tests.html import page_of
@@ -223,6 +225,25 @@ def test_a_report_is_named_by_its_month_in_be(admin_client):
     page = page_of(admin_client.get(f"/admin/projects/progressentry/{entry.pk}/change/"))
     assert page.text("#content h2") == str(entry)
     assert page.texts(".breadcrumbs")[0].endswith(str(entry))
+
+
+def test_a_submission_and_a_transfer_are_named_by_their_projects_code(admin_client):
+    """A report on its way to approval and a budget transfer were named by their project's
+    database id ("16530 พฤศจิกายน 2569 ร่าง"), which nobody knows: now by its code, as a
+    report is. The transfer's amount is written as money, with its sign."""
+    submission = ReportSubmissionFactory(period=dt.date(2026, 11, 1))
+    transfer = BudgetTransfer.objects.create(
+        project=submission.project,
+        transferred_on=dt.date(2026, 12, 7),
+        amount=Decimal("-2500.50"),
+        reason="โอนออก",
+    )
+
+    code = submission.project.code
+    assert str(submission) == f"{code} พฤศจิกายน 2569 {submission.get_state_display()}"
+    assert str(transfer) == f"{code} 07/12/2569 -2,500.50"
+    page = page_of(admin_client.get(f"/admin/projects/reportsubmission/{submission.pk}/change/"))
+    assert page.texts(".breadcrumbs")[0].endswith(str(submission))
 
 
 def test_the_history_of_changes_writes_its_times_and_changed_dates_in_be(admin_client):

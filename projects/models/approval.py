@@ -179,7 +179,9 @@ class ReportSubmission(ReportValues):
         indexes = [models.Index(fields=["state", "project"])]
 
     def __str__(self):
-        return f"{self.project_id} {thaidates.month_label(self.period)} {self.get_state_display()}"
+        return (
+            f"{self.project.code} {thaidates.month_label(self.period)} {self.get_state_display()}"
+        )
 
     @property
     def is_open(self) -> bool:

@@ -84,7 +84,10 @@ class BudgetTransfer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.project_id} {thaidates.format_be(self.transferred_on)} {self.amount}"
+        from projects import money  # (money reads MONEY_MAX from this module)
+
+        day, amount = thaidates.format_be(self.transferred_on), money.format_amount(self.amount)
+        return f"{self.project.code} {day} {amount}"
 
 
 class DisbursementTarget(models.Model):
