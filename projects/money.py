@@ -13,8 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from projects.models.budget import MONEY_MAX
-
+# The columns of amounts (projects/models/budget.py money_field): 999,999,999,999.99 baht
+# at most, far above any project's budget.
+MONEY_DIGITS = 15
+MONEY_PLACES = 2
+MONEY_MAX = Decimal("999999999999.99")
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 MILLION = Decimal("1000000")

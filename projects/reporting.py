@@ -27,7 +27,7 @@ from projects.models import (
     ReportSubmission,
     ReportTransition,
 )
-from projects.models.budget import MONEY_DIGITS
+from projects.money import MONEY_DIGITS
 
 # --- Locked months (the rule itself: projects/months.py) ----------------------------------
 

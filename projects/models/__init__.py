@@ -13,7 +13,6 @@ from projects.models.agencies import (
 )
 from projects.models.approval import ApprovalDelegation, ReportSubmission, ReportTransition
 from projects.models.budget import (
-    MONEY_MAX,
     BudgetSource,
     BudgetTransfer,
     BudgetType,
@@ -42,7 +41,6 @@ from projects.models.reports import (
 from projects.models.strategy import StrategyLevel, StrategyNode
 
 __all__ = [
-    "MONEY_MAX",
     "PERCENT_RANGE",
     "BudgetSource",
     "BudgetTransfer",

@@ -17,8 +17,6 @@ is invented.
 Amounts are baht with satang: Decimal with two places (projects/money.py reads and writes
 them the Thai way)."""
 
-from decimal import Decimal
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -26,11 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 from projects import thaidates
 from projects.models.agencies import FiscalYear
-
-# 999,999,999,999.99 baht at most: far above any project's budget, within the columns.
-MONEY_DIGITS = 15
-MONEY_PLACES = 2
-MONEY_MAX = Decimal("999999999999.99")
+from projects.money import MONEY_DIGITS, MONEY_PLACES, format_amount
 
 
 def money_field(verbose_name, **kwargs) -> models.DecimalField:
@@ -84,9 +78,7 @@ class BudgetTransfer(models.Model):
         ]
 
     def __str__(self):
-        from projects import money  # (money reads MONEY_MAX from this module)
-
-        day, amount = thaidates.format_be(self.transferred_on), money.format_amount(self.amount)
+        day, amount = thaidates.format_be(self.transferred_on), format_amount(self.amount)
         return f"{self.project.code} {day} {amount}"
 
 
