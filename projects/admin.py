@@ -5,7 +5,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from projects import strategy_admin  # noqa: F401 (registers the strategy tree's admin)
+from projects import (
+    money,
+    strategy_admin,  # noqa: F401 (registers the strategy tree's admin)
+)
 from projects.admin_dates import ThaiDatesAdmin
 from projects.admin_history import HistoryAdmin
 from projects.budget_admin import BudgetTransferInline, ProjectBudgetForm
@@ -252,7 +255,9 @@ class RecordAdmin(ThaiDatesAdmin, admin.ModelAdmin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Every field (as an attribute, so that ThaiDatesAdmin shows its dates in BE).
-        self.readonly_fields = [f.name for f in self.model._meta.fields]
+        self.readonly_fields = [_record_column(f) for f in self.model._meta.fields]
+        # The fields shown by a column of their own stay out of the form.
+        self.exclude = [f.__name__ for f in self.readonly_fields if callable(f)]
 
     def has_add_permission(self, request):
         return False
@@ -262,6 +267,28 @@ class RecordAdmin(ThaiDatesAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _record_column(field):
+    """How a read-only record shows ``field``: amounts as money (1,234.50), the ticked steps
+    by their numbers and titles in the plan's order; any other field as Django shows it."""
+    if getattr(field, "max_digits", None) == money.MONEY_DIGITS:
+
+        @admin.display(description=field.verbose_name)
+        def column(obj):
+            return money.format_amount(getattr(obj, field.name)) or "-"
+
+    elif field.name == "completed_steps":
+
+        @admin.display(description=field.verbose_name)
+        def column(obj):
+            steps = PlanStep.objects.filter(pk__in=obj.completed_steps).order_by("order", "pk")
+            return " · ".join(map(str, steps)) or "-"  # ("1. สำรวจพื้นที่", as the step in progress)
+
+    else:
+        return field.name
+    column.__name__ = field.name  # (its row's class: field-<name>)
+    return column
 
 
 class ReportTransitionInline(RecordInline):

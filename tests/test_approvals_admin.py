@@ -1,11 +1,14 @@
 """The admin of report approval (issue 15): heads and the agencies' setting are edited by
 administrators; submissions are read-only with their moves; delegations are kept there too."""
 
+from decimal import Decimal
+
 import pytest
 
 from projects.models import Agency, ReportSubmission, User
 from tests.factories import (
     AgencyFactory,
+    PlanStepFactory,
     ReportSubmissionFactory,
     ReportTransitionFactory,
     UserFactory,
@@ -54,6 +57,23 @@ def test_a_submission_is_read_only_with_its_moves(admin_client):
     assert page.all("input[name=percent]") == []  # nothing to edit
     assert "ส่งครั้งแรก" in page.text("#content-main")
     assert admin_client.get("/admin/projects/reportsubmission/add/").status_code == 403
+
+
+def test_a_submission_shows_its_ticked_steps_by_title_and_its_amounts_as_money(admin_client):
+    """The read-only form showed the ticked steps as stored, step ids ("[11, 12]"), and the
+    amounts without separators ("212263.86"): now the steps, numbered in the plan's order,
+    and the amounts written as everywhere else (projects/money.py)."""
+    submission = ReportSubmissionFactory(committed=Decimal("212263.86"), disbursed=None)
+    first = PlanStepFactory(project=submission.project, order=1, title="สำรวจพื้นที่")
+    second = PlanStepFactory(project=submission.project, order=2, title="จัดจ้างผู้รับเหมา")
+    submission.completed_steps = [second.pk, first.pk]
+    submission.save()
+
+    page = page_of(admin_client.get(f"/admin/projects/reportsubmission/{submission.pk}/change/"))
+
+    assert page.text(".field-completed_steps .readonly") == "1. สำรวจพื้นที่ · 2. จัดจ้างผู้รับเหมา"
+    assert page.text(".field-committed .readonly") == "212,263.86"
+    assert page.text(".field-disbursed .readonly") == "-"
 
 
 def test_delegations_are_listed(admin_client):
