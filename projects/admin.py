@@ -272,7 +272,7 @@ class RecordAdmin(ThaiDatesAdmin, admin.ModelAdmin):
 def _record_column(field):
     """How a read-only record shows ``field``: amounts as money (1,234.50), the ticked steps
     by their numbers and titles in the plan's order; any other field as Django shows it."""
-    if getattr(field, "max_digits", None) == money.MONEY_DIGITS:
+    if money.is_amount_field(field):
 
         @admin.display(description=field.verbose_name)
         def column(obj):

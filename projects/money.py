@@ -65,6 +65,11 @@ def check_amount(amount: Decimal) -> Decimal:
     return amount.quantize(CENT)
 
 
+def is_amount_field(field) -> bool:
+    """Whether a model field holds an amount of money (made by models.budget.money_field)."""
+    return getattr(field, "max_digits", None) == MONEY_DIGITS
+
+
 def format_amount(amount: Decimal | None) -> str:
     """``1,234,567.89`` (no unit); "" for None."""
     if amount is None:

@@ -27,7 +27,6 @@ from projects.models import (
     ReportSubmission,
     ReportTransition,
 )
-from projects.money import MONEY_DIGITS
 
 # --- Locked months (the rule itself: projects/months.py) ----------------------------------
 
@@ -488,7 +487,7 @@ def _display(model_field, value, step_numbers) -> str:
         return thaidates.format_be(value.date())
     if isinstance(value, dt.date):
         return thaidates.format_be(value)
-    if isinstance(value, Decimal) and getattr(model_field, "max_digits", None) == MONEY_DIGITS:
+    if isinstance(value, Decimal) and money.is_amount_field(model_field):
         return money.format_baht(value)  # an amount of money (issue 16)
     if isinstance(value, Decimal):
         return f"{value:.2f}"
